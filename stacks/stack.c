@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * stack.c - naming, opening and recognising stacks; address families
+ *
+ * A stack is recognised from the file itself, never from its name:
+ * - the file is opened with O_PATH first, so that naming a device, a FIFO
+ *   or anything else has no side effect (no open(2) of the device);
+ * - fstatfs() == NSFS_MAGIC and ioctl(NS_GET_NSTYPE) == CLONE_NEWNET
+ *   (Linux 4.11) make it a network namespace; the ioctl is only issued on
+ *   nsfs, where its number cannot mean anything else;
+ * - it is then re-opened O_RDONLY through /proc/self/fd, because setns(2)
+ *   refuses O_PATH descriptors.  The re-open checks the file's permission
+ *   again, with whatever credentials the calling thread has.
+ * Anything else is not a stack: -ENOTSUP.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+#include <linux/magic.h>
+#include <linux/nsfs.h>
+
+#include "stack.h"
+
+static const struct {
+	const char *name;
+	int domain;
+} stack_families[FAM_COUNT] = {
+	[FAM_INET]	= { "inet",	AF_INET },
+	[FAM_INET6]	= { "inet6",	AF_INET6 },
+	[FAM_NETLINK]	= { "netlink",	AF_NETLINK },
+	[FAM_PACKET]	= { "packet",	AF_PACKET },
+};
+
+/**
+ * stack_family_index() - index of an address family that stacks serve
+ * @domain:	AF_* value, as passed to socket(2)
+ *
+ * Return: enum stack_family, or -1 for a family no stack serves
+ */
+int stack_family_index(int domain)
+{
+	int i;
+
+	for (i = 0; i < FAM_COUNT; i++)
+		if (stack_families[i].domain == domain)
+			return i;
+	return -1;
+}
+
+/**
+ * stack_family_domain() - AF_* value of a family index
+ * @index:	enum stack_family
+ *
+ * Return: the AF_* constant
+ */
+int stack_family_domain(int index)
+{
+	return stack_families[index].domain;
+}
+
+/**
+ * stack_family_name() - short name of a family index ("inet", ...)
+ * @index:	enum stack_family
+ *
+ * Return: static string
+ */
+const char *stack_family_name(int index)
+{
+	if (index < 0 || index >= FAM_COUNT)
+		return "?";
+	return stack_families[index].name;
+}
+
+/**
+ * stack_family_parse() - parse a family name of --default
+ * @name:	"inet", "inet6", "netlink", "packet", or "ip" for all four
+ * @mask:	set to the mask of families named
+ *
+ * Return: 0, or -EINVAL for an unknown name
+ */
+int stack_family_parse(const char *name, unsigned int *mask)
+{
+	int i;
+
+	if (!strcmp(name, "ip") || !strcmp(name, "all")) {
+		*mask = FAM_MASK_ALL;
+		return 0;
+	}
+	for (i = 0; i < FAM_COUNT; i++) {
+		if (!strcmp(name, stack_families[i].name)) {
+			*mask = 1U << i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/**
+ * stack_resolve_name() - turn a stack name into a path
+ * @spec:	a path (anything with a '/'), or a bare NAME
+ * @buf:	receives the path
+ * @len:	size of @buf
+ *
+ * A bare NAME is /dev/net/NAME if that exists, else /run/netns/NAME.
+ *
+ * Return: 0, -ENOENT if a bare NAME exists in neither place (@buf then
+ *	   holds /dev/net/NAME), -EINVAL for "", "." or "..",
+ *	   -ENAMETOOLONG
+ */
+int stack_resolve_name(const char *spec, char *buf, size_t len)
+{
+	static const char *const dirs[] = { "/dev/net/", "/run/netns/" };
+	struct stat st;
+	size_t i;
+	int n;
+
+	if (!*spec || !strcmp(spec, ".") || !strcmp(spec, ".."))
+		return -EINVAL;
+	if (strchr(spec, '/')) {
+		if (strlen(spec) >= len)
+			return -ENAMETOOLONG;
+		strcpy(buf, spec);
+		return 0;
+	}
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		n = snprintf(buf, len, "%s%s", dirs[i], spec);
+		if (n < 0 || (size_t)n >= len)
+			return -ENAMETOOLONG;
+		if (!stat(buf, &st))
+			return 0;
+	}
+	snprintf(buf, len, "%s%s", dirs[0], spec);
+	return -ENOENT;
+}
+
+/**
+ * stack_from_fd() - recognise the stack an O_PATH descriptor names
+ * @fd:		descriptor on the file (any open mode; not consumed)
+ * @path:	name for messages
+ * @out:	receives a new stack with one reference
+ *
+ * Return: 0, -ENOTSUP if the file is not a stack, -errno of the re-open
+ *	   (EACCES when the calling thread may not read the file)
+ */
+int stack_from_fd(int fd, const char *path, struct stack **out)
+{
+	char proc[64];
+	struct statfs sfs;
+	struct stack *s;
+	struct stat st;
+	int nfd, type;
+
+	if (fstat(fd, &st) || fstatfs(fd, &sfs))
+		return -errno;
+	if (S_ISSOCK(st.st_mode))
+		return -ENOTSUP;	/* userspace stacks: not in this build */
+	if (sfs.f_type != NSFS_MAGIC)
+		return -ENOTSUP;
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	nfd = open(proc, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (nfd < 0)
+		return -errno;
+	type = ioctl(nfd, NS_GET_NSTYPE);
+	if (type != CLONE_NEWNET) {
+		close(nfd);
+		return -ENOTSUP;
+	}
+
+	s = calloc(1, sizeof(*s) + strlen(path) + 1);
+	if (!s) {
+		close(nfd);
+		return -ENOMEM;
+	}
+	s->kind = STACK_NETNS;
+	s->fd = nfd;
+	s->dev = st.st_dev;
+	s->ino = st.st_ino;
+	s->families = FAM_MASK_ALL;
+	s->refs = 1;
+	strcpy(s->path, path);
+	*out = s;
+	return 0;
+}
+
+/**
+ * stack_open() - open the stack a path names, as the calling thread sees it
+ * @path:	path of the stack file
+ * @out:	receives a new stack with one reference
+ *
+ * Return: 0, -ENOENT, -EACCES, -ENOTSUP (not a stack), other -errno
+ */
+int stack_open(const char *path, struct stack **out)
+{
+	int fd, rc;
+
+	fd = open(path, O_PATH | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	rc = stack_from_fd(fd, path, out);
+	close(fd);
+	return rc;
+}
+
+/**
+ * stack_get() - take a reference
+ * @s:		stack, or NULL
+ *
+ * Return: @s
+ */
+struct stack *stack_get(struct stack *s)
+{
+	if (s)
+		__atomic_add_fetch(&s->refs, 1, __ATOMIC_RELAXED);
+	return s;
+}
+
+/**
+ * stack_put() - drop a reference, closing the stack with the last one
+ * @s:		stack, or NULL
+ */
+void stack_put(struct stack *s)
+{
+	if (!s || __atomic_sub_fetch(&s->refs, 1, __ATOMIC_ACQ_REL))
+		return;
+	close(s->fd);
+	free(s);
+}
+
+/**
+ * stack_strerror() - reason for a stack_open() error, for messages
+ * @error:	negative errno from stack_open()
+ *
+ * Return: static string
+ */
+const char *stack_strerror(int error)
+{
+	switch (-error) {
+	case ENOENT:
+		return "no such file";
+	case ENOTSUP:
+		return "not a network stack (neither a network namespace nor a stack socket)";
+	case EACCES:
+	case EPERM:
+		return "permission denied";
+	default:
+		return strerror(-error);
+	}
+}

@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * creds.c - create sockets with the credentials of the child that asked
+ *
+ * The kernel checks some privileges when a socket is created, against the
+ * creating task: SOCK_RAW and AF_PACKET need CAP_NET_RAW, some netlink
+ * families need CAP_NET_ADMIN later, against the opener recorded in the
+ * socket file (f_cred).  The socket's owner (sk_uid, its inode's i_uid) is
+ * the creator's fsuid.  A supervisor running as root that creates sockets
+ * with its own credentials would hand a child privileges it lacks, so the
+ * handling thread wears the child's credentials for the socket(2) call:
+ *
+ * - fsuid/fsgid (setfsuid(2), setfsgid(2)) and supplementary groups
+ *   (the raw setgroups system call: glibc's wrapper would change every
+ *   thread of netsup), all per thread;
+ * - the effective capability set (capset(2) through libcap's
+ *   cap_set_proc(), per thread when libcap is not linked with libpsx),
+ *   limited to netsup's own permitted set.
+ *
+ * Capabilities only mean something in the user namespace they are held
+ * in.  A child in another user namespace than netsup's (unshare -U) has
+ * its capabilities there, not in netsup's namespace, so it gets none.
+ *
+ * All of it is read from /proc/TID/status of the calling thread, because
+ * credentials are per thread.  The caller re-validates the notification
+ * after the read, which proves the TID was not reused meanwhile.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/fsuid.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "creds.h"
+
+/* Room for 65536 groups of ten digits in /proc/TID/status. */
+#define CREDS_BUFSIZE	(1024 * 1024)
+#define CREDS_MAXGROUPS	65536
+
+static uint64_t creds_mask(cap_t c, cap_flag_t flag)
+{
+	cap_flag_value_t v;
+	uint64_t mask = 0;
+	int i;
+
+	for (i = 0; i < 64 && cap_valid(i); i++)
+		if (!cap_get_flag(c, (cap_value_t)i, flag, &v) && v == CAP_SET)
+			mask |= 1ULL << i;
+	return mask;
+}
+
+/**
+ * creds_thread_init() - record the calling thread's own credentials
+ * @t:		state of the calling handling thread
+ *
+ * Return: 0 or -errno
+ */
+int creds_thread_init(struct creds_thread *t)
+{
+	struct stat st;
+
+	memset(t, 0, sizeof(*t));
+	t->saved = cap_get_proc();
+	t->worn = cap_init();
+	if (!t->saved || !t->worn)
+		goto fail;
+	t->saved_eff = creds_mask(t->saved, CAP_EFFECTIVE);
+	t->saved_perm = creds_mask(t->saved, CAP_PERMITTED);
+	t->fsuid = (uid_t)setfsuid((uid_t)-1);
+	t->fsgid = (gid_t)setfsgid((gid_t)-1);
+
+	t->groups = calloc(2 * CREDS_MAXGROUPS, sizeof(gid_t));
+	t->buf = mmap(NULL, CREDS_BUFSIZE, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (!t->groups || t->buf == MAP_FAILED) {
+		t->buf = NULL;
+		goto fail;
+	}
+	t->bufsize = CREDS_BUFSIZE;
+	t->child_groups = t->groups + CREDS_MAXGROUPS;
+	t->ngroups = getgroups(CREDS_MAXGROUPS, t->groups);
+	if (t->ngroups < 0)
+		goto fail;
+
+	if (stat("/proc/self/ns/user", &st))
+		goto fail;
+	t->userns_dev = st.st_dev;
+	t->userns_ino = st.st_ino;
+	return 0;
+fail:
+	creds_thread_fini(t);
+	return -ENOMEM;
+}
+
+/**
+ * creds_thread_fini() - free what creds_thread_init() allocated
+ * @t:		state of the handling thread
+ */
+void creds_thread_fini(struct creds_thread *t)
+{
+	if (t->saved)
+		cap_free(t->saved);
+	if (t->worn)
+		cap_free(t->worn);
+	free(t->groups);
+	if (t->buf)
+		munmap(t->buf, t->bufsize);
+	memset(t, 0, sizeof(*t));
+}
+
+/* Field @key of /proc/TID/status, or NULL. */
+static const char *creds_field(const char *buf, const char *key)
+{
+	size_t klen = strlen(key);
+	const char *p = buf;
+
+	while (p && *p) {
+		if (!strncmp(p, key, klen))
+			return p + klen;
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return NULL;
+}
+
+/* The @n-th (0-based) whitespace separated number after @p. */
+static int creds_nth(const char *p, int n, unsigned long long *out, int base)
+{
+	char *end;
+
+	if (!p)
+		return -EINVAL;
+	for (;;) {
+		errno = 0;
+		*out = strtoull(p, &end, base);
+		if (end == p || errno)
+			return -EINVAL;
+		if (!n--)
+			return 0;
+		p = end;
+	}
+}
+
+/**
+ * creds_read() - read the credentials of a supervised thread
+ * @t:		state of the handling thread (buffers)
+ * @tid:	thread id, in netsup's pid namespace
+ * @c:		filled in; c->groups points into @t
+ *
+ * Return: 0, or -errno (-ESRCH if the thread is gone)
+ */
+int creds_read(struct creds_thread *t, pid_t tid, struct creds *c)
+{
+	unsigned long long v;
+	char path[64];
+	const char *p;
+	struct stat st;
+	ssize_t n, len = 0;
+	int fd, rc;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	while ((n = read(fd, t->buf + len, t->bufsize - 1 - (size_t)len)) > 0)
+		len += n;
+	rc = n < 0 ? -errno : 0;
+	close(fd);
+	if (rc)
+		return rc;
+	t->buf[len] = '\0';
+
+	if (creds_nth(creds_field(t->buf, "Tgid:"), 0, &v, 10))
+		return -EINVAL;
+	c->tgid = (pid_t)v;
+	if (creds_nth(creds_field(t->buf, "PPid:"), 0, &v, 10))
+		return -EINVAL;
+	c->ppid = (pid_t)v;
+	if (creds_nth(creds_field(t->buf, "Uid:"), 3, &v, 10))
+		return -EINVAL;
+	c->fsuid = (uid_t)v;
+	if (creds_nth(creds_field(t->buf, "Gid:"), 3, &v, 10))
+		return -EINVAL;
+	c->fsgid = (gid_t)v;
+	if (creds_nth(creds_field(t->buf, "CapEff:"), 0, &v, 16))
+		return -EINVAL;
+	c->cap_eff = v;
+
+	c->groups = t->child_groups;
+	c->ngroups = 0;
+	p = creds_field(t->buf, "Groups:");
+	while (p && c->ngroups < CREDS_MAXGROUPS) {
+		char *end;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p < '0' || *p > '9')
+			break;
+		v = strtoull(p, &end, 10);
+		c->groups[c->ngroups++] = (gid_t)v;
+		p = end;
+	}
+
+	/* Capabilities count only in netsup's own user namespace. */
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)tid);
+	if (stat(path, &st))
+		return errno == ENOENT ? -ESRCH : -errno;
+	if (st.st_dev != t->userns_dev || st.st_ino != t->userns_ino)
+		c->cap_eff = 0;
+	return 0;
+}
+
+static int creds_setgroups(int n, const gid_t *groups)
+{
+	/* The raw system call changes the calling thread only. */
+	return syscall(SYS_setgroups, (size_t)n, groups) ? -errno : 0;
+}
+
+/* setfsuid() reports no error: ask again and compare. */
+static int creds_setfs(uid_t uid, gid_t gid)
+{
+	setfsgid(gid);
+	setfsuid(uid);
+	if ((uid_t)setfsuid((uid_t)-1) != uid ||
+	    (gid_t)setfsgid((gid_t)-1) != gid)
+		return -EPERM;
+	return 0;
+}
+
+static int creds_set_caps(struct creds_thread *t, uint64_t eff)
+{
+	cap_value_t list[64];
+	int i, n = 0;
+
+	if (cap_clear(t->worn))
+		return -errno;
+	for (i = 0; i < 64 && cap_valid(i); i++)
+		if (t->saved_perm & (1ULL << i))
+			list[n++] = i;
+	if (n && cap_set_flag(t->worn, CAP_PERMITTED, n, list, CAP_SET))
+		return -errno;
+	n = 0;
+	for (i = 0; i < 64 && cap_valid(i); i++)
+		if (eff & t->saved_perm & (1ULL << i))
+			list[n++] = i;
+	if (n && cap_set_flag(t->worn, CAP_EFFECTIVE, n, list, CAP_SET))
+		return -errno;
+	return cap_set_proc(t->worn) ? -errno : 0;
+}
+
+/**
+ * creds_enter() - make the calling thread wear a child's credentials
+ * @t:		state of the calling handling thread
+ * @c:		credentials from creds_read()
+ *
+ * Nothing is changed when the child's credentials are the thread's own.
+ *
+ * Return: 0, or -errno with the thread's own credentials back in place
+ */
+int creds_enter(struct creds_thread *t, const struct creds *c)
+{
+	int rc;
+
+	t->worn_now = false;
+	if (c->fsuid == t->fsuid && c->fsgid == t->fsgid &&
+	    c->cap_eff == t->saved_eff && c->ngroups == t->ngroups &&
+	    !memcmp(c->groups, t->groups, sizeof(gid_t) * (size_t)c->ngroups))
+		return 0;
+
+	t->worn_now = true;
+	rc = creds_setgroups(c->ngroups, c->groups);
+	if (!rc)
+		rc = creds_setfs(c->fsuid, c->fsgid);
+	if (!rc)
+		rc = creds_set_caps(t, c->cap_eff);
+	if (rc)
+		creds_leave(t);
+	return rc;
+}
+
+/**
+ * creds_leave() - give the calling thread its own credentials back
+ * @t:		state of the calling handling thread
+ *
+ * Return: 0, or -errno: the thread could not restore them and must not
+ *	   serve further requests
+ */
+int creds_leave(struct creds_thread *t)
+{
+	int rc = 0;
+
+	if (!t->worn_now)
+		return 0;
+	if (cap_set_proc(t->saved))
+		rc = -errno;
+	if (creds_setfs(t->fsuid, t->fsgid) && !rc)
+		rc = -EPERM;
+	if (creds_setgroups(t->ngroups, t->groups) && !rc)
+		rc = -errno;
+	/* fsuid back to 0 may have raised file capabilities: set them all. */
+	if (cap_set_proc(t->saved) && !rc)
+		rc = -errno;
+	t->worn_now = !!rc;
+	return rc;
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * creds.h - a supervised thread's credentials, and wearing them
+ */
+#ifndef NETSUP_CREDS_H
+#define NETSUP_CREDS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/capability.h>
+
+struct creds {
+	pid_t tgid;		/* process of the thread */
+	pid_t ppid;		/* its parent */
+	uid_t fsuid;
+	gid_t fsgid;
+	int ngroups;
+	gid_t *groups;		/* points into the creds_thread buffer */
+	uint64_t cap_eff;	/* effective set, 0 if in another user ns */
+};
+
+/* State of one handling thread: what it restores after wearing creds. */
+struct creds_thread {
+	cap_t saved;		/* the thread's own capabilities */
+	cap_t worn;		/* preallocated, rewritten for each socket */
+	uint64_t saved_eff;
+	uint64_t saved_perm;
+	uid_t fsuid;
+	gid_t fsgid;
+	int ngroups;
+	gid_t *groups;		/* own groups, then the child's */
+	gid_t *child_groups;
+	char *buf;		/* /proc/TID/status */
+	size_t bufsize;
+	dev_t userns_dev;	/* own user namespace */
+	ino_t userns_ino;
+	bool worn_now;
+};
+
+int creds_thread_init(struct creds_thread *t);
+void creds_thread_fini(struct creds_thread *t);
+int creds_read(struct creds_thread *t, pid_t tid, struct creds *c);
+int creds_enter(struct creds_thread *t, const struct creds *c);
+int creds_leave(struct creds_thread *t);
+
+#endif /* NETSUP_CREDS_H */

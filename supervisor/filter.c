@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * filter.c - the seccomp filter the supervised command runs under
+ *
+ * Built with libseccomp, then loaded by hand:
+ *
+ * - socket(2) of AF_INET, AF_INET6, AF_NETLINK and AF_PACKET returns
+ *   SECCOMP_RET_USER_NOTIF (Linux 5.0); AF_UNIX and every other call run
+ *   at full speed.  The family is compared on its low 32 bits only, as the
+ *   kernel reads an int: a family with garbage in the upper half must not
+ *   slip past the filter.
+ * - Every architecture the kernel runs for the child is covered: on
+ *   x86-64 also i386 (socket and socketcall(SYS_SOCKET), whose arguments
+ *   are in memory; libseccomp generates both from one rule) and x32.
+ * - io_uring_setup fails with ENOSYS: IORING_OP_SOCKET (Linux 5.19)
+ *   creates sockets without a socket system call.
+ * - The msocket system call is number -5 (as in vuos).  libseccomp refuses
+ *   negative numbers, so its program is exported and four instructions
+ *   that send -5 of the native architecture to the supervisor are put in
+ *   front of it.  They come before libseccomp's architecture and x32
+ *   checks, which would otherwise reject -5 (it has the x32 bit set).
+ *
+ * It is loaded with seccomp(SECCOMP_SET_MODE_FILTER) and
+ * SECCOMP_FILTER_FLAG_NEW_LISTENER (5.0), which returns the listener fd,
+ * and SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (5.19) when the kernel has it:
+ * a notification that netsup has received is no longer interrupted by a
+ * non-fatal signal, so the child cannot restart the call while netsup is
+ * injecting its socket (no leaked or doubled fd with SIGALRM storms).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+
+#include "filter.h"
+#include "../shim/msocket.h"
+
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV	(1UL << 5)
+#endif
+
+static const int filter_domains[] = { AF_INET, AF_INET6, AF_NETLINK, AF_PACKET };
+
+static scmp_filter_ctx filter_build(const struct filter_config *cfg)
+{
+	scmp_filter_ctx ctx;
+	size_t i;
+	int rc = 0;
+
+	ctx = seccomp_init(SCMP_ACT_ALLOW);
+	if (!ctx)
+		return NULL;
+	/* A call of an architecture the filter does not know is refused. */
+	rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
+#if defined(__x86_64__)
+	if (!rc)
+		rc = seccomp_arch_add(ctx, SCMP_ARCH_X86);
+	if (!rc)
+		rc = seccomp_arch_add(ctx, SCMP_ARCH_X32);
+#endif
+	for (i = 0; !rc && i < sizeof(filter_domains) / sizeof(*filter_domains); i++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(socket), 1,
+				      SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffU,
+					      (scmp_datum_t)filter_domains[i]));
+	if (!rc && !cfg->allow_io_uring)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
+				      SCMP_SYS(io_uring_setup), 0);
+	if (rc) {
+		seccomp_release(ctx);
+		errno = -rc;
+		return NULL;
+	}
+	return ctx;
+}
+
+/* Export libseccomp's program and put the msocket (-5) check in front. */
+static int filter_program(const struct filter_config *cfg, struct sock_fprog *prog)
+{
+	const struct sock_filter prefix[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, seccomp_arch_native(), 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (__u32)MSOCKET_SYSCALL, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+	};
+	const size_t nprefix = sizeof(prefix) / sizeof(prefix[0]);
+	struct sock_filter *insns = NULL;
+	scmp_filter_ctx ctx;
+	ssize_t len = 0, n;
+	size_t cap = 0;
+	int fd, rc = 0;
+
+	ctx = filter_build(cfg);
+	if (!ctx)
+		return -errno;
+	fd = memfd_create("netsup-filter", MFD_CLOEXEC);
+	if (fd < 0) {
+		rc = -errno;
+		goto out;
+	}
+	rc = seccomp_export_bpf(ctx, fd);
+	if (rc)
+		goto out;
+	cap = (size_t)lseek(fd, 0, SEEK_END);
+	if (!cap || cap % sizeof(struct sock_filter)) {
+		rc = -EINVAL;
+		goto out;
+	}
+	insns = malloc(nprefix * sizeof(*insns) + cap);
+	if (!insns) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	memcpy(insns, prefix, sizeof(prefix));
+	while ((size_t)len < cap) {
+		n = pread(fd, (char *)(insns + nprefix) + len, cap - (size_t)len, len);
+		if (n <= 0) {
+			rc = n < 0 ? -errno : -EIO;
+			goto out;
+		}
+		len += n;
+	}
+	prog->len = (unsigned short)(nprefix + cap / sizeof(*insns));
+	prog->filter = insns;
+	insns = NULL;
+out:
+	free(insns);
+	if (fd >= 0)
+		close(fd);
+	seccomp_release(ctx);
+	return rc;
+}
+
+/**
+ * filter_install() - load the filter on the calling (single-threaded)
+ *		      process, before it executes the command
+ * @cfg:	what the filter lets through
+ *
+ * Without CAP_SYS_ADMIN the kernel wants no_new_privs first; with it,
+ * no_new_privs is left alone so that set-user-ID programs keep working.
+ *
+ * Return: the listener descriptor, or -errno
+ */
+int filter_install(const struct filter_config *cfg)
+{
+	unsigned long flags = SECCOMP_FILTER_FLAG_NEW_LISTENER |
+			      SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+	struct sock_fprog prog;
+	int rc, fd;
+
+	rc = filter_program(cfg, &prog);
+	if (rc)
+		return rc;
+	for (;;) {
+		fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+		if (fd >= 0)
+			break;
+		if (errno == EINVAL && (flags & SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)) {
+			flags &= ~SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+			continue;	/* kernel older than 5.19 */
+		}
+		if (errno == EACCES && !prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) &&
+		    !prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+			continue;
+		break;
+	}
+	rc = fd < 0 ? -errno : fd;
+	free(prog.filter);
+	return rc;
+}
+
+/**
+ * filter_dump() - write the filter in libseccomp's readable form (-vv)
+ * @cfg:	what the filter lets through
+ * @fd:		where to write it
+ *
+ * Return: 0 or -errno
+ */
+int filter_dump(const struct filter_config *cfg, int fd)
+{
+	scmp_filter_ctx ctx = filter_build(cfg);
+	int rc;
+
+	if (!ctx)
+		return -errno;
+	rc = seccomp_export_pfc(ctx, fd);
+	seccomp_release(ctx);
+	return rc;
+}

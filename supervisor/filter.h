@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * filter.h - the seccomp filter the supervised command runs under
+ */
+#ifndef NETSUP_FILTER_H
+#define NETSUP_FILTER_H
+
+#include <stdbool.h>
+
+struct filter_config {
+	bool allow_io_uring;	/* --allow-io-uring: leave io_uring_setup */
+};
+
+int filter_install(const struct filter_config *cfg);
+int filter_dump(const struct filter_config *cfg, int fd);
+
+#endif /* NETSUP_FILTER_H */

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * launch.c - start the command under the filter, and the supervisor
+ *
+ * Three processes:
+ *
+ *   netsup (waits, forwards signals, exits with the command's status)
+ *     +-- supervisor: serves notifications until no process uses the
+ *     |   filter; its own session, so terminal signals do not stop it
+ *     +-- command: installs the filter, sends the listener to the
+ *         supervisor over a socketpair (SCM_RIGHTS), execs
+ *
+ * The supervisor is a process of its own so that netsup can return the
+ * command's status as soon as the command exits, while the processes it
+ * left behind (a daemon that forked into the background) are still served.
+ * When netsup exits, the supervisor lets go of the terminal or pipe it
+ * shared, so that whoever reads netsup's output sees end-of-file.
+ *
+ * If the supervisor dies, the listener is closed and every intercepted
+ * call of the command fails with ENOSYS: nothing falls back silently.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "filter.h"
+#include "launch.h"
+#include "log.h"
+#include "supervisor.h"
+
+#define EXIT_NETSUP	125
+#define EXIT_CANNOT_RUN	126
+#define EXIT_NOT_FOUND	127
+
+/* Signals that reach the command when sent to netsup. */
+static const int launch_forwarded[] = {
+	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2,
+};
+
+static int launch_send_fd(int sock, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	char byte = 0;
+	struct iovec iov = { &byte, 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	return sendmsg(sock, &msg, MSG_NOSIGNAL) < 0 ? -errno : 0;
+}
+
+static int launch_recv_fd(int sock)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	char byte;
+	struct iovec iov = { &byte, 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm;
+	ssize_t n;
+	int fd;
+
+	do
+		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return n < 0 ? -errno : -EPIPE;
+	cm = CMSG_FIRSTHDR(&msg);
+	if (!cm || cm->cmsg_type != SCM_RIGHTS ||
+	    cm->cmsg_len != CMSG_LEN(sizeof(int)))
+		return -EPROTO;
+	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	return fd;
+}
+
+static void launch_reset_signals(const sigset_t *mask)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(launch_forwarded) / sizeof(*launch_forwarded); i++)
+		signal(launch_forwarded[i], SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+	sigprocmask(SIG_SETMASK, mask, NULL);
+}
+
+/* The supervisor process: never returns. */
+static void __attribute__((noreturn))
+launch_supervisor(int sock, pid_t netsup, struct stack *defaults[FAM_COUNT])
+{
+	struct supervisor sv = { .listener = -1, .parent_pidfd = -1 };
+	int fd, i, rc;
+
+	setsid();
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		close(fd);
+	}
+	sv.parent_pidfd = (int)syscall(SYS_pidfd_open, netsup, 0);
+	if (getppid() != netsup && sv.parent_pidfd >= 0) {
+		close(sv.parent_pidfd);	/* netsup is already gone */
+		sv.parent_pidfd = -1;
+	}
+
+	sv.listener = launch_recv_fd(sock);
+	close(sock);
+	if (sv.listener < 0)
+		_exit(0);	/* the command never started: it said why */
+	for (i = 0; i < FAM_COUNT; i++)
+		sv.defaults[i] = defaults[i];
+
+	rc = supervisor_run(&sv);
+	if (rc)
+		err("supervisor: %s", strerror(-rc));
+	_exit(rc ? 1 : 0);
+}
+
+/* The command: never returns. */
+static void __attribute__((noreturn))
+launch_command(int sock, const struct options *o)
+{
+	struct filter_config cfg = { .allow_io_uring = o->allow_io_uring };
+	int listener, rc;
+
+	listener = filter_install(&cfg);
+	if (listener < 0) {
+		err("cannot install the seccomp filter: %s", strerror(-listener));
+		_exit(EXIT_NETSUP);
+	}
+	rc = launch_send_fd(sock, listener);
+	close(listener);
+	close(sock);
+	if (rc) {
+		err("cannot hand the filter to the supervisor: %s", strerror(-rc));
+		_exit(EXIT_NETSUP);
+	}
+	execvp(o->argv[0], o->argv);
+	rc = errno;
+	err("%s: %s", o->argv[0], strerror(rc));
+	_exit(rc == ENOENT || rc == ENOTDIR ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN);
+}
+
+static int launch_status(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return EXIT_NETSUP;
+}
+
+/**
+ * launch_run() - run the command under netsup and wait for it
+ * @o:		options (the command, --wait, ...)
+ * @defaults:	stack of each family, or NULL: checked by the caller
+ *
+ * Return: the exit status for netsup: the command's, 128+N if it was
+ *	   killed by signal N, or 125 if netsup failed
+ */
+int launch_run(const struct options *o, struct stack *defaults[FAM_COUNT])
+{
+	pid_t self = getpid(), sup, cmd;
+	int sp[2], sfd, status = EXIT_NETSUP;
+	bool cmd_done = false, sup_done = false;
+	sigset_t mask, old;
+	size_t i;
+
+	sigemptyset(&mask);
+	for (i = 0; i < sizeof(launch_forwarded) / sizeof(*launch_forwarded); i++)
+		sigaddset(&mask, launch_forwarded[i]);
+	sigaddset(&mask, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &mask, &old))
+		return EXIT_NETSUP;
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	if (sfd < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp)) {
+		err("cannot set up: %s", strerror(errno));
+		return EXIT_NETSUP;
+	}
+
+	sup = fork();
+	if (sup < 0) {
+		err("cannot fork the supervisor: %s", strerror(errno));
+		return EXIT_NETSUP;
+	}
+	if (!sup) {
+		close(sfd);
+		close(sp[0]);
+		launch_reset_signals(&old);
+		launch_supervisor(sp[1], self, defaults);
+	}
+
+	cmd = fork();
+	if (cmd < 0) {
+		err("cannot fork the command: %s", strerror(errno));
+		close(sp[0]);
+		close(sp[1]);
+		waitpid(sup, NULL, 0);
+		return EXIT_NETSUP;
+	}
+	if (!cmd) {
+		close(sfd);
+		close(sp[1]);
+		launch_reset_signals(&old);
+		launch_command(sp[0], o);
+	}
+	close(sp[0]);
+	close(sp[1]);
+
+	while (!cmd_done || (o->wait && !sup_done)) {
+		struct signalfd_siginfo si;
+		pid_t pid;
+		int st;
+
+		if (read(sfd, &si, sizeof(si)) != sizeof(si)) {
+			if (errno == EINTR)
+				continue;
+			err("signalfd: %s", strerror(errno));
+			break;
+		}
+		if (si.ssi_signo != SIGCHLD) {
+			/* The terminal signals the whole process group already. */
+			if (si.ssi_code != SI_KERNEL && !cmd_done)
+				kill(cmd, (int)si.ssi_signo);
+			continue;
+		}
+		while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+			if (pid == cmd) {
+				cmd_done = true;
+				status = launch_status(st);
+			} else if (pid == sup) {
+				sup_done = true;
+			}
+		}
+	}
+	close(sfd);
+	return status;
+}

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * launch.h - start the command under the filter, and the supervisor
+ */
+#ifndef NETSUP_LAUNCH_H
+#define NETSUP_LAUNCH_H
+
+#include "options.h"
+#include "../stacks/stack.h"
+
+int launch_run(const struct options *o, struct stack *defaults[FAM_COUNT]);
+
+#endif /* NETSUP_LAUNCH_H */

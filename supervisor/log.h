@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * log.h - diagnostics of netsup: one line per message on stderr
+ *
+ * Every line starts with "netsup: " (and "[pid N] " for messages about a
+ * supervised process, see log_pid()).  err/warn are always printed, info
+ * and debug only with -v (log_level >= LOG_INFO / LOG_DEBUG).
+ */
+#ifndef NETSUP_LOG_H
+#define NETSUP_LOG_H
+
+#include <stdarg.h>
+
+enum log_level {
+	LOG_ERR,
+	LOG_WARN,
+	LOG_INFO,	/* -v: one line per decision */
+	LOG_DEBUG,	/* -vv: trace */
+};
+
+void log_set_level(int level);
+int log_get_level(void);
+void log_msg(enum log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#define err(...)	log_msg(LOG_ERR, __VA_ARGS__)
+#define warn(...)	log_msg(LOG_WARN, __VA_ARGS__)
+#define info(...)	log_msg(LOG_INFO, __VA_ARGS__)
+#define debug(...)	log_msg(LOG_DEBUG, __VA_ARGS__)
+
+/* Messages about one supervised process carry its pid. */
+#define log_pid(level, pid, fmt, ...) \
+	log_msg(level, "[pid %d] " fmt, (int)(pid), ##__VA_ARGS__)
+
+/* die() - start-up only: print and exit with @status (125 for netsup errors) */
+void die(int status, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3), noreturn));
+
+#endif /* NETSUP_LOG_H */

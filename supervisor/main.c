@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * main.c - netsup: run a command with its sockets in chosen stacks
+ *
+ * Parses the options, opens and checks every stack before anything
+ * starts (a bad stack is exit 125 with nothing run), launches.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "launch.h"
+#include "log.h"
+#include "options.h"
+#include "../stacks/stack.h"
+
+#ifndef NETSUP_VERSION
+#define NETSUP_VERSION "0"
+#endif
+
+#define EXIT_NETSUP	125
+
+/* Open the stack @spec names, or die with one line naming it. */
+static struct stack *main_open_stack(const char *spec)
+{
+	char path[PATH_MAX];
+	struct stack *s;
+	int rc;
+
+	rc = stack_resolve_name(spec, path, sizeof(path));
+	if (rc == -ENOENT)
+		die(EXIT_NETSUP, "%s: no such stack (neither /dev/net/%s nor /run/netns/%s exists)",
+		    spec, spec, spec);
+	if (rc)
+		die(EXIT_NETSUP, "%s: invalid stack name: %s", spec, strerror(-rc));
+	rc = stack_open(path, &s);
+	if (rc)
+		die(EXIT_NETSUP, "%s: %s", path, stack_strerror(rc));
+	rc = stack_check_enter(s);
+	if (rc)
+		die(EXIT_NETSUP, "%s: cannot enter the network namespace: %s",
+		    path, strerror(-rc));
+	return s;
+}
+
+int main(int argc, char **argv)
+{
+	struct stack *defaults[FAM_COUNT] = { NULL };
+	struct options o;
+	int i, j, rc;
+
+	rc = options_parse(argc, argv, &o);
+	if (rc < 0)
+		return EXIT_NETSUP;
+	if (rc == OPTIONS_HELP) {
+		options_usage();
+		return 0;
+	}
+	if (rc == OPTIONS_VERSION) {
+		printf("netsup %s\n", NETSUP_VERSION);
+		return 0;
+	}
+	log_set_level(LOG_WARN + o.verbose);
+
+	for (i = 0; i < FAM_COUNT; i++) {
+		if (!o.defaults[i])
+			continue;
+		/* One stack object for the families that name the same STACK. */
+		for (j = 0; j < i; j++)
+			if (o.defaults[j] && !strcmp(o.defaults[j], o.defaults[i]))
+				break;
+		defaults[i] = j < i ? stack_get(defaults[j])
+				    : main_open_stack(o.defaults[i]);
+		info("%s: %s", stack_family_name(i), defaults[i]->path);
+	}
+
+	rc = launch_run(&o, defaults);
+	for (i = 0; i < FAM_COUNT; i++)
+		stack_put(defaults[i]);
+	return rc;
+}

@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * notify.c - the notification loop: receive, decide, create, inject, answer
+ *
+ * The kernel interfaces, all on the listener fd of the filter:
+ * - SECCOMP_IOCTL_NOTIF_RECV (5.0) takes one notification: the calling
+ *   thread's id, the architecture, the system call and its six arguments;
+ * - SECCOMP_IOCTL_NOTIF_ID_VALID (5.0) tells whether that thread is still
+ *   waiting in that call: asked after reading anything about it from
+ *   /proc or its memory, because only then is its TID known not to have
+ *   been reused;
+ * - SECCOMP_IOCTL_NOTIF_ADDFD (5.9) installs our socket in the child's
+ *   fd table, with O_CLOEXEC if the child asked for SOCK_CLOEXEC; with
+ *   SECCOMP_ADDFD_FLAG_SEND (5.14) the same ioctl also answers the call
+ *   with the new fd number, atomically;
+ * - SECCOMP_IOCTL_NOTIF_SEND (5.0) answers with an errno, or with
+ *   SECCOMP_USER_NOTIF_FLAG_CONTINUE (5.5) lets the call run in the child:
+ *   used only for socket() of a family without a default stack, whose
+ *   arguments are registers the child can no longer change.
+ * poll() on the listener reports POLLHUP once no task uses the filter any
+ * more (5.8): then the whole supervised tree is gone and the loop ends.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/audit.h>
+#include <linux/net.h>
+#include <linux/seccomp.h>
+
+#include "childmem.h"
+#include "creds.h"
+#include "log.h"
+#include "supervisor.h"
+#include "../shim/msocket.h"
+
+#ifndef AUDIT_ARCH_X86_64
+#define AUDIT_ARCH_X86_64	0xc000003e
+#endif
+#ifndef AUDIT_ARCH_I386
+#define AUDIT_ARCH_I386		0x40000003
+#endif
+#define X32_SYSCALL_BIT		0x40000000
+#define I386_NR_SOCKETCALL	102
+#define I386_NR_SOCKET		359
+
+/* What a notification asks for. */
+enum notify_call {
+	CALL_OTHER,
+	CALL_SOCKET,		/* socket(2), arguments in registers */
+	CALL_SOCKETCALL,	/* i386 socketcall(SYS_SOCKET, args) */
+	CALL_MSOCKET,		/* msocket, system call -5 */
+};
+
+/* One handling thread. */
+struct worker {
+	struct supervisor *sv;
+	struct seccomp_notif *req;
+	struct seccomp_notif_resp *resp;
+	struct stack_cursor cursor;
+	struct creds_thread creds;
+	bool broken;		/* could not restore its credentials */
+};
+
+/* The outcome of a request, before it is sent. */
+struct notify_reply {
+	int fd;			/* socket to inject, or -1 */
+	int error;		/* -errno for the child, when fd < 0 */
+	bool cont;		/* let the call run in the child */
+	bool cloexec;
+};
+
+static enum notify_call notify_classify(const struct seccomp_notif *req)
+{
+	int nr = req->data.nr;
+
+	switch (req->data.arch) {
+	case AUDIT_ARCH_X86_64:
+		if (nr == MSOCKET_SYSCALL)
+			return CALL_MSOCKET;
+		if ((nr & ~X32_SYSCALL_BIT) == SYS_socket)
+			return CALL_SOCKET;
+		break;
+	case AUDIT_ARCH_I386:
+		if (nr == I386_NR_SOCKET)
+			return CALL_SOCKET;
+		if (nr == I386_NR_SOCKETCALL &&
+		    (uint32_t)req->data.args[0] == SYS_SOCKET)
+			return CALL_SOCKETCALL;
+		break;
+	}
+	return CALL_OTHER;
+}
+
+static bool notify_id_valid(struct worker *w)
+{
+	return !ioctl(w->sv->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &w->req->id);
+}
+
+static const char *notify_type_name(int type)
+{
+	switch (type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) {
+	case SOCK_STREAM:	return "stream";
+	case SOCK_DGRAM:	return "dgram";
+	case SOCK_RAW:		return "raw";
+	case SOCK_SEQPACKET:	return "seqpacket";
+	case SOCK_RDM:		return "rdm";
+	case SOCK_PACKET:	return "packet";
+	default:		return "?";
+	}
+}
+
+/*
+ * Create a socket in @s for the thread of the current request, wearing its
+ * credentials.  @c has been read and re-validated by the caller.
+ */
+static void notify_create(struct worker *w, struct stack *s, const struct creds *c,
+			  int domain, int type, int protocol, struct notify_reply *r)
+{
+	int rc;
+
+	/* setns first: it needs netsup's own CAP_SYS_ADMIN. */
+	rc = stack_enter(s, &w->cursor);
+	if (!rc)
+		rc = creds_enter(&w->creds, c);
+	if (rc) {
+		r->error = rc;
+		return;
+	}
+	rc = stack_socket(s, &w->cursor, domain, type, protocol);
+	if (creds_leave(&w->creds)) {
+		err("cannot restore credentials of a handling thread: %s",
+		    strerror(errno));
+		w->broken = true;
+		if (rc >= 0)
+			close(rc);
+		rc = -EPERM;
+	}
+	if (rc < 0) {
+		r->error = rc;
+		return;
+	}
+	r->fd = rc;
+	r->cloexec = type & SOCK_CLOEXEC;
+}
+
+static void notify_log(struct worker *w, const struct creds *c, const char *call,
+		       int domain, int type, const struct stack *s,
+		       const struct notify_reply *r)
+{
+	int idx = stack_family_index(domain);
+	char fam[16];
+
+	if (log_get_level() < LOG_INFO)
+		return;
+	if (idx >= 0)
+		snprintf(fam, sizeof(fam), "%s", stack_family_name(idx));
+	else
+		snprintf(fam, sizeof(fam), "%d", domain);
+	if (r->cont)
+		log_pid(LOG_INFO, c ? c->tgid : (pid_t)w->req->pid,
+			"%s(%s, %s): own stack", call, fam, notify_type_name(type));
+	else if (r->fd >= 0)
+		log_pid(LOG_INFO, c->tgid, "%s(%s, %s): %s: created",
+			call, fam, notify_type_name(type), s ? s->path : "own stack");
+	else
+		log_pid(LOG_INFO, c ? c->tgid : (pid_t)w->req->pid,
+			"%s(%s, %s): %s: %s", call, fam, notify_type_name(type),
+			s ? s->path : "-", strerror(-r->error));
+}
+
+/* socket(2), and socketcall(SYS_SOCKET) once its arguments are copied. */
+static void notify_socket(struct worker *w, int domain, int type, int protocol,
+			  bool from_memory, struct notify_reply *r)
+{
+	int idx = stack_family_index(domain);
+	struct stack *s = NULL, *own = NULL;
+	struct creds c;
+	char path[64];
+	int rc;
+
+	if (idx >= 0)
+		s = w->sv->defaults[idx];
+	if (!s && !from_memory) {
+		/* The registers cannot change: the child may run it itself. */
+		r->cont = true;
+		notify_log(w, NULL, "socket", domain, type, NULL, r);
+		return;
+	}
+
+	rc = creds_read(&w->creds, (pid_t)w->req->pid, &c);
+	if (!rc && !s) {
+		/*
+		 * Arguments read from memory could be rewritten between our
+		 * read and the kernel's: never let such a call run, create it
+		 * in the child's own stack instead.
+		 */
+		snprintf(path, sizeof(path), "/proc/%u/ns/net", w->req->pid);
+		rc = stack_open(path, &own);
+		s = own;
+	}
+	if (!rc && !notify_id_valid(w))
+		rc = -ESRCH;
+	if (rc) {
+		r->error = rc;
+		stack_put(own);
+		return;
+	}
+	notify_create(w, s, &c, domain, type, protocol, r);
+	notify_log(w, &c, "socket", domain, type, own ? NULL : s, r);
+	stack_put(own);
+}
+
+static void notify_socketcall(struct worker *w, struct notify_reply *r)
+{
+	uint32_t args[3];
+	int rc;
+
+	rc = childmem_read((pid_t)w->req->pid, (uint32_t)w->req->data.args[1],
+			   args, sizeof(args));
+	if (rc) {
+		r->error = rc == -ESRCH ? -ESRCH : -EFAULT;
+		return;
+	}
+	notify_socket(w, (int)args[0], (int)args[1], (int)args[2], true, r);
+}
+
+/* Send the reply; the injected socket, if any, is closed here. */
+static void notify_answer(struct worker *w, struct notify_reply *r)
+{
+	struct seccomp_notif_resp *resp = w->resp;
+	int rc;
+
+	if (r->fd >= 0) {
+		struct seccomp_notif_addfd addfd = {
+			.id = w->req->id,
+			.flags = SECCOMP_ADDFD_FLAG_SEND,
+			.srcfd = (__u32)r->fd,
+			.newfd_flags = r->cloexec ? O_CLOEXEC : 0,
+		};
+
+		rc = ioctl(w->sv->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd);
+		close(r->fd);
+		if (rc >= 0 || errno == ENOENT)
+			return;		/* answered, or the child is gone */
+		r->error = -errno;	/* EMFILE and such: the child's own */
+	}
+
+	memset(resp, 0, w->sv->sizes.seccomp_notif_resp);
+	resp->id = w->req->id;
+	if (r->cont)
+		resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	else
+		resp->error = r->error ? r->error : -ENOSYS;
+	if (ioctl(w->sv->listener, SECCOMP_IOCTL_NOTIF_SEND, resp) && errno != ENOENT)
+		warn("[pid %u] cannot answer the notification: %s",
+		     w->req->pid, strerror(errno));
+}
+
+static void notify_handle(struct worker *w)
+{
+	const struct seccomp_data *d = &w->req->data;
+	struct notify_reply r = { .fd = -1 };
+
+	switch (notify_classify(w->req)) {
+	case CALL_SOCKET:
+		notify_socket(w, (int)d->args[0], (int)d->args[1],
+			      (int)d->args[2], false, &r);
+		break;
+	case CALL_SOCKETCALL:
+		notify_socketcall(w, &r);
+		break;
+	case CALL_MSOCKET:
+	case CALL_OTHER:
+		r.error = -ENOSYS;
+		break;
+	}
+	if (w->broken) {
+		/* Fail closed: a thread with unknown credentials serves no one. */
+		if (r.fd >= 0)
+			close(r.fd);
+		r = (struct notify_reply){ .fd = -1, .error = -EPERM };
+	}
+	notify_answer(w, &r);
+}
+
+static int notify_recv(struct worker *w)
+{
+	memset(w->req, 0, w->sv->sizes.seccomp_notif);
+	if (ioctl(w->sv->listener, SECCOMP_IOCTL_NOTIF_RECV, w->req))
+		return -errno;
+	return 0;
+}
+
+/* The netsup that waits for the command has exited: let go of its stdio. */
+static void notify_detach(struct supervisor *sv)
+{
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (fd >= 0) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		close(fd);
+	}
+	close(sv->parent_pidfd);
+	sv->parent_pidfd = -1;
+}
+
+static int worker_init(struct worker *w, struct supervisor *sv)
+{
+	int rc;
+
+	memset(w, 0, sizeof(*w));
+	w->sv = sv;
+	w->req = calloc(1, sv->sizes.seccomp_notif);
+	w->resp = calloc(1, sv->sizes.seccomp_notif_resp);
+	if (!w->req || !w->resp)
+		return -ENOMEM;
+	rc = stack_cursor_init(&w->cursor);
+	if (!rc)
+		rc = creds_thread_init(&w->creds);
+	return rc;
+}
+
+static void worker_fini(struct worker *w)
+{
+	creds_thread_fini(&w->creds);
+	free(w->req);
+	free(w->resp);
+}
+
+/**
+ * supervisor_run() - serve notifications until no process uses the filter
+ * @sv:		the supervisor, with its listener and defaults
+ *
+ * Return: 0 when the supervised tree is gone, or -errno
+ */
+int supervisor_run(struct supervisor *sv)
+{
+	struct worker w;
+	int rc;
+
+	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sv->sizes))
+		return -errno;
+	rc = worker_init(&w, sv);
+	if (rc)
+		goto out;
+
+	for (;;) {
+		struct pollfd pfd[2] = {
+			{ .fd = sv->listener, .events = POLLIN },
+			{ .fd = sv->parent_pidfd, .events = POLLIN },
+		};
+
+		if (poll(pfd, sv->parent_pidfd >= 0 ? 2 : 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = -errno;
+			break;
+		}
+		if (sv->parent_pidfd >= 0 && pfd[1].revents)
+			notify_detach(sv);
+		if (pfd[0].revents & POLLIN) {
+			rc = notify_recv(&w);
+			if (!rc)
+				notify_handle(&w);
+			else if (rc != -ENOENT && rc != -EINTR)
+				break;
+			rc = 0;
+			continue;
+		}
+		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+			break;
+	}
+out:
+	worker_fini(&w);
+	return rc;
+}

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * options.c - netsup's command line, parsed into one struct options
+ *
+ * Parsing stops at the first non-option (or "--"), so that the command's
+ * own options are never taken for netsup's.  Nothing here exits: errors
+ * are printed and returned, and main() decides.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+#include "options.h"
+
+static const char options_help[] =
+"Usage: netsup [OPTION]... [--] COMMAND [ARG]...\n"
+"Run COMMAND with its sockets created in the networking stacks given.\n"
+"\n"
+"  -d, --default [FAMILY=]STACK  create sockets of FAMILY in STACK; FAMILY is\n"
+"                          inet, inet6, netlink, packet, or ip for all four\n"
+"                          (the default); repeatable, the last one wins\n"
+"  -w, --wait              wait until every process of the command is gone,\n"
+"                          not only the command itself\n"
+"      --allow-io-uring    let the command use io_uring (a way around netsup)\n"
+"  -v, --verbose           one line per decision on stderr (-vv: more)\n"
+"  -h, --help              print this help and exit\n"
+"  -V, --version           print the version and exit\n"
+"\n"
+"STACK is a network-namespace file (/run/netns/NAME, /proc/PID/ns/net, a\n"
+"bind mount such as /dev/net/NAME); a NAME without '/' is /dev/net/NAME if\n"
+"that exists, else /run/netns/NAME.  Families without a stack stay in the\n"
+"command's own namespace.\n"
+"\n"
+"Exit status: that of COMMAND, 128+N if it was killed by signal N, 125 if\n"
+"netsup fails, 126 if COMMAND cannot be run, 127 if it is not found.\n";
+
+/**
+ * options_usage() - print --help
+ */
+void options_usage(void)
+{
+	fputs(options_help, stdout);
+}
+
+/**
+ * options_parse_default() - parse the argument of -d
+ * @arg:	"FAMILY=STACK" or "STACK"
+ * @mask:	receives the families (all four for a bare STACK)
+ * @stack:	receives the STACK part, pointing into @arg
+ *
+ * A '=' makes a family only if what stands before it is no path: a path
+ * such as /run/netns/a=b is a STACK.
+ *
+ * Return: 0, or -EINVAL (unknown family, empty stack)
+ */
+int options_parse_default(const char *arg, unsigned int *mask, const char **stack)
+{
+	const char *eq = strchr(arg, '=');
+	char fam[16];
+	size_t len;
+
+	*mask = FAM_MASK_ALL;
+	*stack = arg;
+	if (eq && !memchr(arg, '/', (size_t)(eq - arg))) {
+		len = (size_t)(eq - arg);
+		if (len >= sizeof(fam))
+			return -EINVAL;
+		memcpy(fam, arg, len);
+		fam[len] = '\0';
+		if (stack_family_parse(fam, mask))
+			return -EINVAL;
+		*stack = eq + 1;
+	}
+	return **stack ? 0 : -EINVAL;
+}
+
+/**
+ * options_parse() - parse netsup's command line
+ * @argc:	argument count
+ * @argv:	arguments; o->argv points into them
+ * @o:		receives the options
+ *
+ * Return: enum options_action, or -EINVAL after printing why
+ */
+int options_parse(int argc, char **argv, struct options *o)
+{
+	enum { OPT_ALLOW_IO_URING = 256 };
+	static const struct option longopts[] = {
+		{ "default",		required_argument, NULL, 'd' },
+		{ "wait",		no_argument,	   NULL, 'w' },
+		{ "allow-io-uring",	no_argument,	   NULL, OPT_ALLOW_IO_URING },
+		{ "verbose",		no_argument,	   NULL, 'v' },
+		{ "help",		no_argument,	   NULL, 'h' },
+		{ "version",		no_argument,	   NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *stack;
+	unsigned int mask;
+	int c, i;
+
+	memset(o, 0, sizeof(*o));
+	optind = 0;		/* full reset: options_parse() may run twice */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:d:wvhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			if (options_parse_default(optarg, &mask, &stack)) {
+				err("--default %s: expected [FAMILY=]STACK with FAMILY one of inet, inet6, netlink, packet, ip",
+				    optarg);
+				return -EINVAL;
+			}
+			for (i = 0; i < FAM_COUNT; i++)
+				if (mask & (1U << i))
+					o->defaults[i] = stack;
+			break;
+		case 'w':
+			o->wait = true;
+			break;
+		case OPT_ALLOW_IO_URING:
+			o->allow_io_uring = true;
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case 'h':
+			return OPTIONS_HELP;
+		case 'V':
+			return OPTIONS_VERSION;
+		case ':':
+			err("option %s needs an argument; see netsup --help",
+			    argv[optind - 1]);
+			return -EINVAL;
+		default:
+			if (optopt)
+				err("unknown option -%c; see netsup --help", optopt);
+			else
+				err("unknown option %s; see netsup --help",
+				    argv[optind - 1]);
+			return -EINVAL;
+		}
+	}
+	if (optind >= argc) {
+		err("no command given; see netsup --help");
+		return -EINVAL;
+	}
+	o->argv = argv + optind;
+	return OPTIONS_RUN;
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * options.h - netsup's command line
+ */
+#ifndef NETSUP_OPTIONS_H
+#define NETSUP_OPTIONS_H
+
+#include <stdbool.h>
+
+#include "../stacks/stack.h"
+
+struct options {
+	const char *defaults[FAM_COUNT];	/* STACK of -d, per family */
+	bool wait;			/* --wait */
+	int verbose;			/* -v count */
+	bool allow_io_uring;		/* --allow-io-uring */
+	char **argv;			/* the command */
+};
+
+enum options_action {
+	OPTIONS_RUN,
+	OPTIONS_HELP,
+	OPTIONS_VERSION,
+};
+
+int options_parse(int argc, char **argv, struct options *o);
+int options_parse_default(const char *arg, unsigned int *mask, const char **stack);
+void options_usage(void);
+
+#endif /* NETSUP_OPTIONS_H */

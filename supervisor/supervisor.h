@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * supervisor.h - the process that serves the command's notifications
+ */
+#ifndef NETSUP_SUPERVISOR_H
+#define NETSUP_SUPERVISOR_H
+
+#include <stdbool.h>
+#include <linux/seccomp.h>
+
+#include "../stacks/stack.h"
+
+struct supervisor {
+	int listener;		/* seccomp user-notification fd */
+	int parent_pidfd;	/* the netsup waiting for the command, or -1 */
+	struct seccomp_notif_sizes sizes;
+	struct stack *defaults[FAM_COUNT];	/* of the command, from -d */
+};
+
+int supervisor_run(struct supervisor *sv);
+
+#endif /* NETSUP_SUPERVISOR_H */

@@ -1,0 +1,133 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# netsup's command line: options, exit statuses, signals, stack checks.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+setup() { common_setup; }
+teardown() { common_teardown; }
+
+@test "--help and --version" {
+	run "$NETSUP" --help
+	assert_success
+	assert_output --partial "Usage: netsup"
+	assert_output --partial "--default"
+	run "$NETSUP" -V
+	assert_success
+	assert_output --regexp '^netsup [0-9]+\.[0-9]+\.[0-9]+$'
+}
+
+@test "exit status is the command's own" {
+	run "$NETSUP" -- sh -c 'exit 7'
+	assert_equal "$status" 7
+	run "$NETSUP" true
+	assert_success
+}
+
+@test "a command killed by signal N gives 128+N" {
+	run "$NETSUP" -- sh -c 'kill -TERM $$'
+	assert_equal "$status" 143
+	run "$NETSUP" -- sh -c 'kill -KILL $$'
+	assert_equal "$status" 137
+}
+
+@test "a command not found gives 127, one that cannot run 126" {
+	run -127 "$NETSUP" -- /nonexistent/command
+	assert_equal "$status" 127
+	assert_output --partial "/nonexistent/command"
+	run "$NETSUP" -- "$BATS_TEST_TMPDIR"
+	assert_equal "$status" 126
+	printf 'not a program' > "$BATS_TEST_TMPDIR/noexec"
+	chmod 644 "$BATS_TEST_TMPDIR/noexec"
+	run "$NETSUP" -- "$BATS_TEST_TMPDIR/noexec"
+	assert_equal "$status" 126
+}
+
+@test "bad options give 125 and never start the command" {
+	local mark="$BATS_TEST_TMPDIR/started"
+	for args in "--bogus" "-x" "--default" "-d ipx=/run/netns/x" \
+		    "-d inet=" "-d =foo"; do
+		# shellcheck disable=SC2086
+		run "$NETSUP" $args -- touch "$mark"
+		assert_equal "$status" 125
+		assert_output --partial "netsup:"
+		assert_file_not_exists "$mark"
+	done
+	run "$NETSUP"
+	assert_equal "$status" 125
+	assert_output --partial "no command"
+}
+
+@test "a missing stack gives 125, names it, starts nothing" {
+	local mark="$BATS_TEST_TMPDIR/started"
+	run "$NETSUP" -d inet=/nonexistent/ns -- touch "$mark"
+	assert_equal "$status" 125
+	assert_output "netsup: /nonexistent/ns: no such file"
+	run "$NETSUP" -d nosuchstack$$ -- touch "$mark"
+	assert_equal "$status" 125
+	assert_output --partial "nosuchstack$$: no such stack"
+	assert_file_not_exists "$mark"
+}
+
+@test "a file that is no network namespace gives 125" {
+	local mark="$BATS_TEST_TMPDIR/started" f
+	: > "$BATS_TEST_TMPDIR/plain"
+	for f in /dev/null "$BATS_TEST_TMPDIR/plain" "$BATS_TEST_TMPDIR" /proc/self/ns/mnt; do
+		run "$NETSUP" -d "$f" -- touch "$mark"
+		assert_equal "$status" 125
+		assert_output "netsup: $f: not a network stack (neither a network namespace nor a stack socket)"
+	done
+	assert_file_not_exists "$mark"
+}
+
+@test "a namespace netsup cannot enter gives 125" {
+	local ns mark="$BATS_TEST_TMPDIR/started"
+	ns_new ns
+	chmod 755 "$BATS_TEST_TMPDIR"
+	# netsup without privileges: it can open the file but not setns() it
+	run setpriv --reuid 65534 --regid 65534 --clear-groups \
+		"$NETSUP" -d "/run/netns/$ns" -- touch "$mark"
+	assert_equal "$status" 125
+	assert_output "netsup: /run/netns/$ns: cannot enter the network namespace: Operation not permitted"
+	assert_file_not_exists "$mark"
+}
+
+@test "a bare NAME is /dev/net/NAME, then /run/netns/NAME" {
+	local ns
+	ns_new ns
+	run "$NETSUP" -v -d "$ns" -- true
+	assert_success
+	assert_output --partial "inet: /run/netns/$ns"
+	mkdir -p /dev/net
+	touch "/dev/net/$ns"
+	echo "mount /dev/net/$ns" >> "$_fixtures"
+	mount --bind "/run/netns/$ns" "/dev/net/$ns"
+	run "$NETSUP" -v -d "$ns" -- true
+	assert_success
+	assert_output --partial "inet: /dev/net/$ns"
+}
+
+@test "signals sent to netsup reach the command" {
+	local out="$BATS_TEST_TMPDIR/got" sig
+	for sig in INT TERM HUP QUIT USR1 USR2; do
+		rm -f "$out"
+		"$NETSUP" -- sh -c "trap 'echo $sig > $out; exit 0' $sig; echo ready > $out.r; while :; do sleep 0.1; done" &
+		local pid=$!
+		wait_file "$out.r"
+		rm -f "$out.r"
+		kill -s "$sig" "$pid"
+		wait "$pid"
+		assert_equal "$(cat "$out")" "$sig"
+	done
+}
+
+@test "-v reports each decision" {
+	local ns
+	ns_new ns
+	run "$NETSUP" -v -d inet="$ns" -- "$PROGS/sockns" inet stream
+	assert_success
+	assert_output --regexp "\[pid [0-9]+\] socket\(inet, stream\): /run/netns/$ns: created"
+	run "$NETSUP" -v -d inet="$ns" -- "$PROGS/sockns" inet6 dgram
+	assert_output --regexp "\[pid [0-9]+\] socket\(inet6, dgram\): own stack"
+}

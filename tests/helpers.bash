@@ -1,0 +1,105 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# helpers.bash - fixtures shared by the bats suites
+#
+# Every namespace, veth and background process a test makes is recorded
+# and removed by common_teardown, also when the test fails.  Names carry
+# the bats run's pid and the test number, so parallel runs never collide.
+
+load '/usr/lib/bats/bats-support/load'
+load '/usr/lib/bats/bats-assert/load'
+load '/usr/lib/bats/bats-file/load'
+
+BUILD="${NETSUP_BUILD:-$BATS_TEST_DIRNAME/../build}"
+BUILD="$(cd "$BUILD" && pwd)"
+NETSUP="$BUILD/netsup"
+PROGS="$BUILD/tests"
+PY=/usr/bin/python3
+
+common_setup() {
+	_fixtures="$BATS_TEST_TMPDIR/fixtures"
+	: > "$_fixtures"
+	_nsn=0
+}
+
+common_teardown() {
+	local kind what
+	[ -f "$_fixtures" ] || return 0
+	# Processes first, then links and namespaces, newest first.
+	tac "$_fixtures" | while read -r kind what; do
+		case "$kind" in
+		pid)   kill "$what" 2>/dev/null; wait "$what" 2>/dev/null ;;
+		netns) ip netns del "$what" 2>/dev/null ;;
+		link)  ip link del "$what" 2>/dev/null ;;
+		mount) umount -l "$what" 2>/dev/null; rm -f "$what" ;;
+		user)  userdel "$what" 2>/dev/null ;;
+		esac
+	done
+	rm -f "$_fixtures"
+}
+
+# ns_new VAR [ADDR/PREFIX]: a new namespace with lo up, holding ADDR on
+# lo if given; its name is stored in VAR.
+ns_new() {
+	local var=$1 addr=${2:-} name
+	_nsn=$((_nsn + 1))
+	name="nsup${BATS_ROOT_PID:-$$}t${BATS_TEST_NUMBER}n${_nsn}"
+	ip netns add "$name"
+	echo "netns $name" >> "$_fixtures"
+	ip -n "$name" link set lo up
+	if [ -n "$addr" ]; then
+		ip -n "$name" addr add "$addr" dev lo
+	fi
+	printf -v "$var" '%s' "$name"
+}
+
+# veth_pair NS1 ADDR1 NS2 ADDR2: a veth link between two namespaces.
+veth_pair() {
+	local a=v${_nsn}a$$ b=v${_nsn}b$$
+	a=${a:0:15}; b=${b:0:15}
+	ip link add "$a" netns "$1" type veth peer name "$b" netns "$3"
+	ip -n "$1" addr add "$2" dev "$a"
+	ip -n "$3" addr add "$4" dev "$b"
+	ip -n "$1" link set "$a" up
+	ip -n "$3" link set "$b" up
+}
+
+# ns_ino NS: inode of the namespace, as SIOCGSKNS reports it
+ns_ino() {
+	stat -L -c %i "/run/netns/$1"
+}
+
+# bg CMD...: run in the background, killed at teardown
+bg() {
+	"$@" &
+	echo "pid $!" >> "$_fixtures"
+}
+
+# wait_listen NS PORT: until something listens on TCP PORT in NS (5 s)
+wait_listen() {
+	local i
+	for i in $(seq 100); do
+		ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q . && return 0
+		sleep 0.05
+	done
+	echo "nothing listens on port $2 in $1" >&2
+	return 1
+}
+
+# serve_tcp NS ADDR PORT: a socat server in NS that answers each client
+# with the namespace's name and the client's address as it saw it
+serve_tcp() {
+	bg ip netns exec "$1" socat -T5 "TCP-LISTEN:$3,bind=$2,reuseaddr,fork" \
+		SYSTEM:"echo $1 \$SOCAT_PEERADDR"
+	wait_listen "$1" "$3"
+}
+
+# wait_file FILE: until FILE exists and is not empty (10 s)
+wait_file() {
+	local i
+	for i in $(seq 200); do
+		[ -s "$1" ] && return 0
+		sleep 0.05
+	done
+	echo "$1 never appeared" >&2
+	return 1
+}

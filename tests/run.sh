@@ -1,0 +1,20 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# run.sh BUILD [SUITE...] - run the bats suites, end with "N passed, M failed"
+set -u
+build=$1
+shift
+[ $# -gt 0 ] || set -- "$(dirname "$0")"/[0-9]*.bats
+export NETSUP_BUILD="$build"
+out=$(mktemp)
+bats --tap "$@" | tee "$out"
+passed=$(grep -c '^ok ' "$out")
+failed=$(grep -c '^not ok ' "$out")
+planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$out" | head -n1)
+rm -f "$out"
+# A suite that died before reporting counts as failures, not as nothing.
+missing=$(( ${planned:-0} - passed - failed ))
+[ "$missing" -gt 0 ] && failed=$((failed + missing))
+[ "$passed" -gt 0 ] || failed=$((failed + 1))
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
