@@ -38,13 +38,20 @@ LDFLAGS_BIN = -pie -Wl,-z,relro,-z,now $(SANLD) $(LDFLAGS)
 STACK_SRC := stacks/stack.c stacks/netns.c
 SUP_SRC   := supervisor/main.c supervisor/options.c supervisor/log.c \
              supervisor/launch.c supervisor/filter.c supervisor/notify.c \
-             supervisor/creds.c supervisor/childmem.c
+             supervisor/creds.c supervisor/childmem.c supervisor/proc.c \
+             supervisor/pathres.c
 SUP_OBJ   := $(patsubst %.c,$(B)/%.o,$(SUP_SRC) $(STACK_SRC))
+
+SHIM_SRC  := shim/msocket.c $(STACK_SRC)
+SHIM_OBJ  := $(patsubst %.c,$(B)/pic/%.o,$(SHIM_SRC))
+SHLIB     := libmsocket.so.$(SOMAJOR).0.0
 
 PROGS_SRC := $(wildcard tests/progs/*.c)
 PROGS     := $(patsubst tests/progs/%.c,$(B)/tests/%,$(PROGS_SRC))
+MSOCK_PROGS := $(B)/tests/msock
 
-all: $(B)/netsup $(PROGS)
+all: $(B)/netsup $(B)/lib/$(SHLIB) $(B)/lib/libmsocket.a $(B)/lib/msocket.pc \
+     $(PROGS) $(B)/nsrelay
 
 $(B)/%.o: %.c $(wildcard */*.h)
 	@mkdir -p $(dir $@)
@@ -53,10 +60,42 @@ $(B)/%.o: %.c $(wildcard */*.h)
 $(B)/netsup: $(SUP_OBJ)
 	$(CC) -o $@ $^ $(LDFLAGS_BIN) -lseccomp -lcap -lpthread
 
+# libmsocket exports msocket() only.
+$(B)/pic/%.o: %.c $(wildcard */*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
+
+$(B)/lib/$(SHLIB): $(SHIM_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) -shared -Wl,-soname,libmsocket.so.$(SOMAJOR) -Wl,-z,relro,-z,now \
+	  $(SANLD) -o $@ $^ -lpthread
+	ln -sf $(SHLIB) $(B)/lib/libmsocket.so.$(SOMAJOR)
+	ln -sf $(SHLIB) $(B)/lib/libmsocket.so
+
+$(B)/lib/libmsocket.a: $(SHIM_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/lib/msocket.pc: shim/msocket.pc.in Makefile
+	@mkdir -p $(dir $@)
+	sed -e 's|@prefix@|$(PREFIX)|' -e 's|@libdir@|$(libdir)|' \
+	    -e 's|@includedir@|$(includedir)|' -e 's|@version@|$(VERSION)|' $< > $@
+
+# Example: a TCP relay between two stacks, two msocket() calls.
+$(B)/nsrelay: examples/nsrelay.c shim/msocket.h $(B)/lib/$(SHLIB)
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -Ishim -o $@ $< $(LDFLAGS_BIN) \
+	  -L$(B)/lib -lmsocket -Wl,-rpath,'$$ORIGIN/lib'
+
 # Test helper programs: each makes exactly the system calls a test needs.
 $(B)/tests/%: tests/progs/%.c tests/progs/progs.h
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 $(WARN) -O2 -g $(SANLD) -o $@ $< -lpthread
+
+$(MSOCK_PROGS): $(B)/tests/%: tests/progs/%.c tests/progs/progs.h $(B)/lib/$(SHLIB)
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 $(WARN) -O2 -g $(SANLD) -Ishim -o $@ $< \
+	  -L$(B)/lib -lmsocket -Wl,-rpath,'$$ORIGIN/../lib' -lpthread
 
 # Linked statically, without the sanitizers: nothing may depend on libc.
 $(B)/tests/static_socket: tests/progs/static_socket.c
@@ -73,10 +112,16 @@ lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 	  --std=c11 --inline-suppr -I supervisor -I stacks -I shim \
 	  supervisor stacks shim
-	clang-tidy --quiet $(SUP_SRC) $(STACK_SRC) -- -std=gnu11 $(CPPFLAGS)
+	clang-tidy --quiet $(SUP_SRC) $(STACK_SRC) shim/msocket.c -- -std=gnu11 $(CPPFLAGS)
 
 install: all
 	install -Dm755 $(B)/netsup $(DESTDIR)$(bindir)/netsup
+	install -Dm755 $(B)/lib/$(SHLIB) $(DESTDIR)$(libdir)/$(SHLIB)
+	ln -sf $(SHLIB) $(DESTDIR)$(libdir)/libmsocket.so.$(SOMAJOR)
+	ln -sf $(SHLIB) $(DESTDIR)$(libdir)/libmsocket.so
+	install -Dm644 $(B)/lib/libmsocket.a $(DESTDIR)$(libdir)/libmsocket.a
+	install -Dm644 shim/msocket.h $(DESTDIR)$(includedir)/msocket.h
+	install -Dm644 $(B)/lib/msocket.pc $(DESTDIR)$(pkgconfigdir)/msocket.pc
 	install -Dm644 man/netsup.1 $(DESTDIR)$(mandir)/man1/netsup.1
 
 clean:

@@ -252,6 +252,8 @@ const char *stack_strerror(int error)
 	case EACCES:
 	case EPERM:
 		return "permission denied";
+	case EAFNOSUPPORT:
+		return "the stack does not serve that address family";
 	default:
 		return strerror(-error);
 	}

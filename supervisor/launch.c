@@ -16,8 +16,17 @@
  * When netsup exits, the supervisor lets go of the terminal or pipe it
  * shared, so that whoever reads netsup's output sees end-of-file.
  *
+ * The command waits for the supervisor's word that it holds the listener
+ * and listens to process events before it execs, so that no fork of the
+ * command can happen unseen.
+ *
  * If the supervisor dies, the listener is closed and every intercepted
  * call of the command fails with ENOSYS: nothing falls back silently.
+ *
+ * Inside a netsup session (msocket answers), netsup is nested: it installs
+ * no second filter, sets the defaults of its own process with
+ * msocket(..., SOCK_DEFAULT, 0), which execve keeps, and execs the
+ * command: the vustack of vuos.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -36,6 +45,7 @@
 #include "launch.h"
 #include "log.h"
 #include "supervisor.h"
+#include "../shim/msocket.h"
 
 #define EXIT_NETSUP	125
 #define EXIT_CANNOT_RUN	126
@@ -90,6 +100,17 @@ static int launch_recv_fd(int sock)
 	return fd;
 }
 
+static int launch_wait_ack(int sock)
+{
+	char byte;
+	ssize_t n;
+
+	do
+		n = recv(sock, &byte, 1, 0);
+	while (n < 0 && errno == EINTR);
+	return n == 1 ? 0 : n < 0 ? -errno : -EPIPE;
+}
+
 static void launch_reset_signals(const sigset_t *mask)
 {
 	size_t i;
@@ -120,14 +141,26 @@ launch_supervisor(int sock, pid_t netsup, struct stack *defaults[FAM_COUNT])
 		sv.parent_pidfd = -1;
 	}
 
+	rc = proc_init(&sv.procs, defaults);
+	if (rc) {
+		err("supervisor: %s", strerror(-rc));
+		_exit(1);
+	}
+	for (i = 0; i < FAM_COUNT; i++)
+		stack_put(defaults[i]);		/* the table holds them now */
+	rc = proc_events_open(&sv.procs);
+	if (rc < 0)
+		debug("no process events (%s): defaults follow /proc", strerror(-rc));
+
 	sv.listener = launch_recv_fd(sock);
-	close(sock);
 	if (sv.listener < 0)
 		_exit(0);	/* the command never started: it said why */
-	for (i = 0; i < FAM_COUNT; i++)
-		sv.defaults[i] = defaults[i];
+	if (send(sock, "", 1, MSG_NOSIGNAL) != 1)
+		_exit(0);
+	close(sock);
 
 	rc = supervisor_run(&sv);
+	proc_fini(&sv.procs);
 	if (rc)
 		err("supervisor: %s", strerror(-rc));
 	_exit(rc ? 1 : 0);
@@ -147,6 +180,8 @@ launch_command(int sock, const struct options *o)
 	}
 	rc = launch_send_fd(sock, listener);
 	close(listener);
+	if (!rc)
+		rc = launch_wait_ack(sock);
 	close(sock);
 	if (rc) {
 		err("cannot hand the filter to the supervisor: %s", strerror(-rc));
@@ -252,4 +287,45 @@ int launch_run(const struct options *o, struct stack *defaults[FAM_COUNT])
 	}
 	close(sfd);
 	return status;
+}
+
+/**
+ * launch_is_nested() - is this process already supervised by a netsup?
+ *
+ * An msocket call with an impossible family is answered by a supervisor
+ * (EAFNOSUPPORT) and by the kernel alone with ENOSYS.
+ *
+ * Return: true inside a netsup session
+ */
+bool launch_is_nested(void)
+{
+	return syscall(MSOCKET_SYSCALL, NULL, -1, -1, 0) < 0 && errno != ENOSYS;
+}
+
+/**
+ * launch_nested() - set the defaults of this process and exec the command
+ * @o:		options
+ * @paths:	resolved path of each family's stack, or NULL
+ *
+ * Return: only on error: the exit status (125, 126, 127)
+ */
+int launch_nested(const struct options *o, char *const paths[FAM_COUNT])
+{
+	int i, rc;
+
+	for (i = 0; i < FAM_COUNT; i++) {
+		if (!paths[i])
+			continue;
+		if (syscall(MSOCKET_SYSCALL, paths[i], stack_family_domain(i),
+			    SOCK_DEFAULT, 0) < 0) {
+			rc = -errno;
+			err("%s: %s", paths[i], stack_strerror(rc));
+			return EXIT_NETSUP;
+		}
+		info("%s: %s (nested)", stack_family_name(i), paths[i]);
+	}
+	execvp(o->argv[0], o->argv);
+	rc = errno;
+	err("%s: %s", o->argv[0], strerror(rc));
+	return rc == ENOENT || rc == ENOTDIR ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN;
 }

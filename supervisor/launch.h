@@ -8,6 +8,10 @@
 #include "options.h"
 #include "../stacks/stack.h"
 
+#include <stdbool.h>
+
 int launch_run(const struct options *o, struct stack *defaults[FAM_COUNT]);
+bool launch_is_nested(void);
+int launch_nested(const struct options *o, char *const paths[FAM_COUNT]);
 
 #endif /* NETSUP_LAUNCH_H */

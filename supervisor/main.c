@@ -3,7 +3,8 @@
  * main.c - netsup: run a command with its sockets in chosen stacks
  *
  * Parses the options, opens and checks every stack before anything
- * starts (a bad stack is exit 125 with nothing run), launches.
+ * starts (a bad stack is exit 125 with nothing run), launches.  Inside a
+ * netsup session it only sets its defaults and execs (launch_nested()).
  */
 #include <errno.h>
 #include <limits.h>
@@ -21,6 +22,18 @@
 
 #define EXIT_NETSUP	125
 
+/* Resolve the stack name @spec into @path, or die naming it. */
+static void main_resolve(const char *spec, char *path, size_t len)
+{
+	int rc = stack_resolve_name(spec, path, len);
+
+	if (rc == -ENOENT)
+		die(EXIT_NETSUP, "%s: no such stack (neither /dev/net/%s nor /run/netns/%s exists)",
+		    spec, spec, spec);
+	if (rc)
+		die(EXIT_NETSUP, "%s: invalid stack name: %s", spec, strerror(-rc));
+}
+
 /* Open the stack @spec names, or die with one line naming it. */
 static struct stack *main_open_stack(const char *spec)
 {
@@ -28,12 +41,7 @@ static struct stack *main_open_stack(const char *spec)
 	struct stack *s;
 	int rc;
 
-	rc = stack_resolve_name(spec, path, sizeof(path));
-	if (rc == -ENOENT)
-		die(EXIT_NETSUP, "%s: no such stack (neither /dev/net/%s nor /run/netns/%s exists)",
-		    spec, spec, spec);
-	if (rc)
-		die(EXIT_NETSUP, "%s: invalid stack name: %s", spec, strerror(-rc));
+	main_resolve(spec, path, sizeof(path));
 	rc = stack_open(path, &s);
 	if (rc)
 		die(EXIT_NETSUP, "%s: %s", path, stack_strerror(rc));
@@ -62,6 +70,19 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	log_set_level(LOG_WARN + o.verbose);
+
+	if (launch_is_nested()) {
+		static char paths[FAM_COUNT][PATH_MAX];
+		char *p[FAM_COUNT] = { NULL };
+
+		for (i = 0; i < FAM_COUNT; i++) {
+			if (!o.defaults[i])
+				continue;
+			main_resolve(o.defaults[i], paths[i], sizeof(paths[i]));
+			p[i] = paths[i];
+		}
+		return launch_nested(&o, p);
+	}
 
 	for (i = 0; i < FAM_COUNT; i++) {
 		if (!o.defaults[i])

@@ -17,12 +17,18 @@
  *   SECCOMP_USER_NOTIF_FLAG_CONTINUE (5.5) lets the call run in the child:
  *   used only for socket() of a family without a default stack, whose
  *   arguments are registers the child can no longer change.
+ * msocket (system call -5) names a stack by a path in the child's memory:
+ * it is copied once (bounded by PATH_MAX), opened as the child would open
+ * it (its root and cwd, its credentials: pathres.c, creds.c) and only then
+ * used, with the notification re-validated after every read.
+ *
  * poll() on the listener reports POLLHUP once no task uses the filter any
  * more (5.8): then the whole supervised tree is gone and the loop ends.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +44,7 @@
 #include "childmem.h"
 #include "creds.h"
 #include "log.h"
+#include "pathres.h"
 #include "supervisor.h"
 #include "../shim/msocket.h"
 
@@ -66,13 +73,16 @@ struct worker {
 	struct seccomp_notif_resp *resp;
 	struct stack_cursor cursor;
 	struct creds_thread creds;
-	bool broken;		/* could not restore its credentials */
+	struct pathres pathres;
+	char path[PATH_MAX];	/* msocket's path, copied from the child */
+	bool broken;		/* could not restore its credentials or view */
 };
 
 /* The outcome of a request, before it is sent. */
 struct notify_reply {
 	int fd;			/* socket to inject, or -1 */
 	int error;		/* -errno for the child, when fd < 0 */
+	bool ok;		/* answer 0 (msocket SOCK_DEFAULT) */
 	bool cont;		/* let the call run in the child */
 	bool cloexec;
 };
@@ -180,22 +190,33 @@ static void notify_log(struct worker *w, const struct creds *c, const char *call
 static void notify_socket(struct worker *w, int domain, int type, int protocol,
 			  bool from_memory, struct notify_reply *r)
 {
+	struct proctab *procs = &w->sv->procs;
 	int idx = stack_family_index(domain);
 	struct stack *s = NULL, *own = NULL;
+	bool have_creds = false;
 	struct creds c;
 	char path[64];
-	int rc;
+	int rc = 0;
 
-	if (idx >= 0)
-		s = w->sv->defaults[idx];
+	if (idx >= 0 && !proc_count(procs)) {
+		/* No process has defaults of its own: no need to know which. */
+		s = stack_get(procs->root[idx]);
+	} else if (idx >= 0) {
+		rc = creds_read(&w->creds, (pid_t)w->req->pid, &c);
+		if (rc)
+			goto out;
+		have_creds = true;
+		s = proc_default(procs, c.tgid, c.ppid, idx);
+	}
 	if (!s && !from_memory) {
 		/* The registers cannot change: the child may run it itself. */
 		r->cont = true;
-		notify_log(w, NULL, "socket", domain, type, NULL, r);
+		notify_log(w, have_creds ? &c : NULL, "socket", domain, type, NULL, r);
 		return;
 	}
 
-	rc = creds_read(&w->creds, (pid_t)w->req->pid, &c);
+	if (!have_creds)
+		rc = creds_read(&w->creds, (pid_t)w->req->pid, &c);
 	if (!rc && !s) {
 		/*
 		 * Arguments read from memory could be rewritten between our
@@ -204,17 +225,21 @@ static void notify_socket(struct worker *w, int domain, int type, int protocol,
 		 */
 		snprintf(path, sizeof(path), "/proc/%u/ns/net", w->req->pid);
 		rc = stack_open(path, &own);
-		s = own;
+		if (rc == -ENOTSUP)
+			rc = -EAFNOSUPPORT;
 	}
 	if (!rc && !notify_id_valid(w))
 		rc = -ESRCH;
-	if (rc) {
+	if (!rc)
+		notify_create(w, s ? s : own, &c, domain, type, protocol, r);
+	else
 		r->error = rc;
-		stack_put(own);
-		return;
-	}
-	notify_create(w, s, &c, domain, type, protocol, r);
-	notify_log(w, &c, "socket", domain, type, own ? NULL : s, r);
+	notify_log(w, &c, "socket", domain, type, s, r);
+	rc = 0;
+out:
+	if (rc)
+		r->error = rc;
+	stack_put(s);
 	stack_put(own);
 }
 
@@ -230,6 +255,129 @@ static void notify_socketcall(struct worker *w, struct notify_reply *r)
 		return;
 	}
 	notify_socket(w, (int)args[0], (int)args[1], (int)args[2], true, r);
+}
+
+/*
+ * Open the stack @path names, as the child sees it: in its root and cwd,
+ * with its credentials, so that it gets only a stack file it could open
+ * itself.  The notification is re-validated once the view is open.
+ */
+static int notify_open_stack(struct worker *w, const struct creds *c,
+			     const char *path, struct stack **out)
+{
+	struct pathres_view v;
+	int rc, fd = -1, broken = 0;
+
+	rc = pathres_view_open((pid_t)w->req->pid, &v);
+	if (rc)
+		return rc;
+	if (!notify_id_valid(w)) {
+		pathres_view_close(&v);
+		return -ESRCH;
+	}
+	rc = pathres_enter(&w->pathres, &v);
+	pathres_view_close(&v);
+	if (rc)
+		return rc;
+	rc = creds_enter(&w->creds, c);
+	if (!rc) {
+		fd = open(path, O_PATH | O_CLOEXEC);
+		if (fd < 0)
+			rc = -errno;
+		else if (faccessat(fd, "", R_OK, AT_EMPTY_PATH | AT_EACCESS))
+			rc = -errno;
+		if (creds_leave(&w->creds))
+			broken = 1;
+	}
+	if (pathres_leave(&w->pathres))
+		broken = 1;
+	if (broken) {
+		err("cannot restore the credentials or root of a handling thread");
+		w->broken = true;
+		rc = -EPERM;
+	}
+	if (!rc)
+		rc = stack_from_fd(fd, path, out);
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+/* msocket(path, domain, type, protocol): system call -5. */
+static void notify_msocket(struct worker *w, struct notify_reply *r)
+{
+	const struct seccomp_data *d = &w->req->data;
+	uint64_t upath = d->args[0];
+	int domain = (int)d->args[1], type = (int)d->args[2], protocol = (int)d->args[3];
+	bool set_default = !(type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC));
+	struct proctab *procs = &w->sv->procs;
+	int idx = stack_family_index(domain), rc, i;
+	unsigned int families = 0;
+	struct stack *s = NULL;
+	struct creds c;
+
+	if (set_default && (type != SOCK_DEFAULT || protocol)) {
+		r->error = -EINVAL;
+		return;
+	}
+	if (set_default && domain == AF_UNSPEC)
+		families = FAM_MASK_ALL;
+	else if (idx >= 0)
+		families = 1U << idx;
+	else {
+		r->error = -EAFNOSUPPORT;
+		return;
+	}
+
+	rc = creds_read(&w->creds, (pid_t)w->req->pid, &c);
+	if (!rc && upath) {
+		rc = childmem_read_string((pid_t)w->req->pid, upath, w->path,
+					  sizeof(w->path));
+		if (rc == 0)
+			rc = -ENOENT;		/* "" as open(2) has it */
+		else if (rc > 0)
+			rc = 0;
+		else if (rc != -ENAMETOOLONG && rc != -ESRCH)
+			rc = -EFAULT;
+	}
+	if (!rc && !notify_id_valid(w))
+		rc = -ESRCH;
+	if (rc)
+		goto out;
+
+	if (upath) {
+		rc = notify_open_stack(w, &c, w->path, &s);
+	} else {
+		/* NULL: the default; for AF_UNSPEC any family's will do */
+		for (i = 0; i < FAM_COUNT && !s; i++)
+			if (families & (1U << i))
+				s = proc_default(procs, c.tgid, c.ppid, i);
+		if (!s)
+			rc = -ENOENT;
+	}
+	if (rc)
+		goto out;
+	if (!(s->families & families)) {
+		rc = -EAFNOSUPPORT;
+		goto out;
+	}
+
+	if (set_default) {
+		rc = proc_set_default(procs, c.tgid, c.ppid, families & s->families, s);
+		if (!rc)
+			r->ok = true;
+		if (log_get_level() >= LOG_INFO)
+			log_pid(LOG_INFO, c.tgid, "msocket(%s, SOCK_DEFAULT): %s",
+				domain == AF_UNSPEC ? "unspec" : stack_family_name(idx),
+				rc ? strerror(-rc) : s->path);
+	} else {
+		notify_create(w, s, &c, domain, type, protocol, r);
+		notify_log(w, &c, "msocket", domain, type, s, r);
+	}
+out:
+	if (rc)
+		r->error = rc;
+	stack_put(s);
 }
 
 /* Send the reply; the injected socket, if any, is closed here. */
@@ -257,7 +405,7 @@ static void notify_answer(struct worker *w, struct notify_reply *r)
 	resp->id = w->req->id;
 	if (r->cont)
 		resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-	else
+	else if (!r->ok)
 		resp->error = r->error ? r->error : -ENOSYS;
 	if (ioctl(w->sv->listener, SECCOMP_IOCTL_NOTIF_SEND, resp) && errno != ENOENT)
 		warn("[pid %u] cannot answer the notification: %s",
@@ -278,6 +426,8 @@ static void notify_handle(struct worker *w)
 		notify_socketcall(w, &r);
 		break;
 	case CALL_MSOCKET:
+		notify_msocket(w, &r);
+		break;
 	case CALL_OTHER:
 		r.error = -ENOSYS;
 		break;
@@ -287,6 +437,7 @@ static void notify_handle(struct worker *w)
 		if (r.fd >= 0)
 			close(r.fd);
 		r = (struct notify_reply){ .fd = -1, .error = -EPERM };
+		err("a handling thread lost its credentials: failing closed");
 	}
 	notify_answer(w, &r);
 }
@@ -324,15 +475,19 @@ static int worker_init(struct worker *w, struct supervisor *sv)
 	w->resp = calloc(1, sv->sizes.seccomp_notif_resp);
 	if (!w->req || !w->resp)
 		return -ENOMEM;
+	w->pathres.own_root = w->pathres.own_cwd = -1;
 	rc = stack_cursor_init(&w->cursor);
 	if (!rc)
 		rc = creds_thread_init(&w->creds);
+	if (!rc)
+		rc = pathres_init(&w->pathres);
 	return rc;
 }
 
 static void worker_fini(struct worker *w)
 {
 	creds_thread_fini(&w->creds);
+	pathres_fini(&w->pathres);
 	free(w->req);
 	free(w->resp);
 }
@@ -355,18 +510,21 @@ int supervisor_run(struct supervisor *sv)
 		goto out;
 
 	for (;;) {
-		struct pollfd pfd[2] = {
+		struct pollfd pfd[3] = {
 			{ .fd = sv->listener, .events = POLLIN },
+			{ .fd = sv->procs.cn_fd, .events = POLLIN },
 			{ .fd = sv->parent_pidfd, .events = POLLIN },
 		};
 
-		if (poll(pfd, sv->parent_pidfd >= 0 ? 2 : 1, -1) < 0) {
+		if (poll(pfd, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			rc = -errno;
 			break;
 		}
-		if (sv->parent_pidfd >= 0 && pfd[1].revents)
+		if (pfd[1].revents)
+			proc_events_drain(&sv->procs);
+		if (pfd[2].revents)
 			notify_detach(sv);
 		if (pfd[0].revents & POLLIN) {
 			rc = notify_recv(&w);

@@ -8,13 +8,14 @@
 #include <stdbool.h>
 #include <linux/seccomp.h>
 
+#include "proc.h"
 #include "../stacks/stack.h"
 
 struct supervisor {
 	int listener;		/* seccomp user-notification fd */
 	int parent_pidfd;	/* the netsup waiting for the command, or -1 */
 	struct seccomp_notif_sizes sizes;
-	struct stack *defaults[FAM_COUNT];	/* of the command, from -d */
+	struct proctab procs;	/* default stacks, per process */
 };
 
 int supervisor_run(struct supervisor *sv);

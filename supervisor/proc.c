@@ -1,0 +1,459 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * proc.c - per-process default stacks of the supervised processes
+ *
+ * A process's defaults start as its parent's at fork, are shared by its
+ * threads, survive execve and die with it (as in vuos).  A process that
+ * never changed anything and whose ancestors never did has no entry: it
+ * uses the command's defaults (root).  Only msocket(..., SOCK_DEFAULT)
+ * creates entries, and forks of a process with an entry copy it.
+ *
+ * Forks and exits are learnt from the process events connector
+ * (NETLINK_CONNECTOR, CN_IDX_PROC, Linux 2.6.15).  The kernel queues the
+ * fork event inside fork(), before the parent can make its next call, and
+ * the exit event before the pid can be reused.  The table drains the
+ * events before every lookup, so a child gets its parent's defaults as
+ * they were at the fork, even if the parent changes them right after, and
+ * a reused pid never finds a dead process's entry.  The connector serves
+ * only the initial network and pid namespaces, with CAP_NET_ADMIN.
+ *
+ * An exit event of the thread-group leader does not always end the
+ * process: when another thread calls execve, the old leader exits and the
+ * process goes on under the same pid.  So the entry is only marked, and a
+ * later sweep removes it once /proc shows the process gone or a zombie.
+ * A reused pid is safe meanwhile: its fork event replaces the entry.
+ *
+ * Where it is not available, or when it dropped events (ENOBUFS), the
+ * table falls back to what /proc tells: a process without an entry takes
+ * its parent's current defaults when first seen, and every entry records
+ * the process's start time, so that a reused pid is recognised.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/cn_proc.h>
+#include <linux/connector.h>
+#include <linux/netlink.h>
+
+#include "log.h"
+#include "proc.h"
+
+#define PROC_BUCKETS	4096
+
+struct proc {
+	pid_t tgid;
+	unsigned long long start;	/* start time: tells a reused pid */
+	time_t exited;			/* its leader's exit event, or 0 */
+	struct stack *defaults[FAM_COUNT];
+	struct proc *next;
+};
+
+/**
+ * proc_init() - an empty table
+ * @t:		the table
+ * @root:	defaults of processes without an entry (references taken)
+ *
+ * Return: 0 or -ENOMEM
+ */
+int proc_init(struct proctab *t, struct stack *const root[FAM_COUNT])
+{
+	int i;
+
+	memset(t, 0, sizeof(*t));
+	t->cn_fd = -1;
+	t->nbuckets = PROC_BUCKETS;
+	t->buckets = calloc(t->nbuckets, sizeof(*t->buckets));
+	if (!t->buckets)
+		return -ENOMEM;
+	pthread_mutex_init(&t->lock, NULL);
+	for (i = 0; i < FAM_COUNT; i++)
+		t->root[i] = stack_get(root[i]);
+	return 0;
+}
+
+static void proc_free(struct proc *p)
+{
+	int i;
+
+	for (i = 0; i < FAM_COUNT; i++)
+		stack_put(p->defaults[i]);
+	free(p);
+}
+
+/**
+ * proc_fini() - free the table
+ * @t:		the table
+ */
+void proc_fini(struct proctab *t)
+{
+	struct proc *p, *next;
+	size_t b;
+	int i;
+
+	for (b = 0; t->buckets && b < t->nbuckets; b++)
+		for (p = t->buckets[b]; p; p = next) {
+			next = p->next;
+			proc_free(p);
+		}
+	free(t->buckets);
+	for (i = 0; i < FAM_COUNT; i++)
+		stack_put(t->root[i]);
+	if (t->cn_fd >= 0)
+		close(t->cn_fd);
+	pthread_mutex_destroy(&t->lock);
+	memset(t, 0, sizeof(*t));
+	t->cn_fd = -1;
+}
+
+static bool proc_fallback(const struct proctab *t)
+{
+	return t->cn_fd < 0 || t->lost;
+}
+
+/* Start time of @pid (field 22 of /proc/PID/stat), 0 if gone. */
+static unsigned long long proc_start_time(pid_t pid)
+{
+	unsigned long long start = 0;
+	char path[64], buf[1024];
+	const char *p;
+	ssize_t n;
+	int fd, field;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');	/* the name may hold anything */
+	for (field = 2; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	if (p)
+		start = strtoull(p + 1, NULL, 10);
+	return start;
+}
+
+/* Is @pid still a live process (not a zombie) started at @start? */
+static bool proc_alive(pid_t pid, unsigned long long start)
+{
+	char path[64], buf[1024];
+	const char *p;
+	ssize_t n;
+	int fd;
+
+	if (proc_start_time(pid) != start)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+}
+
+static struct proc **proc_slot(struct proctab *t, pid_t tgid)
+{
+	struct proc **pp = &t->buckets[(size_t)tgid % t->nbuckets];
+
+	while (*pp && (*pp)->tgid != tgid)
+		pp = &(*pp)->next;
+	return pp;
+}
+
+static void proc_remove(struct proctab *t, pid_t tgid)
+{
+	struct proc **pp = proc_slot(t, tgid), *p = *pp;
+
+	if (!p)
+		return;
+	*pp = p->next;
+	t->count--;
+	if (p->exited)
+		t->exited--;
+	proc_free(p);
+}
+
+static struct proc *proc_find(struct proctab *t, pid_t tgid)
+{
+	struct proc *p = *proc_slot(t, tgid);
+
+	if (p && proc_fallback(t) && p->start != proc_start_time(tgid)) {
+		proc_remove(t, tgid);	/* a dead process's pid, reused */
+		return NULL;
+	}
+	return p;
+}
+
+/* New entry for @tgid with the defaults of @from (NULL: root). */
+static struct proc *proc_add(struct proctab *t, pid_t tgid, const struct proc *from)
+{
+	struct stack *const *src = from ? from->defaults : t->root;
+	struct proc *p;
+	int i;
+
+	proc_remove(t, tgid);
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->tgid = tgid;
+	p->start = proc_start_time(tgid);
+	for (i = 0; i < FAM_COUNT; i++)
+		p->defaults[i] = stack_get(src[i]);
+	p->next = t->buckets[(size_t)tgid % t->nbuckets];
+	t->buckets[(size_t)tgid % t->nbuckets] = p;
+	t->count++;
+	return p;
+}
+
+/* Entry of @tgid; in fallback mode, one inherited from @ppid if needed. */
+static struct proc *proc_lookup(struct proctab *t, pid_t tgid, pid_t ppid)
+{
+	struct proc *p = proc_find(t, tgid), *parent;
+
+	if (p || !proc_fallback(t))
+		return p;
+	parent = proc_find(t, ppid);
+	return parent ? proc_add(t, tgid, parent) : NULL;
+}
+
+/**
+ * proc_events_open() - subscribe to the kernel's fork and exit events
+ * @t:		the table
+ *
+ * Return: the connector descriptor to poll, or -errno (the table then
+ *	   works in fallback mode)
+ */
+int proc_events_open(struct proctab *t)
+{
+	struct sockaddr_nl addr = { .nl_family = AF_NETLINK, .nl_groups = CN_IDX_PROC };
+	struct {
+		struct nlmsghdr nl;
+		struct cn_msg cn;
+		enum proc_cn_mcast_op op;
+	} __attribute__((packed)) req = {
+		.nl = { .nlmsg_len = sizeof(req), .nlmsg_type = NLMSG_DONE },
+		.cn = { .id = { CN_IDX_PROC, CN_VAL_PROC }, .len = sizeof(enum proc_cn_mcast_op) },
+		.op = PROC_CN_MCAST_LISTEN,
+	};
+	int fd, size = 8 << 20;
+	char buf[256];
+	FILE *f;
+
+	/* Pids in events are those of the initial pid namespace. */
+	f = fopen("/proc/self/status", "re");
+	if (!f)
+		return -errno;
+	while (fgets(buf, sizeof(buf), f))
+		if (!strncmp(buf, "NSpid:", 6) && strchr(buf + 7, '\t')) {
+			fclose(f);
+			return -EOPNOTSUPP;
+		}
+	fclose(f);
+
+	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_CONNECTOR);
+	if (fd < 0)
+		return -errno;
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size));
+	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) ||
+	    send(fd, &req, sizeof(req), 0) != sizeof(req)) {
+		int rc = -errno;
+
+		close(fd);
+		return rc;
+	}
+	t->cn_fd = fd;
+	return fd;
+}
+
+static void proc_event(struct proctab *t, const struct proc_event *ev)
+{
+	struct proc *parent, *p;
+
+	switch (ev->what) {
+	case PROC_EVENT_FORK:
+		if (ev->event_data.fork.child_pid != ev->event_data.fork.child_tgid)
+			return;		/* a thread */
+		parent = *proc_slot(t, ev->event_data.fork.parent_tgid);
+		if (parent)
+			proc_add(t, ev->event_data.fork.child_tgid, parent);
+		else
+			proc_remove(t, ev->event_data.fork.child_tgid);
+		break;
+	case PROC_EVENT_EXIT:
+		if (ev->event_data.exit.process_pid != ev->event_data.exit.process_tgid)
+			return;
+		p = *proc_slot(t, ev->event_data.exit.process_tgid);
+		if (p && !p->exited) {
+			p->exited = time(NULL);
+			t->exited++;
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* Remove the entries of processes whose leader exited a while ago. */
+static void proc_sweep(struct proctab *t)
+{
+	time_t now = time(NULL);
+	struct proc **pp;
+	size_t b;
+
+	if (!t->exited || now == t->swept)
+		return;
+	t->swept = now;
+	for (b = 0; b < t->nbuckets; b++) {
+		pp = &t->buckets[b];
+		while (*pp) {
+			struct proc *p = *pp;
+
+			if (!p->exited || now - p->exited < 1) {
+				pp = &p->next;
+				continue;
+			}
+			t->exited--;
+			if (proc_alive(p->tgid, p->start)) {
+				p->exited = 0;	/* execve from another thread */
+				pp = &p->next;
+				continue;
+			}
+			*pp = p->next;
+			t->count--;
+			proc_free(p);
+		}
+	}
+}
+
+static void proc_drain_locked(struct proctab *t)
+{
+	char buf[8192] __attribute__((aligned(__alignof__(struct nlmsghdr))));
+	ssize_t n;
+
+	if (t->cn_fd < 0)
+		return;
+	for (;;) {
+		struct nlmsghdr *nl = (struct nlmsghdr *)buf;
+
+		n = recv(t->cn_fd, buf, sizeof(buf), 0);
+		if (n < 0) {
+			if (errno == EAGAIN)
+				break;
+			if (errno == ENOBUFS && !t->lost) {
+				warn("process events were lost: default stacks of new processes now follow their parent's current ones");
+				t->lost = true;
+			}
+			if (errno == EINTR || errno == ENOBUFS)
+				continue;
+			break;
+		}
+		for (; NLMSG_OK(nl, (size_t)n); nl = NLMSG_NEXT(nl, n)) {
+			const struct cn_msg *cn = NLMSG_DATA(nl);
+
+			if (nl->nlmsg_type != NLMSG_DONE ||
+			    nl->nlmsg_len < NLMSG_LENGTH(sizeof(*cn) + sizeof(struct proc_event)) ||
+			    cn->id.idx != CN_IDX_PROC || cn->id.val != CN_VAL_PROC)
+				continue;
+			proc_event(t, (const struct proc_event *)cn->data);
+		}
+	}
+	proc_sweep(t);
+}
+
+/**
+ * proc_events_drain() - apply the fork and exit events queued so far
+ * @t:		the table
+ */
+void proc_events_drain(struct proctab *t)
+{
+	pthread_mutex_lock(&t->lock);
+	proc_drain_locked(t);
+	pthread_mutex_unlock(&t->lock);
+}
+
+/**
+ * proc_default() - the default stack of a process for a family
+ * @t:		the table
+ * @tgid:	the process
+ * @ppid:	its parent, for fallback mode
+ * @fam:	enum stack_family
+ *
+ * Return: the stack with a reference taken, or NULL for none
+ */
+struct stack *proc_default(struct proctab *t, pid_t tgid, pid_t ppid, int fam)
+{
+	struct stack *s;
+	struct proc *p;
+
+	pthread_mutex_lock(&t->lock);
+	proc_drain_locked(t);
+	p = proc_lookup(t, tgid, ppid);
+	s = stack_get(p ? p->defaults[fam] : t->root[fam]);
+	pthread_mutex_unlock(&t->lock);
+	return s;
+}
+
+/**
+ * proc_set_default() - change the default stack of a process
+ * @t:		the table
+ * @tgid:	the process
+ * @ppid:	its parent, for fallback mode
+ * @families:	mask of the families to change
+ * @s:		the new default (references are taken)
+ *
+ * Return: 0 or -ENOMEM
+ */
+int proc_set_default(struct proctab *t, pid_t tgid, pid_t ppid,
+		     unsigned int families, struct stack *s)
+{
+	struct proc *p;
+	int i;
+
+	pthread_mutex_lock(&t->lock);
+	proc_drain_locked(t);
+	p = proc_lookup(t, tgid, ppid);
+	if (!p)
+		p = proc_add(t, tgid, NULL);
+	if (!p) {
+		pthread_mutex_unlock(&t->lock);
+		return -ENOMEM;
+	}
+	for (i = 0; i < FAM_COUNT; i++) {
+		if (!(families & (1U << i)))
+			continue;
+		stack_put(p->defaults[i]);
+		p->defaults[i] = stack_get(s);
+	}
+	pthread_mutex_unlock(&t->lock);
+	return 0;
+}
+
+/**
+ * proc_count() - number of entries (processes with defaults of their own)
+ * @t:		the table
+ *
+ * Return: the count
+ */
+size_t proc_count(struct proctab *t)
+{
+	size_t n;
+
+	pthread_mutex_lock(&t->lock);
+	n = t->count;
+	pthread_mutex_unlock(&t->lock);
+	return n;
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * proc.h - per-process default stacks of the supervised processes
+ */
+#ifndef NETSUP_PROC_H
+#define NETSUP_PROC_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "../stacks/stack.h"
+
+struct proc;
+
+struct proctab {
+	pthread_mutex_t lock;
+	struct proc **buckets;
+	size_t nbuckets;
+	size_t count;
+	size_t exited;			/* entries marked by an exit event */
+	time_t swept;
+	struct stack *root[FAM_COUNT];	/* of processes without an entry */
+	int cn_fd;			/* proc connector, or -1 */
+	bool lost;			/* the connector dropped events */
+};
+
+int proc_init(struct proctab *t, struct stack *const root[FAM_COUNT]);
+void proc_fini(struct proctab *t);
+int proc_events_open(struct proctab *t);
+void proc_events_drain(struct proctab *t);
+struct stack *proc_default(struct proctab *t, pid_t tgid, pid_t ppid, int fam);
+int proc_set_default(struct proctab *t, pid_t tgid, pid_t ppid,
+		     unsigned int families, struct stack *s);
+size_t proc_count(struct proctab *t);
+
+#endif /* NETSUP_PROC_H */

@@ -1,0 +1,173 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# demo.sh [BUILD] - two namespace stacks, unmodified programs in each
+#
+# Makes two network namespaces, "red" and "blue" (named red<pid> and
+# blue<pid>), each with lo up and its own address on lo, and a socat
+# server in each that says hello with the namespace's name.  Then runs
+# ip and socat under BUILD/netsup (default: build) to show which stack
+# their sockets were created in.  All traffic stays inside the two
+# namespaces; the only try from the host is the one meant to fail.
+#
+# Run as root.  Everything it makes (namespaces, servers) is removed on
+# exit, also on failure or Ctrl-C.
+set -eu
+
+build=${1:-build}
+netsup=$build/netsup
+port=7101
+
+red=red$$
+blue=blue$$
+red_addr=10.201.1.1
+blue_addr=10.201.2.1
+
+made_ns=""		# namespaces this script created
+server_pids=""		# socat servers this script started
+
+die() {
+	echo "demo: $*" >&2
+	exit 1
+}
+
+cleanup() {
+	local rc=$? pid ns
+	set +e
+	trap - EXIT INT TERM HUP
+	for pid in $server_pids; do
+		kill "$pid" 2>/dev/null
+	done
+	for pid in $server_pids; do
+		wait "$pid" 2>/dev/null
+	done
+	for ns in $made_ns; do
+		# connection children of a server, if any are still there
+		for pid in $(ip netns pids "$ns" 2>/dev/null); do
+			kill "$pid" 2>/dev/null
+		done
+		ip netns del "$ns"
+	done
+	[ -n "$made_ns" ] && echo "demo: removed namespaces$made_ns and their servers"
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+# show ARG...: print the command as "+ cmd", quoting only where needed
+show() {
+	local a out="+"
+	for a in "$@"; do
+		case "$a" in
+		*[!A-Za-z0-9_./:=,@%+-]* | "") out="$out '${a//\'/\'\\\'\'}'" ;;
+		*) out="$out $a" ;;
+		esac
+	done
+	printf '%s\n' "$out"
+}
+
+# run CMD...: print it, then run it; its status is returned
+run() {
+	show "$@"
+	"$@"
+}
+
+# try CMD...: print it and run it; report success or failure, never stop
+try() {
+	local rc=0
+	show "$@"
+	"$@" || rc=$?
+	if [ "$rc" -eq 0 ]; then
+		echo "  (exit 0)"
+	else
+		echo "  (exit $rc)"
+	fi
+	return 0
+}
+
+heading() {
+	printf '\n==> %s\n' "$*"
+}
+
+# ns_new NAME ADDR: a namespace with lo up and ADDR/24 on lo
+ns_new() {
+	run ip netns add "$1"
+	made_ns="$made_ns $1"
+	run ip -n "$1" link set lo up
+	run ip -n "$1" addr add "$2/24" dev lo
+}
+
+# wait_listen NS PORT: until something listens on TCP PORT in NS (5 s)
+wait_listen() {
+	local i
+	for i in $(seq 100); do
+		ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q . && return 0
+		sleep 0.05
+	done
+	die "nothing listens on port $2 in $1"
+}
+
+# serve NS LISTEN-ADDRESS: a socat server in NS, saying hello to each client
+# (socat reads "\," as a comma, not as the start of an option)
+serve() {
+	local ns=$1 reply="SYSTEM:echo hello from $1\\, you are \$SOCAT_PEERADDR"
+
+	printf '%s &\n' "$(show ip netns exec "$ns" socat "$2,reuseaddr,fork" "$reply")"
+	# ip netns exec execs socat: $! is the server itself.  Background
+	# jobs of a script ignore SIGINT: Ctrl-C leaves them to cleanup.
+	ip netns exec "$ns" socat "$2,reuseaddr,fork" "$reply" </dev/null &
+	server_pids="$server_pids $!"
+}
+
+[ "$(id -u)" -eq 0 ] || die "run as root (it creates network namespaces)"
+[ -x "$netsup" ] || die "$netsup not found: run make first"
+for tool in ip socat ss; do
+	command -v "$tool" >/dev/null || die "$tool is needed (see tests/deps.sh)"
+done
+
+heading "Two stacks: network namespaces $red and $blue, each with its own address on lo"
+ns_new "$red" "$red_addr"
+ns_new "$blue" "$blue_addr"
+serve "$red" "TCP-LISTEN:$port,bind=$red_addr"
+serve "$blue" "TCP-LISTEN:$port,bind=$blue_addr"
+wait_listen "$red" "$port"
+wait_listen "$blue" "$port"
+# blue also answers on its own ::1, for inet6 in the last part
+have_ipv6=false
+if ip -n "$blue" -6 addr show dev lo 2>/dev/null | grep -q 'inet6 ::1/'; then
+	serve "$blue" "TCP6-LISTEN:$port,bind=[::1]"
+	wait_listen "$blue" "$port"
+	have_ipv6=true
+fi
+
+heading "ip under netsup lists the interfaces of the stack it is given (netlink)"
+run "$netsup" -d "$red" -- ip -o addr
+run "$netsup" -d "$blue" -- ip -o addr
+
+heading "socat under netsup: its TCP socket is created in the stack given for inet"
+run "$netsup" -d inet="$red" -- socat -T5 - "TCP:$red_addr:$port,connect-timeout=3" </dev/null
+run "$netsup" -d inet="$blue" -- socat -T5 - "TCP:$blue_addr:$port,connect-timeout=3" </dev/null
+
+heading "The same socat without netsup, from the host: it has neither address"
+# The host must not reach out to these addresses: some networks answer
+# any connection.  so-bindtodevice=lo keeps the try on this machine, where
+# nothing has the address (lo forwards nothing); it ends in a time-out.
+for addr in "$red_addr" "$blue_addr"; do
+	if [ "$(cat /proc/sys/net/ipv4/conf/lo/forwarding 2>/dev/null)" != 0 ] ||
+	   [ -n "$(ip -o -4 addr show to "$addr/32")" ]; then
+		echo "(skipped: this host forwards on lo or has $addr itself)"
+		continue
+	fi
+	try socat -T5 - "TCP:$addr:$port,connect-timeout=2,so-bindtodevice=lo" </dev/null 2>&1
+done
+
+heading "-v: one line per decision: inet to $red, inet6 to $blue, netlink (ip) stays in the host's own"
+if $have_ipv6; then
+	run "$netsup" -v -d inet="$red" -d inet6="$blue" -- \
+		sh -c "socat -T5 - TCP:$red_addr:$port </dev/null; socat -T5 - \"TCP6:[::1]:$port\" </dev/null; ip -o link show lo"
+else
+	echo "(IPv6 is off: no inet6 socket here)"
+	run "$netsup" -v -d inet="$red" -d inet6="$blue" -- \
+		sh -c "socat -T5 - TCP:$red_addr:$port </dev/null; ip -o link show lo"
+fi
