@@ -50,8 +50,7 @@ PROGS_SRC := $(wildcard tests/progs/*.c)
 PROGS     := $(patsubst tests/progs/%.c,$(B)/tests/%,$(PROGS_SRC))
 MSOCK_PROGS := $(B)/tests/msock
 
-all: $(B)/netsup $(B)/lib/$(SHLIB) $(B)/lib/libmsocket.a $(B)/lib/msocket.pc \
-     $(PROGS) $(B)/nsrelay
+all: $(B)/netsup $(B)/netsup-stack $(B)/lib/$(SHLIB) $(B)/lib/libmsocket.a $(PROGS) $(B)/nsrelay
 
 $(B)/%.o: %.c $(wildcard */*.h)
 	@mkdir -p $(dir $@)
@@ -59,6 +58,9 @@ $(B)/%.o: %.c $(wildcard */*.h)
 
 $(B)/netsup: $(SUP_OBJ)
 	$(CC) -o $@ $^ $(LDFLAGS_BIN) -lseccomp -lcap -lpthread
+
+$(B)/netsup-stack: $(B)/stacks/netsup-stack.o $(patsubst %.c,$(B)/%.o,$(STACK_SRC))
+	$(CC) -o $@ $^ $(LDFLAGS_BIN) -lpthread
 
 # libmsocket exports msocket() only.
 $(B)/pic/%.o: %.c $(wildcard */*.h)
@@ -76,11 +78,6 @@ $(B)/lib/libmsocket.a: $(SHIM_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@
 	ar rcs $@ $^
-
-$(B)/lib/msocket.pc: shim/msocket.pc.in Makefile
-	@mkdir -p $(dir $@)
-	sed -e 's|@prefix@|$(PREFIX)|' -e 's|@libdir@|$(libdir)|' \
-	    -e 's|@includedir@|$(includedir)|' -e 's|@version@|$(VERSION)|' $< > $@
 
 # Example: a TCP relay between two stacks, two msocket() calls.
 $(B)/nsrelay: examples/nsrelay.c shim/msocket.h $(B)/lib/$(SHLIB)
@@ -105,6 +102,9 @@ $(B)/tests/static_socket: tests/progs/static_socket.c
 deps:
 	@tests/deps.sh
 
+demo: deps all
+	@tests/demo.sh $(B)
+
 check: deps all
 	@tests/run.sh $(B)
 
@@ -112,16 +112,20 @@ lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 	  --std=c11 --inline-suppr -I supervisor -I stacks -I shim \
 	  supervisor stacks shim
-	clang-tidy --quiet $(SUP_SRC) $(STACK_SRC) shim/msocket.c -- -std=gnu11 $(CPPFLAGS)
+	clang-tidy --quiet $(SUP_SRC) $(STACK_SRC) shim/msocket.c stacks/netsup-stack.c -- -std=gnu11 $(CPPFLAGS)
 
 install: all
 	install -Dm755 $(B)/netsup $(DESTDIR)$(bindir)/netsup
+	install -Dm755 $(B)/netsup-stack $(DESTDIR)$(bindir)/netsup-stack
 	install -Dm755 $(B)/lib/$(SHLIB) $(DESTDIR)$(libdir)/$(SHLIB)
 	ln -sf $(SHLIB) $(DESTDIR)$(libdir)/libmsocket.so.$(SOMAJOR)
 	ln -sf $(SHLIB) $(DESTDIR)$(libdir)/libmsocket.so
 	install -Dm644 $(B)/lib/libmsocket.a $(DESTDIR)$(libdir)/libmsocket.a
 	install -Dm644 shim/msocket.h $(DESTDIR)$(includedir)/msocket.h
-	install -Dm644 $(B)/lib/msocket.pc $(DESTDIR)$(pkgconfigdir)/msocket.pc
+	install -d $(DESTDIR)$(pkgconfigdir)
+	sed -e 's|@prefix@|$(PREFIX)|' -e 's|@libdir@|$(libdir)|' \
+	    -e 's|@includedir@|$(includedir)|' -e 's|@version@|$(VERSION)|' \
+	    shim/msocket.pc.in > $(DESTDIR)$(pkgconfigdir)/msocket.pc
 	install -Dm644 man/netsup.1 $(DESTDIR)$(mandir)/man1/netsup.1
 
 clean:

@@ -173,6 +173,8 @@ launch_command(int sock, const struct options *o)
 	struct filter_config cfg = { .allow_io_uring = o->allow_io_uring };
 	int listener, rc;
 
+	if (log_get_level() >= LOG_DEBUG)
+		filter_dump(&cfg, STDERR_FILENO);
 	listener = filter_install(&cfg);
 	if (listener < 0) {
 		err("cannot install the seccomp filter: %s", strerror(-listener));
@@ -271,8 +273,11 @@ int launch_run(const struct options *o, struct stack *defaults[FAM_COUNT])
 			break;
 		}
 		if (si.ssi_signo != SIGCHLD) {
+			/* --wait after the command: a signal stops the waiting */
+			if (cmd_done)
+				break;
 			/* The terminal signals the whole process group already. */
-			if (si.ssi_code != SI_KERNEL && !cmd_done)
+			if (si.ssi_code != SI_KERNEL)
 				kill(cmd, (int)si.ssi_signo);
 			continue;
 		}

@@ -7,7 +7,8 @@
 # server in each that says hello with the namespace's name.  Then runs
 # ip and socat under BUILD/netsup (default: build) to show which stack
 # their sockets were created in.  All traffic stays inside the two
-# namespaces; the only try from the host is the one meant to fail.
+# namespaces; the only try from the host is on its own loopback, where
+# nothing listens, and is meant to fail.
 #
 # Run as root.  Everything it makes (namespaces, servers) is removed on
 # exit, also on failure or Ctrl-C.
@@ -16,6 +17,7 @@ set -eu
 build=${1:-build}
 netsup=$build/netsup
 port=7101
+lo_port=7102
 
 red=red$$
 blue=blue$$
@@ -100,8 +102,8 @@ ns_new() {
 
 # wait_listen NS PORT: until something listens on TCP PORT in NS (5 s)
 wait_listen() {
-	local i
-	for i in $(seq 100); do
+	local _
+	for _ in $(seq 100); do
 		ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q . && return 0
 		sleep 0.05
 	done
@@ -131,7 +133,9 @@ ns_new "$red" "$red_addr"
 ns_new "$blue" "$blue_addr"
 serve "$red" "TCP-LISTEN:$port,bind=$red_addr"
 serve "$blue" "TCP-LISTEN:$port,bind=$blue_addr"
+serve "$red" "TCP-LISTEN:$lo_port,bind=127.0.0.1"
 wait_listen "$red" "$port"
+wait_listen "$red" "$lo_port"
 wait_listen "$blue" "$port"
 # blue also answers on its own ::1, for inet6 in the last part
 have_ipv6=false
@@ -149,18 +153,18 @@ heading "socat under netsup: its TCP socket is created in the stack given for in
 run "$netsup" -d inet="$red" -- socat -T5 - "TCP:$red_addr:$port,connect-timeout=3" </dev/null
 run "$netsup" -d inet="$blue" -- socat -T5 - "TCP:$blue_addr:$port,connect-timeout=3" </dev/null
 
-heading "The same socat without netsup, from the host: it has neither address"
-# The host must not reach out to these addresses: some networks answer
-# any connection.  so-bindtodevice=lo keeps the try on this machine, where
-# nothing has the address (lo forwards nothing); it ends in a time-out.
-for addr in "$red_addr" "$blue_addr"; do
-	if [ "$(cat /proc/sys/net/ipv4/conf/lo/forwarding 2>/dev/null)" != 0 ] ||
-	   [ -n "$(ip -o -4 addr show to "$addr/32")" ]; then
-		echo "(skipped: this host forwards on lo or has $addr itself)"
-		continue
-	fi
-	try socat -T5 - "TCP:$addr:$port,connect-timeout=2,so-bindtodevice=lo" </dev/null 2>&1
-done
+heading "Loopback is per stack: red's 127.0.0.1:$lo_port, with and without netsup"
+# Only loopback is tried from the host: nothing there listens on the port.
+run "$netsup" -d inet="$red" -- socat -T5 - "TCP:127.0.0.1:$lo_port" </dev/null
+try socat -T5 - "TCP:127.0.0.1:$lo_port" </dev/null 2>&1
+
+heading "nsrelay: one process, two stacks: listens in $red, connects in $blue (two msocket calls)"
+printf '%s &\n' "$(show "$netsup" -- "$build/nsrelay" "/run/netns/$red" "$red_addr:7200" "/run/netns/$blue" "$blue_addr:$port")"
+"$netsup" -- "$build/nsrelay" "/run/netns/$red" "$red_addr:7200" "/run/netns/$blue" "$blue_addr:$port" </dev/null &
+server_pids="$server_pids $!"
+wait_listen "$red" 7200
+echo "# a client in $red reaches the server in $blue through the relay:"
+run ip netns exec "$red" socat -T5 - "TCP:$red_addr:7200" </dev/null
 
 heading "-v: one line per decision: inet to $red, inet6 to $blue, netlink (ip) stays in the host's own"
 if $have_ipv6; then
