@@ -106,7 +106,7 @@ demo: deps all
 	@tests/demo.sh $(B)
 
 check: deps all
-	@tests/run.sh $(B)
+	@NETSUP_SAN=$(filter 1,$(SAN)) tests/run.sh $(B)
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \

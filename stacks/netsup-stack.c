@@ -197,7 +197,7 @@ static pid_t process_inside(const struct stack *s)
 			continue;
 		snprintf(path, sizeof(path), "/proc/%s/ns/net", d->d_name);
 		if (!stat(path, &st) && st.st_dev == s->dev && st.st_ino == s->ino)
-			pid = (pid_t)atoi(d->d_name);
+			pid = (pid_t)strtol(d->d_name, NULL, 10);
 	}
 	if (proc)
 		closedir(proc);
@@ -257,7 +257,7 @@ static int describe_inside(struct inside *in)
 			const unsigned char *m;
 			size_t i, mlen;
 
-			if (!b->ifa_addr || strcmp(a->ifa_name, b->ifa_name))
+			if (!b->ifa_addr || strcmp(a->ifa_name, b->ifa_name) != 0)
 				continue;
 			if (b->ifa_addr->sa_family == AF_INET) {
 				p = &((struct sockaddr_in *)b->ifa_addr)->sin_addr;

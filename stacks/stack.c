@@ -126,9 +126,11 @@ int stack_resolve_name(const char *spec, char *buf, size_t len)
 	if (!*spec || !strcmp(spec, ".") || !strcmp(spec, ".."))
 		return -EINVAL;
 	if (strchr(spec, '/')) {
-		if (strlen(spec) >= len)
+		size_t slen = strlen(spec);
+
+		if (slen >= len)
 			return -ENAMETOOLONG;
-		strcpy(buf, spec);
+		memcpy(buf, spec, slen + 1);
 		return 0;
 	}
 	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
@@ -156,6 +158,7 @@ int stack_from_fd(int fd, const char *path, struct stack **out)
 	char proc[64];
 	struct statfs sfs;
 	struct stack *s;
+	size_t plen = strlen(path);
 	struct stat st;
 	int nfd, type;
 
@@ -176,7 +179,7 @@ int stack_from_fd(int fd, const char *path, struct stack **out)
 		return -ENOTSUP;
 	}
 
-	s = calloc(1, sizeof(*s) + strlen(path) + 1);
+	s = calloc(1, sizeof(*s) + plen + 1);
 	if (!s) {
 		close(nfd);
 		return -ENOMEM;
@@ -187,7 +190,7 @@ int stack_from_fd(int fd, const char *path, struct stack **out)
 	s->ino = st.st_ino;
 	s->families = FAM_MASK_ALL;
 	s->refs = 1;
-	strcpy(s->path, path);
+	memcpy(s->path, path, plen + 1);
 	*out = s;
 	return 0;
 }

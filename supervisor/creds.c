@@ -42,8 +42,8 @@
 #include "creds.h"
 
 /* Room for 65536 groups of ten digits in /proc/TID/status. */
-#define CREDS_BUFSIZE	(1024 * 1024)
-#define CREDS_MAXGROUPS	65536
+#define CREDS_BUFSIZE	((size_t)1024 * 1024)
+#define CREDS_MAXGROUPS	((size_t)65536)
 
 static uint64_t creds_mask(cap_t c, cap_flag_t flag)
 {
@@ -86,7 +86,7 @@ int creds_thread_init(struct creds_thread *t)
 	}
 	t->bufsize = CREDS_BUFSIZE;
 	t->child_groups = t->groups + CREDS_MAXGROUPS;
-	t->ngroups = getgroups(CREDS_MAXGROUPS, t->groups);
+	t->ngroups = getgroups((int)CREDS_MAXGROUPS, t->groups);
 	if (t->ngroups < 0)
 		goto fail;
 
@@ -198,7 +198,7 @@ int creds_read(struct creds_thread *t, pid_t tid, struct creds *c)
 	c->groups = t->child_groups;
 	c->ngroups = 0;
 	p = creds_field(t->buf, "Groups:");
-	while (p && c->ngroups < CREDS_MAXGROUPS) {
+	while (p && (size_t)c->ngroups < CREDS_MAXGROUPS) {
 		char *end;
 
 		while (*p == ' ' || *p == '\t')

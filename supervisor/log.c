@@ -40,7 +40,8 @@ static void log_vwrite(const char *fmt, va_list ap)
 	int n;
 
 	n = snprintf(buf, sizeof(buf), "netsup: ");
-	n += vsnprintf(buf + n, sizeof(buf) - (size_t)n - 1, fmt, ap);
+	/* callers va_start() @ap: the analyzer cannot follow it */
+	n += vsnprintf(buf + n, sizeof(buf) - (size_t)n - 1, fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized)
 	if (n > (int)sizeof(buf) - 2)
 		n = (int)sizeof(buf) - 2;
 	buf[n++] = '\n';

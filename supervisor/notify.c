@@ -282,9 +282,7 @@ static int notify_open_stack(struct worker *w, const struct creds *c,
 	rc = creds_enter(&w->creds, c);
 	if (!rc) {
 		fd = open(path, O_PATH | O_CLOEXEC);
-		if (fd < 0)
-			rc = -errno;
-		else if (faccessat(fd, "", R_OK, AT_EMPTY_PATH | AT_EACCESS))
+		if (fd < 0 || faccessat(fd, "", R_OK, AT_EMPTY_PATH | AT_EACCESS))
 			rc = -errno;
 		if (creds_leave(&w->creds))
 			broken = 1;

@@ -68,7 +68,7 @@ int proc_init(struct proctab *t, struct stack *const root[FAM_COUNT])
 	memset(t, 0, sizeof(*t));
 	t->cn_fd = -1;
 	t->nbuckets = PROC_BUCKETS;
-	t->buckets = calloc(t->nbuckets, sizeof(*t->buckets));
+	t->buckets = calloc(t->nbuckets, sizeof(struct proc *));
 	if (!t->buckets)
 		return -ENOMEM;
 	pthread_mutex_init(&t->lock, NULL);
@@ -363,12 +363,15 @@ static void proc_drain_locked(struct proctab *t)
 		}
 		for (; NLMSG_OK(nl, (size_t)n); nl = NLMSG_NEXT(nl, n)) {
 			const struct cn_msg *cn = NLMSG_DATA(nl);
+			struct proc_event ev;
 
 			if (nl->nlmsg_type != NLMSG_DONE ||
-			    nl->nlmsg_len < NLMSG_LENGTH(sizeof(*cn) + sizeof(struct proc_event)) ||
+			    nl->nlmsg_len < NLMSG_LENGTH(sizeof(*cn) + sizeof(ev)) ||
 			    cn->id.idx != CN_IDX_PROC || cn->id.val != CN_VAL_PROC)
 				continue;
-			proc_event(t, (const struct proc_event *)cn->data);
+			/* cn->data is 4-byte aligned only: copy the event out */
+			memcpy(&ev, cn->data, sizeof(ev));
+			proc_event(t, &ev);
 		}
 	}
 	proc_sweep(t);

@@ -89,6 +89,7 @@ int main(int argc, char **argv)
 	if (sup > 0)
 		sup_after = count_fds(sup);
 
+	free(t);
 	printf("sockets=%ld wrong=%ld errors=%ld fds_before=%d fds_after=%d sup_before=%d sup_after=%d\n",
 	       ok_total, wrong_total, err_total, fds_before, fds_after,
 	       sup_before, sup_after);
