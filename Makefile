@@ -39,7 +39,7 @@ STACK_SRC := stacks/stack.c stacks/netns.c
 SUP_SRC   := supervisor/main.c supervisor/options.c supervisor/log.c \
              supervisor/launch.c supervisor/filter.c supervisor/notify.c \
              supervisor/creds.c supervisor/childmem.c supervisor/proc.c \
-             supervisor/pathres.c
+             supervisor/pathres.c supervisor/policy.c
 SUP_OBJ   := $(patsubst %.c,$(B)/%.o,$(SUP_SRC) $(STACK_SRC))
 
 SHIM_SRC  := shim/msocket.c $(STACK_SRC)
@@ -48,7 +48,7 @@ SHLIB     := libmsocket.so.$(SOMAJOR).0.0
 
 PROGS_SRC := $(wildcard tests/progs/*.c)
 PROGS     := $(patsubst tests/progs/%.c,$(B)/tests/%,$(PROGS_SRC))
-MSOCK_PROGS := $(B)/tests/msock
+MSOCK_PROGS := $(B)/tests/msock $(B)/tests/pathrace
 
 all: $(B)/netsup $(B)/netsup-stack $(B)/lib/$(SHLIB) $(B)/lib/libmsocket.a $(PROGS) $(B)/nsrelay
 
@@ -93,6 +93,10 @@ $(MSOCK_PROGS): $(B)/tests/%: tests/progs/%.c tests/progs/progs.h $(B)/lib/$(SHL
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 $(WARN) -O2 -g $(SANLD) -Ishim -o $@ $< \
 	  -L$(B)/lib -lmsocket -Wl,-rpath,'$$ORIGIN/../lib' -lpthread
+
+$(B)/tests/uring_socket: tests/progs/uring_socket.c tests/progs/progs.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 $(WARN) -O2 -g $(SANLD) -o $@ $< -luring
 
 # Linked statically, without the sanitizers: nothing may depend on libc.
 $(B)/tests/static_socket: tests/progs/static_socket.c

@@ -13,7 +13,9 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <net/if.h>
 #include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -78,6 +80,29 @@ int stack_socket(struct stack *s, struct stack_cursor *cur,
 		return rc;
 	fd = socket(domain, type | SOCK_CLOEXEC, protocol);
 	return fd < 0 ? -errno : fd;
+}
+
+/**
+ * stack_lo_up() - bring up lo in the calling thread's network namespace
+ *
+ * A new namespace has lo down: nothing, not even 127.0.0.1, would work.
+ *
+ * Return: 0 or -errno
+ */
+int stack_lo_up(void)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), rc = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr))
+		rc = -errno;
+	ifr.ifr_flags |= IFF_UP;
+	if (!rc && ioctl(fd, SIOCSIFFLAGS, &ifr))
+		rc = -errno;
+	close(fd);
+	return rc;
 }
 
 static void *netns_try_enter(void *arg)

@@ -8,7 +8,7 @@
  *   netsup-stack info PATH      kind, families, interfaces, addresses
  *
  * add: a thread unshare(CLONE_NEWNET)s (a namespace for that thread
- * alone), brings lo up with SIOCSIFFLAGS and bind-mounts
+ * alone), brings lo up and bind-mounts
  * /proc/thread-self/ns/net on PATH, which keeps the namespace alive with
  * no process in it.  A bare NAME means /dev/net/NAME; /dev/net is created
  * when missing.
@@ -106,17 +106,10 @@ static int inside_run(struct inside *in)
 
 static int add_inside(struct inside *in)
 {
-	struct ifreq ifr = { .ifr_name = "lo" };
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int rc = stack_lo_up();
 
-	if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr))
-		return errno;
-	ifr.ifr_flags |= IFF_UP;
-	if (ioctl(fd, SIOCSIFFLAGS, &ifr)) {
-		close(fd);
-		return errno;
-	}
-	close(fd);
+	if (rc)
+		return -rc;
 	return mount("/proc/thread-self/ns/net", in->path, NULL, MS_BIND, NULL) ? errno : 0;
 }
 

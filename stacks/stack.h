@@ -62,5 +62,6 @@ int stack_enter(struct stack *s, struct stack_cursor *cur);
 int stack_socket(struct stack *s, struct stack_cursor *cur,
 		 int domain, int type, int protocol);
 int stack_check_enter(const struct stack *s);
+int stack_lo_up(void);
 
 #endif /* NETSUP_STACK_H */

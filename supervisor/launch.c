@@ -31,6 +31,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,9 +124,10 @@ static void launch_reset_signals(const sigset_t *mask)
 
 /* The supervisor process: never returns. */
 static void __attribute__((noreturn))
-launch_supervisor(int sock, pid_t netsup, struct stack *defaults[FAM_COUNT])
+launch_supervisor(int sock, pid_t netsup, struct stack *defaults[FAM_COUNT],
+		  const struct policy *policy)
 {
-	struct supervisor sv = { .listener = -1, .parent_pidfd = -1 };
+	struct supervisor sv = { .listener = -1, .parent_pidfd = -1, .policy = *policy };
 	int fd, i, rc;
 
 	setsid();
@@ -173,6 +175,13 @@ launch_command(int sock, const struct options *o)
 	struct filter_config cfg = { .allow_io_uring = o->allow_io_uring };
 	int listener, rc;
 
+	if (o->isolate) {
+		/* A namespace of its own, with nothing but lo in it. */
+		if (unshare(CLONE_NEWNET) || (errno = -stack_lo_up()) != 0) {
+			err("--isolate: cannot make a network namespace: %s", strerror(errno));
+			_exit(EXIT_NETSUP);
+		}
+	}
 	if (log_get_level() >= LOG_DEBUG)
 		filter_dump(&cfg, STDERR_FILENO);
 	listener = filter_install(&cfg);
@@ -208,11 +217,13 @@ static int launch_status(int status)
  * launch_run() - run the command under netsup and wait for it
  * @o:		options (the command, --wait, ...)
  * @defaults:	stack of each family, or NULL: checked by the caller
+ * @policy:	stacks msocket() may name
  *
  * Return: the exit status for netsup: the command's, 128+N if it was
  *	   killed by signal N, or 125 if netsup failed
  */
-int launch_run(const struct options *o, struct stack *defaults[FAM_COUNT])
+int launch_run(const struct options *o, struct stack *defaults[FAM_COUNT],
+	       const struct policy *policy)
 {
 	pid_t self = getpid(), sup, cmd;
 	int sp[2], sfd, status = EXIT_NETSUP;
@@ -241,7 +252,7 @@ int launch_run(const struct options *o, struct stack *defaults[FAM_COUNT])
 		close(sfd);
 		close(sp[0]);
 		launch_reset_signals(&old);
-		launch_supervisor(sp[1], self, defaults);
+		launch_supervisor(sp[1], self, defaults, policy);
 	}
 
 	cmd = fork();
@@ -318,6 +329,10 @@ int launch_nested(const struct options *o, char *const paths[FAM_COUNT])
 {
 	int i, rc;
 
+	if (o->isolate || o->n_allow) {
+		err("--isolate and --allow cannot be used inside a netsup session");
+		return EXIT_NETSUP;
+	}
 	for (i = 0; i < FAM_COUNT; i++) {
 		if (!paths[i])
 			continue;

@@ -55,6 +55,7 @@ static struct stack *main_open_stack(const char *spec)
 int main(int argc, char **argv)
 {
 	struct stack *defaults[FAM_COUNT] = { NULL };
+	struct policy policy;
 	struct options o;
 	int i, j, rc;
 
@@ -96,7 +97,25 @@ int main(int argc, char **argv)
 		info("%s: %s", stack_family_name(i), defaults[i]->path);
 	}
 
-	rc = launch_run(&o, defaults);
+	rc = policy_init(&policy);
+	if (rc)
+		die(EXIT_NETSUP, "cannot read the namespaces of init and netsup: %s",
+		    strerror(-rc));
+	for (i = 0; i < FAM_COUNT; i++)
+		if (defaults[i] && (rc = policy_allow(&policy, defaults[i])))
+			die(EXIT_NETSUP, "%s: %s", defaults[i]->path, strerror(-rc));
+	for (i = 0; i < o.n_allow; i++) {
+		struct stack *s = main_open_stack(o.allow[i]);
+
+		rc = policy_allow(&policy, s);
+		if (rc)
+			die(EXIT_NETSUP, "--allow %s: %s", o.allow[i], strerror(-rc));
+		info("allowed: %s", s->path);
+		stack_put(s);
+	}
+	policy.restricted = o.n_allow > 0;
+
+	rc = launch_run(&o, defaults, &policy);
 	for (i = 0; i < FAM_COUNT; i++)
 		stack_put(defaults[i]);
 	return rc;

@@ -345,6 +345,8 @@ static void notify_msocket(struct worker *w, struct notify_reply *r)
 
 	if (upath) {
 		rc = notify_open_stack(w, &c, w->path, &s);
+		if (!rc)
+			rc = policy_check(&w->sv->policy, s);
 	} else {
 		/* NULL: the default; for AF_UNSPEC any family's will do */
 		for (i = 0; i < FAM_COUNT && !s; i++)

@@ -23,6 +23,13 @@ static const char options_help[] =
 "                          (the default); repeatable, the last one wins\n"
 "  -w, --wait              wait until every process of the command is gone,\n"
 "                          not only the command itself\n"
+"      --allow STACK       msocket() may name only the defaults and the\n"
+"                          stacks allowed so (repeatable); without it, any\n"
+"                          stack the process could open itself, except\n"
+"                          init's and netsup's own namespace\n"
+"      --isolate           run the command in a new, empty network\n"
+"                          namespace (lo up): families without a stack\n"
+"                          reach nothing\n"
 "      --allow-io-uring    let the command use io_uring (a way around netsup)\n"
 "  -v, --verbose           one line per decision on stderr (-vv: more)\n"
 "  -h, --help              print this help and exit\n"
@@ -86,9 +93,11 @@ int options_parse_default(const char *arg, unsigned int *mask, const char **stac
  */
 int options_parse(int argc, char **argv, struct options *o)
 {
-	enum { OPT_ALLOW_IO_URING = 256 };
+	enum { OPT_ALLOW_IO_URING = 256, OPT_ALLOW, OPT_ISOLATE };
 	static const struct option longopts[] = {
 		{ "default",		required_argument, NULL, 'd' },
+		{ "allow",		required_argument, NULL, OPT_ALLOW },
+		{ "isolate",		no_argument,	   NULL, OPT_ISOLATE },
 		{ "wait",		no_argument,	   NULL, 'w' },
 		{ "allow-io-uring",	no_argument,	   NULL, OPT_ALLOW_IO_URING },
 		{ "verbose",		no_argument,	   NULL, 'v' },
@@ -120,6 +129,17 @@ int options_parse(int argc, char **argv, struct options *o)
 			break;
 		case OPT_ALLOW_IO_URING:
 			o->allow_io_uring = true;
+			break;
+		case OPT_ALLOW:
+			if (o->n_allow >= POLICY_MAX || !*optarg) {
+				err("--allow %s: %s", optarg, *optarg ?
+				    "too many stacks allowed" : "empty stack name");
+				return -EINVAL;
+			}
+			o->allow[o->n_allow++] = optarg;
+			break;
+		case OPT_ISOLATE:
+			o->isolate = true;
 			break;
 		case 'v':
 			o->verbose++;

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 
+#include "policy.h"
 #include "../stacks/stack.h"
 
 struct options {
@@ -14,6 +15,9 @@ struct options {
 	bool wait;			/* --wait */
 	int verbose;			/* -v count */
 	bool allow_io_uring;		/* --allow-io-uring */
+	bool isolate;			/* --isolate */
+	const char *allow[POLICY_MAX];	/* --allow STACK */
+	int n_allow;
 	char **argv;			/* the command */
 };
 

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <linux/seccomp.h>
 
+#include "policy.h"
 #include "proc.h"
 #include "../stacks/stack.h"
 
@@ -16,6 +17,7 @@ struct supervisor {
 	int parent_pidfd;	/* the netsup waiting for the command, or -1 */
 	struct seccomp_notif_sizes sizes;
 	struct proctab procs;	/* default stacks, per process */
+	struct policy policy;	/* stacks msocket() may name */
 };
 
 int supervisor_run(struct supervisor *sv);

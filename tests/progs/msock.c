@@ -11,6 +11,7 @@
  *                       lets the child go and waits; the child runs what
  *                       follows W
  *   E                   execve this program with the arguments left
+ *   X PROG ARG...       execve PROG with the arguments that follow
  *   Z:SECONDS           sleep
  * PATH "-" is NULL, "@bad" an invalid pointer, "@long" a path of 5000
  * bytes.  FAM is inet, inet6, netlink, packet, unix, unspec or a number.
@@ -152,6 +153,9 @@ int main(int argc, char **argv)
 		case 'E':
 			execv("/proc/self/exe", argv + i);
 			fail("exec: %s", strerror(errno));
+		case 'X':
+			execvp(argv[i + 1], argv + i + 1);
+			fail("exec %s: %s", argv[i + 1], strerror(errno));
 		default:
 			fail("unknown step %s", argv[i]);
 		}
