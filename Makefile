@@ -39,7 +39,7 @@ STACK_SRC := stacks/stack.c stacks/netns.c
 SUP_SRC   := supervisor/main.c supervisor/options.c supervisor/log.c \
              supervisor/launch.c supervisor/filter.c supervisor/notify.c \
              supervisor/creds.c supervisor/childmem.c supervisor/proc.c \
-             supervisor/pathres.c supervisor/policy.c
+             supervisor/pathres.c supervisor/policy.c supervisor/credcache.c
 SUP_OBJ   := $(patsubst %.c,$(B)/%.o,$(SUP_SRC) $(STACK_SRC))
 
 SHIM_SRC  := shim/msocket.c $(STACK_SRC)

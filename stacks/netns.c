@@ -48,7 +48,7 @@ int stack_cursor_init(struct stack_cursor *cur)
  */
 int stack_enter(struct stack *s, struct stack_cursor *cur)
 {
-	if (cur->dev == s->dev && cur->ino == s->ino)
+	if (stack_is_current(s, cur))
 		return 0;
 	if (setns(s->fd, CLONE_NEWNET))
 		return -errno;

@@ -57,6 +57,12 @@ struct stack *stack_get(struct stack *s);
 void stack_put(struct stack *s);
 const char *stack_strerror(int error);
 
+/* Is the thread of @cur in @s already? */
+static inline bool stack_is_current(const struct stack *s, const struct stack_cursor *cur)
+{
+	return cur->dev == s->dev && cur->ino == s->ino;
+}
+
 int stack_cursor_init(struct stack_cursor *cur);
 int stack_enter(struct stack *s, struct stack_cursor *cur);
 int stack_socket(struct stack *s, struct stack_cursor *cur,

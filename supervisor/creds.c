@@ -16,6 +16,9 @@
  * - the effective capability set (capset(2) through libcap's
  *   cap_set_proc(), per thread when libcap is not linked with libpsx),
  *   limited to netsup's own permitted set.
+ * Every change costs the kernel a new set of credentials (several µs), so
+ * threads keep wearing a child's credentials until they need their own
+ * privileges again (creds_wear(), creds_own()).
  *
  * Capabilities only mean something in the user namespace they are held
  * in.  A child in another user namespace than netsup's (unshare -U) has
@@ -45,6 +48,9 @@
 #define CREDS_BUFSIZE	((size_t)1024 * 1024)
 #define CREDS_MAXGROUPS	((size_t)65536)
 
+static void creds_set_current(struct creds_thread *t, uid_t fsuid, gid_t fsgid,
+			      uint64_t eff, int ngroups, const gid_t *groups);
+
 static uint64_t creds_mask(cap_t c, cap_flag_t flag)
 {
 	cap_flag_value_t v;
@@ -69,15 +75,17 @@ int creds_thread_init(struct creds_thread *t)
 
 	memset(t, 0, sizeof(*t));
 	t->saved = cap_get_proc();
-	t->worn = cap_init();
-	if (!t->saved || !t->worn)
+	t->worn_caps = cap_init();
+	if (!t->saved || !t->worn_caps)
 		goto fail;
 	t->saved_eff = creds_mask(t->saved, CAP_EFFECTIVE);
 	t->saved_perm = creds_mask(t->saved, CAP_PERMITTED);
 	t->fsuid = (uid_t)setfsuid((uid_t)-1);
 	t->fsgid = (gid_t)setfsgid((gid_t)-1);
+	/* CAP_CHOWN, DAC_*, FOWNER, FSETID, LINUX_IMMUTABLE, MKNOD, MAC_OVERRIDE */
+	t->fs_caps_raised = (t->saved_perm & ~t->saved_eff & 0x20000020fULL) != 0;
 
-	t->groups = calloc(2 * CREDS_MAXGROUPS, sizeof(gid_t));
+	t->groups = calloc(3 * CREDS_MAXGROUPS, sizeof(gid_t));
 	t->buf = mmap(NULL, CREDS_BUFSIZE, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (!t->groups || t->buf == MAP_FAILED) {
@@ -94,6 +102,8 @@ int creds_thread_init(struct creds_thread *t)
 		goto fail;
 	t->userns_dev = st.st_dev;
 	t->userns_ino = st.st_ino;
+	t->cur_groups = t->groups + 2 * CREDS_MAXGROUPS;
+	creds_set_current(t, t->fsuid, t->fsgid, t->saved_eff, t->ngroups, t->groups);
 	return 0;
 fail:
 	creds_thread_fini(t);
@@ -108,8 +118,8 @@ void creds_thread_fini(struct creds_thread *t)
 {
 	if (t->saved)
 		cap_free(t->saved);
-	if (t->worn)
-		cap_free(t->worn);
+	if (t->worn_caps)
+		cap_free(t->worn_caps);
 	free(t->groups);
 	if (t->buf)
 		munmap(t->buf, t->bufsize);
@@ -225,90 +235,121 @@ static int creds_setgroups(int n, const gid_t *groups)
 	return syscall(SYS_setgroups, (size_t)n, groups) ? -errno : 0;
 }
 
-/* setfsuid() reports no error: ask again and compare. */
-static int creds_setfs(uid_t uid, gid_t gid)
-{
-	setfsgid(gid);
-	setfsuid(uid);
-	if ((uid_t)setfsuid((uid_t)-1) != uid ||
-	    (gid_t)setfsgid((gid_t)-1) != gid)
-		return -EPERM;
-	return 0;
-}
-
 static int creds_set_caps(struct creds_thread *t, uint64_t eff)
 {
 	cap_value_t list[64];
 	int i, n = 0;
 
-	if (cap_clear(t->worn))
+	if (cap_clear(t->worn_caps))
 		return -errno;
 	for (i = 0; i < 64 && cap_valid(i); i++)
 		if (t->saved_perm & (1ULL << i))
 			list[n++] = i;
-	if (n && cap_set_flag(t->worn, CAP_PERMITTED, n, list, CAP_SET))
+	if (n && cap_set_flag(t->worn_caps, CAP_PERMITTED, n, list, CAP_SET))
 		return -errno;
 	n = 0;
 	for (i = 0; i < 64 && cap_valid(i); i++)
 		if (eff & t->saved_perm & (1ULL << i))
 			list[n++] = i;
-	if (n && cap_set_flag(t->worn, CAP_EFFECTIVE, n, list, CAP_SET))
+	if (n && cap_set_flag(t->worn_caps, CAP_EFFECTIVE, n, list, CAP_SET))
 		return -errno;
-	return cap_set_proc(t->worn) ? -errno : 0;
+	return cap_set_proc(t->worn_caps) ? -errno : 0;
+}
+
+/* Is the thread wearing exactly @c? */
+static bool creds_wearing(const struct creds_thread *t, const struct creds *c)
+{
+	return c->fsuid == t->cur_fsuid && c->fsgid == t->cur_fsgid &&
+	       c->cap_eff == t->cur_eff && c->ngroups == t->cur_ngroups &&
+	       !memcmp(c->groups, t->cur_groups, sizeof(gid_t) * (size_t)c->ngroups);
+}
+
+static void creds_set_current(struct creds_thread *t, uid_t fsuid, gid_t fsgid,
+			      uint64_t eff, int ngroups, const gid_t *groups)
+{
+	t->cur_fsuid = fsuid;
+	t->cur_fsgid = fsgid;
+	t->cur_eff = eff;
+	t->cur_ngroups = ngroups;
+	memcpy(t->cur_groups, groups, sizeof(gid_t) * (size_t)ngroups);
 }
 
 /**
- * creds_enter() - make the calling thread wear a child's credentials
+ * creds_wear() - make the calling thread wear a child's credentials
  * @t:		state of the calling handling thread
- * @c:		credentials from creds_read()
+ * @c:		credentials of the child
  *
- * Nothing is changed when the child's credentials are the thread's own.
+ * Credentials are sticky, like namespaces: the thread keeps wearing the
+ * last child's until it needs its own privileges back (creds_own()), so
+ * a run of sockets for children with the same credentials changes
+ * nothing.  Each change is a system call that builds new kernel
+ * credentials, so only what differs is changed.  Groups and fs ids need
+ * CAP_SETGID/CAP_SETUID: they are set from the thread's own credentials,
+ * capabilities last.  setfsuid(2) reports no error, so it is checked.
  *
  * Return: 0, or -errno with the thread's own credentials back in place
  */
-int creds_enter(struct creds_thread *t, const struct creds *c)
-{
-	int rc;
-
-	t->worn_now = false;
-	if (c->fsuid == t->fsuid && c->fsgid == t->fsgid &&
-	    c->cap_eff == t->saved_eff && c->ngroups == t->ngroups &&
-	    !memcmp(c->groups, t->groups, sizeof(gid_t) * (size_t)c->ngroups))
-		return 0;
-
-	t->worn_now = true;
-	rc = creds_setgroups(c->ngroups, c->groups);
-	if (!rc)
-		rc = creds_setfs(c->fsuid, c->fsgid);
-	if (!rc)
-		rc = creds_set_caps(t, c->cap_eff);
-	if (rc)
-		creds_leave(t);
-	return rc;
-}
-
-/**
- * creds_leave() - give the calling thread its own credentials back
- * @t:		state of the calling handling thread
- *
- * Return: 0, or -errno: the thread could not restore them and must not
- *	   serve further requests
- */
-int creds_leave(struct creds_thread *t)
+int creds_wear(struct creds_thread *t, const struct creds *c)
 {
 	int rc = 0;
 
-	if (!t->worn_now)
+	if (creds_wearing(t, c))
 		return 0;
+	if (c->fsuid != t->cur_fsuid || c->fsgid != t->cur_fsgid ||
+	    c->ngroups != t->cur_ngroups ||
+	    memcmp(c->groups, t->cur_groups, sizeof(gid_t) * (size_t)c->ngroups)) {
+		rc = creds_own(t);
+		if (rc)
+			return rc;
+		if (c->ngroups != t->ngroups ||
+		    memcmp(c->groups, t->groups, sizeof(gid_t) * (size_t)c->ngroups))
+			rc = creds_setgroups(c->ngroups, c->groups);
+		if (!rc && c->fsgid != t->fsgid) {
+			setfsgid(c->fsgid);
+			if ((gid_t)setfsgid((gid_t)-1) != c->fsgid)
+				rc = -EPERM;
+		}
+		if (!rc && c->fsuid != t->fsuid) {
+			setfsuid(c->fsuid);
+			if ((uid_t)setfsuid((uid_t)-1) != c->fsuid)
+				rc = -EPERM;
+		}
+	}
+	/* a new fsuid also takes file capabilities out of the effective set */
+	if (!rc)
+		rc = creds_set_caps(t, c->cap_eff);
+	t->wearing = true;		/* something may have changed: own() restores */
+	if (rc) {
+		creds_own(t);
+		return rc;
+	}
+	creds_set_current(t, c->fsuid, c->fsgid, c->cap_eff, c->ngroups, c->groups);
+	return 0;
+}
+
+/**
+ * creds_own() - give the calling thread its own credentials back
+ * @t:		state of the calling handling thread
+ *
+ * Return: 0, or -ENOTRECOVERABLE: the thread must serve no one
+ */
+int creds_own(struct creds_thread *t)
+{
+	if (!t->wearing)
+		return 0;
+	/* capabilities first: changing the ids back needs them */
 	if (cap_set_proc(t->saved))
-		rc = -errno;
-	if (creds_setfs(t->fsuid, t->fsgid) && !rc)
-		rc = -EPERM;
-	if (creds_setgroups(t->ngroups, t->groups) && !rc)
-		rc = -errno;
-	/* fsuid back to 0 may have raised file capabilities: set them all. */
-	if (cap_set_proc(t->saved) && !rc)
-		rc = -errno;
-	t->worn_now = !!rc;
-	return rc;
+		return -ENOTRECOVERABLE;
+	setfsuid(t->fsuid);
+	setfsgid(t->fsgid);
+	if ((uid_t)setfsuid((uid_t)-1) != t->fsuid ||
+	    (gid_t)setfsgid((gid_t)-1) != t->fsgid ||
+	    creds_setgroups(t->ngroups, t->groups))
+		return -ENOTRECOVERABLE;
+	/* fsuid back to 0 raised file capabilities the thread may lack */
+	if (t->fs_caps_raised && cap_set_proc(t->saved))
+		return -ENOTRECOVERABLE;
+	creds_set_current(t, t->fsuid, t->fsgid, t->saved_eff, t->ngroups, t->groups);
+	t->wearing = false;
+	return 0;
 }

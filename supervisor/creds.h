@@ -23,7 +23,7 @@ struct creds {
 /* State of one handling thread: what it restores after wearing creds. */
 struct creds_thread {
 	cap_t saved;		/* the thread's own capabilities */
-	cap_t worn;		/* preallocated, rewritten for each socket */
+	cap_t worn_caps;	/* preallocated, rewritten for each change */
 	uint64_t saved_eff;
 	uint64_t saved_perm;
 	uid_t fsuid;
@@ -35,13 +35,20 @@ struct creds_thread {
 	size_t bufsize;
 	dev_t userns_dev;	/* own user namespace */
 	ino_t userns_ino;
-	bool worn_now;
+	bool fs_caps_raised;	/* restoring fsuid 0 adds caps not in saved */
+	bool wearing;		/* not (known to be) in its own credentials */
+	/* what the thread wears now */
+	uid_t cur_fsuid;
+	gid_t cur_fsgid;
+	uint64_t cur_eff;
+	int cur_ngroups;
+	gid_t *cur_groups;
 };
 
 int creds_thread_init(struct creds_thread *t);
 void creds_thread_fini(struct creds_thread *t);
 int creds_read(struct creds_thread *t, pid_t tid, struct creds *c);
-int creds_enter(struct creds_thread *t, const struct creds *c);
-int creds_leave(struct creds_thread *t);
+int creds_wear(struct creds_thread *t, const struct creds *c);
+int creds_own(struct creds_thread *t);
 
 #endif /* NETSUP_CREDS_H */

@@ -12,6 +12,8 @@
  * - Every architecture the kernel runs for the child is covered: on
  *   x86-64 also i386 (socket and socketcall(SYS_SOCKET), whose arguments
  *   are in memory; libseccomp generates both from one rule) and x32.
+ * - set*id, setgroups, capset, unshare and setns are notified too, only
+ *   so that netsup forgets the credentials it keeps (credcache.c);
  * - io_uring_setup fails with ENOSYS: IORING_OP_SOCKET (Linux 5.19)
  *   creates sockets without a socket system call.
  * - The msocket system call is number -5 (as in vuos).  libseccomp refuses
@@ -51,6 +53,18 @@
 
 static const int filter_domains[] = { AF_INET, AF_INET6, AF_NETLINK, AF_PACKET };
 
+/*
+ * Calls that change the credentials of the calling thread: netsup is told
+ * (and lets them run) so that it can forget what it keeps about them
+ * (credcache.c).  execve is reported by the process events connector.
+ */
+static const char *const filter_creds_calls[] = {
+	"setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid",
+	"setfsuid", "setfsgid", "setgroups", "capset", "unshare", "setns",
+	"setuid32", "setgid32", "setreuid32", "setregid32", "setresuid32",
+	"setresgid32", "setfsuid32", "setfsgid32", "setgroups32",
+};
+
 static scmp_filter_ctx filter_build(const struct filter_config *cfg)
 {
 	scmp_filter_ctx ctx;
@@ -72,6 +86,16 @@ static scmp_filter_ctx filter_build(const struct filter_config *cfg)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(socket), 1,
 				      SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffU,
 					      (scmp_datum_t)filter_domains[i]));
+	for (i = 0; !rc && i < sizeof(filter_creds_calls) / sizeof(*filter_creds_calls); i++) {
+		int nr = seccomp_syscall_resolve_name(filter_creds_calls[i]);
+
+		/* the *32 calls exist on i386 only: skip where unknown */
+		if (nr == __NR_SCMP_ERROR)
+			continue;
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 0);
+		if (rc == -EDOM || rc == -EINVAL)
+			rc = 0;
+	}
 	if (!rc && !cfg->allow_io_uring)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
 				      SCMP_SYS(io_uring_setup), 0);
@@ -177,6 +201,26 @@ int filter_install(const struct filter_config *cfg)
 	rc = fd < 0 ? -errno : fd;
 	free(prog.filter);
 	return rc;
+}
+
+/**
+ * filter_is_creds_call() - does this call change the thread's credentials?
+ * @arch:	AUDIT_ARCH_* of the notification
+ * @nr:		system call number
+ *
+ * Return: true for the calls of filter_creds_calls
+ */
+bool filter_is_creds_call(uint32_t arch, int nr)
+{
+	const char *name = seccomp_syscall_resolve_num_arch(arch, nr);
+	bool found = false;
+	size_t i;
+
+	for (i = 0; name && i < sizeof(filter_creds_calls) / sizeof(*filter_creds_calls); i++)
+		if (!strcmp(name, filter_creds_calls[i]))
+			found = true;
+	free((void *)name);
+	return found;
 }
 
 /**

@@ -6,6 +6,7 @@
 #define NETSUP_FILTER_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct filter_config {
 	bool allow_io_uring;	/* --allow-io-uring: leave io_uring_setup */
@@ -13,5 +14,6 @@ struct filter_config {
 
 int filter_install(const struct filter_config *cfg);
 int filter_dump(const struct filter_config *cfg, int fd);
+bool filter_is_creds_call(uint32_t arch, int nr);
 
 #endif /* NETSUP_FILTER_H */

@@ -143,7 +143,8 @@ launch_supervisor(int sock, pid_t netsup, struct stack *defaults[FAM_COUNT],
 		sv.parent_pidfd = -1;
 	}
 
-	rc = proc_init(&sv.procs, defaults);
+	credcache_init(&sv.cache);
+	rc = proc_init(&sv.procs, defaults, &sv.cache);
 	if (rc) {
 		err("supervisor: %s", strerror(-rc));
 		_exit(1);

@@ -42,7 +42,9 @@
 #include <linux/seccomp.h>
 
 #include "childmem.h"
+#include "credcache.h"
 #include "creds.h"
+#include "filter.h"
 #include "log.h"
 #include "pathres.h"
 #include "supervisor.h"
@@ -64,6 +66,7 @@ enum notify_call {
 	CALL_SOCKET,		/* socket(2), arguments in registers */
 	CALL_SOCKETCALL,	/* i386 socketcall(SYS_SOCKET, args) */
 	CALL_MSOCKET,		/* msocket, system call -5 */
+	CALL_CREDS,		/* set*id, capset...: forget the thread's creds */
 };
 
 /* One handling thread. */
@@ -75,6 +78,8 @@ struct worker {
 	struct creds_thread creds;
 	struct pathres pathres;
 	char path[PATH_MAX];	/* msocket's path, copied from the child */
+	struct creds c;		/* credentials read for the request */
+	bool creds_fresh;	/* read from /proc: keep them once valid */
 	bool broken;		/* could not restore its credentials or view */
 };
 
@@ -106,12 +111,56 @@ static enum notify_call notify_classify(const struct seccomp_notif *req)
 			return CALL_SOCKETCALL;
 		break;
 	}
+	if (filter_is_creds_call(req->data.arch, nr))
+		return CALL_CREDS;
 	return CALL_OTHER;
 }
 
+/* Back to netsup's own credentials, for a privileged step. */
+static int notify_own(struct worker *w)
+{
+	if (!creds_own(&w->creds))
+		return 0;
+	err("cannot restore the credentials of a handling thread");
+	w->broken = true;
+	return -EPERM;
+}
+
+/*
+ * Is the thread of the request still waiting in it?  Anything read about
+ * it before is then known to be about the right thread; credentials read
+ * from /proc are kept for its next calls.
+ */
 static bool notify_id_valid(struct worker *w)
 {
-	return !ioctl(w->sv->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &w->req->id);
+	if (ioctl(w->sv->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &w->req->id))
+		return false;
+	if (w->creds_fresh) {
+		credcache_put(&w->sv->cache, (pid_t)w->req->pid, &w->c);
+		w->creds_fresh = false;
+	}
+	return true;
+}
+
+/* The credentials of the requesting thread, kept or read from /proc. */
+static int notify_creds(struct worker *w, struct creds *c)
+{
+	int rc;
+
+	/* forks, execs and exits up to now: no stale entry is left */
+	proc_events_drain(&w->sv->procs);
+	w->creds_fresh = false;
+	if (credcache_get(&w->sv->cache, (pid_t)w->req->pid, c, w->creds.child_groups))
+		return 0;
+	/* /proc/TID/ns needs ptrace access: netsup's own credentials */
+	rc = notify_own(w);
+	if (!rc)
+		rc = creds_read(&w->creds, (pid_t)w->req->pid, c);
+	if (!rc) {
+		w->c = *c;
+		w->creds_fresh = true;
+	}
+	return rc;
 }
 
 static const char *notify_type_name(int type)
@@ -134,25 +183,18 @@ static const char *notify_type_name(int type)
 static void notify_create(struct worker *w, struct stack *s, const struct creds *c,
 			  int domain, int type, int protocol, struct notify_reply *r)
 {
-	int rc;
+	int rc = 0;
 
-	/* setns first: it needs netsup's own CAP_SYS_ADMIN. */
-	rc = stack_enter(s, &w->cursor);
+	/* setns needs netsup's own CAP_SYS_ADMIN: only when moving */
+	if (!stack_is_current(s, &w->cursor)) {
+		rc = notify_own(w);
+		if (!rc)
+			rc = stack_enter(s, &w->cursor);
+	}
 	if (!rc)
-		rc = creds_enter(&w->creds, c);
-	if (rc) {
-		r->error = rc;
-		return;
-	}
-	rc = stack_socket(s, &w->cursor, domain, type, protocol);
-	if (creds_leave(&w->creds)) {
-		err("cannot restore credentials of a handling thread: %s",
-		    strerror(errno));
-		w->broken = true;
-		if (rc >= 0)
-			close(rc);
-		rc = -EPERM;
-	}
+		rc = creds_wear(&w->creds, c);
+	if (!rc)
+		rc = stack_socket(s, &w->cursor, domain, type, protocol);
 	if (rc < 0) {
 		r->error = rc;
 		return;
@@ -202,7 +244,7 @@ static void notify_socket(struct worker *w, int domain, int type, int protocol,
 		/* No process has defaults of its own: no need to know which. */
 		s = stack_get(procs->root[idx]);
 	} else if (idx >= 0) {
-		rc = creds_read(&w->creds, (pid_t)w->req->pid, &c);
+		rc = notify_creds(w, &c);
 		if (rc)
 			goto out;
 		have_creds = true;
@@ -216,7 +258,7 @@ static void notify_socket(struct worker *w, int domain, int type, int protocol,
 	}
 
 	if (!have_creds)
-		rc = creds_read(&w->creds, (pid_t)w->req->pid, &c);
+		rc = notify_creds(w, &c);
 	if (!rc && !s) {
 		/*
 		 * Arguments read from memory could be rewritten between our
@@ -224,7 +266,9 @@ static void notify_socket(struct worker *w, int domain, int type, int protocol,
 		 * in the child's own stack instead.
 		 */
 		snprintf(path, sizeof(path), "/proc/%u/ns/net", w->req->pid);
-		rc = stack_open(path, &own);
+		rc = notify_own(w);
+		if (!rc)
+			rc = stack_open(path, &own);
 		if (rc == -ENOTSUP)
 			rc = -EAFNOSUPPORT;
 	}
@@ -248,6 +292,11 @@ static void notify_socketcall(struct worker *w, struct notify_reply *r)
 	uint32_t args[3];
 	int rc;
 
+	rc = notify_own(w);	/* process_vm_readv needs ptrace access */
+	if (rc) {
+		r->error = rc;
+		return;
+	}
 	rc = childmem_read((pid_t)w->req->pid, (uint32_t)w->req->data.args[1],
 			   args, sizeof(args));
 	if (rc) {
@@ -279,15 +328,14 @@ static int notify_open_stack(struct worker *w, const struct creds *c,
 	pathres_view_close(&v);
 	if (rc)
 		return rc;
-	rc = creds_enter(&w->creds, c);
+	rc = creds_wear(&w->creds, c);
 	if (!rc) {
 		fd = open(path, O_PATH | O_CLOEXEC);
 		if (fd < 0 || faccessat(fd, "", R_OK, AT_EMPTY_PATH | AT_EACCESS))
 			rc = -errno;
-		if (creds_leave(&w->creds))
-			broken = 1;
 	}
-	if (pathres_leave(&w->pathres))
+	/* chroot back needs CAP_SYS_CHROOT */
+	if (creds_own(&w->creds) || pathres_leave(&w->pathres))
 		broken = 1;
 	if (broken) {
 		err("cannot restore the credentials or root of a handling thread");
@@ -327,7 +375,9 @@ static void notify_msocket(struct worker *w, struct notify_reply *r)
 		return;
 	}
 
-	rc = creds_read(&w->creds, (pid_t)w->req->pid, &c);
+	rc = notify_own(w);	/* reads the child's memory and /proc */
+	if (!rc)
+		rc = notify_creds(w, &c);
 	if (!rc && upath) {
 		rc = childmem_read_string((pid_t)w->req->pid, upath, w->path,
 					  sizeof(w->path));
@@ -427,6 +477,11 @@ static void notify_handle(struct worker *w)
 		break;
 	case CALL_MSOCKET:
 		notify_msocket(w, &r);
+		break;
+	case CALL_CREDS:
+		/* The call runs after this answer: the thread waits till then. */
+		credcache_forget(&w->sv->cache, (pid_t)w->req->pid);
+		r.cont = true;
 		break;
 	case CALL_OTHER:
 		r.error = -ENOSYS;

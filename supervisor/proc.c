@@ -58,15 +58,18 @@ struct proc {
  * proc_init() - an empty table
  * @t:		the table
  * @root:	defaults of processes without an entry (references taken)
+ * @cache:	credentials cache, enabled while every event is known
  *
  * Return: 0 or -ENOMEM
  */
-int proc_init(struct proctab *t, struct stack *const root[FAM_COUNT])
+int proc_init(struct proctab *t, struct stack *const root[FAM_COUNT],
+	      struct credcache *cache)
 {
 	int i;
 
 	memset(t, 0, sizeof(*t));
 	t->cn_fd = -1;
+	t->cache = cache;
 	t->nbuckets = PROC_BUCKETS;
 	t->buckets = calloc(t->nbuckets, sizeof(struct proc *));
 	if (!t->buckets)
@@ -276,6 +279,7 @@ int proc_events_open(struct proctab *t)
 		return rc;
 	}
 	t->cn_fd = fd;
+	credcache_enable(t->cache, true);
 	return fd;
 }
 
@@ -285,6 +289,7 @@ static void proc_event(struct proctab *t, const struct proc_event *ev)
 
 	switch (ev->what) {
 	case PROC_EVENT_FORK:
+		credcache_forget(t->cache, ev->event_data.fork.child_pid);
 		if (ev->event_data.fork.child_pid != ev->event_data.fork.child_tgid)
 			return;		/* a thread */
 		parent = *proc_slot(t, ev->event_data.fork.parent_tgid);
@@ -293,7 +298,16 @@ static void proc_event(struct proctab *t, const struct proc_event *ev)
 		else
 			proc_remove(t, ev->event_data.fork.child_tgid);
 		break;
+	case PROC_EVENT_EXEC:
+		credcache_forget(t->cache, ev->event_data.exec.process_pid);
+		credcache_forget(t->cache, ev->event_data.exec.process_tgid);
+		break;
+	case PROC_EVENT_UID:
+	case PROC_EVENT_GID:
+		credcache_forget(t->cache, ev->event_data.id.process_pid);
+		break;
 	case PROC_EVENT_EXIT:
+		credcache_forget(t->cache, ev->event_data.exit.process_pid);
 		if (ev->event_data.exit.process_pid != ev->event_data.exit.process_tgid)
 			return;
 		p = *proc_slot(t, ev->event_data.exit.process_tgid);
@@ -356,6 +370,7 @@ static void proc_drain_locked(struct proctab *t)
 			if (errno == ENOBUFS && !t->lost) {
 				warn("process events were lost: default stacks of new processes now follow their parent's current ones");
 				t->lost = true;
+				credcache_enable(t->cache, false);
 			}
 			if (errno == EINTR || errno == ENOBUFS)
 				continue;

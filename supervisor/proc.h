@@ -10,6 +10,7 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "credcache.h"
 #include "../stacks/stack.h"
 
 struct proc;
@@ -23,10 +24,12 @@ struct proctab {
 	time_t swept;
 	struct stack *root[FAM_COUNT];	/* of processes without an entry */
 	int cn_fd;			/* proc connector, or -1 */
+	struct credcache *cache;	/* told of new, exec'ing, exiting threads */
 	bool lost;			/* the connector dropped events */
 };
 
-int proc_init(struct proctab *t, struct stack *const root[FAM_COUNT]);
+int proc_init(struct proctab *t, struct stack *const root[FAM_COUNT],
+	      struct credcache *cache);
 void proc_fini(struct proctab *t);
 int proc_events_open(struct proctab *t);
 void proc_events_drain(struct proctab *t);

@@ -17,6 +17,7 @@ struct supervisor {
 	int parent_pidfd;	/* the netsup waiting for the command, or -1 */
 	struct seccomp_notif_sizes sizes;
 	struct proctab procs;	/* default stacks, per process */
+	struct credcache cache;	/* credentials, per thread */
 	struct policy policy;	/* stacks msocket() may name */
 };
 
