@@ -131,6 +131,8 @@ install: all
 	    -e 's|@includedir@|$(includedir)|' -e 's|@version@|$(VERSION)|' \
 	    shim/msocket.pc.in > $(DESTDIR)$(pkgconfigdir)/msocket.pc
 	install -Dm644 man/netsup.1 $(DESTDIR)$(mandir)/man1/netsup.1
+	install -Dm644 man/msocket.3 $(DESTDIR)$(mandir)/man3/msocket.3
+	install -Dm644 man/netsup-stack.8 $(DESTDIR)$(mandir)/man8/netsup-stack.8
 
 clean:
 	rm -rf $(B)

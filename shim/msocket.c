@@ -57,15 +57,13 @@ static int msocket_local(const char *path, int domain, int type, int protocol)
 	pthread_t t;
 	int rc;
 
-	if (strnlen(path, PATH_MAX) >= PATH_MAX)
-		return -ENAMETOOLONG;
+	/* as the supervisor: the family first; open(2) reports EFAULT,
+	 * ENAMETOOLONG and ENOENT for the path */
+	if (stack_family_index(domain) < 0)
+		return -EAFNOSUPPORT;
 	rc = stack_open(path, &l.stack);
 	if (rc)
 		return rc;
-	if (stack_family_index(domain) < 0) {
-		rc = -EAFNOSUPPORT;
-		goto out;
-	}
 	rc = pthread_create(&t, NULL, msocket_local_thread, &l);
 	if (rc) {
 		rc = -rc;

@@ -147,18 +147,25 @@ static int cmd_add(const char *path)
 	return 0;
 }
 
-static int count_lines(const char *file)
+/* Sockets listed in a /proc/net file, but TCP's TIME_WAIT (state 06):
+ * what is left of closed connections holds nothing. */
+static int count_sockets(const char *file)
 {
-	char buf[512];
+	char buf[512], st[8];
 	FILE *f = fopen(file, "re");
-	int n = -1;		/* the header */
+	int n = 0;
 
 	if (!f)
 		return 0;
+	if (!fgets(buf, sizeof(buf), f)) {	/* the header */
+		fclose(f);
+		return 0;
+	}
 	while (fgets(buf, sizeof(buf), f))
-		n++;
+		if (sscanf(buf, "%*s %*s %*s %7s", st) != 1 || strcmp(st, "06") != 0)
+			n++;
 	fclose(f);
-	return n > 0 ? n : 0;
+	return n;
 }
 
 static int sockets_inside(struct inside *in)
@@ -171,7 +178,7 @@ static int sockets_inside(struct inside *in)
 
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		snprintf(path, sizeof(path), "/proc/thread-self/net/%s", files[i]);
-		in->sockets += count_lines(path);
+		in->sockets += count_sockets(path);
 	}
 	return 0;
 }
@@ -218,11 +225,14 @@ static int cmd_del(const char *path, int force)
 		if (pid)
 			snprintf(msg, sizeof(msg), "busy: process %d lives in it (-f removes it anyway)", (int)pid);
 		else
-			snprintf(msg, sizeof(msg), "busy: %d sockets are open in it (-f removes it anyway)", in.sockets);
+			snprintf(msg, sizeof(msg), "busy: %d socket%s open in it (-f removes it anyway)",
+				 in.sockets, in.sockets == 1 ? " is" : "s are");
 		return fail(path, msg);
 	}
 	if (umount2(path, force ? MNT_DETACH : 0))
-		return fail(path, errno == EINVAL ? "not a mount point" : why(errno));
+		return fail(path, errno == EINVAL ? "not a mount point" :
+			    errno == EBUSY ? "busy: the file is open or mounted on (-f removes it anyway)" :
+			    why(errno));
 	if (unlink(path))
 		return fail(path, why(errno));
 	return 0;
@@ -339,7 +349,7 @@ static int list_dir(const char *dir, int *shown)
 			continue;	/* /dev/net/tun and such */
 		if (!(*shown)++)
 			printf("%-28s %-6s %s\n", "PATH", "KIND", "INTERFACES");
-		printf("%-28s %-6s %s\n", path, "netns", rc ? why(rc) : ifaces);
+		printf("%-28s %-6s %s\n", path, rc ? "?" : "netns", rc ? why(rc) : ifaces);
 	}
 	free(names);
 	return 0;

@@ -297,12 +297,12 @@ int creds_wear(struct creds_thread *t, const struct creds *c)
 		return 0;
 	if (c->fsuid != t->cur_fsuid || c->fsgid != t->cur_fsgid ||
 	    c->ngroups != t->cur_ngroups ||
-	    memcmp(c->groups, t->cur_groups, sizeof(gid_t) * (size_t)c->ngroups)) {
+	    memcmp(c->groups, t->cur_groups, sizeof(gid_t) * (size_t)c->ngroups) != 0) {
 		rc = creds_own(t);
 		if (rc)
 			return rc;
 		if (c->ngroups != t->ngroups ||
-		    memcmp(c->groups, t->groups, sizeof(gid_t) * (size_t)c->ngroups))
+		    memcmp(c->groups, t->groups, sizeof(gid_t) * (size_t)c->ngroups) != 0)
 			rc = creds_setgroups(c->ngroups, c->groups);
 		if (!rc && c->fsgid != t->fsgid) {
 			setfsgid(c->fsgid);

@@ -411,6 +411,11 @@ static void notify_msocket(struct worker *w, struct notify_reply *r)
 		rc = -EAFNOSUPPORT;
 		goto out;
 	}
+	if (set_default && !upath) {
+		/* the default made the default: nothing changes */
+		r->ok = true;
+		goto out;
+	}
 
 	if (set_default) {
 		rc = proc_set_default(procs, c.tgid, c.ppid, families & s->families, s);

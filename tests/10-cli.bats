@@ -122,6 +122,21 @@ teardown() { common_teardown; }
 	done
 }
 
+@test "man pages are clean, and document every option of --help" {
+	local page opt
+	for page in netsup.1 msocket.3 netsup-stack.8; do
+		run groff -man -ww -z "$BATS_TEST_DIRNAME/../man/$page"
+		assert_success
+		assert_output ""
+	done
+	# the page as text, without overstrike, hyphens as typed
+	local text="$BATS_TEST_TMPDIR/netsup.txt"
+	groff -man -Tascii -P -cbu "$BATS_TEST_DIRNAME/../man/netsup.1" > "$text"
+	for opt in $("$NETSUP" --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+		grep -q -- "$opt" "$text" || { echo "netsup.1 lacks $opt"; false; }
+	done
+}
+
 @test "-v reports each decision" {
 	local ns
 	ns_new ns

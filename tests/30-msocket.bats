@@ -77,6 +77,18 @@ relay_check() {
 	OUT
 }
 
+@test "msocket(NULL, ..., SOCK_DEFAULT) keeps the defaults as they are" {
+	run "$NETSUP" -d inet="$A" -d inet6="$B" -- "$MSOCK" D:-:unspec D:-:inet6 S:inet S:inet6 D:-:packet
+	assert_success
+	assert_output - <<-OUT
+	D:-:unspec ok
+	D:-:inet6 ok
+	S:inet netns=$ia
+	S:inet6 netns=$ib
+	D:-:packet errno=ENOENT
+	OUT
+}
+
 @test "msocket(NULL) follows the default given to netsup" {
 	run "$NETSUP" -d inet="$A" -- "$MSOCK" M:-:inet M:-:inet6
 	assert_success
@@ -198,7 +210,8 @@ relay_check() {
 }
 
 @test "without netsup: NULL works, an nsfs path works as root, SOCK_DEFAULT is ENOSYS" {
-	run "$MSOCK" M:-:inet M:"$pa":inet M:"$pb":inet6 D:"$pa":inet M:/dev/null:inet M:"$pa":unix
+	run "$MSOCK" M:-:inet M:"$pa":inet M:"$pb":inet6 D:"$pa":inet M:/dev/null:inet M:"$pa":unix \
+		M:/nonexistent:unix M:@bad:inet M:@long:inet M:/nonexistent:inet
 	assert_success
 	assert_output - <<-OUT
 	M:-:inet netns=$home
@@ -207,6 +220,10 @@ relay_check() {
 	D:$pa:inet errno=ENOSYS
 	M:/dev/null:inet errno=ENOTSUP
 	M:$pa:unix errno=EAFNOSUPPORT
+	M:/nonexistent:unix errno=EAFNOSUPPORT
+	M:@bad:inet errno=EFAULT
+	M:@long:inet errno=ENAMETOOLONG
+	M:/nonexistent:inet errno=ENOENT
 	OUT
 	# without CAP_SYS_ADMIN the namespace cannot be entered
 	run setpriv --reuid 65534 --regid 65534 --clear-groups "$MSOCK" M:"$pa":inet

@@ -101,7 +101,7 @@ teardown() { common_teardown; }
 	for i in $(seq 100); do nsenter --net="$path" ss -Hltn | grep -q 7200 && break; sleep 0.05; done
 	run "$STACKTOOL" del "$path"
 	assert_failure
-	assert_output "netsup-stack: $path: busy: 1 sockets are open in it (-f removes it anyway)"
+	assert_output "netsup-stack: $path: busy: 1 socket is open in it (-f removes it anyway)"
 	run "$STACKTOOL" del -f "$path"
 	assert_success
 	assert_file_not_exists "$path"
