@@ -168,14 +168,15 @@ out:
 /**
  * filter_install() - load the filter on the calling (single-threaded)
  *		      process, before it executes the command
- * @cfg:	what the filter lets through
+ * @cfg:	what the filter lets through; cfg->killable is set if the
+ *		kernel took SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
  *
  * Without CAP_SYS_ADMIN the kernel wants no_new_privs first; with it,
  * no_new_privs is left alone so that set-user-ID programs keep working.
  *
  * Return: the listener descriptor, or -errno
  */
-int filter_install(const struct filter_config *cfg)
+int filter_install(struct filter_config *cfg)
 {
 	unsigned long flags = SECCOMP_FILTER_FLAG_NEW_LISTENER |
 			      SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
@@ -200,6 +201,7 @@ int filter_install(const struct filter_config *cfg)
 	}
 	rc = fd < 0 ? -errno : fd;
 	free(prog.filter);
+	cfg->killable = fd >= 0 && (flags & SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV);
 	return rc;
 }
 

@@ -10,9 +10,10 @@
 
 struct filter_config {
 	bool allow_io_uring;	/* --allow-io-uring: leave io_uring_setup */
+	bool killable;		/* out: received notifications wait killably */
 };
 
-int filter_install(const struct filter_config *cfg);
+int filter_install(struct filter_config *cfg);
 int filter_dump(const struct filter_config *cfg, int fd);
 bool filter_is_creds_call(uint32_t arch, int nr);
 

@@ -78,7 +78,7 @@ static int launch_send_fd(int sock, int fd)
 static int launch_recv_fd(int sock)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))];
-	char byte;
+	char byte = 0;
 	struct iovec iov = { &byte, 1 };
 	struct msghdr msg = {
 		.msg_iov = &iov, .msg_iovlen = 1,
@@ -190,6 +190,8 @@ launch_command(int sock, const struct options *o)
 		err("cannot install the seccomp filter: %s", strerror(-listener));
 		_exit(EXIT_NETSUP);
 	}
+	debug("notifications wait killably once received: %s",
+	      cfg.killable ? "yes" : "no (kernel older than 5.19)");
 	rc = launch_send_fd(sock, listener);
 	close(listener);
 	if (!rc)

@@ -15,6 +15,9 @@
 struct supervisor {
 	int listener;		/* seccomp user-notification fd */
 	int parent_pidfd;	/* the netsup waiting for the command, or -1 */
+	bool sync_wakeup;	/* SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP */
+	bool stop;		/* atomic: the handling threads end */
+	int stop_fd;		/* eventfd: a handling thread ended */
 	struct seccomp_notif_sizes sizes;
 	struct proctab procs;	/* default stacks, per process */
 	struct credcache cache;	/* credentials, per thread */
