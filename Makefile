@@ -46,6 +46,9 @@ SHIM_SRC  := shim/msocket.c $(STACK_SRC)
 SHIM_OBJ  := $(patsubst %.c,$(B)/pic/%.o,$(SHIM_SRC))
 SHLIB     := libmsocket.so.$(SOMAJOR).0.0
 
+BENCH_SRC := $(wildcard tests/bench/*.c)
+BENCH     := $(patsubst tests/bench/%.c,$(B)/bench/%,$(BENCH_SRC))
+
 PROGS_SRC := $(wildcard tests/progs/*.c)
 PROGS     := $(patsubst tests/progs/%.c,$(B)/tests/%,$(PROGS_SRC))
 MSOCK_PROGS := $(B)/tests/msock $(B)/tests/pathrace
@@ -103,8 +106,16 @@ $(B)/tests/static_socket: tests/progs/static_socket.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 $(WARN) -O2 -static -o $@ $<
 
+$(B)/bench/%: tests/bench/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 $(WARN) -O2 -g -o $@ $< -lpthread
+
 deps:
 	@tests/deps.sh
+
+# Benchmarks: one table on stdout and in BENCH.md.  BENCH_REPS=5.
+bench: deps all $(BENCH)
+	@tests/bench/bench.sh $(B) BENCH.md
 
 demo: deps all
 	@tests/demo.sh $(B)
