@@ -110,6 +110,29 @@ $(B)/bench/%: tests/bench/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 $(WARN) -O2 -g -o $@ $< -lpthread
 
+# libFuzzer targets (clang): make fuzz runs each FUZZ_SECS; crashes are
+# kept in tests/fuzz/regress/ and replayed by make check.
+FUZZ_CC    := clang
+FUZZ_FLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -DNETSUP_VERSION=\"$(VERSION)\"
+FUZZ       := $(B)/fuzz/fuzz_options $(B)/fuzz/fuzz_stackspec $(B)/fuzz/fuzz_procparse
+FUZZ_SECS  ?= 60
+
+$(B)/fuzz/fuzz_options: tests/fuzz/fuzz_options.c supervisor/options.c supervisor/log.c stacks/stack.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^
+
+$(B)/fuzz/fuzz_stackspec: tests/fuzz/fuzz_stackspec.c stacks/stack.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^
+
+$(B)/fuzz/fuzz_procparse: tests/fuzz/fuzz_procparse.c supervisor/creds.c supervisor/proc.c \
+		supervisor/credcache.c supervisor/log.c stacks/stack.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ -lcap -lpthread
+
+fuzz: deps $(FUZZ)
+	@tests/fuzz/run.sh $(B) $(FUZZ_SECS)
+
 deps:
 	@tests/deps.sh
 
@@ -120,7 +143,7 @@ bench: deps all $(BENCH)
 demo: deps all
 	@tests/demo.sh $(B)
 
-check: deps all
+check: deps all $(FUZZ)
 	@NETSUP_SAN=$(filter 1,$(SAN)) tests/run.sh $(B)
 
 lint:
@@ -148,5 +171,5 @@ install: all
 clean:
 	rm -rf $(B)
 
-.PHONY: all deps check lint install clean demo bench
+.PHONY: all deps check lint install clean demo bench fuzz
 .DELETE_ON_ERROR:

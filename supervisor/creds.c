@@ -161,6 +161,53 @@ static int creds_nth(const char *p, int n, unsigned long long *out, int base)
 }
 
 /**
+ * creds_parse() - the credentials in the text of /proc/TID/status
+ * @buf:	NUL-terminated text
+ * @c:		filled in; c->groups is @groups
+ * @groups:	room for @max groups
+ * @max:	the most groups taken
+ *
+ * Return: 0, or -EINVAL if a field is missing or malformed
+ */
+int creds_parse(const char *buf, struct creds *c, gid_t *groups, size_t max)
+{
+	unsigned long long v;
+	const char *p;
+
+	if (creds_nth(creds_field(buf, "Tgid:"), 0, &v, 10))
+		return -EINVAL;
+	c->tgid = (pid_t)v;
+	if (creds_nth(creds_field(buf, "PPid:"), 0, &v, 10))
+		return -EINVAL;
+	c->ppid = (pid_t)v;
+	if (creds_nth(creds_field(buf, "Uid:"), 3, &v, 10))
+		return -EINVAL;
+	c->fsuid = (uid_t)v;
+	if (creds_nth(creds_field(buf, "Gid:"), 3, &v, 10))
+		return -EINVAL;
+	c->fsgid = (gid_t)v;
+	if (creds_nth(creds_field(buf, "CapEff:"), 0, &v, 16))
+		return -EINVAL;
+	c->cap_eff = v;
+
+	c->groups = groups;
+	c->ngroups = 0;
+	p = creds_field(buf, "Groups:");
+	while (p && (size_t)c->ngroups < max) {
+		char *end;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p < '0' || *p > '9')
+			break;
+		v = strtoull(p, &end, 10);
+		c->groups[c->ngroups++] = (gid_t)v;
+		p = end;
+	}
+	return 0;
+}
+
+/**
  * creds_read() - read the credentials of a supervised thread
  * @t:		state of the handling thread (buffers)
  * @tid:	thread id, in netsup's pid namespace
@@ -170,9 +217,7 @@ static int creds_nth(const char *p, int n, unsigned long long *out, int base)
  */
 int creds_read(struct creds_thread *t, pid_t tid, struct creds *c)
 {
-	unsigned long long v;
 	char path[64];
-	const char *p;
 	struct stat st;
 	ssize_t n, len = 0;
 	int fd, rc;
@@ -188,37 +233,9 @@ int creds_read(struct creds_thread *t, pid_t tid, struct creds *c)
 	if (rc)
 		return rc;
 	t->buf[len] = '\0';
-
-	if (creds_nth(creds_field(t->buf, "Tgid:"), 0, &v, 10))
-		return -EINVAL;
-	c->tgid = (pid_t)v;
-	if (creds_nth(creds_field(t->buf, "PPid:"), 0, &v, 10))
-		return -EINVAL;
-	c->ppid = (pid_t)v;
-	if (creds_nth(creds_field(t->buf, "Uid:"), 3, &v, 10))
-		return -EINVAL;
-	c->fsuid = (uid_t)v;
-	if (creds_nth(creds_field(t->buf, "Gid:"), 3, &v, 10))
-		return -EINVAL;
-	c->fsgid = (gid_t)v;
-	if (creds_nth(creds_field(t->buf, "CapEff:"), 0, &v, 16))
-		return -EINVAL;
-	c->cap_eff = v;
-
-	c->groups = t->child_groups;
-	c->ngroups = 0;
-	p = creds_field(t->buf, "Groups:");
-	while (p && (size_t)c->ngroups < CREDS_MAXGROUPS) {
-		char *end;
-
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p < '0' || *p > '9')
-			break;
-		v = strtoull(p, &end, 10);
-		c->groups[c->ngroups++] = (gid_t)v;
-		p = end;
-	}
+	rc = creds_parse(t->buf, c, t->child_groups, CREDS_MAXGROUPS);
+	if (rc)
+		return rc;
 
 	/* Capabilities count only in netsup's own user namespace. */
 	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)tid);

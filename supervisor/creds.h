@@ -47,6 +47,7 @@ struct creds_thread {
 
 int creds_thread_init(struct creds_thread *t);
 void creds_thread_fini(struct creds_thread *t);
+int creds_parse(const char *buf, struct creds *c, gid_t *groups, size_t max);
 int creds_read(struct creds_thread *t, pid_t tid, struct creds *c);
 int creds_wear(struct creds_thread *t, const struct creds *c);
 int creds_own(struct creds_thread *t);

@@ -119,53 +119,69 @@ static bool proc_fallback(const struct proctab *t)
 	return t->cn_fd < 0 || t->lost;
 }
 
-/* Start time of @pid (field 22 of /proc/PID/stat), 0 if gone. */
-static unsigned long long proc_start_time(pid_t pid)
+/**
+ * proc_stat_parse() - state and start time in the text of /proc/PID/stat
+ * @buf:	NUL-terminated text
+ * @state:	receives field 3 (R, S, Z, ...)
+ * @start:	receives field 22, the start time in clock ticks
+ *
+ * The name (field 2) may hold anything, spaces and ')' too: fields are
+ * counted from its last ')'.
+ *
+ * Return: 0, or -EINVAL
+ */
+int proc_stat_parse(const char *buf, char *state, unsigned long long *start)
 {
-	unsigned long long start = 0;
+	const char *p = strrchr(buf, ')');
+	int field;
+
+	if (!p || p[1] != ' ' || !p[2])
+		return -EINVAL;
+	*state = p[2];
+	for (field = 2; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	if (!p)
+		return -EINVAL;
+	*start = strtoull(p + 1, NULL, 10);
+	return 0;
+}
+
+/* State and start time of @pid; -ESRCH if it is gone. */
+static int proc_stat(pid_t pid, char *state, unsigned long long *start)
+{
 	char path[64], buf[1024];
-	const char *p;
 	ssize_t n;
-	int fd, field;
+	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return 0;
+		return -ESRCH;
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	if (n <= 0)
-		return 0;
+		return -ESRCH;
 	buf[n] = '\0';
-	p = strrchr(buf, ')');	/* the name may hold anything */
-	for (field = 2; p && field < 22; field++)
-		p = strchr(p + 1, ' ');
-	if (p)
-		start = strtoull(p + 1, NULL, 10);
-	return start;
+	return proc_stat_parse(buf, state, start);
+}
+
+/* Start time of @pid, 0 if gone. */
+static unsigned long long proc_start_time(pid_t pid)
+{
+	unsigned long long start;
+	char state;
+
+	return proc_stat(pid, &state, &start) ? 0 : start;
 }
 
 /* Is @pid still a live process (not a zombie) started at @start? */
 static bool proc_alive(pid_t pid, unsigned long long start)
 {
-	char path[64], buf[1024];
-	const char *p;
-	ssize_t n;
-	int fd;
+	unsigned long long now;
+	char state;
 
-	if (proc_start_time(pid) != start)
-		return false;
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+	return !proc_stat(pid, &state, &now) && now == start &&
+	       state != 'Z' && state != 'X';
 }
 
 static struct proc **proc_slot(struct proctab *t, pid_t tgid)

@@ -37,5 +37,6 @@ struct stack *proc_default(struct proctab *t, pid_t tgid, pid_t ppid, int fam);
 int proc_set_default(struct proctab *t, pid_t tgid, pid_t ppid,
 		     unsigned int families, struct stack *s);
 size_t proc_count(struct proctab *t);
+int proc_stat_parse(const char *buf, char *state, unsigned long long *start);
 
 #endif /* NETSUP_PROC_H */

@@ -6,7 +6,7 @@ set -eu
 pkgs="gcc make libc6-dev pkg-config libseccomp-dev libcap-dev
       bats bats-assert bats-support bats-file iproute2 procps util-linux
       socat python3 gcc-multilib groff-base iperf3 cppcheck clang-tidy
-      clang passwd liburing-dev"
+      clang libclang-rt-14-dev passwd liburing-dev"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "ok installed" ||
