@@ -130,6 +130,10 @@ $(B)/fuzz/fuzz_procparse: tests/fuzz/fuzz_procparse.c supervisor/creds.c supervi
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ -lcap -lpthread
 
+# The long stress runs (tests/50-stress.bats with STRESS=1).
+stress: deps all
+	@STRESS=1 tests/run.sh $(B) tests/50-stress.bats
+
 fuzz: deps $(FUZZ)
 	@tests/fuzz/run.sh $(B) $(FUZZ_SECS)
 
@@ -171,5 +175,5 @@ install: all
 clean:
 	rm -rf $(B)
 
-.PHONY: all deps check lint install clean demo bench fuzz
+.PHONY: all deps check lint install clean demo bench fuzz stress
 .DELETE_ON_ERROR:

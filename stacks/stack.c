@@ -215,6 +215,27 @@ int stack_open(const char *path, struct stack **out)
 }
 
 /**
+ * stack_check_removed() - has the stack's file gone since it was opened?
+ * @s:		the stack, opened by its path in the caller's view
+ *
+ * The namespace lives on as long as anything holds it (our descriptor
+ * does): existing sockets keep working.  But its name is gone, and new
+ * sockets should not land in a stack its owner removed.
+ *
+ * Return: true if the path no longer names the same namespace; the
+ *	   answer is kept in s->removed
+ */
+bool stack_check_removed(struct stack *s)
+{
+	struct stat st;
+	bool gone = stat(s->path, &st) || st.st_dev != s->dev || st.st_ino != s->ino;
+
+	if (gone)
+		__atomic_store_n(&s->removed, true, __ATOMIC_RELEASE);
+	return gone;
+}
+
+/**
  * stack_get() - take a reference
  * @s:		stack, or NULL
  *

@@ -36,6 +36,7 @@ struct stack {
 	ino_t ino;
 	unsigned int families;	/* mask of 1 << enum stack_family served */
 	unsigned int refs;	/* atomic */
+	bool removed;		/* atomic: its file is gone (stack_check_removed) */
 	char path[];		/* as named, for messages */
 };
 
@@ -69,5 +70,6 @@ int stack_socket(struct stack *s, struct stack_cursor *cur,
 		 int domain, int type, int protocol);
 int stack_check_enter(const struct stack *s);
 int stack_lo_up(void);
+bool stack_check_removed(struct stack *s);
 
 #endif /* NETSUP_STACK_H */

@@ -36,6 +36,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/capability.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -51,6 +53,9 @@
 #define EXIT_NETSUP	125
 #define EXIT_CANNOT_RUN	126
 #define EXIT_NOT_FOUND	127
+
+/* Descriptors the supervisor needs: its own dozen, then one per socket. */
+#define LAUNCH_MIN_FDS	32
 
 /* Signals that reach the command when sent to netsup. */
 static const int launch_forwarded[] = {
@@ -122,6 +127,56 @@ static void launch_reset_signals(const sigset_t *mask)
 	sigprocmask(SIG_SETMASK, mask, NULL);
 }
 
+/*
+ * The supervisor needs a dozen descriptors of its own, and one more per
+ * socket it makes: a command started with a tiny RLIMIT_NOFILE must not
+ * starve it.  The soft limit goes up to the hard one; a tiny hard limit
+ * too, with CAP_SYS_RESOURCE.  The command keeps its own limits.
+ */
+static void launch_raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return;
+	if (rl.rlim_max < 1024) {
+		struct rlimit more = { 1024, 1024 };
+
+		if (!setrlimit(RLIMIT_NOFILE, &more))
+			return;
+	}
+	rl.rlim_cur = rl.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &rl);
+}
+
+/**
+ * launch_check_nofile() - can the supervisor get the descriptors it needs?
+ *
+ * Checked before anything starts: a supervisor that cannot serve would
+ * leave the command with ENOSYS for every socket.
+ *
+ * Return: 0, or -EMFILE after saying why
+ */
+int launch_check_nofile(void)
+{
+	cap_flag_value_t v = CAP_CLEAR;
+	struct rlimit rl;
+	cap_t caps;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_max >= LAUNCH_MIN_FDS)
+		return 0;
+	caps = cap_get_proc();
+	if (caps) {
+		cap_get_flag(caps, CAP_SYS_RESOURCE, CAP_PERMITTED, &v);
+		cap_free(caps);
+	}
+	if (v == CAP_SET)
+		return 0;
+	err("RLIMIT_NOFILE is %llu, the supervisor needs %d: raise the hard limit, or give netsup CAP_SYS_RESOURCE",
+	    (unsigned long long)rl.rlim_max, LAUNCH_MIN_FDS);
+	return -EMFILE;
+}
+
 /* The supervisor process: never returns. */
 static void __attribute__((noreturn))
 launch_supervisor(int sock, pid_t netsup, struct stack *defaults[FAM_COUNT],
@@ -131,6 +186,7 @@ launch_supervisor(int sock, pid_t netsup, struct stack *defaults[FAM_COUNT],
 	int fd, i, rc;
 
 	setsid();
+	launch_raise_nofile();
 	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (fd >= 0) {
 		dup2(fd, STDIN_FILENO);

@@ -14,6 +14,7 @@
 int launch_run(const struct options *o, struct stack *defaults[FAM_COUNT],
 	       const struct policy *policy);
 bool launch_is_nested(void);
+int launch_check_nofile(void);
 int launch_nested(const struct options *o, char *const paths[FAM_COUNT]);
 
 #endif /* NETSUP_LAUNCH_H */

@@ -115,6 +115,8 @@ int main(int argc, char **argv)
 	}
 	policy.restricted = o.n_allow > 0;
 
+	if (launch_check_nofile())
+		return EXIT_NETSUP;
 	rc = launch_run(&o, defaults, &policy);
 	for (i = 0; i < FAM_COUNT; i++)
 		stack_put(defaults[i]);

@@ -197,6 +197,10 @@ static void notify_create(struct worker *w, struct stack *s, const struct creds 
 {
 	int rc = 0;
 
+	if (__atomic_load_n(&s->removed, __ATOMIC_ACQUIRE)) {
+		r->error = -ENETDOWN;	/* see notify_mounts_changed() */
+		return;
+	}
 	/* setns needs netsup's own CAP_SYS_ADMIN: only when moving */
 	if (!stack_is_current(s, &w->cursor)) {
 		rc = notify_own(w);
@@ -284,7 +288,12 @@ static void notify_socket(struct worker *w, int domain, int type, int protocol,
 		if (rc == -ENOTSUP)
 			rc = -EAFNOSUPPORT;
 	}
-	if (!rc && !notify_id_valid(w))
+	/*
+	 * Only what was read about the thread needs the check: with kept
+	 * credentials and register arguments, nothing was, and ADDFD itself
+	 * fails on a notification that is gone.
+	 */
+	if (!rc && (w->creds_fresh || from_memory || own) && !notify_id_valid(w))
 		rc = -ESRCH;
 	if (!rc)
 		notify_create(w, s ? s : own, &c, domain, type, protocol, r);
@@ -584,6 +593,31 @@ static void notify_fast_paths(struct supervisor *sv)
 	debug("synchronous wake-up: %s", sv->sync_wakeup ? "on" : "off");
 }
 
+/*
+ * The mount table changed (POLLPRI on /proc/self/mountinfo): a stack file
+ * of --default may have been unmounted or removed (ip netns del,
+ * netsup-stack del).  Sockets already made in it keep working; new ones
+ * get ENETDOWN.  Stacks named through msocket() are held by the processes
+ * that chose them and are not checked.
+ */
+static void notify_mounts_changed(struct supervisor *sv)
+{
+	char buf[4096];
+	int i;
+
+	lseek(sv->mounts_fd, 0, SEEK_SET);
+	while (read(sv->mounts_fd, buf, sizeof(buf)) > 0)
+		;	/* read to the end: that re-arms POLLPRI */
+	for (i = 0; i < FAM_COUNT; i++) {
+		struct stack *s = sv->procs.root[i];
+
+		if (s && !__atomic_load_n(&s->removed, __ATOMIC_ACQUIRE) &&
+		    stack_check_removed(s))
+			warn("%s was removed: new %s sockets get ENETDOWN",
+			     s->path, stack_family_name(i));
+	}
+}
+
 /* No process uses the filter any more (POLLHUP on the listener, 5.8)? */
 static bool notify_orphaned(const struct supervisor *sv)
 {
@@ -649,6 +683,9 @@ int supervisor_run(struct supervisor *sv)
 	sv->stop_fd = eventfd(0, EFD_CLOEXEC);
 	if (sv->stop_fd < 0)
 		return -errno;
+	sv->mounts_fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+	if (sv->mounts_fd >= 0)
+		notify_mounts_changed(sv);	/* arms POLLPRI */
 	notify_fast_paths(sv);
 	sigaction(SIGUSR1, &sa, NULL);	/* no SA_RESTART: RECV returns EINTR */
 
@@ -673,14 +710,15 @@ int supervisor_run(struct supervisor *sv)
 	rc = 0;
 
 	while (!__atomic_load_n(&sv->stop, __ATOMIC_ACQUIRE)) {
-		struct pollfd pfd[4] = {
+		struct pollfd pfd[5] = {
 			{ .fd = sv->listener, .events = 0 },	/* POLLHUP only */
 			{ .fd = sv->procs.cn_fd, .events = POLLIN },
 			{ .fd = sv->parent_pidfd, .events = POLLIN },
 			{ .fd = sv->stop_fd, .events = POLLIN },
+			{ .fd = sv->mounts_fd, .events = POLLPRI },
 		};
 
-		if (poll(pfd, 4, -1) < 0) {
+		if (poll(pfd, 5, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			rc = -errno;
@@ -690,6 +728,8 @@ int supervisor_run(struct supervisor *sv)
 			proc_events_drain(&sv->procs);
 		if (pfd[2].revents)
 			notify_detach(sv);
+		if (pfd[4].revents)
+			notify_mounts_changed(sv);
 		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))
 			break;
 	}
@@ -700,5 +740,7 @@ int supervisor_run(struct supervisor *sv)
 		worker_fini(&w[i]);
 	}
 	close(sv->stop_fd);
+	if (sv->mounts_fd >= 0)
+		close(sv->mounts_fd);
 	return rc;
 }

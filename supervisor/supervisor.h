@@ -18,6 +18,7 @@ struct supervisor {
 	bool sync_wakeup;	/* SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP */
 	bool stop;		/* atomic: the handling threads end */
 	int stop_fd;		/* eventfd: a handling thread ended */
+	int mounts_fd;		/* /proc/self/mountinfo, for removed stacks */
 	struct seccomp_notif_sizes sizes;
 	struct proctab procs;	/* default stacks, per process */
 	struct credcache cache;	/* credentials, per thread */
