@@ -134,6 +134,10 @@ $(B)/fuzz/fuzz_procparse: tests/fuzz/fuzz_procparse.c supervisor/creds.c supervi
 stress: deps all
 	@STRESS=1 tests/run.sh $(B) tests/50-stress.bats
 
+# memcheck over what valgrind can run (see tests/valgrind.sh)
+valgrind: deps all
+	@tests/valgrind.sh $(B)
+
 fuzz: deps $(FUZZ)
 	@tests/fuzz/run.sh $(B) $(FUZZ_SECS)
 
@@ -175,5 +179,5 @@ install: all
 clean:
 	rm -rf $(B)
 
-.PHONY: all deps check lint install clean demo bench fuzz stress
+.PHONY: all deps check lint install clean demo bench fuzz stress valgrind soak
 .DELETE_ON_ERROR:

@@ -110,7 +110,8 @@ static int add_inside(struct inside *in)
 
 	if (rc)
 		return -rc;
-	return mount("/proc/thread-self/ns/net", in->path, NULL, MS_BIND, NULL) ? errno : 0;
+	/* the type is ignored for MS_BIND: "none" rather than NULL */
+	return mount("/proc/thread-self/ns/net", in->path, "none", MS_BIND, NULL) ? errno : 0;
 }
 
 /* NAME -> /dev/net/NAME */
