@@ -134,6 +134,11 @@ $(B)/fuzz/fuzz_procparse: tests/fuzz/fuzz_procparse.c supervisor/creds.c supervi
 stress: deps all
 	@STRESS=1 tests/run.sh $(B) tests/50-stress.bats
 
+# about 10 minutes of mixed load; the supervisor's memory must stay flat
+SOAK_SECS ?= 600
+soak: deps all
+	@tests/soak.sh $(B) $(SOAK_SECS)
+
 # memcheck over what valgrind can run (see tests/valgrind.sh)
 valgrind: deps all
 	@tests/valgrind.sh $(B)
