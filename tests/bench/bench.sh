@@ -53,13 +53,6 @@ sleep 0.5
 # field NAME: the value of NAME=... in the last command's output line
 field() { sed -n "s/.*\\b$1=\\([0-9.]*\\).*/\\1/p" | tail -n1; }
 
-# measure FIELD CMD...: run CMD reps times, print the values of FIELD
-measure() {
-	local f=$1 i
-	shift
-	for i in $(seq "$reps"); do "$@" | field "$f"; done
-}
-
 isecs=$(awk -v s="$secs" 'BEGIN { t = int(s + 0.999); print t < 1 ? 1 : t }')
 iperf() {	# iperf LAUNCHER...: Gbit/s of a TCP stream A -> B (whole seconds)
 	timeout $((isecs + 10)) "$@" iperf3 -c 10.210.0.2 -p 7503 -t "$isecs" -J 2>/dev/null |
@@ -81,45 +74,69 @@ row() {
 
 echo "running: $reps runs of ${secs}s each (BENCH_REPS, BENCH_SECS)" >&2
 
+# ab FIELD BASE_FN NETSUP_FN: run the two alternately, reps times each, so
+# that a slow spell of the machine hits both; sets $bv and $nv
+ab() {
+	local f=$1 i
+	bv= nv=
+	for i in $(seq "$reps"); do
+		bv="$bv $($2 | field "$f")"
+		nv="$nv $($3 | field "$f")"
+	done
+}
+
 # --- socket()+close() ---------------------------------------------------------
-base=$(measure ns_per_op "$bb/sockbench" inet 1 "$secs")
-ns=$(measure ns_per_op "$netsup" -d inet="$A" -- "$bb/sockbench" inet 1 "$secs")
-row "socket()+close() AF_INET, kernel stack" "ns/op" "lower is better" "native" "$base" "$ns" "3x"
-nosync=$(NETSUP_NO_SYNC_WAKEUP=1 measure ns_per_op "$netsup" -d inet="$A" -- "$bb/sockbench" inet 1 "$secs")
-row "… same, synchronous wake-up off" "ns/op" "lower is better" "sync on" "$ns" "$nosync"
-cont=$(measure ns_per_op "$netsup" -- "$bb/sockbench" inet 1 "$secs")
-row "socket()+close() AF_INET, no default (CONTINUE)" "ns/op" "lower is better" "native" "$base" "$cont"
-cnosync=$(NETSUP_NO_SYNC_WAKEUP=1 measure ns_per_op "$netsup" -- "$bb/sockbench" inet 1 "$secs")
-row "… same, synchronous wake-up off" "ns/op" "lower is better" "sync on" "$cont" "$cnosync"
-nbase=$(measure ns_per_op "${NOBODY[@]}" "$bb/sockbench" inet 1 "$secs")
-nns=$(measure ns_per_op "$netsup" -d inet="$A" -- "${NOBODY[@]}" "$bb/sockbench" inet 1 "$secs")
-row "socket()+close() AF_INET as nobody (credentials worn)" "ns/op" "lower is better" "native" "$nbase" "$nns"
-ubase=$(measure ns_per_op "$bb/sockbench" unix 1 "$secs")
-uns=$(measure ns_per_op "$netsup" -d "$A" -- "$bb/sockbench" unix 1 "$secs")
-row "socket()+close() AF_UNIX (never intercepted)" "ns/op" "lower is better" "native" "$ubase" "$uns" "1.00x"
+native_inet() { "$bb/sockbench" inet 1 "$secs"; }
+netsup_inet() { "$netsup" -d inet="$A" -- "$bb/sockbench" inet 1 "$secs"; }
+netsup_inet_nosync() { NETSUP_NO_SYNC_WAKEUP=1 netsup_inet; }
+netsup_cont() { "$netsup" -- "$bb/sockbench" inet 1 "$secs"; }
+netsup_cont_nosync() { NETSUP_NO_SYNC_WAKEUP=1 netsup_cont; }
+native_nobody() { "${NOBODY[@]}" "$bb/sockbench" inet 1 "$secs"; }
+netsup_nobody() { "$netsup" -d inet="$A" -- "${NOBODY[@]}" "$bb/sockbench" inet 1 "$secs"; }
+native_unix() { "$bb/sockbench" unix 1 "$secs"; }
+netsup_unix() { "$netsup" -d "$A" -- "$bb/sockbench" unix 1 "$secs"; }
+
+ab ns_per_op native_inet netsup_inet
+row "socket()+close() AF_INET, kernel stack" "ns/op" "lower is better" "native" "$bv" "$nv" "3x"
+ab ns_per_op netsup_inet netsup_inet_nosync
+row "… same, synchronous wake-up off" "ns/op" "lower is better" "sync on" "$bv" "$nv"
+ab ns_per_op native_inet netsup_cont
+row "socket()+close() AF_INET, no default (CONTINUE)" "ns/op" "lower is better" "native" "$bv" "$nv"
+ab ns_per_op netsup_cont netsup_cont_nosync
+row "… same, synchronous wake-up off" "ns/op" "lower is better" "sync on" "$bv" "$nv"
+ab ns_per_op native_nobody netsup_nobody
+row "socket()+close() AF_INET as nobody (credentials worn)" "ns/op" "lower is better" "native" "$bv" "$nv"
+ab ns_per_op native_unix netsup_unix
+row "socket()+close() AF_UNIX (never intercepted)" "ns/op" "lower is better" "native" "$bv" "$nv" "1.00x"
 
 for t in 1 2 8 64; do
-	tb=$(measure rate "$bb/sockbench" inet "$t" "$secs")
-	tn=$(measure rate "$netsup" -d inet="$A" -- "$bb/sockbench" inet "$t" "$secs")
-	row "socket()+close() AF_INET, $t threads at once" "sockets/s" "higher is better" "native" "$tb" "$tn"
+	native_t() { "$bb/sockbench" inet "$t" "$secs"; }
+	netsup_t() { "$netsup" -d inet="$A" -- "$bb/sockbench" inet "$t" "$secs"; }
+	ab rate native_t netsup_t
+	row "socket()+close() AF_INET, $t threads at once" "sockets/s" "higher is better" "native" "$bv" "$nv"
 done
 
 # --- TCP ------------------------------------------------------------------------
-cb=$(measure rate nsenter --net=/run/netns/"$A" "$bb/connbench" client 127.0.0.1 7501 "$secs")
-cn=$(measure rate "$netsup" -d inet="$A" -- "$bb/connbench" client 127.0.0.1 7501 "$secs")
-row "TCP connect+accept+close" "conn/s" "higher is better" "native" "$cb" "$cn"
+native_conn() { nsenter --net=/run/netns/"$A" "$bb/connbench" client 127.0.0.1 7501 "$secs"; }
+netsup_conn() { "$netsup" -d inet="$A" -- "$bb/connbench" client 127.0.0.1 7501 "$secs"; }
+ab rate native_conn netsup_conn
+row "TCP connect+accept+close" "conn/s" "higher is better" "native" "$bv" "$nv"
 
-ib=$(measure gbps iperf nsenter --net=/run/netns/"$A")
-in=$(measure gbps iperf "$netsup" -d inet="$A" --)
-ie=$(measure gbps iperf ip netns exec "$A")
-row "TCP bulk throughput over veth (iperf3)" "Gbit/s" "higher is better" "native" "$ib" "$in" "1.00x"
-row "… ip netns exec, for comparison" "Gbit/s" "higher is better" "native" "$ib" "$ie"
+native_iperf() { iperf nsenter --net=/run/netns/"$A"; }
+netsup_iperf() { iperf "$netsup" -d inet="$A" --; }
+ipnetns_iperf() { iperf ip netns exec "$A"; }
+ab gbps native_iperf netsup_iperf
+row "TCP bulk throughput over veth (iperf3)" "Gbit/s" "higher is better" "native" "$bv" "$nv" "1.00x"
+ab gbps native_iperf ipnetns_iperf
+row "… ip netns exec, for comparison" "Gbit/s" "higher is better" "native" "$bv" "$nv"
 
-lb=$(measure mean_us nsenter --net=/run/netns/"$A" "$bb/pingpong" client 10.210.0.2 7502 "$secs")
-ln=$(measure mean_us "$netsup" -d inet="$A" -- "$bb/pingpong" client 10.210.0.2 7502 "$secs")
-le=$(measure mean_us ip netns exec "$A" "$bb/pingpong" client 10.210.0.2 7502 "$secs")
-row "TCP request/response latency over veth" "µs" "lower is better" "native" "$lb" "$ln" "1.00x"
-row "… ip netns exec, for comparison" "µs" "lower is better" "native" "$lb" "$le"
+native_pp() { nsenter --net=/run/netns/"$A" "$bb/pingpong" client 10.210.0.2 7502 "$secs"; }
+netsup_pp() { "$netsup" -d inet="$A" -- "$bb/pingpong" client 10.210.0.2 7502 "$secs"; }
+ipnetns_pp() { ip netns exec "$A" "$bb/pingpong" client 10.210.0.2 7502 "$secs"; }
+ab mean_us native_pp netsup_pp
+row "TCP request/response latency over veth" "µs" "lower is better" "native" "$bv" "$nv" "1.00x"
+ab mean_us native_pp ipnetns_pp
+row "… ip netns exec, for comparison" "µs" "lower is better" "native" "$bv" "$nv"
 
 # --- memory -----------------------------------------------------------------------
 rss_rows=()
@@ -145,7 +162,7 @@ done
 	echo "- machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
 	echo "- kernel: $(uname -r)"
 	echo "- netsup: $("$netsup" --version)"
-	echo "- method: median of $reps runs of ${secs} s, (min–max) in brackets; ratio = netsup / baseline, same run"
+	echo "- method: median of $reps runs of ${secs} s, baseline and netsup alternating, (min–max) in brackets; ratio = netsup / baseline"
 	echo
 	echo "| benchmark | baseline | netsup | unit | ratio | |"
 	echo "|---|---|---|---|---|---|"
