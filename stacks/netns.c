@@ -71,10 +71,9 @@ int stack_enter(struct stack *s, struct stack_cursor *cur)
 int stack_socket(struct stack *s, struct stack_cursor *cur,
 		 int domain, int type, int protocol)
 {
-	int rc, fd, idx = stack_family_index(domain);
+	int rc, fd;
 
-	if (idx < 0 || !(s->families & (1U << idx)))
-		return -EAFNOSUPPORT;
+	/* which families a stack serves is the caller's to check */
 	rc = stack_enter(s, cur);
 	if (rc)
 		return rc;

@@ -38,6 +38,7 @@
 #include <string.h>
 #include <sys/fsuid.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -48,8 +49,7 @@
 #define CREDS_BUFSIZE	((size_t)1024 * 1024)
 #define CREDS_MAXGROUPS	((size_t)65536)
 
-static void creds_set_current(struct creds_thread *t, uid_t fsuid, gid_t fsgid,
-			      uint64_t eff, int ngroups, const gid_t *groups);
+static void creds_set_current(struct creds_thread *t, const struct creds *c);
 
 static uint64_t creds_mask(cap_t c, cap_flag_t flag)
 {
@@ -80,10 +80,12 @@ int creds_thread_init(struct creds_thread *t)
 		goto fail;
 	t->saved_eff = creds_mask(t->saved, CAP_EFFECTIVE);
 	t->saved_perm = creds_mask(t->saved, CAP_PERMITTED);
+	t->euid = geteuid();
+	t->egid = getegid();
 	t->fsuid = (uid_t)setfsuid((uid_t)-1);
 	t->fsgid = (gid_t)setfsgid((gid_t)-1);
-	/* CAP_CHOWN, DAC_*, FOWNER, FSETID, LINUX_IMMUTABLE, MKNOD, MAC_OVERRIDE */
-	t->fs_caps_raised = (t->saved_perm & ~t->saved_eff & 0x20000020fULL) != 0;
+	/* keep the permitted set when the effective uid goes non-zero */
+	prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0);
 
 	t->groups = calloc(3 * CREDS_MAXGROUPS, sizeof(gid_t));
 	t->buf = mmap(NULL, CREDS_BUFSIZE, PROT_READ | PROT_WRITE,
@@ -103,7 +105,9 @@ int creds_thread_init(struct creds_thread *t)
 	t->userns_dev = st.st_dev;
 	t->userns_ino = st.st_ino;
 	t->cur_groups = t->groups + 2 * CREDS_MAXGROUPS;
-	creds_set_current(t, t->fsuid, t->fsgid, t->saved_eff, t->ngroups, t->groups);
+	creds_set_current(t, &(struct creds){ .euid = t->euid, .egid = t->egid,
+		.fsuid = t->fsuid, .fsgid = t->fsgid, .cap_eff = t->saved_eff,
+		.ngroups = t->ngroups, .groups = t->groups });
 	return 0;
 fail:
 	creds_thread_fini(t);
@@ -180,9 +184,15 @@ int creds_parse(const char *buf, struct creds *c, gid_t *groups, size_t max)
 	if (creds_nth(creds_field(buf, "PPid:"), 0, &v, 10))
 		return -EINVAL;
 	c->ppid = (pid_t)v;
+	if (creds_nth(creds_field(buf, "Uid:"), 1, &v, 10))
+		return -EINVAL;
+	c->euid = (uid_t)v;
 	if (creds_nth(creds_field(buf, "Uid:"), 3, &v, 10))
 		return -EINVAL;
 	c->fsuid = (uid_t)v;
+	if (creds_nth(creds_field(buf, "Gid:"), 1, &v, 10))
+		return -EINVAL;
+	c->egid = (gid_t)v;
 	if (creds_nth(creds_field(buf, "Gid:"), 3, &v, 10))
 		return -EINVAL;
 	c->fsgid = (gid_t)v;
@@ -276,19 +286,45 @@ static int creds_set_caps(struct creds_thread *t, uint64_t eff)
 /* Is the thread wearing exactly @c? */
 static bool creds_wearing(const struct creds_thread *t, const struct creds *c)
 {
-	return c->fsuid == t->cur_fsuid && c->fsgid == t->cur_fsgid &&
+	return c->euid == t->cur_euid && c->egid == t->cur_egid &&
+	       c->fsuid == t->cur_fsuid && c->fsgid == t->cur_fsgid &&
 	       c->cap_eff == t->cur_eff && c->ngroups == t->cur_ngroups &&
 	       !memcmp(c->groups, t->cur_groups, sizeof(gid_t) * (size_t)c->ngroups);
 }
 
-static void creds_set_current(struct creds_thread *t, uid_t fsuid, gid_t fsgid,
-			      uint64_t eff, int ngroups, const gid_t *groups)
+static void creds_set_current(struct creds_thread *t, const struct creds *c)
 {
-	t->cur_fsuid = fsuid;
-	t->cur_fsgid = fsgid;
-	t->cur_eff = eff;
-	t->cur_ngroups = ngroups;
-	memcpy(t->cur_groups, groups, sizeof(gid_t) * (size_t)ngroups);
+	t->cur_euid = c->euid;
+	t->cur_egid = c->egid;
+	t->cur_fsuid = c->fsuid;
+	t->cur_fsgid = c->fsgid;
+	t->cur_eff = c->cap_eff;
+	t->cur_ngroups = c->ngroups;
+	memcpy(t->cur_groups, c->groups, sizeof(gid_t) * (size_t)c->ngroups);
+}
+
+/* The raw system calls change the calling thread only (glibc's wrappers
+ * would change every thread of netsup). */
+static int creds_setresuid_e(uid_t euid)
+{
+	return syscall(SYS_setresuid, -1, euid, -1) ? -errno : 0;
+}
+
+static int creds_setresgid_e(gid_t egid)
+{
+	return syscall(SYS_setresgid, -1, egid, -1) ? -errno : 0;
+}
+
+static int creds_setfsuid_checked(uid_t uid)
+{
+	syscall(SYS_setfsuid, uid);
+	return syscall(SYS_setfsuid, -1) == (long)uid ? 0 : -EPERM;
+}
+
+static int creds_setfsgid_checked(gid_t gid)
+{
+	syscall(SYS_setfsgid, gid);
+	return syscall(SYS_setfsgid, -1) == (long)gid ? 0 : -EPERM;
 }
 
 /**
@@ -299,12 +335,15 @@ static void creds_set_current(struct creds_thread *t, uid_t fsuid, gid_t fsgid,
  * Credentials are sticky, like namespaces: the thread keeps wearing the
  * last child's until it needs its own privileges back (creds_own()), so
  * a run of sockets for children with the same credentials changes
- * nothing.  Each change is a system call that builds new kernel
- * credentials, so only what differs is changed.  Groups and fs ids need
- * CAP_SETGID/CAP_SETUID: they are set from the thread's own credentials,
- * capabilities last.  setfsuid(2) reports no error, so it is checked.
+ * nothing.  Worn are the effective ids (owner checks of user namespaces,
+ * ping_group_range), the fs ids (the socket's owner), the groups and the
+ * effective capabilities.  Each change is a system call that builds new
+ * kernel credentials, so only what differs from netsup's own is changed,
+ * ids first (they need CAP_SETUID/SETGID), capabilities last.
  *
- * Return: 0, or -errno with the thread's own credentials back in place
+ * Return: 0, -errno with the thread's own credentials back in place, or
+ *	   -ENOTRECOVERABLE if they could not be put back: the thread must
+ *	   serve no one
  */
 int creds_wear(struct creds_thread *t, const struct creds *c)
 {
@@ -312,35 +351,31 @@ int creds_wear(struct creds_thread *t, const struct creds *c)
 
 	if (creds_wearing(t, c))
 		return 0;
-	if (c->fsuid != t->cur_fsuid || c->fsgid != t->cur_fsgid ||
-	    c->ngroups != t->cur_ngroups ||
-	    memcmp(c->groups, t->cur_groups, sizeof(gid_t) * (size_t)c->ngroups) != 0) {
-		rc = creds_own(t);
-		if (rc)
-			return rc;
-		if (c->ngroups != t->ngroups ||
-		    memcmp(c->groups, t->groups, sizeof(gid_t) * (size_t)c->ngroups) != 0)
-			rc = creds_setgroups(c->ngroups, c->groups);
-		if (!rc && c->fsgid != t->fsgid) {
-			setfsgid(c->fsgid);
-			if ((gid_t)setfsgid((gid_t)-1) != c->fsgid)
-				rc = -EPERM;
-		}
-		if (!rc && c->fsuid != t->fsuid) {
-			setfsuid(c->fsuid);
-			if ((uid_t)setfsuid((uid_t)-1) != c->fsuid)
-				rc = -EPERM;
-		}
+	if (creds_own(t))
+		return -ENOTRECOVERABLE;
+	t->wearing = true;
+	t->cur_ngroups = -1;	/* matches nothing until all is done */
+
+	if (c->ngroups != t->ngroups ||
+	    memcmp(c->groups, t->groups, sizeof(gid_t) * (size_t)c->ngroups) != 0)
+		rc = creds_setgroups(c->ngroups, c->groups);
+	if (!rc && c->egid != t->egid)
+		rc = creds_setresgid_e(c->egid);
+	if (!rc)
+		rc = creds_setfsgid_checked(c->fsgid);
+	if (!rc && c->euid != t->euid) {
+		/* clears the effective set: CAP_SETUID back for setfsuid */
+		rc = creds_setresuid_e(c->euid);
+		if (!rc && c->fsuid != c->euid && cap_set_proc(t->saved))
+			rc = -errno;
 	}
-	/* a new fsuid also takes file capabilities out of the effective set */
+	if (!rc)
+		rc = creds_setfsuid_checked(c->fsuid);
 	if (!rc)
 		rc = creds_set_caps(t, c->cap_eff);
-	t->wearing = true;		/* something may have changed: own() restores */
-	if (rc) {
-		creds_own(t);
-		return rc;
-	}
-	creds_set_current(t, c->fsuid, c->fsgid, c->cap_eff, c->ngroups, c->groups);
+	if (rc)
+		return creds_own(t) ? -ENOTRECOVERABLE : rc;
+	creds_set_current(t, c);
 	return 0;
 }
 
@@ -354,19 +389,18 @@ int creds_own(struct creds_thread *t)
 {
 	if (!t->wearing)
 		return 0;
-	/* capabilities first: changing the ids back needs them */
-	if (cap_set_proc(t->saved))
+	/* capabilities first: changing the ids back needs them; the
+	 * permitted set was kept (PR_SET_KEEPCAPS) */
+	if (cap_set_proc(t->saved) ||
+	    creds_setresuid_e(t->euid) || creds_setfsuid_checked(t->fsuid) ||
+	    creds_setresgid_e(t->egid) || creds_setfsgid_checked(t->fsgid) ||
+	    creds_setgroups(t->ngroups, t->groups) ||
+	    /* an effective uid back to 0 raised the effective set */
+	    cap_set_proc(t->saved))
 		return -ENOTRECOVERABLE;
-	setfsuid(t->fsuid);
-	setfsgid(t->fsgid);
-	if ((uid_t)setfsuid((uid_t)-1) != t->fsuid ||
-	    (gid_t)setfsgid((gid_t)-1) != t->fsgid ||
-	    creds_setgroups(t->ngroups, t->groups))
-		return -ENOTRECOVERABLE;
-	/* fsuid back to 0 raised file capabilities the thread may lack */
-	if (t->fs_caps_raised && cap_set_proc(t->saved))
-		return -ENOTRECOVERABLE;
-	creds_set_current(t, t->fsuid, t->fsgid, t->saved_eff, t->ngroups, t->groups);
+	creds_set_current(t, &(struct creds){ .euid = t->euid, .egid = t->egid,
+		.fsuid = t->fsuid, .fsgid = t->fsgid, .cap_eff = t->saved_eff,
+		.ngroups = t->ngroups, .groups = t->groups });
 	t->wearing = false;
 	return 0;
 }

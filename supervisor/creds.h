@@ -13,6 +13,8 @@
 struct creds {
 	pid_t tgid;		/* process of the thread */
 	pid_t ppid;		/* its parent */
+	uid_t euid;
+	gid_t egid;
 	uid_t fsuid;
 	gid_t fsgid;
 	int ngroups;
@@ -26,6 +28,8 @@ struct creds_thread {
 	cap_t worn_caps;	/* preallocated, rewritten for each change */
 	uint64_t saved_eff;
 	uint64_t saved_perm;
+	uid_t euid;
+	gid_t egid;
 	uid_t fsuid;
 	gid_t fsgid;
 	int ngroups;
@@ -35,9 +39,10 @@ struct creds_thread {
 	size_t bufsize;
 	dev_t userns_dev;	/* own user namespace */
 	ino_t userns_ino;
-	bool fs_caps_raised;	/* restoring fsuid 0 adds caps not in saved */
 	bool wearing;		/* not (known to be) in its own credentials */
 	/* what the thread wears now */
+	uid_t cur_euid;
+	gid_t cur_egid;
 	uid_t cur_fsuid;
 	gid_t cur_fsgid;
 	uint64_t cur_eff;

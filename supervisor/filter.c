@@ -214,7 +214,12 @@ int filter_install(struct filter_config *cfg)
  */
 bool filter_is_creds_call(uint32_t arch, int nr)
 {
-	const char *name = seccomp_syscall_resolve_num_arch(arch, nr);
+	const char *name;
+
+	/* x32 calls come with the x86-64 audit arch and the x32 bit set */
+	if (arch == SCMP_ARCH_X86_64 && (nr & 0x40000000))
+		arch = SCMP_ARCH_X32;
+	name = seccomp_syscall_resolve_num_arch(arch, nr);
 	bool found = false;
 	size_t i;
 

@@ -88,7 +88,6 @@ struct worker {
 	struct seccomp_notif_resp *resp;
 	struct stack_cursor cursor;
 	struct creds_thread creds;
-	struct pathres pathres;
 	char path[PATH_MAX];	/* msocket's path, copied from the child */
 	struct creds c;		/* credentials read for the request */
 	bool creds_fresh;	/* read from /proc: keep them once valid */
@@ -145,12 +144,20 @@ static int notify_own(struct worker *w)
  */
 static bool notify_id_valid(struct worker *w)
 {
-	if (ioctl(w->sv->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &w->req->id))
-		return false;
-	if (w->creds_fresh) {
+	/*
+	 * Kept before the check, forgotten if it fails: kept after it, a
+	 * thread killed in between, its id reused and the events drained
+	 * meanwhile would leave the dead thread's credentials under the id.
+	 */
+	if (w->creds_fresh)
 		credcache_put(&w->sv->cache, (pid_t)w->req->pid, &w->c);
+	if (ioctl(w->sv->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &w->req->id)) {
+		if (w->creds_fresh)
+			credcache_forget(&w->sv->cache, (pid_t)w->req->pid);
 		w->creds_fresh = false;
+		return false;
 	}
+	w->creds_fresh = false;
 	return true;
 }
 
@@ -160,7 +167,7 @@ static int notify_creds(struct worker *w, struct creds *c)
 	int rc;
 
 	/* forks, execs and exits up to now: no stale entry is left */
-	proc_events_drain(&w->sv->procs);
+	proc_events_sync(&w->sv->procs);
 	w->creds_fresh = false;
 	if (credcache_get(&w->sv->cache, (pid_t)w->req->pid, c, w->creds.child_groups))
 		return 0;
@@ -209,6 +216,11 @@ static void notify_create(struct worker *w, struct stack *s, const struct creds 
 	}
 	if (!rc)
 		rc = creds_wear(&w->creds, c);
+	if (rc == -ENOTRECOVERABLE) {
+		err("cannot restore the credentials of a handling thread");
+		w->broken = true;
+		rc = -EPERM;
+	}
 	if (!rc)
 		rc = stack_socket(s, &w->cursor, domain, type, protocol);
 	if (rc < 0) {
@@ -235,7 +247,7 @@ static void notify_log(struct worker *w, const struct creds *c, const char *call
 	if (r->cont)
 		log_pid(LOG_INFO, c ? c->tgid : (pid_t)w->req->pid,
 			"%s(%s, %s): own stack", call, fam, notify_type_name(type));
-	else if (r->fd >= 0)
+	else if (r->fd >= 0 && c)
 		log_pid(LOG_INFO, c->tgid, "%s(%s, %s): %s: created",
 			call, fam, notify_type_name(type), s ? s->path : "own stack");
 	else
@@ -273,8 +285,10 @@ static void notify_socket(struct worker *w, int domain, int type, int protocol,
 		return;
 	}
 
-	if (!have_creds)
+	if (!have_creds) {
 		rc = notify_creds(w, &c);
+		have_creds = !rc;
+	}
 	if (!rc && !s) {
 		/*
 		 * Arguments read from memory could be rewritten between our
@@ -299,7 +313,7 @@ static void notify_socket(struct worker *w, int domain, int type, int protocol,
 		notify_create(w, s ? s : own, &c, domain, type, protocol, r);
 	else
 		r->error = rc;
-	notify_log(w, &c, "socket", domain, type, s, r);
+	notify_log(w, have_creds || !rc ? &c : NULL, "socket", domain, type, s, r);
 	rc = 0;
 out:
 	if (rc)
@@ -328,15 +342,16 @@ static void notify_socketcall(struct worker *w, struct notify_reply *r)
 }
 
 /*
- * Open the stack @path names, as the child sees it: in its root and cwd,
- * with its credentials, so that it gets only a stack file it could open
- * itself.  The notification is re-validated once the view is open.
+ * Open the stack @path names, as the child would: in its root and cwd,
+ * with its credentials, in a helper process (pathres.c), so that it gets
+ * only a stack file it could open itself.  The notification is
+ * re-validated once the child's view is open.
  */
 static int notify_open_stack(struct worker *w, const struct creds *c,
 			     const char *path, struct stack **out)
 {
 	struct pathres_view v;
-	int rc, fd = -1, broken = 0;
+	int rc, fd;
 
 	rc = pathres_view_open((pid_t)w->req->pid, &v);
 	if (rc)
@@ -345,28 +360,12 @@ static int notify_open_stack(struct worker *w, const struct creds *c,
 		pathres_view_close(&v);
 		return -ESRCH;
 	}
-	rc = pathres_enter(&w->pathres, &v);
+	fd = pathres_open(&v, c, path);
 	pathres_view_close(&v);
-	if (rc)
-		return rc;
-	rc = creds_wear(&w->creds, c);
-	if (!rc) {
-		fd = open(path, O_PATH | O_CLOEXEC);
-		if (fd < 0 || faccessat(fd, "", R_OK, AT_EMPTY_PATH | AT_EACCESS))
-			rc = -errno;
-	}
-	/* chroot back needs CAP_SYS_CHROOT */
-	if (creds_own(&w->creds) || pathres_leave(&w->pathres))
-		broken = 1;
-	if (broken) {
-		err("cannot restore the credentials or root of a handling thread");
-		w->broken = true;
-		rc = -EPERM;
-	}
-	if (!rc)
-		rc = stack_from_fd(fd, path, out);
-	if (fd >= 0)
-		close(fd);
+	if (fd < 0)
+		return fd == -ETIMEDOUT ? -EIO : fd;
+	rc = stack_from_fd(fd, path, out);
+	close(fd);
 	return rc;
 }
 
@@ -556,19 +555,15 @@ static int worker_init(struct worker *w, struct supervisor *sv)
 	w->resp = calloc(1, sv->sizes.seccomp_notif_resp);
 	if (!w->req || !w->resp)
 		return -ENOMEM;
-	w->pathres.own_root = w->pathres.own_cwd = -1;
 	rc = stack_cursor_init(&w->cursor);
 	if (!rc)
 		rc = creds_thread_init(&w->creds);
-	if (!rc)
-		rc = pathres_init(&w->pathres);
 	return rc;
 }
 
 static void worker_fini(struct worker *w)
 {
 	creds_thread_fini(&w->creds);
-	pathres_fini(&w->pathres);
 	free(w->req);
 	free(w->resp);
 }

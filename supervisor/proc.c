@@ -180,7 +180,7 @@ static bool proc_alive(pid_t pid, unsigned long long start)
 	unsigned long long now;
 	char state;
 
-	return !proc_stat(pid, &state, &now) && now == start &&
+	return !proc_stat(pid, &state, &now) && (!start || now == start) &&
 	       state != 'Z' && state != 'X';
 }
 
@@ -229,7 +229,8 @@ static struct proc *proc_add(struct proctab *t, pid_t tgid, const struct proc *f
 	if (!p)
 		return NULL;
 	p->tgid = tgid;
-	p->start = proc_start_time(tgid);
+	/* with the connector, a reused pid comes with its fork event */
+	p->start = proc_fallback(t) ? proc_start_time(tgid) : 0;
 	for (i = 0; i < FAM_COUNT; i++)
 		p->defaults[i] = stack_get(src[i]);
 	p->next = t->buckets[(size_t)tgid % t->nbuckets];
@@ -297,6 +298,15 @@ int proc_events_open(struct proctab *t)
 	t->cn_fd = fd;
 	credcache_enable(t->cache, true);
 	return fd;
+}
+
+static void proc_lost(struct proctab *t)
+{
+	if (t->lost)
+		return;
+	warn("process events were lost: default stacks of new processes now follow their parent's current ones, and credentials are read for every socket");
+	t->lost = true;
+	credcache_enable(t->cache, false);
 }
 
 static void proc_event(struct proctab *t, const struct proc_event *ev)
@@ -369,7 +379,23 @@ static void proc_sweep(struct proctab *t)
 	}
 }
 
-static void proc_drain_locked(struct proctab *t)
+/*
+ * The kernel numbers the events per CPU (cn_msg.seq) before sending them,
+ * and drops one silently when it cannot allocate it: a gap in a CPU's
+ * numbers is a lost event, as ENOBUFS is.
+ */
+static void proc_check_seq(struct proctab *t, const struct cn_msg *cn,
+			   const struct proc_event *ev)
+{
+	if (ev->what == PROC_EVENT_NONE || ev->cpu >= PROC_MAX_CPUS)
+		return;
+	if (t->seq_seen[ev->cpu] && cn->seq != t->seq[ev->cpu] + 1)
+		proc_lost(t);
+	t->seq[ev->cpu] = cn->seq;
+	t->seq_seen[ev->cpu] = true;
+}
+
+static void proc_drain_locked(struct proctab *t, bool sweep)
 {
 	char buf[8192] __attribute__((aligned(__alignof__(struct nlmsghdr))));
 	ssize_t n;
@@ -383,11 +409,8 @@ static void proc_drain_locked(struct proctab *t)
 		if (n < 0) {
 			if (errno == EAGAIN)
 				break;
-			if (errno == ENOBUFS && !t->lost) {
-				warn("process events were lost: default stacks of new processes now follow their parent's current ones");
-				t->lost = true;
-				credcache_enable(t->cache, false);
-			}
+			if (errno == ENOBUFS)
+				proc_lost(t);
 			if (errno == EINTR || errno == ENOBUFS)
 				continue;
 			break;
@@ -402,20 +425,35 @@ static void proc_drain_locked(struct proctab *t)
 				continue;
 			/* cn->data is 4-byte aligned only: copy the event out */
 			memcpy(&ev, cn->data, sizeof(ev));
+			proc_check_seq(t, cn, &ev);
 			proc_event(t, &ev);
 		}
 	}
-	proc_sweep(t);
+	if (sweep)
+		proc_sweep(t);
 }
 
 /**
- * proc_events_drain() - apply the fork and exit events queued so far
+ * proc_events_drain() - apply the events queued so far, and sweep
  * @t:		the table
+ *
+ * The sweep reads /proc: for a thread in netsup's own credentials only.
  */
 void proc_events_drain(struct proctab *t)
 {
 	pthread_mutex_lock(&t->lock);
-	proc_drain_locked(t);
+	proc_drain_locked(t, true);
+	pthread_mutex_unlock(&t->lock);
+}
+
+/**
+ * proc_events_sync() - apply the events queued so far, before a lookup
+ * @t:		the table
+ */
+void proc_events_sync(struct proctab *t)
+{
+	pthread_mutex_lock(&t->lock);
+	proc_drain_locked(t, false);
 	pthread_mutex_unlock(&t->lock);
 }
 
@@ -434,7 +472,7 @@ struct stack *proc_default(struct proctab *t, pid_t tgid, pid_t ppid, int fam)
 	struct proc *p;
 
 	pthread_mutex_lock(&t->lock);
-	proc_drain_locked(t);
+	proc_drain_locked(t, false);
 	p = proc_lookup(t, tgid, ppid);
 	s = stack_get(p ? p->defaults[fam] : t->root[fam]);
 	pthread_mutex_unlock(&t->lock);
@@ -458,7 +496,7 @@ int proc_set_default(struct proctab *t, pid_t tgid, pid_t ppid,
 	int i;
 
 	pthread_mutex_lock(&t->lock);
-	proc_drain_locked(t);
+	proc_drain_locked(t, false);
 	p = proc_lookup(t, tgid, ppid);
 	if (!p)
 		p = proc_add(t, tgid, NULL);

@@ -9,9 +9,12 @@
 #include <stdbool.h>
 #include <sys/types.h>
 #include <time.h>
+#include <linux/types.h>
 
 #include "credcache.h"
 #include "../stacks/stack.h"
+
+#define PROC_MAX_CPUS	1024
 
 struct proc;
 
@@ -26,6 +29,8 @@ struct proctab {
 	int cn_fd;			/* proc connector, or -1 */
 	struct credcache *cache;	/* told of new, exec'ing, exiting threads */
 	bool lost;			/* the connector dropped events */
+	__u32 seq[PROC_MAX_CPUS];	/* last event number, per CPU */
+	bool seq_seen[PROC_MAX_CPUS];
 };
 
 int proc_init(struct proctab *t, struct stack *const root[FAM_COUNT],
@@ -33,6 +38,7 @@ int proc_init(struct proctab *t, struct stack *const root[FAM_COUNT],
 void proc_fini(struct proctab *t);
 int proc_events_open(struct proctab *t);
 void proc_events_drain(struct proctab *t);
+void proc_events_sync(struct proctab *t);
 struct stack *proc_default(struct proctab *t, pid_t tgid, pid_t ppid, int fam);
 int proc_set_default(struct proctab *t, pid_t tgid, pid_t ppid,
 		     unsigned int families, struct stack *s);

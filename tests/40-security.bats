@@ -105,6 +105,21 @@ teardown() { common_teardown; }
 	assert_output --partial "bound"
 }
 
+@test "policy: /proc/self in a path is the child's view, never netsup's" {
+	# netsup holds A (a default) and sits in it after the first socket;
+	# its own /proc/self/fd/N and /proc/thread-self must not lead there
+	local args=() n
+	for n in $(seq 0 24); do args+=("M:/proc/self/fd/$n:inet"); done
+	run "$NETSUP" -d inet="$A" -- "${NOBODY[@]}" "$MSOCK" S:inet M:/proc/thread-self/ns/net:inet "${args[@]}"
+	refute_output --partial "netns=$ib"
+	assert_line --index 1 "M:/proc/thread-self/ns/net:inet errno=EACCES"
+	[ "$(echo "$output" | grep -c "netns=")" -le 1 ]
+	# and a private default of another process stays private
+	run "$NETSUP" -- sh -c "'$MSOCK' D:$pb:inet Z:2 >/dev/null & sleep 0.5
+		${NOBODY[*]} '$MSOCK' ${args[*]} | grep -c netns= || true; wait"
+	assert_output "0"
+}
+
 @test "policy: init's and netsup's own namespace are refused unless allowed" {
 	run "$NETSUP" -d inet="$A" -- "$MSOCK" M:/proc/1/ns/net:inet M:/proc/self/ns/net:inet D:/proc/self/ns/net:inet S:inet
 	assert_output - <<-OUT
