@@ -115,9 +115,7 @@ int main(int argc, char **argv)
 	}
 	policy.restricted = o.n_allow > 0;
 
-	if (launch_check_nofile())
-		return EXIT_NETSUP;
-	rc = launch_run(&o, defaults, &policy);
+	rc = launch_check_nofile() ? EXIT_NETSUP : launch_run(&o, defaults, &policy);
 	for (i = 0; i < FAM_COUNT; i++)
 		stack_put(defaults[i]);
 	return rc;

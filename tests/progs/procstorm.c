@@ -6,9 +6,9 @@
  * Starts N children, 20 alive at a time.  Each execs "procstorm -c NS",
  * which creates 5 sockets and checks they are in NS, forks a child that
  * creates one more and exits, and exits.  Prints
- *   ok=N failed=N zombies=N sup_before=N sup_after=N
- * (zombies: children of ours left unreaped, which must be 0; sup_*: the
- * supervisor's descriptors, which must not grow).
+ *   ok=N failed=N zombies=N sup_grew=0|1
+ * (zombies: children of ours left unreaped, which must be 0; sup_grew:
+ * whether the supervisor holds more descriptors after than before).
  */
 #include <dirent.h>
 #include <sys/wait.h>
@@ -92,7 +92,8 @@ int main(int argc, char **argv)
 	}
 	if (sup > 0)
 		after = count_fds(sup);
-	printf("ok=%d failed=%d zombies=%d sup_before=%d sup_after=%d\n", ok, failed,
-	       waitpid(-1, &st, WNOHANG) > 0, before, after);
+	/* a descriptor open for a moment when counted first is no leak */
+	printf("ok=%d failed=%d zombies=%d sup_grew=%d\n", ok, failed,
+	       waitpid(-1, &st, WNOHANG) > 0, after > before);
 	return 0;
 }
