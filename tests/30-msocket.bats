@@ -9,13 +9,7 @@ MSOCK="$PROGS/msock"
 
 setup() {
 	common_setup
-	ns_new A 10.201.1.1/24
-	ns_new B 10.201.2.1/24
-	pa=/run/netns/$A
-	pb=/run/netns/$B
-	ia=$(ns_ino "$A")
-	ib=$(ns_ino "$B")
-	home=$(stat -L -c %i /proc/self/ns/net)
+	two_stacks
 }
 teardown() { common_teardown; }
 

@@ -12,13 +12,7 @@ NOBODY=(setpriv --reuid 65534 --regid 65534 --clear-groups)
 
 setup() {
 	common_setup
-	ns_new A 10.201.1.1/24
-	ns_new B 10.201.2.1/24
-	pa=/run/netns/$A
-	pb=/run/netns/$B
-	ia=$(ns_ino "$A")
-	ib=$(ns_ino "$B")
-	home=$(stat -L -c %i /proc/self/ns/net)
+	two_stacks
 	chmod 755 "$BATS_TEST_TMPDIR"
 }
 teardown() { common_teardown; }

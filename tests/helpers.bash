@@ -52,6 +52,18 @@ ns_new() {
 	printf -v "$var" '%s' "$name"
 }
 
+# two_stacks: namespaces A (10.201.1.1 on lo) and B (10.201.2.1), their
+# paths pa, pb, inodes ia, ib, and home, the inode of our own namespace
+two_stacks() {
+	ns_new A 10.201.1.1/24
+	ns_new B 10.201.2.1/24
+	pa=/run/netns/$A
+	pb=/run/netns/$B
+	ia=$(ns_ino "$A")
+	ib=$(ns_ino "$B")
+	home=$(stat -L -c %i /proc/self/ns/net)
+}
+
 # veth_pair NS1 ADDR1 NS2 ADDR2: a veth link between two namespaces.
 veth_pair() {
 	local a=v${_nsn}a$$ b=v${_nsn}b$$

@@ -10,7 +10,6 @@
  * (zombies: children of ours left unreaped, which must be 0; sup_grew:
  * whether the supervisor holds more descriptors after than before).
  */
-#include <dirent.h>
 #include <sys/wait.h>
 
 #include "progs.h"
@@ -37,23 +36,6 @@ static int child(const char *ns_path)
 	return waitpid(pid, &st, 0) == pid && WIFEXITED(st) && !WEXITSTATUS(st) ? 0 : 1;
 }
 
-static int supervisor(void)
-{
-	char path[64];
-	FILE *f;
-	int pid, sup = -1;
-
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", getppid(), getppid());
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fscanf(f, "%d", &pid) == 1)
-		if (pid != getpid())
-			sup = pid;
-	fclose(f);
-	return sup;
-}
-
 int main(int argc, char **argv)
 {
 	int n, started = 0, running = 0, ok = 0, failed = 0, st, sup, before = -1, after = -1;
@@ -63,7 +45,7 @@ int main(int argc, char **argv)
 	if (argc != 3)
 		fail("usage: procstorm N EXPECTED_NS");
 	n = atoi(argv[1]);
-	sup = supervisor();
+	sup = find_supervisor();
 	close(socket(AF_INET, SOCK_DGRAM, 0));
 	if (sup > 0)
 		before = count_fds(sup);

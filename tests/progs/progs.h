@@ -88,4 +88,22 @@ static inline int count_fds(int pid)
 	return n - 1;	/* the directory itself */
 }
 
+/* Under netsup, the supervisor: the other child of our parent. */
+static inline int find_supervisor(void)
+{
+	char path[64];
+	FILE *f;
+	int pid, sup = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", getppid(), getppid());
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fscanf(f, "%d", &pid) == 1)
+		if (pid != getpid())
+			sup = pid;
+	fclose(f);
+	return sup;
+}
+
 #endif /* PROGS_H */

@@ -9,7 +9,6 @@
  * where sup_grew says whether the supervisor (the other child of our
  * parent, under netsup) holds more descriptors after than before.  Exits 0 only if every socket was right and nothing leaked.
  */
-#include <dirent.h>
 #include <pthread.h>
 
 #include "progs.h"
@@ -40,24 +39,6 @@ static void *storm(void *arg)
 	__atomic_add_fetch(&wrong_total, wrong, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&err_total, errs, __ATOMIC_RELAXED);
 	return NULL;
-}
-
-/* The supervisor: a child of our parent (netsup) that is not us. */
-static int find_supervisor(void)
-{
-	char path[64];
-	FILE *f;
-	int pid, sup = -1;
-
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", getppid(), getppid());
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fscanf(f, "%d", &pid) == 1)
-		if (pid != getpid())
-			sup = pid;
-	fclose(f);
-	return sup;
 }
 
 int main(int argc, char **argv)
