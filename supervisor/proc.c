@@ -105,6 +105,9 @@ void proc_fini(struct proctab *t)
 			proc_free(p);
 		}
 	free(t->buckets);
+	for (b = 0; b < t->nstacks; b++)
+		stack_put(t->stacks[b]);
+	free(t->stacks);
 	for (i = 0; i < FAM_COUNT; i++)
 		stack_put(t->root[i]);
 	if (t->cn_fd >= 0)
@@ -489,6 +492,42 @@ struct stack *proc_default(struct proctab *t, pid_t tgid, pid_t ppid, int fam)
  *
  * Return: 0 or -ENOMEM
  */
+/*
+ * One stack object per namespace among the defaults: each msocket()
+ * opens a stack of its own (a descriptor in netsup), and a thousand
+ * processes making the same stack their default must not cost a
+ * thousand descriptors.  Objects only the registry still holds are
+ * dropped when it fills up.
+ */
+static struct stack *proc_intern(struct proctab *t, struct stack *s)
+{
+	size_t i, j;
+
+	for (i = 0; i < t->nstacks; i++)
+		if (t->stacks[i]->dev == s->dev && t->stacks[i]->ino == s->ino)
+			return t->stacks[i];
+	if (t->nstacks == t->stacks_cap) {
+		for (i = j = 0; i < t->nstacks; i++) {
+			if (__atomic_load_n(&t->stacks[i]->refs, __ATOMIC_ACQUIRE) == 1)
+				stack_put(t->stacks[i]);
+			else
+				t->stacks[j++] = t->stacks[i];
+		}
+		t->nstacks = j;
+	}
+	if (t->nstacks == t->stacks_cap) {
+		size_t cap = t->stacks_cap ? 2 * t->stacks_cap : 16;
+		struct stack **more = realloc(t->stacks, cap * sizeof(*more));
+
+		if (!more)
+			return s;	/* not shared, still right */
+		t->stacks = more;
+		t->stacks_cap = cap;
+	}
+	t->stacks[t->nstacks++] = stack_get(s);
+	return s;
+}
+
 int proc_set_default(struct proctab *t, pid_t tgid, pid_t ppid,
 		     unsigned int families, struct stack *s)
 {
@@ -496,6 +535,7 @@ int proc_set_default(struct proctab *t, pid_t tgid, pid_t ppid,
 	int i;
 
 	pthread_mutex_lock(&t->lock);
+	s = proc_intern(t, s);
 	proc_drain_locked(t, false);
 	p = proc_lookup(t, tgid, ppid);
 	if (!p)

@@ -28,6 +28,8 @@ struct proctab {
 	struct stack *root[FAM_COUNT];	/* of processes without an entry */
 	int cn_fd;			/* proc connector, or -1 */
 	struct credcache *cache;	/* told of new, exec'ing, exiting threads */
+	struct stack **stacks;		/* one object per namespace (proc_intern) */
+	size_t nstacks, stacks_cap;
 	bool lost;			/* the connector dropped events */
 	__u32 seq[PROC_MAX_CPUS];	/* last event number, per CPU */
 	bool seq_seen[PROC_MAX_CPUS];

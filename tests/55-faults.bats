@@ -89,3 +89,15 @@ except OSError as e:
 		assert_output "netns=$ia nonblock=0 cloexec=0"
 	fi
 }
+
+@test "a hundred processes with the same default stack cost netsup one descriptor" {
+	run timeout 60 "$NETSUP" -- sh -c "
+		sup=\$(pgrep -P \$PPID -x netsup)
+		before=\$(ls /proc/\$sup/fd | wc -l)
+		for i in \$(seq 100); do '$PROGS/msock' D:$pa:inet Z:2 >/dev/null & done
+		sleep 1
+		echo grew=\$(( \$(ls /proc/\$sup/fd | wc -l) - before ))
+		wait"
+	assert_success
+	assert_output --regexp "^grew=[0-2]$"
+}
