@@ -517,7 +517,7 @@ static struct stack *proc_intern(struct proctab *t, struct stack *s)
 	}
 	if (t->nstacks == t->stacks_cap) {
 		size_t cap = t->stacks_cap ? 2 * t->stacks_cap : 16;
-		struct stack **more = realloc(t->stacks, cap * sizeof(*more));
+		struct stack **more = realloc(t->stacks, cap * sizeof(struct stack *));
 
 		if (!more)
 			return s;	/* not shared, still right */
