@@ -15,7 +15,7 @@ secs=${2:-600}
 A=nsupsoak$$a
 B=nsupsoak$$b
 cleanup() {
-	[ -n "${p0:-}" ] && kill "$p0" 2>/dev/null
+	if [ -n "${p0:-}" ]; then kill "$p0" 2>/dev/null || true; fi
 	ip netns del "$A" 2>/dev/null || true
 	ip netns del "$B" 2>/dev/null || true
 }
