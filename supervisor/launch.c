@@ -368,13 +368,16 @@ int launch_run(const struct options *o, struct stack *defaults[FAM_COUNT],
  * launch_is_nested() - is this process already supervised by a netsup?
  *
  * An msocket call with an impossible family is answered by a supervisor
- * (EAFNOSUPPORT) and by the kernel alone with ENOSYS.
+ * (netsup or vuos) with EAFNOSUPPORT, by the kernel alone with ENOSYS, and
+ * by another seccomp filter (a container's, a systemd unit's) with
+ * whatever it answers unknown calls with, usually EPERM: only the first
+ * is a session.
  *
  * Return: true inside a netsup session
  */
 bool launch_is_nested(void)
 {
-	return syscall(MSOCKET_SYSCALL, NULL, -1, -1, 0) < 0 && errno != ENOSYS;
+	return syscall(MSOCKET_SYSCALL, NULL, -1, -1, 0) < 0 && errno == EAFNOSUPPORT;
 }
 
 /**
