@@ -224,6 +224,12 @@ relay_check() {
 	assert_output "M:$pa:inet errno=EPERM"
 }
 
+@test "under another seccomp filter that refuses -5, netsup is no nested one" {
+	run "$PROGS/eperm_filter" "$NETSUP" -d inet="$A" -- "$PROGS/sockns" inet
+	assert_success
+	assert_output "netns=$ia nonblock=0 cloexec=0"
+}
+
 @test "nested netsup changes the defaults of its command only" {
 	run "$NETSUP" -d inet="$A" -- sh -c "
 		'$NETSUP' -d inet='$B' -- sh -c \"grep Seccomp_filters /proc/self/status; '$MSOCK' S:inet\"
