@@ -184,12 +184,18 @@ int creds_parse(const char *buf, struct creds *c, gid_t *groups, size_t max)
 	if (creds_nth(creds_field(buf, "PPid:"), 0, &v, 10))
 		return -EINVAL;
 	c->ppid = (pid_t)v;
+	if (creds_nth(creds_field(buf, "Uid:"), 0, &v, 10))
+		return -EINVAL;
+	c->ruid = (uid_t)v;
 	if (creds_nth(creds_field(buf, "Uid:"), 1, &v, 10))
 		return -EINVAL;
 	c->euid = (uid_t)v;
 	if (creds_nth(creds_field(buf, "Uid:"), 3, &v, 10))
 		return -EINVAL;
 	c->fsuid = (uid_t)v;
+	if (creds_nth(creds_field(buf, "Gid:"), 0, &v, 10))
+		return -EINVAL;
+	c->rgid = (gid_t)v;
 	if (creds_nth(creds_field(buf, "Gid:"), 1, &v, 10))
 		return -EINVAL;
 	c->egid = (gid_t)v;
@@ -199,6 +205,9 @@ int creds_parse(const char *buf, struct creds *c, gid_t *groups, size_t max)
 	if (creds_nth(creds_field(buf, "CapEff:"), 0, &v, 16))
 		return -EINVAL;
 	c->cap_eff = v;
+	if (creds_nth(creds_field(buf, "CapPrm:"), 0, &v, 16))
+		return -EINVAL;
+	c->cap_prm = v;
 
 	c->groups = groups;
 	c->ngroups = 0;

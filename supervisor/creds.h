@@ -13,6 +13,8 @@
 struct creds {
 	pid_t tgid;		/* process of the thread */
 	pid_t ppid;		/* its parent */
+	uid_t ruid;
+	gid_t rgid;
 	uid_t euid;
 	gid_t egid;
 	uid_t fsuid;
@@ -20,6 +22,7 @@ struct creds {
 	int ngroups;
 	gid_t *groups;		/* points into the creds_thread buffer */
 	uint64_t cap_eff;	/* effective set, 0 if in another user ns */
+	uint64_t cap_prm;	/* permitted set, as /proc shows it */
 };
 
 /* State of one handling thread: what it restores after wearing creds. */

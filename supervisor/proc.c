@@ -41,6 +41,7 @@
 #include <linux/connector.h>
 #include <linux/netlink.h>
 
+#include "creds.h"
 #include "log.h"
 #include "proc.h"
 
@@ -303,6 +304,36 @@ int proc_events_open(struct proctab *t)
 	return fd;
 }
 
+/*
+ * Did the execve that @pid just made give it privileges its caller lacked
+ * (set-user-ID, set-group-ID, file capabilities)?  Such a program must
+ * not run in stacks that its unprivileged caller chose: it gets netsup's
+ * own defaults, as chosen by whoever started netsup.  Events are drained
+ * before the process's first call after execve is served, so /proc shows
+ * it as the program started.  Unreadable means yes.
+ */
+static bool proc_exec_privileged(pid_t pid)
+{
+	char path[64], buf[16384];
+	struct creds c;
+	gid_t groups[1];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno != ENOENT;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return true;
+	buf[n] = '\0';
+	if (creds_parse(buf, &c, groups, 1))
+		return true;
+	return c.euid != c.ruid || c.egid != c.rgid || (c.ruid != 0 && c.cap_prm != 0);
+}
+
 static void proc_lost(struct proctab *t)
 {
 	if (t->lost)
@@ -330,6 +361,12 @@ static void proc_event(struct proctab *t, const struct proc_event *ev)
 	case PROC_EVENT_EXEC:
 		credcache_forget(t->cache, ev->event_data.exec.process_pid);
 		credcache_forget(t->cache, ev->event_data.exec.process_tgid);
+		if (*proc_slot(t, ev->event_data.exec.process_tgid) &&
+		    proc_exec_privileged(ev->event_data.exec.process_tgid)) {
+			info("[pid %d] gained privileges by execve: its defaults are netsup's again",
+			     (int)ev->event_data.exec.process_tgid);
+			proc_remove(t, ev->event_data.exec.process_tgid);
+		}
 		break;
 	case PROC_EVENT_UID:
 	case PROC_EVENT_GID:

@@ -114,6 +114,23 @@ teardown() { common_teardown; }
 	assert_output "0"
 }
 
+@test "a set-user-ID program gets netsup's defaults, not those its caller chose" {
+	local d
+	d=$(mktemp -d /tmp/nsup-suid.XXXXXX)
+	echo "dir $d" >> "$_fixtures"
+	chmod 755 "$d"
+	cp "$PROGS/sockns" "$d/sockns"
+	chmod 4755 "$d/sockns"
+	# nobody picks B, then runs a set-user-ID root program: that goes to A
+	run "$NETSUP" -d inet="$A" -- "${NOBODY[@]}" "$MSOCK" D:"$pb":inet X "$d/sockns" inet
+	assert_success
+	assert_line "D:$pb:inet ok"
+	assert_line "netns=$ia nonblock=0 cloexec=0"
+	# an ordinary program keeps the choice
+	run "$NETSUP" -d inet="$A" -- "$MSOCK" D:"$pb":inet X "$PROGS/sockns" inet
+	assert_line "netns=$ib nonblock=0 cloexec=0"
+}
+
 @test "policy: init's and netsup's own namespace are refused unless allowed" {
 	run "$NETSUP" -d inet="$A" -- "$MSOCK" M:/proc/1/ns/net:inet M:/proc/self/ns/net:inet D:/proc/self/ns/net:inet S:inet
 	assert_output - <<-OUT

@@ -32,6 +32,7 @@ common_teardown() {
 		link)  ip link del "$what" 2>/dev/null ;;
 		mount) umount -l "$what" 2>/dev/null; rm -f "$what" ;;
 		user)  userdel "$what" 2>/dev/null ;;
+		dir)   rm -rf "$what" ;;
 		esac
 	done
 	rm -f "$_fixtures"
