@@ -106,7 +106,7 @@ $(B)/tests/static_socket: tests/progs/static_socket.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 $(WARN) -O2 -static -o $@ $<
 
-$(B)/bench/%: tests/bench/%.c
+$(B)/bench/%: tests/bench/%.c tests/bench/bench.h
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 $(WARN) -O2 -g -o $@ $< -lpthread
 

@@ -5,7 +5,7 @@
 set -eu
 pkgs="gcc make libc6-dev pkg-config libseccomp-dev libcap-dev
       bats bats-assert bats-support bats-file iproute2 procps util-linux
-      socat python3 gcc-multilib groff-base iperf3 cppcheck clang-tidy
+      socat python3 groff-base iperf3 cppcheck clang-tidy valgrind
       clang libclang-rt-14-dev passwd liburing-dev"
 missing=
 for p in $pkgs; do

@@ -8,44 +8,22 @@
  * The client closes with SO_LINGER 0 (RST), so that no TIME_WAIT piles
  * up and the rate measures socket, connect, accept and close only.
  */
-#define _GNU_SOURCE
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "bench.h"
 
 int main(int argc, char **argv)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET };
+	struct sockaddr_in sa;
 	struct linger lg = { 1, 0 };
-	int one = 1, fd;
+	int fd;
 	long n = 0;
 	double t0, secs;
 
 	if (argc < 4)
 		return 2;
-	inet_pton(AF_INET, argv[2], &sa.sin_addr);
-	sa.sin_port = htons((uint16_t)atoi(argv[3]));
+	sa = bench_addr(argv[2], argv[3]);
 	if (!strcmp(argv[1], "server")) {
-		int l = socket(AF_INET, SOCK_STREAM, 0);
+		int l = bench_listen(&sa, "connbench server");
 
-		setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-		if (bind(l, (struct sockaddr *)&sa, sizeof(sa)) || listen(l, 4096)) {
-			perror("connbench server");
-			return 1;
-		}
 		for (;;) {
 			fd = accept(l, NULL, NULL);
 			if (fd >= 0)

@@ -6,29 +6,13 @@
  * pingpong client ADDR PORT SECS   one byte there and back in a loop;
  *                                  prints "rtts=N mean_us=X"
  */
-#define _GNU_SOURCE
-#include <arpa/inet.h>
-#include <netinet/in.h>
+#include "bench.h"
 #include <netinet/tcp.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 int main(int argc, char **argv)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET };
+	struct sockaddr_in sa;
 	int one = 1, fd;
 	char c = 'x';
 	long n = 0;
@@ -36,16 +20,10 @@ int main(int argc, char **argv)
 
 	if (argc < 4)
 		return 2;
-	inet_pton(AF_INET, argv[2], &sa.sin_addr);
-	sa.sin_port = htons((uint16_t)atoi(argv[3]));
+	sa = bench_addr(argv[2], argv[3]);
 	if (!strcmp(argv[1], "server")) {
-		int l = socket(AF_INET, SOCK_STREAM, 0);
+		int l = bench_listen(&sa, "pingpong server");
 
-		setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-		if (bind(l, (struct sockaddr *)&sa, sizeof(sa)) || listen(l, 64)) {
-			perror("pingpong server");
-			return 1;
-		}
 		for (;;) {
 			fd = accept(l, NULL, NULL);
 			if (fd < 0)

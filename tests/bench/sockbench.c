@@ -6,26 +6,13 @@
  * Every thread loops socket(FAMILY, SOCK_DGRAM)+close() for SECONDS.
  * Prints the aggregate rate: "ops=N ns_per_op=X rate=Y".
  */
-#define _GNU_SOURCE
 #include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
+
+#include "bench.h"
 
 static int family;
 static double seconds;
 static volatile int go, stop;
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void *worker(void *arg)
 {
