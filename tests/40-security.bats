@@ -60,6 +60,20 @@ teardown() { common_teardown; }
 	assert_output "bound"
 }
 
+@test "ping sockets follow the child's effective group (ping_group_range)" {
+	# only group 0 may open ICMP sockets in A
+	ip netns exec "$A" sysctl -q -w net.ipv4.ping_group_range="0 0"
+	run "$NETSUP" -d inet="$A" -- "$PROGS/sockns" inet dgram 1
+	assert_success
+	run "$NETSUP" -d inet="$A" -- "${NOBODY[@]}" "$PROGS/sockns" inet dgram 1
+	assert_equal "$status" 2
+	assert_output "errno=13 (Permission denied)"
+	# and the group nobody has is let in once allowed
+	ip netns exec "$A" sysctl -q -w net.ipv4.ping_group_range="65534 65534"
+	run "$NETSUP" -d inet="$A" -- "${NOBODY[@]}" $PY -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM, 1); print("ping socket")'
+	assert_output "ping socket"
+}
+
 @test "a port below 1024 needs the child's own capability" {
 	local prog='import socket; s = socket.socket(); s.bind(("10.201.1.1", 80)); print("bound")'
 	run "$NETSUP" -d inet="$A" -- "${NOBODY[@]}" $PY -c "$prog"
