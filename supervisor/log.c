@@ -4,16 +4,41 @@
  *
  * One write(2) per line so that lines of concurrent threads and of the
  * background supervisor never interleave within a line.
+ *
+ * Messages carry what supervised processes control: the paths they give
+ * to msocket(), names of their files, anything.  A path such as
+ * "x\nnetsup: [pid 1] ...\e[2K" would forge a line, or send an escape
+ * sequence to the operator's terminal.  So every message is escaped here,
+ * at the sink, once, whatever its call site: control characters (C0 and
+ * C1), DEL and bytes that are not valid UTF-8 become \xNN, and a
+ * backslash becomes \\, so that an escaped message reads back unambiguously.
+ * Valid UTF-8 text (names in any script) passes unchanged.
+ *
+ * With --log FILE every line is also appended to FILE, after a timestamp,
+ * by the foreground netsup and by the supervisor alike: the file outlives
+ * the terminal of a netsup that has returned while a daemon goes on.
+ * O_APPEND makes each line's write(2) land at the end of the file.
  */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
 
-static int log_level = LOG_WARN;
+/* Longest message before escaping; an escaped byte takes up to 4. */
+#define LOG_MSG_MAX	1024
+#define LOG_LINE_MAX	(4 * LOG_MSG_MAX + 64)
+
+static struct {
+	int level;		/* highest level printed */
+	int file_fd;		/* --log FILE, or -1 */
+} log_state = { LOG_WARN, -1 };
 
 /**
  * log_set_level() - set the highest level printed
@@ -21,7 +46,7 @@ static int log_level = LOG_WARN;
  */
 void log_set_level(int level)
 {
-	log_level = level;
+	log_state.level = level;
 }
 
 /**
@@ -31,23 +56,181 @@ void log_set_level(int level)
  */
 int log_get_level(void)
 {
-	return log_level;
+	return log_state.level;
+}
+
+/**
+ * log_open_file() - append every line to @path too, with a timestamp
+ * @path:	the file; created with mode 0600 if it does not exist
+ *
+ * The descriptor is close-on-exec: the command never inherits it, the
+ * supervisor (a fork) does.  tzset() is called here, once, so that the
+ * timestamps of the threaded supervisor need no lock and no file.
+ *
+ * Return: 0, or -errno of open(2)
+ */
+int log_open_file(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+
+	if (fd < 0)
+		return -errno;
+	tzset();
+	if (log_state.file_fd >= 0)
+		close(log_state.file_fd);
+	log_state.file_fd = fd;
+	return 0;
+}
+
+/**
+ * log_close_file() - stop appending to the file of log_open_file()
+ */
+void log_close_file(void)
+{
+	if (log_state.file_fd >= 0)
+		close(log_state.file_fd);
+	log_state.file_fd = -1;
+}
+
+/*
+ * Length of the valid UTF-8 sequence at @p (at most @len bytes) that
+ * encodes a printable character, or 0: not UTF-8 (stray continuation,
+ * overlong form, surrogate, beyond U+10FFFF, cut short) or a C1 control
+ * (U+0080..U+009F), which some terminals obey as they obey ESC.
+ */
+static size_t log_utf8_len(const unsigned char *p, size_t len)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n, i;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (len < n)
+		return 0;
+	if (p[0] == 0xe0)
+		lo = 0xa0;		/* overlong */
+	else if (p[0] == 0xed)
+		hi = 0x9f;		/* surrogates */
+	else if (p[0] == 0xf0)
+		lo = 0x90;		/* overlong */
+	else if (p[0] == 0xf4)
+		hi = 0x8f;		/* beyond U+10FFFF */
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	if (p[0] == 0xc2 && p[1] <= 0x9f)
+		return 0;		/* C1 control */
+	return n;
+}
+
+/**
+ * log_escape() - make text safe to print on a terminal or in a log file
+ * @in:		the text, any bytes
+ * @len:	its length
+ * @out:	receives the escaped text, NUL-terminated
+ * @size:	size of @out (at least 1)
+ *
+ * Control characters, DEL, bytes that are not part of valid UTF-8 and
+ * each byte of a C1 control become \xNN (lower-case hex); a backslash
+ * becomes \\.  If @out is too small the text is cut before the first
+ * character that does not fit, never inside an escape or a character.
+ *
+ * Return: the length written, without the NUL
+ */
+size_t log_escape(const char *in, size_t len, char *out, size_t size)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)in;
+	size_t i = 0, o = 0, n;
+
+	if (!size)
+		return 0;
+	while (i < len) {
+		if (p[i] == '\\') {
+			if (o + 2 >= size)
+				break;
+			out[o++] = '\\';
+			out[o++] = '\\';
+			i++;
+		} else if (p[i] >= 0x20 && p[i] < 0x7f) {
+			if (o + 1 >= size)
+				break;
+			out[o++] = (char)p[i++];
+		} else if (p[i] >= 0x80 && (n = log_utf8_len(p + i, len - i))) {
+			if (o + n >= size)
+				break;
+			memcpy(out + o, p + i, n);
+			o += n;
+			i += n;
+		} else {
+			if (o + 4 >= size)
+				break;
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[p[i] >> 4];
+			out[o++] = hex[p[i] & 0xf];
+			i++;
+		}
+	}
+	out[o] = '\0';
+	return o;
+}
+
+/* "2026-11-27T04:06:01.123+0100 ": the local time, with its offset. */
+static size_t log_timestamp(char *buf, size_t size)
+{
+	struct timespec ts;
+	struct tm tm;
+	char zone[8];
+	size_t n;
+
+	if (clock_gettime(CLOCK_REALTIME, &ts) || !localtime_r(&ts.tv_sec, &tm))
+		return 0;
+	n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!n || !strftime(zone, sizeof(zone), "%z", &tm))
+		return 0;
+	n += (size_t)snprintf(buf + n, size - n, ".%03ld%s ",
+			      ts.tv_nsec / 1000000, zone);
+	return n < size ? n : 0;
+}
+
+static void log_put(int fd, const char *buf, size_t len)
+{
+	if (write(fd, buf, len) < 0) {
+		/* nowhere left to report it */
+	}
 }
 
 static void log_vwrite(const char *fmt, va_list ap)
 {
-	char buf[1024];
-	int n;
+	char msg[LOG_MSG_MAX], line[LOG_LINE_MAX];
+	size_t ts = 0, n;
+	int len;
 
-	n = snprintf(buf, sizeof(buf), "netsup: ");
 	/* callers va_start() @ap: the analyzer cannot follow it */
-	n += vsnprintf(buf + n, sizeof(buf) - (size_t)n - 1, fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized)
-	if (n > (int)sizeof(buf) - 2)
-		n = (int)sizeof(buf) - 2;
-	buf[n++] = '\n';
-	if (write(STDERR_FILENO, buf, (size_t)n) < 0) {
-		/* nowhere left to report it */
-	}
+	len = vsnprintf(msg, sizeof(msg), fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized)
+	if (len < 0)
+		len = 0;
+	if ((size_t)len >= sizeof(msg))
+		len = sizeof(msg) - 1;
+
+	if (log_state.file_fd >= 0)
+		ts = log_timestamp(line, sizeof(line));
+	n = ts + (size_t)snprintf(line + ts, sizeof(line) - ts, "netsup: ");
+	n += log_escape(msg, (size_t)len, line + n, sizeof(line) - n - 1);
+	line[n++] = '\n';
+
+	log_put(STDERR_FILENO, line + ts, n - ts);
+	if (log_state.file_fd >= 0)
+		log_put(log_state.file_fd, line, n);
 }
 
 /**
@@ -59,7 +242,7 @@ void log_msg(enum log_level level, const char *fmt, ...)
 {
 	va_list ap;
 
-	if ((int)level > log_level)
+	if ((int)level > log_state.level)
 		return;
 	va_start(ap, fmt);
 	log_vwrite(fmt, ap);

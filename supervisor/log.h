@@ -4,12 +4,15 @@
  *
  * Every line starts with "netsup: " (and "[pid N] " for messages about a
  * supervised process, see log_pid()).  err/warn are always printed, info
- * and debug only with -v (log_level >= LOG_INFO / LOG_DEBUG).
+ * and debug only with -v (log_level >= LOG_INFO / LOG_DEBUG).  Messages
+ * are escaped where they are written (log_escape()): call sites pass what
+ * children control as it is.  With --log FILE, lines go to FILE as well.
  */
 #ifndef NETSUP_LOG_H
 #define NETSUP_LOG_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 enum log_level {
 	LOG_ERR,
@@ -20,6 +23,9 @@ enum log_level {
 
 void log_set_level(int level);
 int log_get_level(void);
+int log_open_file(const char *path);
+void log_close_file(void);
+size_t log_escape(const char *in, size_t len, char *out, size_t size);
 void log_msg(enum log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

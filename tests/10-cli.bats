@@ -146,3 +146,25 @@ teardown() { common_teardown; }
 	run "$NETSUP" -v -d inet="$ns" -- "$PROGS/sockns" inet6 dgram
 	assert_output --regexp "\[pid [0-9]+\] socket\(inet6, dgram\): own stack"
 }
+
+@test "-v escapes what a child names: a path cannot forge a line or reach the terminal" {
+	local ns link
+	ns_new ns
+	# a symlink whose name ends one log line, forges another, and clears
+	# the operator's terminal line
+	link="$BATS_TEST_TMPDIR/x"$'\n''netsup: [pid 1] socket(inet, stream): trusted-stack: created'$'\e''[2K'
+	ln -s "/run/netns/$ns" "$link"
+	run --separate-stderr "$NETSUP" -v -- "$PROGS/msockpath" "$link" inet
+	assert_success
+	# the socket was made, in the stack behind the symlink
+	assert_output "netns=$(ns_ino "$ns")"
+	# no raw ESC, no forged line: every line is one netsup wrote
+	[[ "$stderr" != *$'\e'* ]] || { echo "raw ESC on stderr: $stderr"; false; }
+	run grep -c '^netsup: \[pid 1\]' <<< "$stderr"
+	assert_output 0
+	run grep -vc '^netsup: ' <<< "$stderr"
+	assert_output 0
+	# the name is there, escaped, on the line of the real pid
+	[[ "$stderr" == *'/x\x0anetsup: [pid 1] socket(inet, stream): trusted-stack: created\x1b[2K: created'* ]] ||
+		{ echo "escaped path missing: $stderr"; false; }
+}
