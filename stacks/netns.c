@@ -2,6 +2,16 @@
 /*
  * netns.c - kernel stacks: sockets created inside a network namespace
  *
+ * A network-namespace file is recognised by fstatfs() == NSFS_MAGIC and
+ * ioctl(NS_GET_NSTYPE) == CLONE_NEWNET (Linux 4.11; the ioctl is only
+ * issued on nsfs, where its number cannot mean anything else).  It is
+ * re-opened O_RDONLY through /proc/self/fd, because setns(2) refuses O_PATH
+ * descriptors; the re-open checks the file's permission again, with the
+ * credentials of the calling thread.  ioctl(NS_GET_USERNS) (4.9) tells
+ * which user namespace owns it: the kernel grants capabilities in it by
+ * that owner, which decides how a socket can be made for a child as the
+ * child really is (notify.c).
+ *
  * setns(fd, CLONE_NEWNET) (Linux 3.0) moves only the calling thread into
  * the namespace, so each handling thread of the supervisor can sit in a
  * different stack.  The move is sticky: a thread stays in the namespace of
@@ -12,73 +22,148 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <net/if.h>
 #include <sched.h>
+#include <stdio.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <linux/nsfs.h>
 
 #include "stack.h"
 
+static bool netns_entered(const struct stack *s, const struct stack_thread *t)
+{
+	return t->netns_dev == s->dev && t->netns_ino == s->ino;
+}
+
+/* Move the calling thread into @s, if it is not there yet. */
+static int netns_enter(struct stack *s, struct stack_thread *t)
+{
+	if (netns_entered(s, t))
+		return 0;
+	if (setns(s->fd, CLONE_NEWNET))
+		return -errno;
+	t->netns_dev = s->dev;
+	t->netns_ino = s->ino;
+	return 0;
+}
+
+/* A socket in @s, with the calling thread's current credentials. */
+static int netns_socket(struct stack *s, struct stack_thread *t,
+			int domain, int type, int protocol)
+{
+	int rc, fd;
+
+	/* which families a stack serves is the caller's to check */
+	rc = netns_enter(s, t);
+	if (rc)
+		return rc;
+	fd = socket(domain, type | SOCK_CLOEXEC, protocol);
+	return fd < 0 ? -errno : fd;
+}
+
+static void *netns_try_enter(void *arg)
+{
+	const struct stack *s = arg;
+
+	return (void *)(long)(setns(s->fd, CLONE_NEWNET) ? errno : 0);
+}
+
+/* Can this process enter @s?  Tried on a short-lived thread. */
+static int netns_check(const struct stack *s)
+{
+	pthread_t t;
+	void *res;
+	int rc;
+
+	rc = pthread_create(&t, NULL, netns_try_enter, (void *)s);
+	if (rc)
+		return -rc;
+	pthread_join(t, &res);
+	return -(int)(long)res;
+}
+
+static const struct stack_ops netns_ops = {
+	.kind		= "netns",
+	.entered	= netns_entered,
+	.enter		= netns_enter,
+	.socket		= netns_socket,
+	.check		= netns_check,
+};
+
+/* Is the namespace @fd owned by another user namespace than ours? */
+static bool netns_foreign_owner(int fd)
+{
+	struct stat own, st;
+	bool foreign = true;	/* unknown: the careful answer */
+	int user;
+
+	user = ioctl(fd, NS_GET_USERNS);
+	if (user < 0)
+		return errno != EPERM;	/* EPERM: an ancestor of ours owns it */
+	if (!fstat(user, &st) && !stat("/proc/self/ns/user", &own))
+		foreign = st.st_dev != own.st_dev || st.st_ino != own.st_ino;
+	close(user);
+	return foreign;
+}
+
 /**
- * stack_cursor_init() - record the namespace the calling thread is in
- * @cur:	cursor of the calling thread
+ * netns_from_fd() - a kernel stack from a descriptor on an nsfs file
+ * @fd:		descriptor on the file (any open mode; not consumed)
+ * @st:		its fstat()
+ * @path:	name for messages
+ * @out:	receives a new stack with one reference
+ *
+ * Return: 0, -ENOTSUP if it is another kind of namespace, -errno of the
+ *	   re-open (EACCES when the calling thread may not read the file)
+ */
+int netns_from_fd(int fd, const struct stat *st, const char *path, struct stack **out)
+{
+	struct stack *s;
+	char proc[64];
+	int nfd;
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	nfd = open(proc, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (nfd < 0)
+		return -errno;
+	if (ioctl(nfd, NS_GET_NSTYPE) != CLONE_NEWNET) {
+		close(nfd);
+		return -ENOTSUP;
+	}
+	s = stack_alloc(&netns_ops, path);
+	if (!s) {
+		close(nfd);
+		return -ENOMEM;
+	}
+	s->fd = nfd;
+	s->dev = st->st_dev;
+	s->ino = st->st_ino;
+	s->families = FAM_MASK_ALL;
+	s->foreign_owner = netns_foreign_owner(nfd);
+	*out = s;
+	return 0;
+}
+
+/**
+ * stack_thread_init() - record where the calling handling thread is
+ * @t:		its state
  *
  * Return: 0 or -errno
  */
-int stack_cursor_init(struct stack_cursor *cur)
+int stack_thread_init(struct stack_thread *t)
 {
 	struct stat st;
 
 	if (stat("/proc/thread-self/ns/net", &st))
 		return -errno;
-	cur->dev = st.st_dev;
-	cur->ino = st.st_ino;
+	t->netns_dev = st.st_dev;
+	t->netns_ino = st.st_ino;
 	return 0;
-}
-
-/**
- * stack_enter() - move the calling thread into a kernel stack, if needed
- * @s:		the stack
- * @cur:	cursor of the calling thread
- *
- * Return: 0 or -errno of setns(2)
- */
-int stack_enter(struct stack *s, struct stack_cursor *cur)
-{
-	if (stack_is_current(s, cur))
-		return 0;
-	if (setns(s->fd, CLONE_NEWNET))
-		return -errno;
-	cur->dev = s->dev;
-	cur->ino = s->ino;
-	return 0;
-}
-
-/**
- * stack_socket() - create a socket in a stack, with the calling thread's
- *		    current credentials
- * @s:		the stack
- * @cur:	cursor of the calling thread
- * @domain:	socket(2) arguments; SOCK_CLOEXEC is added, the caller
- * @type:	decides the flag of the descriptor it hands on
- * @protocol:
- *
- * Return: the new descriptor, or -errno
- */
-int stack_socket(struct stack *s, struct stack_cursor *cur,
-		 int domain, int type, int protocol)
-{
-	int rc, fd;
-
-	/* which families a stack serves is the caller's to check */
-	rc = stack_enter(s, cur);
-	if (rc)
-		return rc;
-	fd = socket(domain, type | SOCK_CLOEXEC, protocol);
-	return fd < 0 ? -errno : fd;
 }
 
 /**
@@ -102,32 +187,4 @@ int stack_lo_up(void)
 		rc = -errno;
 	close(fd);
 	return rc;
-}
-
-static void *netns_try_enter(void *arg)
-{
-	const struct stack *s = arg;
-
-	return (void *)(long)(setns(s->fd, CLONE_NEWNET) ? errno : 0);
-}
-
-/**
- * stack_check_enter() - can this process enter the stack at all?
- * @s:		the stack
- *
- * Tried on a short-lived thread, so that the caller stays where it is.
- *
- * Return: 0 or -errno of setns(2)
- */
-int stack_check_enter(const struct stack *s)
-{
-	pthread_t t;
-	void *res;
-	int rc;
-
-	rc = pthread_create(&t, NULL, netns_try_enter, (void *)s);
-	if (rc)
-		return -rc;
-	pthread_join(t, &res);
-	return -(int)(long)res;
 }

@@ -2,16 +2,12 @@
 /*
  * stack.c - naming, opening and recognising stacks; address families
  *
- * A stack is recognised from the file itself, never from its name:
- * - the file is opened with O_PATH first, so that naming a device, a FIFO
- *   or anything else has no side effect (no open(2) of the device);
- * - fstatfs() == NSFS_MAGIC and ioctl(NS_GET_NSTYPE) == CLONE_NEWNET
- *   (Linux 4.11) make it a network namespace; the ioctl is only issued on
- *   nsfs, where its number cannot mean anything else;
- * - it is then re-opened O_RDONLY through /proc/self/fd, because setns(2)
- *   refuses O_PATH descriptors.  The re-open checks the file's permission
- *   again, with whatever credentials the calling thread has.
- * Anything else is not a stack: -ENOTSUP.
+ * A stack is recognised from the file itself, never from its name: the
+ * file is opened with O_PATH first, so that naming a device, a FIFO or
+ * anything else has no side effect (no open(2) of the device); then the
+ * kind that recognises it makes the stack object: a file on nsfs is a
+ * kernel stack (netns.c).  Anything else is not a stack: -ENOTSUP.
+ * The generic calls dispatch to the kind's stack_ops.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -145,6 +141,27 @@ int stack_resolve_name(const char *spec, char *buf, size_t len)
 }
 
 /**
+ * stack_alloc() - a new stack object of a kind, with one reference
+ * @ops:	the kind
+ * @path:	name for messages
+ *
+ * Return: the stack (fd -1, no family yet), or NULL
+ */
+struct stack *stack_alloc(const struct stack_ops *ops, const char *path)
+{
+	size_t plen = strlen(path);
+	struct stack *s = calloc(1, sizeof(*s) + plen + 1);
+
+	if (!s)
+		return NULL;
+	s->ops = ops;
+	s->fd = -1;
+	s->refs = 1;
+	memcpy(s->path, path, plen + 1);
+	return s;
+}
+
+/**
  * stack_from_fd() - recognise the stack an O_PATH descriptor names
  * @fd:		descriptor on the file (any open mode; not consumed)
  * @path:	name for messages
@@ -155,44 +172,14 @@ int stack_resolve_name(const char *spec, char *buf, size_t len)
  */
 int stack_from_fd(int fd, const char *path, struct stack **out)
 {
-	char proc[64];
 	struct statfs sfs;
-	struct stack *s;
-	size_t plen = strlen(path);
 	struct stat st;
-	int nfd, type;
 
 	if (fstat(fd, &st) || fstatfs(fd, &sfs))
 		return -errno;
-	if (S_ISSOCK(st.st_mode))
-		return -ENOTSUP;	/* userspace stacks: not in this build */
-	if (sfs.f_type != NSFS_MAGIC)
-		return -ENOTSUP;
-
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-	nfd = open(proc, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (nfd < 0)
-		return -errno;
-	type = ioctl(nfd, NS_GET_NSTYPE);
-	if (type != CLONE_NEWNET) {
-		close(nfd);
-		return -ENOTSUP;
-	}
-
-	s = calloc(1, sizeof(*s) + plen + 1);
-	if (!s) {
-		close(nfd);
-		return -ENOMEM;
-	}
-	s->kind = STACK_NETNS;
-	s->fd = nfd;
-	s->dev = st.st_dev;
-	s->ino = st.st_ino;
-	s->families = FAM_MASK_ALL;
-	s->refs = 1;
-	memcpy(s->path, path, plen + 1);
-	*out = s;
-	return 0;
+	if (sfs.f_type == NSFS_MAGIC)
+		return netns_from_fd(fd, &st, path, out);
+	return -ENOTSUP;	/* userspace stacks (S_ISSOCK): not yet */
 }
 
 /**
@@ -256,8 +243,62 @@ void stack_put(struct stack *s)
 {
 	if (!s || __atomic_sub_fetch(&s->refs, 1, __ATOMIC_ACQ_REL))
 		return;
-	close(s->fd);
+	if (s->fd >= 0)
+		close(s->fd);
 	free(s);
+}
+
+/**
+ * stack_entered() - can the calling thread create sockets in @s as it is?
+ * @s:		the stack
+ * @t:		the thread's state
+ *
+ * Return: false if stack_enter() has to run first, with netsup's own
+ *	   credentials
+ */
+bool stack_entered(const struct stack *s, const struct stack_thread *t)
+{
+	return s->ops->entered(s, t);
+}
+
+/**
+ * stack_enter() - prepare the calling thread for sockets in @s
+ * @s:		the stack
+ * @t:		the thread's state
+ *
+ * Return: 0 or -errno
+ */
+int stack_enter(struct stack *s, struct stack_thread *t)
+{
+	return s->ops->enter(s, t);
+}
+
+/**
+ * stack_socket() - create a socket in a stack, with the calling thread's
+ *		    current credentials
+ * @s:		the stack
+ * @t:		the thread's state
+ * @domain:	socket(2) arguments; SOCK_CLOEXEC is added, the caller
+ * @type:	decides the flag of the descriptor it hands on
+ * @protocol:
+ *
+ * Return: the new descriptor, or -errno
+ */
+int stack_socket(struct stack *s, struct stack_thread *t,
+		 int domain, int type, int protocol)
+{
+	return s->ops->socket(s, t, domain, type, protocol);
+}
+
+/**
+ * stack_check_enter() - could this process serve the stack at all?
+ * @s:		the stack
+ *
+ * Return: 0 or -errno (EPERM: the namespace cannot be entered)
+ */
+int stack_check_enter(const struct stack *s)
+{
+	return s->ops->check(s);
 }
 
 /**

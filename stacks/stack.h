@@ -12,6 +12,7 @@
 #define NETSUP_STACK_H
 
 #include <stdbool.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 /* The address families that stacks serve, as indexes into defaults. */
@@ -25,25 +26,46 @@ enum stack_family {
 
 #define FAM_MASK_ALL	((1U << FAM_COUNT) - 1)
 
-enum stack_kind {
-	STACK_NETNS,		/* kernel stack: a network namespace */
+struct stack;
+
+/*
+ * What a handling thread keeps between sockets, for every kind: a kernel
+ * stack's thread stays in the namespace of its last socket (netns.c).
+ */
+struct stack_thread {
+	dev_t netns_dev;	/* the namespace the thread is in now */
+	ino_t netns_ino;
+};
+
+/*
+ * One implementation per kind of stack.  Creating a socket is two steps,
+ * because they need different credentials: enter() with netsup's own
+ * (setns needs CAP_SYS_ADMIN), socket() with the child's (the kernel
+ * checks CAP_NET_RAW and records the owner at creation).
+ */
+struct stack_ops {
+	const char *kind;	/* "netns", for messages */
+	/* is @t ready to create sockets in @s without privileges? */
+	bool (*entered)(const struct stack *s, const struct stack_thread *t);
+	/* make it so: 0 or -errno */
+	int (*enter)(struct stack *s, struct stack_thread *t);
+	/* a new socket (with SOCK_CLOEXEC), or -errno */
+	int (*socket)(struct stack *s, struct stack_thread *t,
+		      int domain, int type, int protocol);
+	/* could this process serve the stack at all? 0 or -errno */
+	int (*check)(const struct stack *s);
 };
 
 struct stack {
-	enum stack_kind kind;
-	int fd;			/* O_RDONLY on the nsfs file, for setns() */
-	dev_t dev;		/* identity of the namespace: nsfs dev/ino */
+	const struct stack_ops *ops;
+	int fd;			/* on the stack's file: O_RDONLY nsfs for setns() */
+	dev_t dev;		/* identity of the stack: its file's dev/ino */
 	ino_t ino;
+	bool foreign_owner;	/* netns owned by a user namespace not netsup's */
 	unsigned int families;	/* mask of 1 << enum stack_family served */
 	unsigned int refs;	/* atomic */
 	bool removed;		/* atomic: its file is gone (stack_check_removed) */
 	char path[];		/* as named, for messages */
-};
-
-/* Per handling thread: which namespace the thread is in now (sticky). */
-struct stack_cursor {
-	dev_t dev;
-	ino_t ino;
 };
 
 int stack_family_index(int domain);
@@ -58,18 +80,23 @@ struct stack *stack_get(struct stack *s);
 void stack_put(struct stack *s);
 const char *stack_strerror(int error);
 
-/* Is the thread of @cur in @s already? */
-static inline bool stack_is_current(const struct stack *s, const struct stack_cursor *cur)
+/* Are @a and @b the same stack (the same namespace or socket)? */
+static inline bool stack_same(const struct stack *a, const struct stack *b)
 {
-	return cur->dev == s->dev && cur->ino == s->ino;
+	return a->dev == b->dev && a->ino == b->ino;
 }
 
-int stack_cursor_init(struct stack_cursor *cur);
-int stack_enter(struct stack *s, struct stack_cursor *cur);
-int stack_socket(struct stack *s, struct stack_cursor *cur,
+struct stack *stack_alloc(const struct stack_ops *ops, const char *path);
+int stack_thread_init(struct stack_thread *t);
+bool stack_entered(const struct stack *s, const struct stack_thread *t);
+int stack_enter(struct stack *s, struct stack_thread *t);
+int stack_socket(struct stack *s, struct stack_thread *t,
 		 int domain, int type, int protocol);
 int stack_check_enter(const struct stack *s);
-int stack_lo_up(void);
 bool stack_check_removed(struct stack *s);
+
+/* netns.c: kernel stacks */
+int netns_from_fd(int fd, const struct stat *st, const char *path, struct stack **out);
+int stack_lo_up(void);
 
 #endif /* NETSUP_STACK_H */

@@ -86,7 +86,7 @@ struct worker {
 	struct supervisor *sv;
 	struct seccomp_notif *req;
 	struct seccomp_notif_resp *resp;
-	struct stack_cursor cursor;
+	struct stack_thread stack;
 	struct creds_thread creds;
 	char path[PATH_MAX];	/* msocket's path, copied from the child */
 	struct creds c;		/* credentials read for the request */
@@ -209,10 +209,10 @@ static void notify_create(struct worker *w, struct stack *s, const struct creds 
 		return;
 	}
 	/* setns needs netsup's own CAP_SYS_ADMIN: only when moving */
-	if (!stack_is_current(s, &w->cursor)) {
+	if (!stack_entered(s, &w->stack)) {
 		rc = notify_own(w);
 		if (!rc)
-			rc = stack_enter(s, &w->cursor);
+			rc = stack_enter(s, &w->stack);
 	}
 	if (!rc)
 		rc = creds_wear(&w->creds, c);
@@ -222,7 +222,7 @@ static void notify_create(struct worker *w, struct stack *s, const struct creds 
 		rc = -EPERM;
 	}
 	if (!rc)
-		rc = stack_socket(s, &w->cursor, domain, type, protocol);
+		rc = stack_socket(s, &w->stack, domain, type, protocol);
 	if (rc < 0) {
 		r->error = rc;
 		return;
@@ -555,7 +555,7 @@ static int worker_init(struct worker *w, struct supervisor *sv)
 	w->resp = calloc(1, sv->sizes.seccomp_notif_resp);
 	if (!w->req || !w->resp)
 		return -ENOMEM;
-	rc = stack_cursor_init(&w->cursor);
+	rc = stack_thread_init(&w->stack);
 	if (!rc)
 		rc = creds_thread_init(&w->creds);
 	return rc;

@@ -541,7 +541,7 @@ static struct stack *proc_intern(struct proctab *t, struct stack *s)
 	size_t i, j;
 
 	for (i = 0; i < t->nstacks; i++)
-		if (t->stacks[i]->dev == s->dev && t->stacks[i]->ino == s->ino)
+		if (stack_same(t->stacks[i], s))
 			return t->stacks[i];
 	if (t->nstacks == t->stacks_cap) {
 		for (i = j = 0; i < t->nstacks; i++) {
