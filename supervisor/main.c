@@ -2,8 +2,8 @@
 /*
  * main.c - netsup: run a command with its sockets in chosen stacks
  *
- * Parses the options, opens and checks every stack before anything
- * starts (a bad stack is exit 125 with nothing run), launches.  Inside a
+ * Parses the options, opens the --log file and checks every stack before
+ * anything starts (a bad stack is exit 125 with nothing run), launches.  Inside a
  * netsup session it only sets its defaults and execs (launch_nested()).
  */
 #include <errno.h>
@@ -71,6 +71,9 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	log_set_level(LOG_WARN + o.verbose);
+	/* before anything starts: the supervisor inherits it */
+	if (o.log_file && (rc = log_open_file(o.log_file)))
+		die(EXIT_NETSUP, "--log %s: %s", o.log_file, strerror(-rc));
 
 	if (launch_is_nested()) {
 		static char paths[FAM_COUNT][PATH_MAX];

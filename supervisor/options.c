@@ -32,6 +32,10 @@ static const char options_help[] =
 "                          reach nothing\n"
 "      --allow-io-uring    let the command use io_uring (a way around netsup)\n"
 "  -v, --verbose           one line per decision on stderr (-vv: more)\n"
+"      --log FILE          append every message to FILE too, with a\n"
+"                          timestamp; FILE is created with mode 0600, and\n"
+"                          keeps the lines about processes left behind\n"
+"                          after netsup has returned\n"
 "  -h, --help              print this help and exit\n"
 "  -V, --version           print the version and exit\n"
 "\n"
@@ -93,7 +97,7 @@ int options_parse_default(const char *arg, unsigned int *mask, const char **stac
  */
 int options_parse(int argc, char **argv, struct options *o)
 {
-	enum { OPT_ALLOW_IO_URING = 256, OPT_ALLOW, OPT_ISOLATE };
+	enum { OPT_ALLOW_IO_URING = 256, OPT_ALLOW, OPT_ISOLATE, OPT_LOG };
 	static const struct option longopts[] = {
 		{ "default",		required_argument, NULL, 'd' },
 		{ "allow",		required_argument, NULL, OPT_ALLOW },
@@ -101,6 +105,7 @@ int options_parse(int argc, char **argv, struct options *o)
 		{ "wait",		no_argument,	   NULL, 'w' },
 		{ "allow-io-uring",	no_argument,	   NULL, OPT_ALLOW_IO_URING },
 		{ "verbose",		no_argument,	   NULL, 'v' },
+		{ "log",		required_argument, NULL, OPT_LOG },
 		{ "help",		no_argument,	   NULL, 'h' },
 		{ "version",		no_argument,	   NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -110,6 +115,8 @@ int options_parse(int argc, char **argv, struct options *o)
 	int c, i;
 
 	memset(o, 0, sizeof(*o));
+	o->self_argv = argv;
+	o->self_argc = argc;
 	optind = 0;		/* full reset: options_parse() may run twice */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:d:wvhV", longopts, NULL)) != -1) {
@@ -143,6 +150,13 @@ int options_parse(int argc, char **argv, struct options *o)
 			break;
 		case 'v':
 			o->verbose++;
+			break;
+		case OPT_LOG:
+			if (!*optarg) {
+				err("--log: empty file name");
+				return -EINVAL;
+			}
+			o->log_file = optarg;
 			break;
 		case 'h':
 			return OPTIONS_HELP;

@@ -14,11 +14,14 @@ struct options {
 	const char *defaults[FAM_COUNT];	/* STACK of -d, per family */
 	bool wait;			/* --wait */
 	int verbose;			/* -v count */
+	const char *log_file;		/* --log FILE, or NULL */
 	bool allow_io_uring;		/* --allow-io-uring */
 	bool isolate;			/* --isolate */
 	const char *allow[POLICY_MAX];	/* --allow STACK */
 	int n_allow;
 	char **argv;			/* the command */
+	char **self_argv;		/* netsup's own argv (supervisor's title) */
+	int self_argc;
 };
 
 enum options_action {

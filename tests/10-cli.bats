@@ -168,3 +168,40 @@ teardown() { common_teardown; }
 	[[ "$stderr" == *'/x\x0anetsup: [pid 1] socket(inet, stream): trusted-stack: created\x1b[2K: created'* ]] ||
 		{ echo "escaped path missing: $stderr"; false; }
 }
+
+@test "--log FILE keeps, with timestamps, the lines of a daemon left behind" {
+	local ns log="$BATS_TEST_TMPDIR/netsup.log" out="$BATS_TEST_TMPDIR/daemon" i
+	ns_new ns
+	run sh -c "umask 0; exec '$NETSUP' -v --log '$log' -d inet='$ns' -- sh -c \
+		\"(sleep 1; '$PROGS/sockns' inet > '$out.tmp'; mv '$out.tmp' '$out') >/dev/null 2>&1 & exit 0\""
+	assert_success
+	# netsup has returned: its stderr saw the start, not the daemon's socket
+	refute_output --partial "socket(inet, dgram)"
+	assert_equal "$(stat -c %a "$log")" 600
+	wait_file "$out"
+	for i in $(seq 100); do
+		grep -q 'socket(inet, dgram)' "$log" && break
+		sleep 0.05
+	done
+	run cat "$log"
+	assert_line --regexp "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}[+-][0-9]{4} netsup: inet: /run/netns/$ns\$"
+	assert_line --regexp "^[0-9-]{10}T[0-9:.]{12}[+-][0-9]{4} netsup: \[pid [0-9]+\] socket\(inet, dgram\): /run/netns/$ns: created\$"
+	# appended to, never truncated; the command does not inherit it
+	local before
+	before=$(wc -l < "$log")
+	run "$NETSUP" -v --log "$log" -d inet="$ns" -- sh -c 'ls -l /proc/$$/fd'
+	assert_success
+	refute_output --partial "$log"
+	[ "$(wc -l < "$log")" -gt "$before" ]
+}
+
+@test "--log FILE that cannot be opened gives 125 and starts nothing" {
+	local mark="$BATS_TEST_TMPDIR/started"
+	run "$NETSUP" --log /nonexistent/dir/netsup.log -- touch "$mark"
+	assert_equal "$status" 125
+	assert_output "netsup: --log /nonexistent/dir/netsup.log: No such file or directory"
+	assert_file_not_exists "$mark"
+	run "$NETSUP" --log "" -- touch "$mark"
+	assert_equal "$status" 125
+	assert_file_not_exists "$mark"
+}
