@@ -114,7 +114,7 @@ $(B)/bench/%: tests/bench/%.c tests/bench/bench.h
 # kept in tests/fuzz/regress/ and replayed by make check.
 FUZZ_CC    := clang
 FUZZ_FLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -DNETSUP_VERSION=\"$(VERSION)\"
-FUZZ       := $(B)/fuzz/fuzz_options $(B)/fuzz/fuzz_stackspec $(B)/fuzz/fuzz_procparse
+FUZZ       := $(B)/fuzz/fuzz_options $(B)/fuzz/fuzz_stackspec $(B)/fuzz/fuzz_procparse $(B)/fuzz/fuzz_stackproto
 FUZZ_SECS  ?= 60
 
 $(B)/fuzz/fuzz_options: tests/fuzz/fuzz_options.c supervisor/options.c supervisor/log.c stacks/stack.c stacks/netns.c
@@ -129,6 +129,10 @@ $(B)/fuzz/fuzz_procparse: tests/fuzz/fuzz_procparse.c supervisor/creds.c supervi
 		supervisor/credcache.c supervisor/log.c stacks/stack.c stacks/netns.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ -lcap -lpthread
+
+$(B)/fuzz/fuzz_stackproto: tests/fuzz/fuzz_stackproto.c stacks/stackproto.c stacks/stackproto.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(filter %.c,$^)
 
 # The long stress runs (tests/50-stress.bats with STRESS=1).
 stress: deps all
@@ -163,7 +167,7 @@ lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 	  --std=c11 --inline-suppr -I supervisor -I stacks -I shim \
 	  supervisor stacks shim
-	clang-tidy --quiet $(SUP_SRC) $(STACK_SRC) shim/msocket.c stacks/netsup-stack.c -- -std=gnu11 $(CPPFLAGS)
+	clang-tidy --quiet $(SUP_SRC) $(STACK_SRC) shim/msocket.c stacks/netsup-stack.c stacks/stackproto.c -- -std=gnu11 $(CPPFLAGS)
 
 install: all
 	install -Dm755 $(B)/netsup $(DESTDIR)$(bindir)/netsup

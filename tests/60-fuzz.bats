@@ -22,3 +22,4 @@ fuzz() {
 @test "fuzz: the option parser" { fuzz options; }
 @test "fuzz: stack names and families" { fuzz stackspec; }
 @test "fuzz: the /proc texts (status, stat)" { fuzz procparse; }
+@test "fuzz: the stack protocol decoder" { fuzz stackproto; }
