@@ -16,6 +16,15 @@
  * When netsup exits, the supervisor lets go of the terminal or pipe it
  * shared, so that whoever reads netsup's output sees end-of-file.
  *
+ * A daemon's administrator sends signals around by name (`pkill -HUP -f
+ * nginx`): the supervisor must neither be hit by the name nor die of the
+ * signal, or every socket the daemon makes afterwards fails with ENOSYS.
+ * So it takes a command line and a name of its own, "netsup: supervisor
+ * of pid N" and "netsup-sup" (proctitle.c), which hold no part of the
+ * command's, and ignores the signals that are sent to ask a process to
+ * stop, reload or rotate (launch_ignored).  It ends when the supervised
+ * tree is gone, or by SIGKILL.
+ *
  * The command waits for the supervisor's word that it holds the listener
  * and listens to process events before it execs, so that no fork of the
  * command can happen unseen.
@@ -47,6 +56,7 @@
 #include "filter.h"
 #include "launch.h"
 #include "log.h"
+#include "proctitle.h"
 #include "supervisor.h"
 #include "../shim/msocket.h"
 
@@ -62,11 +72,29 @@ static const int launch_forwarded[] = {
 	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2,
 };
 
-static int launch_send_fd(int sock, int fd)
+/*
+ * Signals the supervisor ignores: those a daemon's administrator or the
+ * system sends to stop, reload, rotate or pause.  Not SIGCHLD: the
+ * supervisor waits for its helper processes.  SIGUSR1 is taken over by
+ * supervisor_run(), whose handler does nothing but interrupt a wait.
+ */
+static const int launch_ignored[] = {
+	SIGHUP, SIGINT, SIGTERM, SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM,
+	SIGTSTP, SIGTTIN, SIGTTOU, SIGXFSZ,
+};
+
+/*
+ * launch_send_fd() - send @fd and the sender's pid over @sock
+ * @sock:	the socketpair to the supervisor
+ * @fd:		descriptor to pass (SCM_RIGHTS)
+ * @pid:	the command's pid, as data
+ *
+ * Return: 0 or -errno
+ */
+static int launch_send_fd(int sock, int fd, pid_t pid)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	char byte = 0;
-	struct iovec iov = { &byte, 1 };
+	struct iovec iov = { &pid, sizeof(pid) };
 	struct msghdr msg = {
 		.msg_iov = &iov, .msg_iovlen = 1,
 		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
@@ -80,11 +108,17 @@ static int launch_send_fd(int sock, int fd)
 	return sendmsg(sock, &msg, MSG_NOSIGNAL) < 0 ? -errno : 0;
 }
 
-static int launch_recv_fd(int sock)
+/*
+ * launch_recv_fd() - receive what launch_send_fd() sent
+ * @sock:	the socketpair to the command
+ * @pid:	receives the command's pid
+ *
+ * Return: the descriptor, or -errno (-EPIPE: the command never sent one)
+ */
+static int launch_recv_fd(int sock, pid_t *pid)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))];
-	char byte = 0;
-	struct iovec iov = { &byte, 1 };
+	struct iovec iov = { pid, sizeof(*pid) };
 	struct msghdr msg = {
 		.msg_iov = &iov, .msg_iovlen = 1,
 		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
@@ -98,6 +132,8 @@ static int launch_recv_fd(int sock)
 	while (n < 0 && errno == EINTR);
 	if (n <= 0)
 		return n < 0 ? -errno : -EPIPE;
+	if (n != sizeof(*pid))
+		return -EPROTO;
 	cm = CMSG_FIRSTHDR(&msg);
 	if (!cm || cm->cmsg_type != SCM_RIGHTS ||
 	    cm->cmsg_len != CMSG_LEN(sizeof(int)))
@@ -177,15 +213,39 @@ int launch_check_nofile(void)
 	return -EMFILE;
 }
 
-/* The supervisor process: never returns. */
+/*
+ * launch_ignore_signals() - the supervisor ignores what admins send around
+ *
+ * SIG_IGN, not a blocked mask: a blocked signal would stay pending, and
+ * the mask would be inherited by the helper processes.
+ */
+static void launch_ignore_signals(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(launch_ignored) / sizeof(*launch_ignored); i++)
+		signal(launch_ignored[i], SIG_IGN);
+}
+
+/*
+ * launch_supervisor() - the supervisor process: never returns
+ * @sock:	socketpair to the command, which sends the listener
+ * @netsup:	pid of the netsup that waits for the command
+ * @self_argv:	netsup's own argv, overwritten with the supervisor's title
+ * @defaults:	stack of each family, or NULL; the table takes them over
+ * @policy:	stacks msocket() may name
+ */
 static void __attribute__((noreturn))
-launch_supervisor(int sock, pid_t netsup, struct stack *defaults[FAM_COUNT],
-		  const struct policy *policy)
+launch_supervisor(int sock, pid_t netsup, char **self_argv,
+		  struct stack *defaults[FAM_COUNT], const struct policy *policy)
 {
 	struct supervisor sv = { .listener = -1, .parent_pidfd = -1, .policy = *policy };
+	char title[64];
+	pid_t cmd = 0;
 	int fd, i, rc;
 
 	setsid();
+	launch_ignore_signals();
 	launch_raise_nofile();
 	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (fd >= 0) {
@@ -211,9 +271,13 @@ launch_supervisor(int sock, pid_t netsup, struct stack *defaults[FAM_COUNT],
 	if (rc < 0)
 		debug("no process events (%s): defaults follow /proc", strerror(-rc));
 
-	sv.listener = launch_recv_fd(sock);
+	sv.listener = launch_recv_fd(sock, &cmd);
 	if (sv.listener < 0)
 		_exit(0);	/* the command never started: it said why */
+	snprintf(title, sizeof(title), "netsup: supervisor of pid %d", (int)cmd);
+	rc = proctitle_set(self_argv, title, "netsup-sup");
+	if (rc)
+		debug("supervisor: cannot set its name: %s", strerror(-rc));
 	if (send(sock, "", 1, MSG_NOSIGNAL) != 1)
 		_exit(0);
 	close(sock);
@@ -248,7 +312,7 @@ launch_command(int sock, const struct options *o)
 	}
 	debug("notifications wait killably once received: %s",
 	      cfg.killable ? "yes" : "no (kernel older than 5.19)");
-	rc = launch_send_fd(sock, listener);
+	rc = launch_send_fd(sock, listener, getpid());
 	close(listener);
 	if (!rc)
 		rc = launch_wait_ack(sock);
@@ -311,7 +375,7 @@ int launch_run(const struct options *o, struct stack *defaults[FAM_COUNT],
 		close(sfd);
 		close(sp[0]);
 		launch_reset_signals(&old);
-		launch_supervisor(sp[1], self, defaults, policy);
+		launch_supervisor(sp[1], self, o->self_argv, defaults, policy);
 	}
 
 	cmd = fork();

@@ -205,3 +205,62 @@ teardown() { common_teardown; }
 	assert_equal "$status" 125
 	assert_file_not_exists "$mark"
 }
+
+@test "the supervisor of a daemon has a name of its own, and the daemon's signals do not kill it" {
+	local ns d="$BATS_TEST_TMPDIR" name cmd sup dpid sig i
+	ns_new ns
+	name="nsupdaemon${BATS_ROOT_PID:-$$}t${BATS_TEST_NUMBER}"
+	# a daemon that reloads on SIGHUP and makes a socket when asked to
+	cat > "$d/$name" <<-SCRIPT
+	#!/bin/sh
+	trap 'echo hup >> "$d/hups"' HUP
+	echo \$\$ > "$d/daemon.pid"
+	while [ ! -e "$d/stop" ]; do
+		if [ -e "$d/go" ]; then
+			rm -f "$d/go"
+			"$PROGS/sockns" inet > "$d/out.tmp" 2>&1
+			mv "$d/out.tmp" "$d/out"
+		fi
+		sleep 0.05
+	done
+	SCRIPT
+	chmod 755 "$d/$name"
+	run "$NETSUP" -d inet="$ns" -- sh -c \
+		"echo \$\$ > '$d/cmd.pid'; setsid '$d/$name' </dev/null >/dev/null 2>&1 & exit 0"
+	assert_success
+	wait_file "$d/daemon.pid"
+	dpid=$(cat "$d/daemon.pid")
+	echo "pid $dpid" >> "$_fixtures"
+	cmd=$(cat "$d/cmd.pid")
+
+	# ps shows the supervisor by a name that holds nothing of the command's
+	sup=$(pgrep -f "^netsup: supervisor of pid $cmd\$")
+	[ -n "$sup" ]
+	assert_equal "$(cat "/proc/$sup/comm")" "netsup-sup"
+	run pgrep -f "$name"
+	assert_output "$dpid"
+
+	# the admin reloads the daemon by name; and signals the supervisor itself
+	pkill -HUP -f "$name"
+	wait_file "$d/hups"
+	for sig in HUP INT TERM QUIT USR1 USR2 PIPE ALRM TSTP; do
+		kill -s "$sig" "$sup"
+	done
+	sleep 0.2
+	kill -0 "$sup"
+	[ "$(awk '{print $3}' "/proc/$sup/stat")" != T ]
+
+	# the daemon's new sockets are still served, in its stack
+	touch "$d/go"
+	wait_file "$d/out"
+	assert_equal "$(cat "$d/out")" "netns=$(ns_ino "$ns") nonblock=0 cloexec=0"
+
+	# and the supervisor ends with the daemon
+	touch "$d/stop"
+	for i in $(seq 100); do
+		kill -0 "$sup" 2>/dev/null || break
+		sleep 0.05
+	done
+	run kill -0 "$sup"
+	assert_failure
+}
