@@ -62,7 +62,9 @@ $(B)/%.o: %.c $(wildcard */*.h)
 $(B)/netsup: $(SUP_OBJ)
 	$(CC) -o $@ $^ $(LDFLAGS_BIN) -lseccomp -lcap -lpthread
 
-$(B)/netsup-stack: $(B)/stacks/netsup-stack.o $(patsubst %.c,$(B)/%.o,$(STACK_SRC))
+TOOL_SRC  := stacks/netsup-stack.c stacks/stackps.c stacks/json.c
+
+$(B)/netsup-stack: $(patsubst %.c,$(B)/%.o,$(TOOL_SRC) $(STACK_SRC))
 	$(CC) -o $@ $^ $(LDFLAGS_BIN) -lpthread
 
 # libmsocket exports msocket() only.
@@ -167,7 +169,7 @@ lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 	  --std=c11 --inline-suppr -I supervisor -I stacks -I shim \
 	  supervisor stacks shim
-	clang-tidy --quiet $(SUP_SRC) $(STACK_SRC) shim/msocket.c stacks/netsup-stack.c stacks/stackproto.c -- -std=gnu11 $(CPPFLAGS)
+	clang-tidy --quiet $(SUP_SRC) $(STACK_SRC) shim/msocket.c $(TOOL_SRC) stacks/stackproto.c -- -std=gnu11 $(CPPFLAGS)
 
 install: all
 	install -Dm755 $(B)/netsup $(DESTDIR)$(bindir)/netsup

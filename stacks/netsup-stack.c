@@ -1,20 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * netsup-stack - create, remove, list and describe stacks
+ * netsup-stack - create, remove, list and describe stacks, and tell who
+ * uses them
  *
- *   netsup-stack add PATH       a new network namespace, lo up, at PATH
- *   netsup-stack del [-f] PATH  unmount and remove it
- *   netsup-stack list [DIR...]  the stacks in DIR (/dev/net, /run/netns)
- *   netsup-stack info PATH      kind, families, interfaces, addresses
+ *   netsup-stack add STACK          a new network namespace, lo up, at STACK
+ *   netsup-stack del [-f] STACK     unmount and remove it
+ *   netsup-stack list [--json] [DIR]...   the stacks in DIR (/dev/net, /run/netns)
+ *   netsup-stack info [--json] STACK      kind, families, interfaces, addresses
+ *   netsup-stack ps [--json] STACK        the processes that use it (stackps.c)
+ *
+ * A bare NAME (no '/') is looked up as netsup does (stack_resolve_name():
+ * /dev/net/NAME if that exists, else /run/netns/NAME); add makes
+ * /dev/net/NAME when neither exists, and creates /dev/net when missing.
+ * Options may come before or after the operands (getopt_long permutes);
+ * "--" ends them.
  *
  * add: a thread unshare(CLONE_NEWNET)s (a namespace for that thread
- * alone), brings lo up and bind-mounts
- * /proc/thread-self/ns/net on PATH, which keeps the namespace alive with
- * no process in it.  A bare NAME means /dev/net/NAME; /dev/net is created
- * when missing.
- * del: refuses a stack still in use (a process living in it, or sockets
- * open in it, seen from /proc/thread-self/net inside it) unless -f;
- * the namespace itself lives on as long as anything uses it.
+ * alone), brings lo up and bind-mounts /proc/thread-self/ns/net on the
+ * path, which keeps the namespace alive with no process in it.
+ * del: only a mount point can be removed (statx(2) STATX_ATTR_MOUNT_ROOT,
+ * Linux 5.8); refuses a stack still in use (a process living in it, or
+ * sockets open in it, seen from /proc/thread-self/net inside it) unless
+ * -f; the namespace itself lives on as long as anything uses it.
  * info/list: a thread setns(2)s into the stack and asks getifaddrs(3).
  */
 #define _GNU_SOURCE
@@ -22,53 +29,126 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <ifaddrs.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <net/if.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
+#include "json.h"
 #include "stack.h"
+#include "stackps.h"
+
+#ifndef NETSUP_VERSION
+#define NETSUP_VERSION "0"
+#endif
 
 #define NS_DIR		"/dev/net"
+#define EXIT_USAGE	2
+/* ADDRESS/PREFIXLEN */
+#define STACKTOOL_ADDRLEN	(INET6_ADDRSTRLEN + 16)
 
-static const char *prog = "netsup-stack";
+static const char *const prog = "netsup-stack";
 
-static int usage(FILE *f, int status)
+/* The command line, parsed. */
+struct stacktool_opts {
+	const char *cmd;	/* add, del, list, info, ps */
+	char **args;		/* its operands */
+	int nargs;
+	bool force;		/* del -f */
+	bool json;		/* list, info, ps --json */
+};
+
+/**
+ * stacktool_usage() - print the summary of the commands
+ * @f:		stdout for --help, stderr after a usage error
+ * @status:	exit status to return
+ *
+ * Return: @status
+ */
+static int stacktool_usage(FILE *f, int status)
 {
 	fprintf(f,
-		"Usage: netsup-stack add PATH\n"
-		"       netsup-stack del [-f] PATH\n"
-		"       netsup-stack list [DIR]...\n"
-		"       netsup-stack info PATH\n"
-		"A PATH without '/' is " NS_DIR "/PATH; list shows " NS_DIR " and /run/netns.\n");
+		"Usage: netsup-stack add STACK\n"
+		"       netsup-stack del [-f] STACK\n"
+		"       netsup-stack list [--json] [DIR]...\n"
+		"       netsup-stack info [--json] STACK\n"
+		"       netsup-stack ps [--json] STACK\n"
+		"       netsup-stack --help | --version\n"
+		"Create, remove, list and describe networking stacks (network namespaces),\n"
+		"and show the processes that use one.\n"
+		"\n"
+		"  -f, --force   del: remove the stack even if it is in use\n"
+		"      --json    list, info, ps: print JSON\n"
+		"  -h, --help    print this help and exit\n"
+		"  -V, --version print the version and exit\n"
+		"\n"
+		"STACK is a path, or a NAME without '/': " NS_DIR "/NAME if that exists,\n"
+		"else /run/netns/NAME (add makes " NS_DIR "/NAME).  list shows " NS_DIR " and\n"
+		"/run/netns.  Options may follow the operands; \"--\" ends them.\n");
 	return status;
 }
 
-static int fail(const char *path, const char *why)
+/**
+ * stacktool_usage_error() - say what was wrong with the command line
+ * @fmt:	printf format of the reason, and its arguments
+ *
+ * Return: EXIT_USAGE
+ */
+static int __attribute__((format(printf, 1, 2)))
+stacktool_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return stacktool_usage(stderr, EXIT_USAGE);
+}
+
+/**
+ * stacktool_fail() - report an error about a file
+ * @path:	the file
+ * @why:	the reason
+ *
+ * Return: 1, the exit status of an error
+ */
+static int stacktool_fail(const char *path, const char *why)
 {
 	fprintf(stderr, "%s: %s: %s\n", prog, path, why);
 	return 1;
 }
 
-static const char *why(int error)
+/**
+ * stacktool_why() - short reason for an error, for messages
+ * @error:	negative errno
+ *
+ * Return: static string
+ */
+static const char *stacktool_why(int error)
 {
-	switch (error) {
+	switch (-error) {
 	case EEXIST:	return "exists";
 	case EBUSY:	return "busy";
 	case EPERM:
 	case EACCES:	return "permission denied";
 	case ENOTSUP:	return "not a stack";
 	case ENOENT:	return "no such file";
-	default:	return strerror(error);
+	default:	return strerror(-error);
 	}
 }
 
@@ -77,80 +157,156 @@ struct inside {
 	const char *path;	/* add: where to mount */
 	int fd;			/* others: the namespace */
 	int (*fn)(struct inside *in);
-	int result;		/* 0 or an errno */
-	char out[4096];		/* text for list/info */
+	int result;		/* 0 or -errno */
+	struct ifaddrs *ifa;	/* info, list: interfaces and addresses */
 	int sockets;		/* del: sockets open in it */
 };
 
-static void *inside_thread(void *arg)
+/**
+ * stacktool_inside_thread() - enter the stack (or a new one), run in->fn
+ * @arg:	struct inside
+ *
+ * Return: NULL; the result is in in->result
+ */
+static void *stacktool_inside_thread(void *arg)
 {
 	struct inside *in = arg;
 
 	if (in->fd >= 0 ? setns(in->fd, CLONE_NEWNET) : unshare(CLONE_NEWNET))
-		in->result = errno;
+		in->result = -errno;
 	else
 		in->result = in->fn(in);
 	return NULL;
 }
 
-static int inside_run(struct inside *in)
+/**
+ * stacktool_inside_run() - run in->fn on a thread inside the stack
+ * @in:		what to do, and where (in->fd; -1 for a new namespace)
+ *
+ * Only that thread changes namespace; it ends with the work.
+ *
+ * Return: in->fn's result, or -errno
+ */
+static int stacktool_inside_run(struct inside *in)
 {
 	pthread_t t;
-	int rc = pthread_create(&t, NULL, inside_thread, in);
+	int rc = pthread_create(&t, NULL, stacktool_inside_thread, in);
 
 	if (rc)
-		return rc;
+		return -rc;
 	pthread_join(t, NULL);
 	return in->result;
 }
 
-static int add_inside(struct inside *in)
+/**
+ * stacktool_add_inside() - in a new namespace: lo up, mount it on in->path
+ * @in:		what to do
+ *
+ * Return: 0 or -errno
+ */
+static int stacktool_add_inside(struct inside *in)
 {
 	int rc = stack_lo_up();
 
 	if (rc)
-		return -rc;
+		return rc;
 	/* the type is ignored for MS_BIND: "none" rather than NULL */
-	return mount("/proc/thread-self/ns/net", in->path, "none", MS_BIND, NULL) ? errno : 0;
+	return mount("/proc/thread-self/ns/net", in->path, "none", MS_BIND, NULL) ? -errno : 0;
 }
 
-/* NAME -> /dev/net/NAME */
-static const char *stack_path(const char *arg, char *buf, size_t len)
+/**
+ * stacktool_bad_name() - why a new stack's name would be a bad one
+ * @path:	the path add was given
+ *
+ * The last component may not begin with '.' (list hides it) or '-' (it
+ * would read as an option), nor hold blanks or control characters (list
+ * and ps print one stack per line, in columns).
+ *
+ * Return: the reason, or NULL if the name is fine
+ */
+static const char *stacktool_bad_name(const char *path)
 {
-	if (strchr(arg, '/'))
-		return arg;
-	snprintf(buf, len, NS_DIR "/%s", arg);
-	return buf;
+	const char *name = strrchr(path, '/');
+	const unsigned char *c;
+
+	name = name ? name + 1 : path;
+	if (name[0] == '.')
+		return "a stack name may not begin with '.' (list would not show it)";
+	if (name[0] == '-')
+		return "a stack name may not begin with '-' (it would look like an option)";
+	for (c = (const unsigned char *)name; *c; c++)
+		if (*c <= ' ' || *c == 0x7f)
+			return "a stack name may not contain blanks or control characters";
+	return NULL;
 }
 
-static int cmd_add(const char *path)
+/**
+ * stacktool_resolve() - the path of STACK, looked up as netsup does
+ * @spec:	a path, or a bare NAME
+ * @buf:	receives the path
+ * @len:	size of @buf
+ *
+ * Return: 0 (also for a NAME that does not exist: @buf is then
+ *	   /dev/net/NAME), or 1 after reporting an unusable name
+ */
+static int stacktool_resolve(const char *spec, char *buf, size_t len)
 {
-	struct inside in = { .path = path, .fd = -1, .fn = add_inside };
-	char dir[PATH_MAX], *slash;
+	int rc = stack_resolve_name(spec, buf, len);
+
+	if (rc == -EINVAL)
+		return stacktool_fail(spec, "not a stack name");
+	if (rc && rc != -ENOENT)
+		return stacktool_fail(spec, stacktool_why(rc));
+	return 0;
+}
+
+/**
+ * stacktool_add() - netsup-stack add STACK
+ * @spec:	path or bare NAME of the new stack
+ *
+ * Return: exit status
+ */
+static int stacktool_add(const char *spec)
+{
+	struct inside in = { .fd = -1, .fn = stacktool_add_inside };
+	char path[PATH_MAX], dir[PATH_MAX], *slash;
+	const char *bad = stacktool_bad_name(spec);
 	int fd, rc;
 
+	if (bad)
+		return stacktool_fail(spec, bad);
+	if (stacktool_resolve(spec, path, sizeof(path)))
+		return 1;
+	in.path = path;
 	snprintf(dir, sizeof(dir), "%s", path);
 	slash = strrchr(dir, '/');
 	if (slash && slash != dir) {
 		*slash = '\0';
 		if (!strcmp(dir, NS_DIR) && mkdir(dir, 0755) && errno != EEXIST)
-			return fail(dir, why(errno));
+			return stacktool_fail(dir, stacktool_why(-errno));
 	}
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
 	if (fd < 0)
-		return fail(path, why(errno));
+		return stacktool_fail(path, stacktool_why(-errno));
 	close(fd);
-	rc = inside_run(&in);
+	rc = stacktool_inside_run(&in);
 	if (rc) {
 		unlink(path);
-		return fail(path, why(rc));
+		return stacktool_fail(path, stacktool_why(rc));
 	}
 	return 0;
 }
 
-/* Sockets listed in a /proc/net file, but TCP's TIME_WAIT (state 06):
- * what is left of closed connections holds nothing. */
-static int count_sockets(const char *file)
+/**
+ * stacktool_count_sockets() - sockets listed in a /proc/net file
+ * @file:	/proc/thread-self/net/tcp and such
+ *
+ * TCP's TIME_WAIT (state 06) is left out: what is left of closed
+ * connections holds nothing.
+ *
+ * Return: how many
+ */
+static int stacktool_count_sockets(const char *file)
 {
 	char buf[512], st[8];
 	FILE *f = fopen(file, "re");
@@ -169,7 +325,13 @@ static int count_sockets(const char *file)
 	return n;
 }
 
-static int sockets_inside(struct inside *in)
+/**
+ * stacktool_sockets_inside() - inside the stack: count its sockets
+ * @in:		receives in->sockets
+ *
+ * Return: 0
+ */
+static int stacktool_sockets_inside(struct inside *in)
 {
 	static const char *const files[] = {
 		"tcp", "tcp6", "udp", "udp6", "raw", "raw6", "packet",
@@ -179,13 +341,18 @@ static int sockets_inside(struct inside *in)
 
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		snprintf(path, sizeof(path), "/proc/thread-self/net/%s", files[i]);
-		in->sockets += count_sockets(path);
+		in->sockets += stacktool_count_sockets(path);
 	}
 	return 0;
 }
 
-/* A process whose network namespace is @s, or 0. */
-static pid_t process_inside(const struct stack *s)
+/**
+ * stacktool_process_inside() - a process whose network namespace is @s
+ * @s:		the stack
+ *
+ * Return: its pid, or 0
+ */
+static pid_t stacktool_process_inside(const struct stack *s)
 {
 	char path[300];
 	struct dirent *d;
@@ -205,196 +372,516 @@ static pid_t process_inside(const struct stack *s)
 	return pid;
 }
 
-static int cmd_del(const char *path, int force)
+/**
+ * stacktool_is_mount() - is @path itself a mount point (not a symlink to one)?
+ * @path:	the stack's path
+ *
+ * Return: 1 if it is, 0 if not, -errno
+ */
+static int stacktool_is_mount(const char *path)
 {
-	struct inside in = { .fd = -1, .fn = sockets_inside };
+	struct statx stx;
+
+	if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &stx))
+		return -errno;
+	if (!(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT))
+		return -ENOTSUP;	/* before Linux 5.8: umount2 will tell */
+	return !!(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+}
+
+/**
+ * stacktool_del() - netsup-stack del [-f] STACK
+ * @spec:	path or bare NAME of the stack
+ * @force:	remove it even if it is in use
+ *
+ * Return: exit status
+ */
+static int stacktool_del(const char *spec, bool force)
+{
+	struct inside in = { .fd = -1, .fn = stacktool_sockets_inside };
+	char path[PATH_MAX], msg[128];
 	struct stack *s;
-	char msg[128];
 	pid_t pid;
 	int rc;
 
+	if (stacktool_resolve(spec, path, sizeof(path)))
+		return 1;
 	rc = stack_open(path, &s);
 	if (rc)
-		return fail(path, why(-rc));
+		return stacktool_fail(path, stacktool_why(rc));
+	/* -f cannot help with what is no mount: say so before anything */
+	rc = stacktool_is_mount(path);
+	if (!rc) {
+		stack_put(s);
+		return stacktool_fail(path, "not a mount point: only a stack mounted on a file can be removed");
+	}
 	in.fd = s->fd;
-	rc = inside_run(&in);
-	pid = process_inside(s);
+	rc = force ? 0 : stacktool_inside_run(&in);
+	pid = force ? 0 : stacktool_process_inside(s);
 	stack_put(s);
 	if (rc)
-		return fail(path, why(rc));
-	if (!force && (pid || in.sockets)) {
+		return stacktool_fail(path, stacktool_why(rc));
+	if (pid || in.sockets) {
 		if (pid)
 			snprintf(msg, sizeof(msg), "busy: process %d lives in it (-f removes it anyway)", (int)pid);
 		else
 			snprintf(msg, sizeof(msg), "busy: %d socket%s open in it (-f removes it anyway)",
 				 in.sockets, in.sockets == 1 ? " is" : "s are");
-		return fail(path, msg);
+		return stacktool_fail(path, msg);
 	}
-	if (umount2(path, force ? MNT_DETACH : 0))
-		return fail(path, errno == EINVAL ? "not a mount point" :
-			    errno == EBUSY ? "busy: the file is open or mounted on (-f removes it anyway)" :
-			    why(errno));
+	if (umount2(path, UMOUNT_NOFOLLOW | (force ? MNT_DETACH : 0)))
+		return stacktool_fail(path, errno == EINVAL ? "not a mount point: only a stack mounted on a file can be removed" :
+				      errno == EBUSY ? "busy: the file is open or mounted on (-f removes it anyway)" :
+				      stacktool_why(-errno));
 	if (unlink(path))
-		return fail(path, why(errno));
+		return stacktool_fail(path, stacktool_why(-errno));
 	return 0;
 }
 
-/* Interfaces and their addresses, into in->out. */
-static int describe_inside(struct inside *in)
+/**
+ * stacktool_describe_inside() - inside the stack: its interfaces
+ * @in:		receives in->ifa, to be freed with freeifaddrs()
+ *
+ * Return: 0 or -errno
+ */
+static int stacktool_describe_inside(struct inside *in)
 {
-	struct ifaddrs *ifa, *a, *b;
-	size_t off = 0;
-
-	if (getifaddrs(&ifa))
-		return errno;
-	/* AF_PACKET entries name every interface once, with its flags. */
-	for (a = ifa; a; a = a->ifa_next) {
-		if (!a->ifa_addr || a->ifa_addr->sa_family != AF_PACKET)
-			continue;
-		off += (size_t)snprintf(in->out + off, sizeof(in->out) - off, "%s%s%s",
-					off ? "; " : "", a->ifa_name,
-					a->ifa_flags & IFF_UP ? " up" : " down");
-		for (b = ifa; b && off < sizeof(in->out) - 64; b = b->ifa_next) {
-			char addr[INET6_ADDRSTRLEN];
-			const void *p;
-			int plen = 0;
-			const unsigned char *m;
-			size_t i, mlen;
-
-			if (!b->ifa_addr || strcmp(a->ifa_name, b->ifa_name) != 0)
-				continue;
-			if (b->ifa_addr->sa_family == AF_INET) {
-				p = &((struct sockaddr_in *)b->ifa_addr)->sin_addr;
-				m = (const unsigned char *)&((struct sockaddr_in *)b->ifa_netmask)->sin_addr;
-				mlen = 4;
-			} else if (b->ifa_addr->sa_family == AF_INET6) {
-				p = &((struct sockaddr_in6 *)b->ifa_addr)->sin6_addr;
-				m = (const unsigned char *)&((struct sockaddr_in6 *)b->ifa_netmask)->sin6_addr;
-				mlen = 16;
-			} else {
-				continue;
-			}
-			for (i = 0; i < mlen; i++)
-				plen += __builtin_popcount(m[i]);
-			inet_ntop(b->ifa_addr->sa_family, p, addr, sizeof(addr));
-			off += (size_t)snprintf(in->out + off, sizeof(in->out) - off,
-						" %s/%d", addr, plen);
-		}
-		if (off >= sizeof(in->out) - 64)
-			break;
-	}
-	freeifaddrs(ifa);
-	return 0;
+	return getifaddrs(&in->ifa) ? -errno : 0;
 }
 
-static int describe(const char *path, struct stack **sp, char *out, size_t len)
+/**
+ * stacktool_describe() - open a stack and read its interfaces
+ * @path:	the stack's path
+ * @sp:		receives the stack (also on some errors: stack_put() it)
+ * @ifa:	receives its interfaces, for freeifaddrs()
+ *
+ * Return: 0, -ENOTSUP if it is not a stack that netsup-stack can enter,
+ *	   or -errno
+ */
+static int stacktool_describe(const char *path, struct stack **sp, struct ifaddrs **ifa)
 {
-	struct inside in = { .fn = describe_inside };
+	struct inside in = { .fn = stacktool_describe_inside };
+	struct statfs sfs;
 	int rc;
 
+	*sp = NULL;
+	*ifa = NULL;
 	rc = stack_open(path, sp);
 	if (rc)
-		return -rc;
+		return rc;
+	if (fstatfs((*sp)->fd, &sfs) || sfs.f_type != NSFS_MAGIC)
+		return -ENOTSUP;	/* a userspace stack: not entered so */
 	in.fd = (*sp)->fd;
-	rc = inside_run(&in);
-	if (!rc)
-		snprintf(out, len, "%s", in.out);
+	rc = stacktool_inside_run(&in);
+	*ifa = in.ifa;
 	return rc;
 }
 
-static int cmd_info(const char *path)
+/**
+ * stacktool_address() - an interface address as ADDRESS/PREFIXLEN
+ * @a:		an entry of getifaddrs()
+ * @buf:	receives the text
+ * @len:	size of @buf
+ *
+ * Return: true for an IPv4 or IPv6 address, false for any other entry
+ */
+static bool stacktool_address(const struct ifaddrs *a, char *buf, size_t len)
 {
-	char ifaces[4096];
-	struct stack *s = NULL;
-	int rc, i, first = 1;
+	char addr[INET6_ADDRSTRLEN];
+	const unsigned char *m;
+	const void *p;
+	size_t i, mlen;
+	int plen = 0;
 
-	rc = describe(path, &s, ifaces, sizeof(ifaces));
-	if (rc) {
-		stack_put(s);
-		return fail(path, why(rc));
+	if (!a->ifa_addr)
+		return false;
+	if (a->ifa_addr->sa_family == AF_INET) {
+		p = &((const struct sockaddr_in *)a->ifa_addr)->sin_addr;
+		m = a->ifa_netmask ? (const unsigned char *)
+			&((const struct sockaddr_in *)a->ifa_netmask)->sin_addr : NULL;
+		mlen = 4;
+	} else if (a->ifa_addr->sa_family == AF_INET6) {
+		p = &((const struct sockaddr_in6 *)a->ifa_addr)->sin6_addr;
+		m = a->ifa_netmask ? (const unsigned char *)
+			&((const struct sockaddr_in6 *)a->ifa_netmask)->sin6_addr : NULL;
+		mlen = 16;
+	} else {
+		return false;
 	}
-	printf("path: %s\nkind: netns (kernel)\nnamespace: net:[%lu]\nfamilies:",
-	       path, (unsigned long)s->ino);
+	for (i = 0; m && i < mlen; i++)
+		plen += __builtin_popcount(m[i]);
+	inet_ntop(a->ifa_addr->sa_family, p, addr, sizeof(addr));
+	snprintf(buf, len, "%s/%d", addr, plen);
+	return true;
+}
+
+/**
+ * stacktool_print_ifaces() - interfaces as text: "lo up 127.0.0.1/8; eth0 down"
+ * @f:		where to
+ * @ifa:	from getifaddrs() inside the stack
+ *
+ * AF_PACKET entries name every interface once, with its flags; its
+ * addresses follow in the order getifaddrs() gives them.
+ */
+static void stacktool_print_ifaces(FILE *f, const struct ifaddrs *ifa)
+{
+	char addr[STACKTOOL_ADDRLEN];
+	const struct ifaddrs *a, *b;
+	bool first = true;
+
+	for (a = ifa; a; a = a->ifa_next) {
+		if (!a->ifa_addr || a->ifa_addr->sa_family != AF_PACKET)
+			continue;
+		fprintf(f, "%s%s %s", first ? "" : "; ", a->ifa_name,
+			a->ifa_flags & IFF_UP ? "up" : "down");
+		first = false;
+		for (b = ifa; b; b = b->ifa_next)
+			if (strcmp(a->ifa_name, b->ifa_name) == 0 &&
+			    stacktool_address(b, addr, sizeof(addr)))
+				fprintf(f, " %s", addr);
+	}
+}
+
+/**
+ * stacktool_print_json_ifaces() - interfaces as a JSON array
+ * @f:		where to
+ * @ifa:	from getifaddrs() inside the stack
+ *
+ * Each is {"name": ..., "up": true|false, "addresses": ["ADDRESS/PREFIXLEN", ...]}.
+ */
+static void stacktool_print_json_ifaces(FILE *f, const struct ifaddrs *ifa)
+{
+	char addr[STACKTOOL_ADDRLEN];
+	const struct ifaddrs *a, *b;
+	bool first = true, firstaddr;
+
+	fputc('[', f);
+	for (a = ifa; a; a = a->ifa_next) {
+		if (!a->ifa_addr || a->ifa_addr->sa_family != AF_PACKET)
+			continue;
+		fputs(first ? "{\"name\":" : ",{\"name\":", f);
+		first = false;
+		json_string(f, a->ifa_name);
+		fprintf(f, ",\"up\":%s,\"addresses\":[", a->ifa_flags & IFF_UP ? "true" : "false");
+		firstaddr = true;
+		for (b = ifa; b; b = b->ifa_next) {
+			if (strcmp(a->ifa_name, b->ifa_name) != 0 ||
+			    !stacktool_address(b, addr, sizeof(addr)))
+				continue;
+			fprintf(f, "%s\"%s\"", firstaddr ? "" : ",", addr);
+			firstaddr = false;
+		}
+		fputs("]}", f);
+	}
+	fputc(']', f);
+}
+
+/**
+ * stacktool_print_json_stack() - one stack as a JSON object
+ * @f:		where to
+ * @path:	its path
+ * @s:		the stack, or NULL if it could not be opened
+ * @ifa:	its interfaces
+ * @error:	0, or the -errno that kept it from being read
+ */
+static void stacktool_print_json_stack(FILE *f, const char *path, const struct stack *s,
+				       const struct ifaddrs *ifa, int error)
+{
+	bool first = true;
+	int i;
+
+	fputs("{\"path\":", f);
+	json_string(f, path);
+	if (error) {
+		fputs(",\"error\":", f);
+		json_string(f, stacktool_why(error));
+		fputc('}', f);
+		return;
+	}
+	fprintf(f, ",\"kind\":\"netns\",\"namespace\":\"net:[%lu]\",\"families\":[",
+		(unsigned long)s->ino);
 	for (i = 0; i < FAM_COUNT; i++)
 		if (s->families & (1U << i)) {
-			printf("%s%s", first ? " " : ", ", stack_family_name(i));
-			first = 0;
+			fprintf(f, "%s\"%s\"", first ? "" : ",", stack_family_name(i));
+			first = false;
 		}
-	printf("\ninterfaces: %s\n", ifaces);
+	fputs("],\"interfaces\":", f);
+	stacktool_print_json_ifaces(f, ifa);
+	fputc('}', f);
+}
+
+/**
+ * stacktool_info() - netsup-stack info [--json] STACK
+ * @spec:	path or bare NAME
+ * @json:	print JSON
+ *
+ * Return: exit status
+ */
+static int stacktool_info(const char *spec, bool json)
+{
+	char path[PATH_MAX];
+	struct ifaddrs *ifa;
+	struct stack *s;
+	int rc, i, first = 1;
+
+	if (stacktool_resolve(spec, path, sizeof(path)))
+		return 1;
+	rc = stacktool_describe(path, &s, &ifa);
+	if (rc) {
+		if (s)
+			stack_put(s);
+		return stacktool_fail(path, stacktool_why(rc));
+	}
+	if (json) {
+		stacktool_print_json_stack(stdout, path, s, ifa, 0);
+		putchar('\n');
+	} else {
+		printf("path: %s\nkind: netns (kernel)\nnamespace: net:[%lu]\nfamilies:",
+		       path, (unsigned long)s->ino);
+		for (i = 0; i < FAM_COUNT; i++)
+			if (s->families & (1U << i)) {
+				printf("%s%s", first ? " " : ", ", stack_family_name(i));
+				first = 0;
+			}
+		printf("\ninterfaces: ");
+		stacktool_print_ifaces(stdout, ifa);
+		putchar('\n');
+	}
+	freeifaddrs(ifa);
 	stack_put(s);
 	return 0;
 }
 
-static int list_dir(const char *dir, int *shown)
+/**
+ * stacktool_list_dir() - the stacks in one directory
+ * @dir:	the directory
+ * @explicit:	named on the command line: missing is an error
+ * @json:	print JSON objects, not table lines
+ * @shown:	how many stacks were printed before, updated
+ *
+ * Return: exit status
+ */
+static int stacktool_list_dir(const char *dir, bool explicit, bool json, int *shown)
 {
-	char path[PATH_MAX], ifaces[4096];
+	char path[PATH_MAX];
 	struct dirent **names;
 	int n, i;
 
 	n = scandir(dir, &names, NULL, alphasort);
 	if (n < 0)
-		return errno == ENOENT ? 0 : fail(dir, why(errno));
+		return errno == ENOENT && !explicit ? 0 : stacktool_fail(dir, stacktool_why(-errno));
 	for (i = 0; i < n; i++) {
-		struct stack *s = NULL;
+		struct ifaddrs *ifa;
+		struct stack *s;
 		int rc;
 
 		if (names[i]->d_name[0] == '.') {
 			free(names[i]);
 			continue;
 		}
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
+		snprintf(path, sizeof(path), "%s%s%s", dir,
+			 dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]->d_name);
 		free(names[i]);
-		rc = describe(path, &s, ifaces, sizeof(ifaces));
-		stack_put(s);
-		if (rc == ENOTSUP)
-			continue;	/* /dev/net/tun and such */
-		if (!(*shown)++)
-			printf("%-28s %-6s %s\n", "PATH", "KIND", "INTERFACES");
-		printf("%-28s %-6s %s\n", path, rc ? "?" : "netns", rc ? why(rc) : ifaces);
+		rc = stacktool_describe(path, &s, &ifa);
+		if (rc == -ENOTSUP || rc == -ENOENT) {
+			if (s)
+				stack_put(s);
+			continue;	/* /dev/net/tun and such, or gone */
+		}
+		if (json) {
+			fputs(*shown ? ",\n" : "\n", stdout);
+			stacktool_print_json_stack(stdout, path, s, ifa, rc);
+		} else {
+			if (!*shown)
+				printf("%-28s %-6s %s\n", "PATH", "KIND", "INTERFACES");
+			printf("%-28s %-6s ", path, rc ? "?" : "netns");
+			if (rc)
+				fputs(stacktool_why(rc), stdout);
+			else
+				stacktool_print_ifaces(stdout, ifa);
+			putchar('\n');
+		}
+		(*shown)++;
+		if (ifa)
+			freeifaddrs(ifa);
+		if (s)
+			stack_put(s);
 	}
 	free(names);
 	return 0;
 }
 
-static int cmd_list(int argc, char **argv)
+/**
+ * stacktool_list() - netsup-stack list [--json] [DIR]...
+ * @argc:	how many DIRs
+ * @argv:	the DIRs; none: /dev/net and /run/netns, skipped when missing
+ * @json:	print one JSON array
+ *
+ * Return: exit status: 1 if a DIR could not be read, after the others
+ */
+static int stacktool_list(int argc, char **argv, bool json)
 {
 	static char *const defaults[] = { NS_DIR, "/run/netns" };
+	bool explicit = argc > 0;
 	int i, rc = 0, shown = 0;
 
-	if (!argc) {
+	if (!explicit) {
 		argc = 2;
 		argv = (char **)defaults;
 	}
+	if (json)
+		putchar('[');
 	for (i = 0; i < argc; i++)
-		rc |= list_dir(argv[i], &shown);
+		rc |= stacktool_list_dir(argv[i], explicit, json, &shown);
+	if (json)
+		puts(shown ? "\n]" : "]");
 	return rc;
 }
 
+/**
+ * stacktool_ps() - netsup-stack ps [--json] STACK
+ * @spec:	path or bare NAME
+ * @json:	print JSON
+ *
+ * Return: exit status
+ */
+static int stacktool_ps(const char *spec, bool json)
+{
+	char path[PATH_MAX];
+	struct stackps ps;
+	struct statfs sfs;
+	struct stack *s;
+	int rc;
+
+	if (stacktool_resolve(spec, path, sizeof(path)))
+		return 1;
+	rc = stack_open(path, &s);
+	if (rc)
+		return stacktool_fail(path, stacktool_why(rc));
+	if (fstatfs(s->fd, &sfs) || sfs.f_type != NSFS_MAGIC) {
+		stack_put(s);
+		return stacktool_fail(path, "not a network namespace: ps knows only kernel stacks");
+	}
+	rc = stackps_scan(s->dev, s->ino, &ps);
+	if (rc) {
+		stack_put(s);
+		return stacktool_fail("/proc", stacktool_why(rc));
+	}
+	if (json)
+		stackps_print_json(stdout, &ps, path, s->ino);
+	else
+		stackps_print(stdout, &ps);
+	if (ps.unreadable)
+		fprintf(stderr, "%s: %u process%s could not be examined (permission denied)\n",
+			prog, ps.unreadable, ps.unreadable == 1 ? "" : "es");
+	stackps_free(&ps);
+	stack_put(s);
+	return 0;
+}
+
+/**
+ * stacktool_parse() - parse the command line
+ * @argc:	argument count
+ * @argv:	arguments, permuted so that operands come last
+ * @o:		receives the command, its operands and options
+ *
+ * Return: -1 to go on, or an exit status (after --help, --version, or a
+ *	   usage error that says what was wrong)
+ */
+static int stacktool_parse(int argc, char **argv, struct stacktool_opts *o)
+{
+	enum { OPT_JSON = 256, OPT_FORCE, OPT_HELP, OPT_VERSION };
+	static const struct option longopts[] = {
+		{ "force",	no_argument, NULL, OPT_FORCE },
+		{ "json",	no_argument, NULL, OPT_JSON },
+		{ "help",	no_argument, NULL, OPT_HELP },
+		{ "version",	no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const struct {
+		const char *name;
+		int min, max;		/* operands */
+		bool json, force;	/* options it takes */
+	} cmds[] = {
+		{ "add",  1, 1,       false, false },
+		{ "del",  1, 1,       false, true },
+		{ "list", 0, INT_MAX, true,  false },
+		{ "info", 1, 1,       true,  false },
+		{ "ps",   1, 1,       true,  false },
+	};
+	size_t i;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "fhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+		case OPT_FORCE:
+			o->force = true;
+			break;
+		case OPT_JSON:
+			o->json = true;
+			break;
+		case 'h':
+		case OPT_HELP:
+			return stacktool_usage(stdout, 0);
+		case 'V':
+		case OPT_VERSION:
+			printf("netsup-stack %s\n", NETSUP_VERSION);
+			return 0;
+		default:
+			if (optopt >= 256)
+				return stacktool_usage_error("option '%s' takes no value",
+							     argv[optind - 1]);
+			if (optopt)
+				return stacktool_usage_error("unknown option '-%c'", optopt);
+			return stacktool_usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return stacktool_usage_error("no command given");
+	o->cmd = argv[optind];
+	o->args = argv + optind + 1;
+	o->nargs = argc - optind - 1;
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(o->cmd, cmds[i].name))
+			break;
+	if (i == sizeof(cmds) / sizeof(cmds[0]))
+		return stacktool_usage_error("unknown command '%s'", o->cmd);
+	if (o->nargs < cmds[i].min)
+		return stacktool_usage_error("%s: which stack? a STACK is needed", o->cmd);
+	if (o->nargs > cmds[i].max)
+		return stacktool_usage_error("%s: one STACK only, '%s' is one too many",
+					     o->cmd, o->args[cmds[i].max]);
+	if (o->json && !cmds[i].json)
+		return stacktool_usage_error("%s: no --json output (list, info and ps have one)", o->cmd);
+	if (o->force && !cmds[i].force)
+		return stacktool_usage_error("%s: -f is for del only", o->cmd);
+	return -1;
+}
+
+/**
+ * main() - parse the command line, run the command
+ * @argc:	argument count
+ * @argv:	arguments
+ *
+ * Return: 0, 1 after an error, 2 after a usage error
+ */
 int main(int argc, char **argv)
 {
-	char buf[PATH_MAX];
-	const char *cmd;
-	int force = 0;
+	struct stacktool_opts o;
+	int rc = stacktool_parse(argc, argv, &o);
 
-	if (argc < 2)
-		return usage(stderr, 2);
-	cmd = argv[1];
-	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help"))
-		return usage(stdout, 0);
-	if (!strcmp(cmd, "list"))
-		return cmd_list(argc - 2, argv + 2);
-	if (!strcmp(cmd, "del") && argc == 4 && !strcmp(argv[2], "-f")) {
-		force = 1;
-		argv++;
-		argc--;
-	}
-	if (argc != 3)
-		return usage(stderr, 2);
-	if (!strcmp(cmd, "add"))
-		return cmd_add(stack_path(argv[2], buf, sizeof(buf)));
-	if (!strcmp(cmd, "del"))
-		return cmd_del(stack_path(argv[2], buf, sizeof(buf)), force);
-	if (!strcmp(cmd, "info"))
-		return cmd_info(stack_path(argv[2], buf, sizeof(buf)));
-	return usage(stderr, 2);
+	if (rc >= 0 || !o.cmd)
+		return rc >= 0 ? rc : EXIT_USAGE;
+	if (!strcmp(o.cmd, "add"))
+		return stacktool_add(o.args[0]);
+	if (!strcmp(o.cmd, "del"))
+		return stacktool_del(o.args[0], o.force);
+	if (!strcmp(o.cmd, "info"))
+		return stacktool_info(o.args[0], o.json);
+	if (!strcmp(o.cmd, "ps"))
+		return stacktool_ps(o.args[0], o.json);
+	return stacktool_list(o.nargs, o.args, o.json);
 }

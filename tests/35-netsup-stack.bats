@@ -116,12 +116,222 @@ teardown() { common_teardown; }
 	assert_file_not_exists /tmp/nsup-perm-$$
 }
 
-@test "usage errors" {
+@test "usage errors say what was wrong" {
 	run "$STACKTOOL"
 	assert_equal "$status" 2
-	assert_output --partial "Usage: netsup-stack add PATH"
+	assert_line --index 0 "netsup-stack: no command given"
+	assert_line "Usage: netsup-stack add STACK"
 	run "$STACKTOOL" frobnicate x
 	assert_equal "$status" 2
+	assert_line --index 0 "netsup-stack: unknown command 'frobnicate'"
+	run "$STACKTOOL" info
+	assert_equal "$status" 2
+	assert_line --index 0 "netsup-stack: info: which stack? a STACK is needed"
+	run "$STACKTOOL" del a b
+	assert_equal "$status" 2
+	assert_line --index 0 "netsup-stack: del: one STACK only, 'b' is one too many"
+	run "$STACKTOOL" info -x a
+	assert_equal "$status" 2
+	assert_line --index 0 "netsup-stack: unknown option '-x'"
+	run "$STACKTOOL" info --jsn a
+	assert_equal "$status" 2
+	assert_line --index 0 "netsup-stack: unknown option '--jsn'"
+	run "$STACKTOOL" list --json=yes
+	assert_equal "$status" 2
+	assert_line --index 0 "netsup-stack: option '--json=yes' takes no value"
+	run "$STACKTOOL" add --json a
+	assert_equal "$status" 2
+	assert_line --index 0 "netsup-stack: add: no --json output (list, info and ps have one)"
+	run "$STACKTOOL" info -f a
+	assert_equal "$status" 2
+	assert_line --index 0 "netsup-stack: info: -f is for del only"
+}
+
+@test "--help and --version" {
 	run "$STACKTOOL" --help
 	assert_success
+	assert_line "Usage: netsup-stack add STACK"
+	assert_line --partial "netsup-stack ps [--json] STACK"
+	run "$STACKTOOL" --version
+	assert_success
+	assert_output --regexp "^netsup-stack [0-9]+\.[0-9]+\.[0-9]+$"
+	run "$STACKTOOL" -V
+	assert_output --regexp "^netsup-stack [0-9]"
+}
+
+@test "list rejects unknown options and a DIR that does not exist" {
+	run "$STACKTOOL" list --bogus
+	assert_equal "$status" 2
+	assert_line --index 0 "netsup-stack: unknown option '--bogus'"
+	run "$STACKTOOL" list -q
+	assert_equal "$status" 2
+	assert_line --index 0 "netsup-stack: unknown option '-q'"
+	run "$STACKTOOL" list "/run/nonexistent$$"
+	assert_failure 1
+	assert_output "netsup-stack: /run/nonexistent$$: no such file"
+	run "$STACKTOOL" list /etc/hostname
+	assert_failure 1
+	assert_output "netsup-stack: /etc/hostname: Not a directory"
+}
+
+@test "list --json and info --json" {
+	local a
+	ns_new a 10.201.9.1/24
+	run "$STACKTOOL" add "$path"
+	assert_success
+	run "$STACKTOOL" info --json "$path"
+	assert_success
+	run "$PY" -c '
+import json, sys
+d = json.loads(sys.argv[1])
+assert d["path"] == sys.argv[2], d
+assert d["kind"] == "netns"
+assert d["namespace"] == "net:[%s]" % sys.argv[3], d
+assert d["families"] == ["inet", "inet6", "netlink", "packet"], d
+assert d["interfaces"] == [{"name": "lo", "up": True,
+                            "addresses": ["127.0.0.1/8", "::1/128"]}], d
+print("ok")' "$output" "$path" "$(stat -L -c %i "$path")"
+	assert_output ok
+
+	run "$STACKTOOL" list --json /dev/net /run/netns
+	assert_success
+	run "$PY" -c '
+import json, sys
+d = {s["path"]: s for s in json.loads(sys.argv[1])}
+assert d[sys.argv[2]]["interfaces"][0]["name"] == "lo", d
+a = d["/run/netns/" + sys.argv[3]]
+assert a["interfaces"][0]["addresses"] == ["127.0.0.1/8", "10.201.9.1/24", "::1/128"], a
+print("ok")' "$output" "$path" "$a"
+	assert_output ok
+
+	# no stacks at all: an empty array, as the table prints nothing
+	mkdir "$BATS_TEST_TMPDIR/empty"
+	run "$STACKTOOL" list --json "$BATS_TEST_TMPDIR/empty"
+	assert_success
+	assert_output "[]"
+	run "$STACKTOOL" list "$BATS_TEST_TMPDIR/empty"
+	assert_success
+	assert_output ""
+}
+
+@test "a bare NAME is looked up as netsup does: /dev/net, then /run/netns" {
+	local a
+	ns_new a 10.201.8.1/24
+	run "$STACKTOOL" info "$a"
+	assert_success
+	assert_line "path: /run/netns/$a"
+	assert_line "interfaces: lo up 127.0.0.1/8 10.201.8.1/24 ::1/128"
+	# add does not shadow it with /dev/net/NAME
+	run "$STACKTOOL" add "$a"
+	assert_failure
+	assert_output "netsup-stack: /run/netns/$a: exists"
+	run "$STACKTOOL" ps "$a"
+	assert_success
+	run "$STACKTOOL" del "$a"
+	assert_success
+	assert_file_not_exists "/run/netns/$a"
+	run "$STACKTOOL" info "$a"
+	assert_output "netsup-stack: /dev/net/$a: no such file"
+}
+
+@test "add refuses names that list hides or that look like options; -- and options after operands" {
+	local bad
+	for bad in ".$name" "-$name" "$name x" "$name	x"; do
+		echo "mount /dev/net/$bad" >> "$_fixtures"
+	done
+	run "$STACKTOOL" add ".$name"
+	assert_failure 1
+	assert_output "netsup-stack: .$name: a stack name may not begin with '.' (list would not show it)"
+	run "$STACKTOOL" add "/dev/net/.$name"
+	assert_failure 1
+	run "$STACKTOOL" add -- "-$name"
+	assert_failure 1
+	assert_output "netsup-stack: -$name: a stack name may not begin with '-' (it would look like an option)"
+	run "$STACKTOOL" add "$name x"
+	assert_failure 1
+	assert_output "netsup-stack: $name x: a stack name may not contain blanks or control characters"
+	run "$STACKTOOL" add "$name	x"
+	assert_failure 1
+	run ls -A /dev/net
+	refute_output --partial "$name"
+
+	run "$STACKTOOL" add -- "$name"
+	assert_success
+	assert_file_exists "$path"
+	run "$STACKTOOL" info "$name" --json
+	assert_success
+	assert_output --partial "\"path\":\"$path\""
+	run "$STACKTOOL" del "$name" -f
+	assert_success
+	assert_file_not_exists "$path"
+}
+
+@test "del of what is no mount point says so, without offering -f" {
+	run "$STACKTOOL" add "$path"
+	assert_success
+	nsenter --net="$path" sleep 30 &
+	local sleeper=$!
+	echo "pid $sleeper" >> "$_fixtures"
+	sleep 0.2
+	run "$STACKTOOL" del "/proc/$sleeper/ns/net"
+	assert_failure 1
+	assert_output "netsup-stack: /proc/$sleeper/ns/net: not a mount point: only a stack mounted on a file can be removed"
+	run "$STACKTOOL" del -f "/proc/$sleeper/ns/net"
+	assert_failure 1
+	assert_output "netsup-stack: /proc/$sleeper/ns/net: not a mount point: only a stack mounted on a file can be removed"
+	# a symbolic link to a stack: neither the link nor the stack goes
+	ln -s "$path" "$BATS_TEST_TMPDIR/link"
+	run "$STACKTOOL" del -f "$BATS_TEST_TMPDIR/link"
+	assert_failure 1
+	assert_output --partial "not a mount point"
+	refute_output --partial -- "-f"
+	assert [ -L "$BATS_TEST_TMPDIR/link" ]
+	[ "$(stat -f -c %T "$path")" = nsfs ]
+}
+
+@test "ps: a server under netsup shows in its stack, with its supervisor; one in another stack does not" {
+	two_stacks
+	# A: socat under netsup, living in our namespace, its socket in A
+	bg "$NETSUP" --default inet="$A" -- socat TCP-LISTEN:7330,bind=127.0.0.1,reuseaddr,fork SYSTEM:"echo in-a"
+	wait_listen "$A" 7330
+	# B: socat living in B
+	bg ip netns exec "$B" socat TCP-LISTEN:7331,bind=127.0.0.1,reuseaddr,fork SYSTEM:"echo in-b"
+	wait_listen "$B" 7331
+	local in_b
+	in_b=$(ip netns pids "$B")
+	[ -n "$in_b" ]
+	# ip netns pids does not see the server of A
+	run ip netns pids "$A"
+	assert_output ""
+
+	run "$STACKTOOL" ps "$A"
+	assert_success
+	assert_line --index 0 --regexp "^PID +USER +COMMAND +USES$"
+	assert_line --regexp "^[0-9]+ +root +socat +sockets: inet 1; under netsup \(supervisor [0-9]+\)$"
+	assert_line --regexp "netsup supervisor of pid [0-9]+ \(socat TCP-LISTEN:7330,bind=127\.0\.0\.1,reuseaddr,fork SYSTEM:echo in-a\)"
+	refute_line --regexp "^$in_b "
+
+	run "$STACKTOOL" ps --json "$A"
+	assert_success
+	run "$PY" -c '
+import json, sys
+d = json.loads(sys.argv[1])
+assert d["stack"] == sys.argv[2] and d["namespace"] == "net:[%s]" % sys.argv[3], d
+procs = {p["pid"]: p for p in d["processes"]}
+server = [p for p in procs.values() if p["comm"] == "socat"]
+assert len(server) == 1, procs
+server = server[0]
+assert server["sockets"]["inet"] == 1 and not server["lives_in"], server
+assert server["cmdline"][:2] == ["socat", "TCP-LISTEN:7330,bind=127.0.0.1,reuseaddr,fork"], server
+sup = procs[server["served_by"]]
+assert sup["supervisor"]["command"] == server["pid"], sup
+assert sup["supervisor"]["command_cmdline"] == server["cmdline"], sup
+assert int(sys.argv[4]) not in procs, procs
+print("ok")' "$output" "$pa" "$ia" "$in_b"
+	assert_output ok
+
+	run "$STACKTOOL" ps "$B"
+	assert_success
+	assert_line --regexp "^$in_b +root +socat +sockets: inet 1, unix [0-9]+; lives in it$"
+	refute_output --partial "netsup"
 }
