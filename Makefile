@@ -108,6 +108,20 @@ $(B)/tests/static_socket: tests/progs/static_socket.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 $(WARN) -O2 -static -o $@ $<
 
+# Unit tests (tests/unit/): no root, no namespaces.  Each program links
+# the supervisor's objects but main.o; make unit runs them alone.
+UNIT_SRC  := $(wildcard tests/unit/*_test.c)
+UNIT      := $(patsubst tests/unit/%.c,$(B)/unit/%,$(UNIT_SRC))
+UNIT_OBJ  := $(filter-out $(B)/supervisor/main.o,$(SUP_OBJ))
+
+$(B)/unit/%: tests/unit/%.c tests/unit/unit.h $(UNIT_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -Isupervisor -Istacks -o $@ $< $(UNIT_OBJ) \
+	  $(LDFLAGS_BIN) -lseccomp -lcap -lpthread
+
+unit: $(UNIT)
+	@tests/unit/run.sh $(B)
+
 $(B)/bench/%: tests/bench/%.c tests/bench/bench.h
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 $(WARN) -O2 -g -o $@ $< -lpthread
@@ -162,7 +176,7 @@ bench: deps all $(BENCH)
 demo: deps all
 	@tests/demo.sh $(B)
 
-check: deps all $(FUZZ)
+check: deps all $(FUZZ) $(UNIT)
 	@NETSUP_SAN=$(filter 1,$(SAN)) tests/run.sh $(B)
 
 lint:
@@ -190,5 +204,5 @@ install: all
 clean:
 	rm -rf $(B)
 
-.PHONY: all deps check lint install clean demo bench fuzz stress valgrind soak
+.PHONY: all deps check lint install clean demo bench fuzz stress valgrind soak unit
 .DELETE_ON_ERROR:
