@@ -63,9 +63,9 @@ static unsigned int *args32;
 
 struct probe {
 	const char *name;
-	enum abi abi;
 	long nr;
 	long a[4];
+	enum abi abi;
 	enum outcome expect;
 	int err;		/* REFUSED: the errno */
 	bool socketcall;	/* a[1..3] go to args32, a[1] = args32 */
@@ -324,8 +324,13 @@ static void check_probes(const struct filter_config *cfg, const struct probe *pr
 	free(res);
 }
 
-#define P(name, abi, nr, a0, a1, a2, expect) \
-	{ name, abi, nr, { a0, a1, a2, 0 }, expect, 0, false }
+#define P(name_, abi_, nr_, a0, a1, a2, expect_) \
+	{ .name = (name_), .abi = (abi_), .nr = (nr_), .a = { (a0), (a1), (a2), 0 }, \
+	  .expect = (expect_) }
+/* refused by the filter itself with @err_ */
+#define R(name_, abi_, nr_, a0, err_) \
+	{ .name = (name_), .abi = (abi_), .nr = (nr_), .a = { (a0), 0, 0, 0 }, \
+	  .expect = REFUSED, .err = (err_) }
 
 static const struct probe native_probes[] = {
 	P("socket(AF_INET)", ABI_NATIVE, SYS_socket, AF_INET, SOCK_DGRAM, 0, NOTIFIED),
@@ -345,9 +350,9 @@ static const struct probe native_probes[] = {
 	  NOT_NOTIFIED),
 	P("msocket (-5)", ABI_NATIVE, MSOCKET_NR, 0, AF_INET, SOCK_DGRAM, NOTIFIED),
 	P("getpid", ABI_NATIVE, SYS_getpid, 0, 0, 0, RUNS),
-	{ "close(-1)", ABI_NATIVE, SYS_close, { -1, 0, 0, 0 }, REFUSED, EBADF, false },
+	R("close(-1)", ABI_NATIVE, SYS_close, -1, EBADF),
 	/* io_uring_setup(1, NULL) is EFAULT to the kernel, ENOSYS to the filter */
-	{ "io_uring_setup", ABI_NATIVE, SYS_io_uring_setup, { 1, 0, 0, 0 }, REFUSED, ENOSYS, false },
+	R("io_uring_setup", ABI_NATIVE, SYS_io_uring_setup, 1, ENOSYS),
 	/* calls that change credentials are told, so netsup forgets them */
 	P("setuid", ABI_NATIVE, SYS_setuid, -1, 0, 0, NOTIFIED),
 	P("setresgid", ABI_NATIVE, SYS_setresgid, -1, -1, -1, NOTIFIED),
@@ -360,18 +365,19 @@ static const struct probe native_probes[] = {
 	P("x32 socket(AF_INET)", ABI_X32, SYS_socket, AF_INET, SOCK_DGRAM, 0, NOTIFIED),
 	P("x32 socket(AF_NETLINK)", ABI_X32, SYS_socket, AF_NETLINK, SOCK_RAW, 0, NOTIFIED),
 	P("x32 socket(AF_UNIX)", ABI_X32, SYS_socket, AF_UNIX, SOCK_STREAM, 0, NOT_NOTIFIED),
-	{ "x32 io_uring_setup", ABI_X32, SYS_io_uring_setup, { 1, 0, 0, 0 }, REFUSED, ENOSYS, false },
+	R("x32 io_uring_setup", ABI_X32, SYS_io_uring_setup, 1, ENOSYS),
 };
 
 static const struct probe i386_probes[] = {
 	P("i386 socket(AF_INET)", ABI_I386, I386_SOCKET, AF_INET, SOCK_DGRAM, 0, NOTIFIED),
 	P("i386 socket(AF_PACKET)", ABI_I386, I386_SOCKET, AF_PACKET, SOCK_DGRAM, 0, NOTIFIED),
 	P("i386 socket(AF_UNIX)", ABI_I386, I386_SOCKET, AF_UNIX, SOCK_STREAM, 0, RUNS),
-	{ "i386 socketcall(SYS_SOCKET, AF_INET)", ABI_I386, I386_SOCKETCALL,
-	  { SYS_SOCKET, AF_INET, SOCK_DGRAM, 0 }, NOTIFIED, 0, true },
+	{ .name = "i386 socketcall(SYS_SOCKET, AF_INET)", .abi = ABI_I386,
+	  .nr = I386_SOCKETCALL, .a = { SYS_SOCKET, AF_INET, SOCK_DGRAM, 0 },
+	  .expect = NOTIFIED, .socketcall = true },
 	P("i386 setuid32", ABI_I386, I386_SETUID32, -1, 0, 0, NOTIFIED),
 	P("i386 getpid", ABI_I386, I386_GETPID, 0, 0, 0, RUNS),
-	{ "i386 io_uring_setup", ABI_I386, I386_IO_URING_SETUP, { 1, 0, 0, 0 }, REFUSED, ENOSYS, false },
+	R("i386 io_uring_setup", ABI_I386, I386_IO_URING_SETUP, 1, ENOSYS),
 };
 
 static void native_and_x32_rules(void)
@@ -397,8 +403,8 @@ static void allow_io_uring_opens_it(void)
 	struct filter_config cfg = { .allow_io_uring = true };
 	long native = syscall(SYS_io_uring_setup, 1, NULL);
 	struct probe p[] = {
-		{ "io_uring_setup, --allow-io-uring", ABI_NATIVE, SYS_io_uring_setup,
-		  { 1, 0, 0, 0 }, REFUSED, native < 0 ? errno : 0, false },
+		R("io_uring_setup, --allow-io-uring", ABI_NATIVE, SYS_io_uring_setup,
+		  1, native < 0 ? errno : 0),
 		P("socket(AF_INET)", ABI_NATIVE, SYS_socket, AF_INET, SOCK_DGRAM, 0, NOTIFIED),
 	};
 

@@ -205,7 +205,7 @@ static int parse(struct options *o, char *errbuf, size_t len, ...)
 
 	va_start(ap, len);
 	argv[argc++] = "netsup";
-	while (argc < 63 && (argv[argc] = va_arg(ap, char *)))
+	while (argc < 63 && (argv[argc] = va_arg(ap, char *))) // NOLINT(clang-analyzer-valist.Uninitialized)
 		argc++;
 	va_end(ap);
 	argv[argc] = NULL;
@@ -232,7 +232,7 @@ static void options_parse_everything(void)
 
 	UNIT_EQ(parse(&o, e, sizeof(e), "-d", "red", "-d", "inet6=/run/netns/blue",
 		      "-vv", "--wait", "--isolate", "--allow", "a", "--allow", "b",
-		      "--allow-io-uring", "--log", "f.log", "--", "cmd", "-d", "x", NULL),
+		      "--allow-io-uring", "--log", "f.log", "--", "cmd", "-d", "x", (char *)NULL),
 		OPTIONS_RUN);
 	UNIT_STREQ(e, "");
 	UNIT_STREQ(o.defaults[FAM_INET], "red");
@@ -255,14 +255,14 @@ static void options_parse_stops_at_the_command(void)
 	struct options o;
 	char e[512];
 
-	UNIT_EQ(parse(&o, e, sizeof(e), "cmd", "-d", "x", "--help", NULL), OPTIONS_RUN);
+	UNIT_EQ(parse(&o, e, sizeof(e), "cmd", "-d", "x", "--help", (char *)NULL), OPTIONS_RUN);
 	UNIT_STREQ(o.argv[0], "cmd");
 	UNIT_CHECK(!o.defaults[FAM_INET]);
 	UNIT_CHECK(!o.log_file && !o.wait && !o.verbose);
-	UNIT_EQ(parse(&o, e, sizeof(e), "-h", NULL), OPTIONS_HELP);
-	UNIT_EQ(parse(&o, e, sizeof(e), "--version", "cmd", NULL), OPTIONS_VERSION);
+	UNIT_EQ(parse(&o, e, sizeof(e), "-h", (char *)NULL), OPTIONS_HELP);
+	UNIT_EQ(parse(&o, e, sizeof(e), "--version", "cmd", (char *)NULL), OPTIONS_VERSION);
 	/* parsed again from the start */
-	UNIT_EQ(parse(&o, e, sizeof(e), "-d", "inet=a", "-d", "inet=b", "c", NULL), OPTIONS_RUN);
+	UNIT_EQ(parse(&o, e, sizeof(e), "-d", "inet=a", "-d", "inet=b", "c", (char *)NULL), OPTIONS_RUN);
 	UNIT_STREQ(o.defaults[FAM_INET], "b");
 	UNIT_CHECK(!o.defaults[FAM_INET6]);
 }
@@ -290,7 +290,7 @@ static void options_parse_errors_name_the_option(void)
 
 	for (i = 0; i < UNIT_ARRAY_SIZE(bad); i++) {
 		int rc = parse(&o, e, sizeof(e), bad[i].args[0], bad[i].args[1],
-			       bad[i].args[2], bad[i].args[3], NULL);
+			       bad[i].args[2], bad[i].args[3], (char *)NULL);
 
 		UNIT_EQ(rc, -EINVAL);
 		if (!UNIT_CHECK(!strncmp(e, "netsup: ", 8) && strstr(e, bad[i].says)))

@@ -47,12 +47,13 @@ static int child_check(const char *title)
 	if (proctitle_set(main_argv, title, "netsup-sup"))
 		return 1;
 	n = slurp("/proc/self/cmdline", buf, sizeof(buf));
-	if (n != (ssize_t)strlen(title) + 1 || memcmp(buf, title, (size_t)n))
+	if (n != (ssize_t)strlen(title) + 1 || memcmp(buf, title, (size_t)n) != 0)
 		return 2;
 	n = slurp("/proc/self/comm", buf, sizeof(buf));
-	if (n != 11 || memcmp(buf, "netsup-sup\n", 11))
+	if (n != 11 || memcmp(buf, "netsup-sup\n", 11) != 0)
 		return 3;
-	if (copy && (!getenv("PATH") || strcmp(getenv("PATH"), copy)))
+	path = getenv("PATH");
+	if (copy && (!path || strcmp(path, copy) != 0))
 		return 4;
 	free(copy);
 	return 0;
