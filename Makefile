@@ -4,7 +4,7 @@
 #   make            build everything under build/
 #   make check      install the Debian packages needed, build, run every test
 #   make demo       two namespace stacks, unmodified programs in each
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR=  (and make uninstall)
 #   make check SAN=1   the same with ASan and UBSan
 #   make lint       cppcheck and clang-tidy
 
@@ -16,8 +16,12 @@ libdir     ?= $(PREFIX)/lib
 includedir ?= $(PREFIX)/include
 mandir     ?= $(PREFIX)/share/man
 pkgconfigdir ?= $(libdir)/pkgconfig
+datadir    ?= $(PREFIX)/share
+bashcompdir ?= $(datadir)/bash-completion/completions
+LDCONFIG   ?= ldconfig
 
 CC      ?= gcc
+OBJCOPY ?= objcopy
 B       := build
 SOMAJOR := 1
 
@@ -79,10 +83,15 @@ $(B)/lib/$(SHLIB): $(SHIM_OBJ)
 	ln -sf $(SHLIB) $(B)/lib/libmsocket.so.$(SOMAJOR)
 	ln -sf $(SHLIB) $(B)/lib/libmsocket.so
 
+# One relocatable object whose hidden symbols (the stack_* internals) are
+# made local: a program linked statically sees msocket() only, and its own
+# stack_open() or netns_from_fd() cannot clash with ours.
 $(B)/lib/libmsocket.a: $(SHIM_OBJ)
 	@mkdir -p $(dir $@)
-	rm -f $@
-	ar rcs $@ $^
+	rm -f $@ $(B)/pic/libmsocket.o
+	$(CC) -r -nostdlib -o $(B)/pic/libmsocket.o $^
+	$(OBJCOPY) --localize-hidden $(B)/pic/libmsocket.o
+	ar rcs $@ $(B)/pic/libmsocket.o
 
 # Example: a TCP relay between two stacks, two msocket() calls.
 $(B)/nsrelay: examples/nsrelay.c shim/msocket.h $(B)/lib/$(SHLIB)
@@ -173,7 +182,10 @@ deps:
 bench: deps all $(BENCH)
 	@tests/bench/bench.sh $(B) BENCH.md
 
-demo: deps all
+# only what the demo needs: its packages first, then netsup and nsrelay
+demo:
+	@tests/deps.sh demo
+	@$(MAKE) --no-print-directory B=$(B) $(B)/netsup $(B)/nsrelay
 	@tests/demo.sh $(B)
 
 check: deps all $(FUZZ) $(UNIT)
@@ -185,6 +197,8 @@ lint:
 	  supervisor stacks shim
 	clang-tidy --quiet $(SUP_SRC) $(STACK_SRC) shim/msocket.c $(TOOL_SRC) stacks/stackproto.c -- -std=gnu11 $(CPPFLAGS)
 
+# Without DESTDIR, ldconfig: the dynamic linker finds the new
+# libmsocket.so.1 in $(libdir) only through its cache.
 install: all
 	install -Dm755 $(B)/netsup $(DESTDIR)$(bindir)/netsup
 	install -Dm755 $(B)/netsup-stack $(DESTDIR)$(bindir)/netsup-stack
@@ -200,9 +214,22 @@ install: all
 	install -Dm644 man/netsup.1 $(DESTDIR)$(mandir)/man1/netsup.1
 	install -Dm644 man/msocket.3 $(DESTDIR)$(mandir)/man3/msocket.3
 	install -Dm644 man/netsup-stack.8 $(DESTDIR)$(mandir)/man8/netsup-stack.8
+	install -Dm644 completion/netsup.bash $(DESTDIR)$(bashcompdir)/netsup
+	install -Dm644 completion/netsup-stack.bash $(DESTDIR)$(bashcompdir)/netsup-stack
+	$(if $(DESTDIR),,$(LDCONFIG))
+
+uninstall:
+	rm -f $(DESTDIR)$(bindir)/netsup $(DESTDIR)$(bindir)/netsup-stack \
+	  $(DESTDIR)$(libdir)/$(SHLIB) $(DESTDIR)$(libdir)/libmsocket.so.$(SOMAJOR) \
+	  $(DESTDIR)$(libdir)/libmsocket.so $(DESTDIR)$(libdir)/libmsocket.a \
+	  $(DESTDIR)$(includedir)/msocket.h $(DESTDIR)$(pkgconfigdir)/msocket.pc \
+	  $(DESTDIR)$(mandir)/man1/netsup.1 $(DESTDIR)$(mandir)/man3/msocket.3 \
+	  $(DESTDIR)$(mandir)/man8/netsup-stack.8 \
+	  $(DESTDIR)$(bashcompdir)/netsup $(DESTDIR)$(bashcompdir)/netsup-stack
+	$(if $(DESTDIR),,$(LDCONFIG))
 
 clean:
 	rm -rf $(B)
 
-.PHONY: all deps check lint install clean demo bench fuzz stress valgrind soak unit
+.PHONY: all deps check lint install uninstall clean demo bench fuzz stress valgrind soak unit
 .DELETE_ON_ERROR:
