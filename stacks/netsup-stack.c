@@ -36,7 +36,6 @@
 #include <net/if.h>
 #include <pthread.h>
 #include <sched.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,24 +100,19 @@ static int stacktool_usage(FILE *f, int status)
 	return status;
 }
 
-/**
+/*
  * stacktool_usage_error() - say what was wrong with the command line
- * @fmt:	printf format of the reason, and its arguments
+ * @...:	printf format of the reason (a string literal), and its
+ *		arguments
  *
- * Return: EXIT_USAGE
+ * A macro rather than a variadic function, so that the format is checked
+ * where it is written.
+ *
+ * Return: EXIT_USAGE, after the summary of the commands on stderr
  */
-static int __attribute__((format(printf, 1, 2)))
-stacktool_usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return stacktool_usage(stderr, EXIT_USAGE);
-}
+#define stacktool_usage_error(...)					\
+	(fprintf(stderr, "netsup-stack: " __VA_ARGS__),			\
+	 fputc('\n', stderr), stacktool_usage(stderr, EXIT_USAGE))
 
 /**
  * stacktool_fail() - report an error about a file
