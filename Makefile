@@ -39,11 +39,12 @@ CPPFLAGS += -DNETSUP_VERSION=\"$(VERSION)\"
 ALLCFLAGS = -std=gnu11 $(WARN) $(OPT) $(HARDEN) $(CFLAGS)
 LDFLAGS_BIN = -pie -Wl,-z,relro,-z,now $(SANLD) $(LDFLAGS)
 
-STACK_SRC := stacks/stack.c stacks/netns.c
+STACK_SRC := stacks/stack.c stacks/netns.c stacks/fdpass.c
 SUP_SRC   := supervisor/main.c supervisor/options.c supervisor/log.c supervisor/proctitle.c \
              supervisor/launch.c supervisor/filter.c supervisor/notify.c \
              supervisor/creds.c supervisor/childmem.c supervisor/proc.c \
-             supervisor/pathres.c supervisor/policy.c supervisor/credcache.c
+             supervisor/pathres.c supervisor/policy.c supervisor/credcache.c \
+             supervisor/supervisor.c
 SUP_OBJ   := $(patsubst %.c,$(B)/%.o,$(SUP_SRC) $(STACK_SRC))
 
 SHIM_SRC  := shim/msocket.c $(STACK_SRC)

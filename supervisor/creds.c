@@ -204,7 +204,8 @@ int creds_parse(const char *buf, struct creds *c, gid_t *groups, size_t max)
 	c->fsgid = (gid_t)v;
 	if (creds_nth(creds_field(buf, "CapEff:"), 0, &v, 16))
 		return -EINVAL;
-	c->cap_eff = v;
+	c->cap_eff = c->cap_eff_ns = v;
+	c->foreign_user = false;
 	if (creds_nth(creds_field(buf, "CapPrm:"), 0, &v, 16))
 		return -EINVAL;
 	c->cap_prm = v;
@@ -260,8 +261,10 @@ int creds_read(struct creds_thread *t, pid_t tid, struct creds *c)
 	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)tid);
 	if (stat(path, &st))
 		return errno == ENOENT ? -ESRCH : -errno;
-	if (st.st_dev != t->userns_dev || st.st_ino != t->userns_ino)
+	if (st.st_dev != t->userns_dev || st.st_ino != t->userns_ino) {
 		c->cap_eff = 0;
+		c->foreign_user = true;
+	}
 	return 0;
 }
 

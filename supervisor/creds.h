@@ -22,6 +22,8 @@ struct creds {
 	int ngroups;
 	gid_t *groups;		/* points into the creds_thread buffer */
 	uint64_t cap_eff;	/* effective set, 0 if in another user ns */
+	uint64_t cap_eff_ns;	/* effective set in its own user namespace */
+	bool foreign_user;	/* in another user namespace than netsup's */
 	uint64_t cap_prm;	/* permitted set, as /proc shows it */
 };
 

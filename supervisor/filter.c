@@ -16,6 +16,11 @@
  *   so that netsup forgets the credentials it keeps (credcache.c);
  * - io_uring_setup fails with ENOSYS: IORING_OP_SOCKET (Linux 5.19)
  *   creates sockets without a socket system call.
+ * - clone(2) with CLONE_PARENT is notified: the new process's parent is
+ *   then its creator's parent, whose stacks it would take (notify.c
+ *   decides).  clone3(2) (5.3) keeps its flags in memory, out of the
+ *   filter's sight, so it fails with ENOSYS, and glibc falls back to
+ *   clone(2), as under the default profiles of container runtimes.
  * - The msocket system call is number -5 (as in vuos).  libseccomp refuses
  *   negative numbers, so its program is exported and four instructions
  *   that send -5 of the native architecture to the supervisor are put in
@@ -31,6 +36,8 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +71,34 @@ static const char *const filter_creds_calls[] = {
 	"setuid32", "setgid32", "setreuid32", "setregid32", "setresuid32",
 	"setresgid32", "setfsuid32", "setfsgid32", "setgroups32",
 };
+
+/* The numbers of the calls above, per architecture, resolved once. */
+#define FILTER_ARCHS	3
+#define FILTER_NCALLS	(sizeof(filter_creds_calls) / sizeof(*filter_creds_calls) + 1)
+
+static struct {
+	uint32_t arch;
+	int nr[FILTER_NCALLS];		/* creds calls, then clone; -1: none */
+} filter_numbers[FILTER_ARCHS];
+static pthread_once_t filter_numbers_once = PTHREAD_ONCE_INIT;
+
+static void filter_resolve_numbers(void)
+{
+	static const uint32_t archs[FILTER_ARCHS] = {
+		SCMP_ARCH_X86_64, SCMP_ARCH_X86, SCMP_ARCH_X32,
+	};
+	size_t a, i;
+	int nr;
+
+	for (a = 0; a < FILTER_ARCHS; a++) {
+		filter_numbers[a].arch = archs[a];
+		for (i = 0; i < FILTER_NCALLS; i++) {
+			nr = seccomp_syscall_resolve_name_arch(archs[a],
+				i + 1 < FILTER_NCALLS ? filter_creds_calls[i] : "clone");
+			filter_numbers[a].nr[i] = nr == __NR_SCMP_ERROR ? -1 : nr;
+		}
+	}
+}
 
 static scmp_filter_ctx filter_build(const struct filter_config *cfg)
 {
@@ -99,6 +134,11 @@ static scmp_filter_ctx filter_build(const struct filter_config *cfg)
 	if (!rc && !cfg->allow_io_uring)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
 				      SCMP_SYS(io_uring_setup), 0);
+	if (!rc)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
+	if (!rc)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(clone), 1,
+				      SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_PARENT, CLONE_PARENT));
 	if (rc) {
 		seccomp_release(ctx);
 		errno = -rc;
@@ -206,6 +246,32 @@ int filter_install(struct filter_config *cfg)
 }
 
 /**
+ * filter_call_kind() - what a notified call other than socket is
+ * @arch:	AUDIT_ARCH_* of the notification
+ * @nr:		system call number
+ *
+ * Return: FILTER_CALL_CREDS, FILTER_CALL_CLONE, or FILTER_CALL_OTHER
+ */
+enum filter_call filter_call_kind(uint32_t arch, int nr)
+{
+	size_t a, i;
+
+	pthread_once(&filter_numbers_once, filter_resolve_numbers);
+	/* x32 calls come with the x86-64 audit arch and the x32 bit set */
+	if (arch == SCMP_ARCH_X86_64 && (nr & 0x40000000))
+		arch = SCMP_ARCH_X32;
+	for (a = 0; a < FILTER_ARCHS; a++) {
+		if (filter_numbers[a].arch != arch)
+			continue;
+		for (i = 0; i < FILTER_NCALLS; i++)
+			if (filter_numbers[a].nr[i] == nr)
+				return i + 1 < FILTER_NCALLS ? FILTER_CALL_CREDS
+							     : FILTER_CALL_CLONE;
+	}
+	return FILTER_CALL_OTHER;
+}
+
+/**
  * filter_is_creds_call() - does this call change the thread's credentials?
  * @arch:	AUDIT_ARCH_* of the notification
  * @nr:		system call number
@@ -214,20 +280,7 @@ int filter_install(struct filter_config *cfg)
  */
 bool filter_is_creds_call(uint32_t arch, int nr)
 {
-	const char *name;
-
-	/* x32 calls come with the x86-64 audit arch and the x32 bit set */
-	if (arch == SCMP_ARCH_X86_64 && (nr & 0x40000000))
-		arch = SCMP_ARCH_X32;
-	name = seccomp_syscall_resolve_num_arch(arch, nr);
-	bool found = false;
-	size_t i;
-
-	for (i = 0; name && i < sizeof(filter_creds_calls) / sizeof(*filter_creds_calls); i++)
-		if (!strcmp(name, filter_creds_calls[i]))
-			found = true;
-	free((void *)name);
-	return found;
+	return filter_call_kind(arch, nr) == FILTER_CALL_CREDS;
 }
 
 /**

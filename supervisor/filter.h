@@ -17,4 +17,13 @@ int filter_install(struct filter_config *cfg);
 int filter_dump(const struct filter_config *cfg, int fd);
 bool filter_is_creds_call(uint32_t arch, int nr);
 
+/* Notified calls besides socket and msocket. */
+enum filter_call {
+	FILTER_CALL_OTHER,
+	FILTER_CALL_CREDS,	/* set*id, setgroups, capset, unshare, setns */
+	FILTER_CALL_CLONE,	/* clone(CLONE_PARENT) */
+};
+
+enum filter_call filter_call_kind(uint32_t arch, int nr);
+
 #endif /* NETSUP_FILTER_H */

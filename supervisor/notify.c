@@ -19,14 +19,14 @@
  *   arguments are registers the child can no longer change.
  * msocket (system call -5) names a stack by a path in the child's memory:
  * it is copied once (bounded by PATH_MAX), opened as the child would open
- * it (its root and cwd, its credentials: pathres.c, creds.c) and only then
- * used, with the notification re-validated after every read.
- *
- * poll() on the listener reports POLLHUP once no task uses the filter any
- * more (5.8): then the whole supervised tree is gone and the loop ends.
+ * it (its root and cwd, its credentials) by a helper process (pathres.c)
+ * and only then used, with the notification re-validated after every
+ * read.  The helper may be slow (a hung mount): the request is deferred
+ * (supervisor.c) and this thread goes on serving others.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
@@ -69,9 +69,6 @@
 #define I386_NR_SOCKETCALL	102
 #define I386_NR_SOCKET		359
 
-/* Threads receiving notifications (see the bench before changing it). */
-#define NOTIFY_WORKERS	1
-
 /* What a notification asks for. */
 enum notify_call {
 	CALL_OTHER,
@@ -79,6 +76,7 @@ enum notify_call {
 	CALL_SOCKETCALL,	/* i386 socketcall(SYS_SOCKET, args) */
 	CALL_MSOCKET,		/* msocket, system call -5 */
 	CALL_CREDS,		/* set*id, capset...: forget the thread's creds */
+	CALL_CLONE_PARENT,	/* clone(CLONE_PARENT) */
 };
 
 /* One handling thread. */
@@ -94,14 +92,24 @@ struct worker {
 	bool broken;		/* could not restore its credentials or view */
 };
 
-/* The outcome of a request, before it is sent. */
-struct notify_reply {
-	int fd;			/* socket to inject, or -1 */
-	int error;		/* -errno for the child, when fd < 0 */
-	bool ok;		/* answer 0 (msocket SOCK_DEFAULT) */
-	bool cont;		/* let the call run in the child */
-	bool cloexec;
+/* What a request comes to. */
+enum notify_outcome {
+	NOTIFY_ERROR,		/* fail the call with error */
+	NOTIFY_ZERO,		/* return 0 (msocket SOCK_DEFAULT) */
+	NOTIFY_FD,		/* inject fd, return its number */
+	NOTIFY_CONTINUE,	/* let the call run in the child */
+	NOTIFY_DEFERRED,	/* answered later, by the event loop */
 };
+
+struct notify_reply {
+	enum notify_outcome what;
+	int fd;			/* NOTIFY_FD: the socket, closed once sent */
+	int error;		/* NOTIFY_ERROR: -errno */
+	bool cloexec;		/* NOTIFY_FD: O_CLOEXEC in the child */
+};
+
+/* Helpers get this long to look a path up (a FUSE mount that hangs). */
+#define NOTIFY_HELPER_TIMEOUT_MS	2000
 
 static enum notify_call notify_classify(const struct seccomp_notif *req)
 {
@@ -122,8 +130,14 @@ static enum notify_call notify_classify(const struct seccomp_notif *req)
 			return CALL_SOCKETCALL;
 		break;
 	}
-	if (filter_is_creds_call(req->data.arch, nr))
+	switch (filter_call_kind(req->data.arch, nr)) {
+	case FILTER_CALL_CREDS:
 		return CALL_CREDS;
+	case FILTER_CALL_CLONE:
+		return CALL_CLONE_PARENT;
+	case FILTER_CALL_OTHER:
+		break;
+	}
 	return CALL_OTHER;
 }
 
@@ -195,6 +209,136 @@ static const char *notify_type_name(int type)
 	}
 }
 
+static void notify_fail(struct notify_reply *r, int error)
+{
+	r->what = NOTIFY_ERROR;
+	r->error = error;
+}
+
+/* Copy @c, its groups included, for a deferred request; NULL if no memory. */
+static gid_t *notify_creds_copy(struct creds *dst, const struct creds *c)
+{
+	gid_t *groups = malloc(sizeof(gid_t) * ((size_t)c->ngroups + 1));
+
+	if (!groups)
+		return NULL;
+	*dst = *c;
+	memcpy(groups, c->groups, sizeof(gid_t) * (size_t)c->ngroups);
+	dst->groups = groups;
+	return groups;
+}
+
+/*
+ * The kernel gives the owner of a user namespace every capability in it.
+ * Worn from netsup's user namespace, a child's euid owns the namespaces it
+ * made, even where the child itself, inside a namespace of its own, has no
+ * such power.  So for a child in another user namespace, a socket in a
+ * stack owned by another user namespace than netsup's is made by a helper
+ * inside the child's namespace, as the child really is (pathres.c).
+ */
+static bool notify_needs_helper(const struct stack *s, const struct creds *c)
+{
+	return c->foreign_user && s->foreign_owner;
+}
+
+struct notify_socket_wait {
+	struct deferred d;
+	struct pathres_job job;
+	struct stack *s;
+	int domain, type, protocol;
+	struct creds c;
+	gid_t *groups;
+};
+
+static void notify_log(struct worker *w, const struct creds *c, const char *call,
+		       int domain, int type, const struct stack *s,
+		       const struct notify_reply *r);
+static void notify_answer(struct worker *w, struct notify_reply *r);
+
+/* The helper made the socket, or failed: answer. */
+static void notify_socket_resume(struct deferred *d, struct worker *w, bool expired)
+{
+	struct notify_socket_wait *sw = (struct notify_socket_wait *)d;
+	struct notify_reply r = { .what = NOTIFY_FD };
+	int fd = pathres_finish(&sw->job, expired);
+
+	w->req->id = d->id;
+	w->req->pid = (__u32)d->tid;
+	if (fd < 0) {
+		notify_fail(&r, fd == -ETIMEDOUT ? -EIO : fd);
+	} else {
+		r.fd = fd;
+		r.cloexec = sw->type & SOCK_CLOEXEC;
+	}
+	notify_log(w, &sw->c, "socket", sw->domain, sw->type, sw->s, &r);
+	notify_answer(w, &r);
+	stack_put(sw->s);
+	free(sw->groups);
+	free(sw);
+}
+
+/* Make the socket in a helper inside the child's user namespace. */
+static void notify_create_by_helper(struct worker *w, struct stack *s, const struct creds *c,
+				    int domain, int type, int protocol,
+				    struct notify_reply *r)
+{
+	struct pathres_req rq = {
+		.op = PATHRES_SOCKET, .netns = s->fd,
+		.domain = domain, .type = type & ~SOCK_CLOEXEC, .protocol = protocol,
+	};
+	struct notify_socket_wait *sw;
+	struct pathres_view v;
+	int rc;
+
+	rc = notify_own(w);
+	if (!rc)
+		rc = pathres_view_open((pid_t)w->req->pid, &v);
+	if (rc) {
+		notify_fail(r, rc);
+		return;
+	}
+	if (!notify_id_valid(w)) {
+		pathres_view_close(&v);
+		notify_fail(r, -ESRCH);
+		return;
+	}
+	sw = calloc(1, sizeof(*sw));
+	if (!sw || !notify_creds_copy(&sw->c, c)) {
+		free(sw);
+		pathres_view_close(&v);
+		notify_fail(r, -ENOMEM);
+		return;
+	}
+	sw->groups = sw->c.groups;
+	rc = pathres_start(&v, c, &rq, &sw->job);
+	pathres_view_close(&v);
+	if (rc) {
+		free(sw->groups);
+		free(sw);
+		notify_fail(r, rc);
+		return;
+	}
+	sw->s = stack_get(s);
+	sw->domain = domain;
+	sw->type = type;
+	sw->protocol = protocol;
+	sw->d.id = w->req->id;
+	sw->d.tid = (pid_t)w->req->pid;
+	sw->d.uid = c->ruid;
+	sw->d.fd = sw->job.sock;
+	sw->d.complete = notify_socket_resume;
+	rc = supervisor_defer(w->sv, &sw->d, NOTIFY_HELPER_TIMEOUT_MS);
+	if (rc) {
+		pathres_finish(&sw->job, true);
+		stack_put(sw->s);
+		free(sw->groups);
+		free(sw);
+		notify_fail(r, rc);
+		return;
+	}
+	r->what = NOTIFY_DEFERRED;
+}
+
 /*
  * Create a socket in @s for the thread of the current request, wearing its
  * credentials.  @c has been read and re-validated by the caller.
@@ -205,7 +349,11 @@ static void notify_create(struct worker *w, struct stack *s, const struct creds 
 	int rc = 0;
 
 	if (__atomic_load_n(&s->removed, __ATOMIC_ACQUIRE)) {
-		r->error = -ENETDOWN;	/* see notify_mounts_changed() */
+		notify_fail(r, -ENETDOWN);	/* see sv_mounts_changed() */
+		return;
+	}
+	if (notify_needs_helper(s, c)) {
+		notify_create_by_helper(w, s, c, domain, type, protocol, r);
 		return;
 	}
 	/* setns needs netsup's own CAP_SYS_ADMIN: only when moving */
@@ -224,9 +372,10 @@ static void notify_create(struct worker *w, struct stack *s, const struct creds 
 	if (!rc)
 		rc = stack_socket(s, &w->stack, domain, type, protocol);
 	if (rc < 0) {
-		r->error = rc;
+		notify_fail(r, rc);
 		return;
 	}
+	r->what = NOTIFY_FD;
 	r->fd = rc;
 	r->cloexec = type & SOCK_CLOEXEC;
 }
@@ -236,24 +385,25 @@ static void notify_log(struct worker *w, const struct creds *c, const char *call
 		       const struct notify_reply *r)
 {
 	int idx = stack_family_index(domain);
+	pid_t pid = c ? c->tgid : (pid_t)w->req->pid;
 	char fam[16];
 
-	if (log_get_level() < LOG_INFO)
+	if (log_get_level() < LOG_INFO || r->what == NOTIFY_DEFERRED)
 		return;
 	if (idx >= 0)
 		snprintf(fam, sizeof(fam), "%s", stack_family_name(idx));
 	else
 		snprintf(fam, sizeof(fam), "%d", domain);
-	if (r->cont)
-		log_pid(LOG_INFO, c ? c->tgid : (pid_t)w->req->pid,
-			"%s(%s, %s): own stack", call, fam, notify_type_name(type));
-	else if (r->fd >= 0 && c)
-		log_pid(LOG_INFO, c->tgid, "%s(%s, %s): %s: created",
-			call, fam, notify_type_name(type), s ? s->path : "own stack");
+	if (r->what == NOTIFY_CONTINUE)
+		log_pid(LOG_INFO, pid, "%s(%s, %s): own stack", call, fam,
+			notify_type_name(type));
+	else if (r->what == NOTIFY_FD)
+		log_pid(LOG_INFO, pid, "%s(%s, %s): %s: created", call, fam,
+			notify_type_name(type), s ? s->path : "own stack");
 	else
-		log_pid(LOG_INFO, c ? c->tgid : (pid_t)w->req->pid,
-			"%s(%s, %s): %s: %s", call, fam, notify_type_name(type),
-			s ? s->path : "-", strerror(-r->error));
+		log_pid(LOG_INFO, pid, "%s(%s, %s): %s: %s", call, fam,
+			notify_type_name(type), s ? s->path : "-",
+			strerror(-r->error));
 }
 
 /* socket(2), and socketcall(SYS_SOCKET) once its arguments are copied. */
@@ -280,7 +430,7 @@ static void notify_socket(struct worker *w, int domain, int type, int protocol,
 	}
 	if (!s && !from_memory) {
 		/* The registers cannot change: the child may run it itself. */
-		r->cont = true;
+		r->what = NOTIFY_CONTINUE;
 		notify_log(w, have_creds ? &c : NULL, "socket", domain, type, NULL, r);
 		return;
 	}
@@ -312,12 +462,12 @@ static void notify_socket(struct worker *w, int domain, int type, int protocol,
 	if (!rc)
 		notify_create(w, s ? s : own, &c, domain, type, protocol, r);
 	else
-		r->error = rc;
+		notify_fail(r, rc);
 	notify_log(w, have_creds || !rc ? &c : NULL, "socket", domain, type, s, r);
 	rc = 0;
 out:
 	if (rc)
-		r->error = rc;
+		notify_fail(r, rc);
 	stack_put(s);
 	stack_put(own);
 }
@@ -329,44 +479,165 @@ static void notify_socketcall(struct worker *w, struct notify_reply *r)
 
 	rc = notify_own(w);	/* process_vm_readv needs ptrace access */
 	if (rc) {
-		r->error = rc;
+		notify_fail(r, rc);
 		return;
 	}
 	rc = childmem_read((pid_t)w->req->pid, (uint32_t)w->req->data.args[1],
 			   args, sizeof(args));
 	if (rc) {
-		r->error = rc == -ESRCH ? -ESRCH : -EFAULT;
+		notify_fail(r, rc == -ESRCH ? -ESRCH : -EFAULT);
 		return;
 	}
 	notify_socket(w, (int)args[0], (int)args[1], (int)args[2], true, r);
+}
+
+/* An msocket() call, as decoded from its arguments. */
+struct notify_msocket_call {
+	int domain, type, protocol;
+	int idx;		/* stack_family_index(domain) */
+	unsigned int families;	/* the families it is about */
+	bool set_default;	/* type SOCK_DEFAULT */
+	bool named;		/* a path was given */
+};
+
+/* Use stack @s (a reference is the caller's) for msocket. */
+static void notify_msocket_use(struct worker *w, const struct creds *c,
+			       const struct notify_msocket_call *m, struct stack *s,
+			       struct notify_reply *r)
+{
+	int rc;
+
+	if (!(s->families & m->families)) {
+		notify_fail(r, -EAFNOSUPPORT);
+		return;
+	}
+	/*
+	 * NULL for one family: its default made its default, nothing
+	 * changes.  NULL with AF_UNSPEC: the first family's default becomes
+	 * that of every family it serves (as in vuos).
+	 */
+	if (m->set_default && !m->named && m->domain != AF_UNSPEC) {
+		r->what = NOTIFY_ZERO;
+		return;
+	}
+	if (m->set_default) {
+		rc = proc_set_default(&w->sv->procs, c->tgid, c->ppid, c->ruid,
+				      m->families & s->families, s);
+		if (rc)
+			notify_fail(r, rc);
+		else
+			r->what = NOTIFY_ZERO;
+		if (log_get_level() >= LOG_INFO)
+			log_pid(LOG_INFO, c->tgid, "msocket(%s, SOCK_DEFAULT): %s",
+				m->domain == AF_UNSPEC ? "unspec" :
+				stack_family_name(m->idx),
+				rc ? strerror(-rc) : s->path);
+		return;
+	}
+	notify_create(w, s, c, m->domain, m->type, m->protocol, r);
+	notify_log(w, c, "msocket", m->domain, m->type, s, r);
+}
+
+struct notify_msocket_wait {
+	struct deferred d;
+	struct pathres_job job;
+	struct notify_msocket_call m;
+	struct creds c;
+	gid_t *groups;
+	char path[];
+};
+
+/* The helper opened the path, or failed: go on with the call. */
+static void notify_msocket_resume(struct deferred *d, struct worker *w, bool expired)
+{
+	struct notify_msocket_wait *mw = (struct notify_msocket_wait *)d;
+	struct notify_reply r = { .what = NOTIFY_ERROR };
+	struct stack *s = NULL;
+	int fd, rc;
+
+	fd = pathres_finish(&mw->job, expired);
+	w->req->id = d->id;
+	w->req->pid = (__u32)d->tid;
+	w->creds_fresh = false;
+	rc = fd < 0 ? (fd == -ETIMEDOUT ? -EIO : fd) : notify_own(w);
+	if (!rc)
+		rc = stack_from_fd(fd, mw->path, &s);
+	if (fd >= 0)
+		close(fd);
+	if (!rc)
+		rc = policy_check(&w->sv->policy, s);
+	/* the helper took its time: is the caller still there to be served? */
+	if (!rc && !notify_id_valid(w))
+		rc = -ESRCH;
+	if (rc)
+		notify_fail(&r, rc);
+	else
+		notify_msocket_use(w, &mw->c, &mw->m, s, &r);
+	if (rc && log_get_level() >= LOG_INFO)
+		log_pid(LOG_INFO, mw->c.tgid, "msocket(%s): %s", mw->path, strerror(-rc));
+	notify_answer(w, &r);
+	stack_put(s);
+	free(mw->groups);
+	free(mw);
 }
 
 /*
  * Open the stack @path names, as the child would: in its root and cwd,
  * with its credentials, in a helper process (pathres.c), so that it gets
  * only a stack file it could open itself.  The notification is
- * re-validated once the child's view is open.
+ * re-validated once the child's view is open; the call is answered by
+ * notify_msocket_resume().
  */
-static int notify_open_stack(struct worker *w, const struct creds *c,
-			     const char *path, struct stack **out)
+static void notify_msocket_open(struct worker *w, const struct creds *c,
+				const struct notify_msocket_call *m,
+				struct notify_reply *r)
 {
+	struct pathres_req rq = { .op = PATHRES_OPEN, .netns = -1 };
+	size_t plen = strlen(w->path);
+	struct notify_msocket_wait *mw;
 	struct pathres_view v;
-	int rc, fd;
+	int rc;
 
 	rc = pathres_view_open((pid_t)w->req->pid, &v);
-	if (rc)
-		return rc;
+	if (rc) {
+		notify_fail(r, rc);
+		return;
+	}
 	if (!notify_id_valid(w)) {
 		pathres_view_close(&v);
-		return -ESRCH;
+		notify_fail(r, -ESRCH);
+		return;
 	}
-	fd = pathres_open(&v, c, path);
+	mw = calloc(1, sizeof(*mw) + plen + 1);
+	if (!mw || !notify_creds_copy(&mw->c, c)) {
+		free(mw);
+		pathres_view_close(&v);
+		notify_fail(r, -ENOMEM);
+		return;
+	}
+	mw->groups = mw->c.groups;
+	memcpy(mw->path, w->path, plen + 1);
+	mw->m = *m;
+	rq.path = mw->path;
+	rc = pathres_start(&v, c, &rq, &mw->job);
 	pathres_view_close(&v);
-	if (fd < 0)
-		return fd == -ETIMEDOUT ? -EIO : fd;
-	rc = stack_from_fd(fd, path, out);
-	close(fd);
-	return rc;
+	if (!rc) {
+		mw->d.id = w->req->id;
+		mw->d.tid = (pid_t)w->req->pid;
+		mw->d.uid = c->ruid;
+		mw->d.fd = mw->job.sock;
+		mw->d.complete = notify_msocket_resume;
+		rc = supervisor_defer(w->sv, &mw->d, NOTIFY_HELPER_TIMEOUT_MS);
+		if (rc)
+			pathres_finish(&mw->job, true);
+	}
+	if (rc) {
+		free(mw->groups);
+		free(mw);
+		notify_fail(r, rc);
+		return;
+	}
+	r->what = NOTIFY_DEFERRED;
 }
 
 /* msocket(path, domain, type, protocol): system call -5. */
@@ -374,24 +645,27 @@ static void notify_msocket(struct worker *w, struct notify_reply *r)
 {
 	const struct seccomp_data *d = &w->req->data;
 	uint64_t upath = d->args[0];
-	int domain = (int)d->args[1], type = (int)d->args[2], protocol = (int)d->args[3];
-	bool set_default = !(type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC));
+	struct notify_msocket_call m = {
+		.domain = (int)d->args[1], .type = (int)d->args[2],
+		.protocol = (int)d->args[3], .named = upath != 0,
+	};
 	struct proctab *procs = &w->sv->procs;
-	int idx = stack_family_index(domain), rc, i;
-	unsigned int families = 0;
 	struct stack *s = NULL;
 	struct creds c;
+	int rc, i;
 
-	if (set_default && (type != SOCK_DEFAULT || protocol)) {
-		r->error = -EINVAL;
+	m.idx = stack_family_index(m.domain);
+	m.set_default = !(m.type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC));
+	if (m.set_default && (m.type != SOCK_DEFAULT || m.protocol)) {
+		notify_fail(r, -EINVAL);
 		return;
 	}
-	if (set_default && domain == AF_UNSPEC)
-		families = FAM_MASK_ALL;
-	else if (idx >= 0)
-		families = 1U << idx;
-	else {
-		r->error = -EAFNOSUPPORT;
+	if (m.set_default && m.domain == AF_UNSPEC) {
+		m.families = FAM_MASK_ALL;
+	} else if (m.idx >= 0) {
+		m.families = 1U << m.idx;
+	} else {
+		notify_fail(r, -EAFNOSUPPORT);
 		return;
 	}
 
@@ -410,49 +684,70 @@ static void notify_msocket(struct worker *w, struct notify_reply *r)
 	}
 	if (!rc && !notify_id_valid(w))
 		rc = -ESRCH;
-	if (rc)
-		goto out;
-
+	if (rc) {
+		notify_fail(r, rc);
+		return;
+	}
 	if (upath) {
-		rc = notify_open_stack(w, &c, w->path, &s);
-		if (!rc)
-			rc = policy_check(&w->sv->policy, s);
-	} else {
-		/* NULL: the default; for AF_UNSPEC any family's will do */
-		for (i = 0; i < FAM_COUNT && !s; i++)
-			if (families & (1U << i))
-				s = proc_default(procs, c.tgid, c.ppid, i);
-		if (!s)
-			rc = -ENOENT;
+		notify_msocket_open(w, &c, &m, r);
+		return;
 	}
-	if (rc)
-		goto out;
-	if (!(s->families & families)) {
-		rc = -EAFNOSUPPORT;
-		goto out;
-	}
-	if (set_default && !upath) {
-		/* the default made the default: nothing changes */
-		r->ok = true;
-		goto out;
-	}
-
-	if (set_default) {
-		rc = proc_set_default(procs, c.tgid, c.ppid, families & s->families, s);
-		if (!rc)
-			r->ok = true;
-		if (log_get_level() >= LOG_INFO)
-			log_pid(LOG_INFO, c.tgid, "msocket(%s, SOCK_DEFAULT): %s",
-				domain == AF_UNSPEC ? "unspec" : stack_family_name(idx),
-				rc ? strerror(-rc) : s->path);
-	} else {
-		notify_create(w, s, &c, domain, type, protocol, r);
-		notify_log(w, &c, "msocket", domain, type, s, r);
-	}
-out:
-	if (rc)
-		r->error = rc;
+	/* NULL: the default; for AF_UNSPEC any family's will do */
+	for (i = 0; i < FAM_COUNT && !s; i++)
+		if (m.families & (1U << i))
+			s = proc_default(procs, c.tgid, c.ppid, i);
+	if (s)
+		notify_msocket_use(w, &c, &m, s, r);
+	else
+		notify_fail(r, -ENOENT);
 	stack_put(s);
+}
+
+/*
+ * clone(CLONE_PARENT): the new process's parent is its creator's parent,
+ * and the process events connector reports it so, without the creator:
+ * it would take its grandparent's default stacks.  A process whose own
+ * stacks differ from its parent's may not escape them so; everybody else
+ * clones as usual.  The flags are in a register: what is checked is what
+ * runs.
+ */
+static void notify_clone_parent(struct worker *w, struct notify_reply *r)
+{
+	struct proctab *procs = &w->sv->procs;
+	bool same = true;
+	struct creds c;
+	int i, rc;
+
+	if (w->req->data.args[0] & CLONE_THREAD) {
+		r->what = NOTIFY_CONTINUE;	/* a thread: the same process */
+		return;
+	}
+	if (!proc_count(procs)) {
+		r->what = NOTIFY_CONTINUE;	/* everybody has the same */
+		return;
+	}
+	rc = notify_creds(w, &c);
+	if (rc) {
+		notify_fail(r, rc);
+		return;
+	}
+	for (i = 0; i < FAM_COUNT; i++) {
+		struct stack *mine = proc_default(procs, c.tgid, c.ppid, i);
+		struct stack *theirs = proc_default(procs, c.ppid, 0, i);
+
+		if (mine != theirs && (!mine || !theirs || !stack_same(mine, theirs)))
+			same = false;
+		stack_put(mine);
+		stack_put(theirs);
+	}
+	if (same) {
+		r->what = NOTIFY_CONTINUE;
+		return;
+	}
+	if (log_get_level() >= LOG_INFO)
+		log_pid(LOG_INFO, c.tgid,
+			"clone(CLONE_PARENT) refused: the child would take its grandparent's stacks");
+	notify_fail(r, -EPERM);
 }
 
 /* Send the reply; the injected socket, if any, is closed here. */
@@ -461,7 +756,16 @@ static void notify_answer(struct worker *w, struct notify_reply *r)
 	struct seccomp_notif_resp *resp = w->resp;
 	int rc;
 
-	if (r->fd >= 0) {
+	if (r->what == NOTIFY_DEFERRED)
+		return;
+	if (w->broken) {
+		/* Fail closed: a thread with unknown credentials serves no one. */
+		if (r->what == NOTIFY_FD)
+			close(r->fd);
+		notify_fail(r, -EPERM);
+		err("a handling thread lost its credentials: failing closed");
+	}
+	if (r->what == NOTIFY_FD) {
 		struct seccomp_notif_addfd addfd = {
 			.id = w->req->id,
 			.flags = SECCOMP_ADDFD_FLAG_SEND,
@@ -473,14 +777,14 @@ static void notify_answer(struct worker *w, struct notify_reply *r)
 		close(r->fd);
 		if (rc >= 0 || errno == ENOENT)
 			return;		/* answered, or the child is gone */
-		r->error = -errno;	/* EMFILE and such: the child's own */
+		notify_fail(r, -errno);	/* EMFILE and such: the child's own */
 	}
 
 	memset(resp, 0, w->sv->sizes.seccomp_notif_resp);
 	resp->id = w->req->id;
-	if (r->cont)
+	if (r->what == NOTIFY_CONTINUE)
 		resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-	else if (!r->ok)
+	else if (r->what == NOTIFY_ERROR)
 		resp->error = r->error ? r->error : -ENOSYS;
 	if (ioctl(w->sv->listener, SECCOMP_IOCTL_NOTIF_SEND, resp) && errno != ENOENT)
 		warn("[pid %u] cannot answer the notification: %s",
@@ -490,7 +794,7 @@ static void notify_answer(struct worker *w, struct notify_reply *r)
 static void notify_handle(struct worker *w)
 {
 	const struct seccomp_data *d = &w->req->data;
-	struct notify_reply r = { .fd = -1 };
+	struct notify_reply r = { .what = NOTIFY_ERROR, .error = -ENOSYS };
 
 	switch (notify_classify(w->req)) {
 	case CALL_SOCKET:
@@ -506,18 +810,13 @@ static void notify_handle(struct worker *w)
 	case CALL_CREDS:
 		/* The call runs after this answer: the thread waits till then. */
 		credcache_forget(&w->sv->cache, (pid_t)w->req->pid);
-		r.cont = true;
+		r.what = NOTIFY_CONTINUE;
+		break;
+	case CALL_CLONE_PARENT:
+		notify_clone_parent(w, &r);
 		break;
 	case CALL_OTHER:
-		r.error = -ENOSYS;
 		break;
-	}
-	if (w->broken) {
-		/* Fail closed: a thread with unknown credentials serves no one. */
-		if (r.fd >= 0)
-			close(r.fd);
-		r = (struct notify_reply){ .fd = -1, .error = -EPERM };
-		err("a handling thread lost its credentials: failing closed");
 	}
 	notify_answer(w, &r);
 }
@@ -530,87 +829,66 @@ static int notify_recv(struct worker *w)
 	return 0;
 }
 
-/* The netsup that waits for the command has exited: let go of its stdio. */
-static void notify_detach(struct supervisor *sv)
+/**
+ * notify_worker_new() - the state of one thread that handles requests
+ * @sv:		the supervisor
+ *
+ * Return: the worker, or NULL
+ */
+struct worker *notify_worker_new(struct supervisor *sv)
 {
-	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	struct worker *w = calloc(1, sizeof(*w));
 
-	if (fd >= 0) {
-		dup2(fd, STDIN_FILENO);
-		dup2(fd, STDOUT_FILENO);
-		dup2(fd, STDERR_FILENO);
-		close(fd);
-	}
-	close(sv->parent_pidfd);
-	sv->parent_pidfd = -1;
-}
-
-static int worker_init(struct worker *w, struct supervisor *sv)
-{
-	int rc;
-
-	memset(w, 0, sizeof(*w));
+	if (!w)
+		return NULL;
 	w->sv = sv;
 	w->req = calloc(1, sv->sizes.seccomp_notif);
 	w->resp = calloc(1, sv->sizes.seccomp_notif_resp);
-	if (!w->req || !w->resp)
-		return -ENOMEM;
-	rc = stack_thread_init(&w->stack);
-	if (!rc)
-		rc = creds_thread_init(&w->creds);
-	return rc;
+	if (!w->req || !w->resp || stack_thread_init(&w->stack) ||
+	    creds_thread_init(&w->creds)) {
+		free(w->req);
+		free(w->resp);
+		free(w);
+		return NULL;
+	}
+	return w;
 }
 
-static void worker_fini(struct worker *w)
+/**
+ * notify_worker_free() - free a worker
+ * @w:		the worker, or NULL
+ */
+void notify_worker_free(struct worker *w)
 {
+	if (!w)
+		return;
 	creds_thread_fini(&w->creds);
 	free(w->req);
 	free(w->resp);
+	free(w);
 }
 
-/*
- * SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (Linux 6.6): the child hands its CPU to
- * the handling thread blocked in RECV, and SEND hands it back, instead of
- * waking the other up elsewhere.  Measured (make bench): a call answered
- * with CONTINUE costs a third less.  ADDFD_FLAG_SEND wakes the child the
- * ordinary way; splitting it into ADDFD then SEND (safe with
+/**
+ * notify_fast_paths() - set the listener's flags for the fastest answers
+ * @sv:		the supervisor
+ *
+ * SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (Linux 6.6): the child hands its CPU
+ * to the handling thread blocked in RECV, and SEND hands it back, instead
+ * of waking the other up elsewhere.  Measured (make bench): a call
+ * answered with CONTINUE costs a third less.  ADDFD_FLAG_SEND wakes the
+ * child the ordinary way; splitting it into ADDFD then SEND (safe with
  * WAIT_KILLABLE_RECV) was measured slower: ADDFD is a round trip of its
  * own, since the child installs the descriptor itself.  So the flag is
  * set, and answers with a socket stay one ADDFD_FLAG_SEND.
  * NETSUP_NO_SYNC_WAKEUP=1 leaves it off, for comparison.
  */
-static void notify_fast_paths(struct supervisor *sv)
+void notify_fast_paths(struct supervisor *sv)
 {
 	__u64 flags = SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP;
 
 	sv->sync_wakeup = !getenv("NETSUP_NO_SYNC_WAKEUP") &&
 		!ioctl(sv->listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, flags);
 	debug("synchronous wake-up: %s", sv->sync_wakeup ? "on" : "off");
-}
-
-/*
- * The mount table changed (POLLPRI on /proc/self/mountinfo): a stack file
- * of --default may have been unmounted or removed (ip netns del,
- * netsup-stack del).  Sockets already made in it keep working; new ones
- * get ENETDOWN.  Stacks named through msocket() are held by the processes
- * that chose them and are not checked.
- */
-static void notify_mounts_changed(struct supervisor *sv)
-{
-	char buf[4096];
-	int i;
-
-	lseek(sv->mounts_fd, 0, SEEK_SET);
-	while (read(sv->mounts_fd, buf, sizeof(buf)) > 0)
-		;	/* read to the end: that re-arms POLLPRI */
-	for (i = 0; i < FAM_COUNT; i++) {
-		struct stack *s = sv->procs.root[i];
-
-		if (s && !__atomic_load_n(&s->removed, __ATOMIC_ACQUIRE) &&
-		    stack_check_removed(s))
-			warn("%s was removed: new %s sockets get ENETDOWN",
-			     s->path, stack_family_name(i));
-	}
 }
 
 /* No process uses the filter any more (POLLHUP on the listener, 5.8)? */
@@ -621,13 +899,17 @@ static bool notify_orphaned(const struct supervisor *sv)
 	return poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLHUP | POLLERR | POLLNVAL));
 }
 
-/*
- * A handling thread: blocks in SECCOMP_IOCTL_NOTIF_RECV, where the
- * synchronous wake-up reaches it directly.  From Linux 6.6 RECV returns
- * ENOENT once no process uses the filter; before, the main thread
- * interrupts it with a signal.
+/**
+ * notify_receive_loop() - a receiving thread
+ * @arg:	its worker
+ *
+ * Blocks in SECCOMP_IOCTL_NOTIF_RECV, where the synchronous wake-up
+ * reaches it directly.  From Linux 6.6 RECV returns ENOENT once no process
+ * uses the filter; before, the loop thread interrupts it with a signal.
+ *
+ * Return: NULL
  */
-static void *notify_worker(void *arg)
+void *notify_receive_loop(void *arg)
 {
 	struct worker *w = arg;
 	int rc;
@@ -643,99 +925,10 @@ static void *notify_worker(void *arg)
 			break;
 		}
 	}
-	/* fail closed: the main thread exits, the listener closes, ENOSYS */
+	/* fail closed: the loop ends, the listener closes, ENOSYS */
 	__atomic_store_n(&w->sv->stop, true, __ATOMIC_RELEASE);
 	if (eventfd_write(w->sv->stop_fd, 1)) {
-		/* the main thread sees stop at its next wake-up */
+		/* the loop sees stop at its next wake-up */
 	}
 	return NULL;
-}
-
-static void notify_wakeup_signal(int sig)
-{
-	(void)sig;	/* only there to interrupt RECV */
-}
-
-/**
- * supervisor_run() - serve notifications until no process uses the filter
- * @sv:		the supervisor, with its listener and defaults
- *
- * NOTIFY_WORKERS threads receive and serve notifications; this thread
- * watches the process events, the netsup that waits for the command, and
- * the listener's POLLHUP.
- *
- * Return: 0 when the supervised tree is gone, or -errno
- */
-int supervisor_run(struct supervisor *sv)
-{
-	struct sigaction sa = { .sa_handler = notify_wakeup_signal };
-	struct worker w[NOTIFY_WORKERS];
-	pthread_t threads[NOTIFY_WORKERS];
-	int i, n = 0, rc;
-
-	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sv->sizes))
-		return -errno;
-	sv->stop_fd = eventfd(0, EFD_CLOEXEC);
-	if (sv->stop_fd < 0)
-		return -errno;
-	sv->mounts_fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
-	if (sv->mounts_fd >= 0)
-		notify_mounts_changed(sv);	/* arms POLLPRI */
-	notify_fast_paths(sv);
-	sigaction(SIGUSR1, &sa, NULL);	/* no SA_RESTART: RECV returns EINTR */
-
-	for (i = 0; i < NOTIFY_WORKERS; i++) {
-		rc = worker_init(&w[i], sv);
-		if (rc)
-			break;
-		rc = pthread_create(&threads[i], NULL, notify_worker, &w[i]);
-		if (rc) {
-			rc = -rc;
-			break;
-		}
-		n++;
-	}
-	if (!n) {
-		if (i < NOTIFY_WORKERS)
-			worker_fini(&w[i]);
-		return rc;
-	}
-	if (i < NOTIFY_WORKERS)
-		worker_fini(&w[i]);
-	rc = 0;
-
-	while (!__atomic_load_n(&sv->stop, __ATOMIC_ACQUIRE)) {
-		struct pollfd pfd[5] = {
-			{ .fd = sv->listener, .events = 0 },	/* POLLHUP only */
-			{ .fd = sv->procs.cn_fd, .events = POLLIN },
-			{ .fd = sv->parent_pidfd, .events = POLLIN },
-			{ .fd = sv->stop_fd, .events = POLLIN },
-			{ .fd = sv->mounts_fd, .events = POLLPRI },
-		};
-
-		if (poll(pfd, 5, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = -errno;
-			break;
-		}
-		if (pfd[1].revents)
-			proc_events_drain(&sv->procs);
-		if (pfd[2].revents)
-			notify_detach(sv);
-		if (pfd[4].revents)
-			notify_mounts_changed(sv);
-		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))
-			break;
-	}
-	__atomic_store_n(&sv->stop, true, __ATOMIC_RELEASE);
-	for (i = 0; i < n; i++) {
-		pthread_kill(threads[i], SIGUSR1);
-		pthread_join(threads[i], NULL);
-		worker_fini(&w[i]);
-	}
-	close(sv->stop_fd);
-	if (sv->mounts_fd >= 0)
-		close(sv->mounts_fd);
-	return rc;
 }

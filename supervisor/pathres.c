@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * pathres.c - open a path as a supervised process would
+ * pathres.c - act as a supervised process would, in a helper process
  *
  * msocket() names a stack by a path of the child: relative to its working
- * directory, inside its root (chroot), opened with its permissions.  The
- * lookup runs in a short-lived helper process, not in netsup:
+ * directory, inside its root (chroot), opened with its permissions.  And a
+ * child in a user namespace of its own must get a socket only as it could
+ * make it itself.  Both run in a short-lived helper process, not in
+ * netsup:
  *
  * - inside netsup, /proc/self and /proc/thread-self would be netsup: its
  *   open descriptors (/proc/self/fd/N: every stack it holds), its root,
@@ -16,14 +18,27 @@
  * - it takes the child's root and cwd (/proc/TID/root and cwd, chroot(2)
  *   and fchdir(2)), so ".." and absolute symbolic links stop at the
  *   child's root, and the child's mounts under it are seen;
- * - it wears the child's credentials whole: real, effective and fs ids,
- *   groups, and the child's effective capabilities as its only ones, so
- *   every permission and ptrace check (/proc/PID/ns/net) and the owner
- *   checks of user namespaces are the child's;
- * - it answers with the O_PATH descriptor (SCM_RIGHTS) or an errno, and
- *   is killed if it takes longer than PATHRES_TIMEOUT_MS (a FUSE mount of
- *   the child that never answers).
- * Only system calls run in the helper between fork(2) and _exit(2): the
+ * - it wears the child's effective and fs ids, groups and capabilities,
+ *   so every permission and ptrace check (/proc/PID/ns/net) is the
+ *   child's; its real and saved user ids stay netsup's, so that the child
+ *   may not signal or stop it (kill(2) compares the sender's ids with the
+ *   target's real and saved ids), and it is not dumpable (no ptrace);
+ * - a child in another user namespace than netsup's is acted for inside
+ *   that namespace (setns(CLONE_NEWUSER), Linux 3.8, single-threaded
+ *   callers only: the helper is one), with the capabilities the child has
+ *   there.  Worn from netsup's namespace instead, the child's euid would
+ *   own every user namespace the child made, and the kernel gives a
+ *   namespace's owner every capability in it, even where the child itself
+ *   has none (a sibling namespace's /proc/PID/ns/net, CAP_NET_RAW).  Root
+ *   of its own namespace, the child may signal the helper there: that is
+ *   bounded like everything else below;
+ * - it answers with a descriptor (SCM_RIGHTS) or an errno.  netsup does not
+ *   wait for it: the request is deferred (supervisor.c) and answered when
+ *   the helper's answer arrives, or when the helper has taken longer than
+ *   PATHRES_TIMEOUT_MS (a FUSE or NFS mount that never answers); then it
+ *   is killed through its pidfd, which cannot name a reused pid.  The
+ *   supervisor ignores SIGCHLD, so helpers are reaped by the kernel.
+ * Only system calls run in the helper between clone(2) and _exit(2): the
  * supervisor has threads, so nothing that could wait on their locks.
  *
  * The caller re-validates the notification after pathres_view_open(): the
@@ -32,24 +47,33 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <linux/capability.h>
 
 #include "pathres.h"
+#include "../stacks/fdpass.h"
 
-#define PATHRES_TIMEOUT_MS	2000
+#ifndef CLONE_PIDFD
+#define CLONE_PIDFD	0x00001000
+#endif
+
+static void pathres_close(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
 
 /**
- * pathres_view_open() - open the root, cwd and network namespace of a thread
+ * pathres_view_open() - open the root, cwd and namespaces of a thread
  * @tid:	the thread
  * @v:		receives them
  *
@@ -57,19 +81,20 @@
  */
 int pathres_view_open(pid_t tid, struct pathres_view *v)
 {
+	static const char *const what[] = { "root", "cwd", "ns/net", "ns/user" };
+	int *fds[] = { &v->root, &v->cwd, &v->net, &v->user };
 	char path[64];
+	size_t i;
 	int rc = 0;
 
-	snprintf(path, sizeof(path), "/proc/%d/root", (int)tid);
-	v->root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	snprintf(path, sizeof(path), "/proc/%d/cwd", (int)tid);
-	v->cwd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)tid);
-	v->net = open(path, O_RDONLY | O_CLOEXEC);
-	if (v->root < 0 || v->cwd < 0 || v->net < 0) {
-		rc = errno == ENOENT ? -ESRCH : -errno;
-		pathres_view_close(v);
+	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+		snprintf(path, sizeof(path), "/proc/%d/%s", (int)tid, what[i]);
+		*fds[i] = open(path, (i < 2 ? O_PATH | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
+		if (*fds[i] < 0 && !rc)
+			rc = errno == ENOENT ? -ESRCH : -errno;
 	}
+	if (rc)
+		pathres_view_close(v);
 	return rc;
 }
 
@@ -79,28 +104,27 @@ int pathres_view_open(pid_t tid, struct pathres_view *v)
  */
 void pathres_view_close(struct pathres_view *v)
 {
-	if (v->root >= 0)
-		close(v->root);
-	if (v->cwd >= 0)
-		close(v->cwd);
-	if (v->net >= 0)
-		close(v->net);
-	v->root = v->cwd = v->net = -1;
+	pathres_close(&v->root);
+	pathres_close(&v->cwd);
+	pathres_close(&v->net);
+	pathres_close(&v->user);
 }
 
-/* Close every descriptor but the four kept (sorted copy in @keep). */
-static void pathres_close_others(int keep[4])
+/* Close every descriptor but the @n kept (sorted in place). */
+static void pathres_close_others(int *keep, int n)
 {
 	int i, j, lo = 0;
 
-	for (i = 0; i < 4; i++)		/* four items: insertion sort */
+	for (i = 0; i < n; i++)		/* a handful: insertion sort */
 		for (j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
 			int t = keep[j];
 
 			keep[j] = keep[j - 1];
 			keep[j - 1] = t;
 		}
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < n; i++) {
+		if (keep[i] < lo)
+			continue;	/* -1, or a duplicate */
 		if (keep[i] > lo)
 			syscall(SYS_close_range, lo, keep[i] - 1, 0);
 		lo = keep[i] + 1;
@@ -111,65 +135,78 @@ static void pathres_close_others(int keep[4])
 /* Send an errno (positive) or, with @fd, a descriptor; then exit. */
 static void __attribute__((noreturn)) pathres_answer(int sock, int error, int fd)
 {
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { &error, sizeof(error) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-	struct cmsghdr *cm;
-
-	if (fd >= 0) {
-		msg.msg_control = cbuf;
-		msg.msg_controllen = sizeof(cbuf);
-		cm = CMSG_FIRSTHDR(&msg);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	}
-	sendmsg(sock, &msg, MSG_NOSIGNAL);
+	fdpass_send(sock, &error, sizeof(error), error ? -1 : fd);
 	_exit(0);
 }
 
-/* The helper: system calls only. */
-static void __attribute__((noreturn))
-pathres_helper(int sock, const struct pathres_view *v, const struct creds *c,
-	       const char *path, const struct __user_cap_data_struct *caps)
+/* Everything the helper needs, prepared before the clone. */
+struct pathres_helper_args {
+	int sock;
+	const struct pathres_view *v;
+	const struct creds *c;
+	const struct pathres_req *rq;
+	struct __user_cap_data_struct caps[2];	/* to wear at the end */
+	bool enter_user;			/* the child's user namespace */
+};
+
+/* Wear the child's ids: effective and fs only, real and saved stay. */
+static int pathres_wear_ids(const struct creds *c)
 {
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct data[2];
-	int keep[4] = { sock, v->root, v->cwd, v->net }, fd;
 
-	pathres_close_others(keep);
-	if (setns(v->net, CLONE_NEWNET) || fchdir(v->root) || chroot(".") ||
-	    fchdir(v->cwd))
-		pathres_answer(sock, errno, -1);
-	close(v->root);
-	close(v->cwd);
-	close(v->net);
-
-	/* ids first (they need CAP_SETUID/SETGID), capabilities last */
 	prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0);
 	if (syscall(SYS_setgroups, (size_t)c->ngroups, c->groups) ||
 	    syscall(SYS_setresgid, c->egid, c->egid, c->egid) ||
 	    syscall(SYS_setfsgid, c->fsgid) < 0 ||
-	    syscall(SYS_setresuid, c->euid, c->euid, c->euid))
-		pathres_answer(sock, EPERM, -1);
-	/* setfsuid to other than the euid needs CAP_SETUID back a moment */
-	memcpy(data, caps, sizeof(data));
+	    syscall(SYS_setresuid, -1, c->euid, -1))
+		return EPERM;
+	/* an effective uid off 0 cleared the effective set: back, for fsuid
+	 * and setns; the permitted set was kept (ruid and suid are still 0) */
+	if (syscall(SYS_capget, &hdr, data))
+		return EPERM;
 	data[0].effective = data[0].permitted;
 	data[1].effective = data[1].permitted;
 	if (syscall(SYS_capset, &hdr, data) || syscall(SYS_setfsuid, c->fsuid) < 0 ||
 	    syscall(SYS_setfsuid, -1) != (long)c->fsuid ||
 	    syscall(SYS_setfsgid, -1) != (long)c->fsgid)
-		pathres_answer(sock, EPERM, -1);
-	/* the child's effective set, as effective and permitted: no way up */
-	memcpy(data, caps, sizeof(data));
-	data[0].permitted = data[0].effective;
-	data[1].permitted = data[1].effective;
-	data[0].inheritable = data[1].inheritable = 0;
-	if (syscall(SYS_capset, &hdr, data))
+		return EPERM;
+	return 0;
+}
+
+/* The helper: system calls only. */
+static int __attribute__((noreturn)) pathres_helper(struct pathres_helper_args *a)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	const struct pathres_view *v = a->v;
+	const struct pathres_req *rq = a->rq;
+	int keep[6] = { a->sock, v->root, v->cwd, v->net, v->user, rq->netns };
+	int sock = a->sock, fd, error;
+
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	pathres_close_others(keep, 6);
+	if (rq->op == PATHRES_OPEN) {
+		if (setns(v->net, CLONE_NEWNET) || fchdir(v->root) || chroot(".") ||
+		    fchdir(v->cwd))
+			pathres_answer(sock, errno, -1);
+	} else if (setns(rq->netns, CLONE_NEWNET)) {
+		pathres_answer(sock, errno, -1);
+	}
+	error = pathres_wear_ids(a->c);
+	if (error)
+		pathres_answer(sock, error, -1);
+	if (a->enter_user && setns(v->user, CLONE_NEWUSER))
+		pathres_answer(sock, errno == EINVAL ? EPERM : errno, -1);
+	/* the child's capabilities, as effective and permitted: no way up */
+	if (syscall(SYS_capset, &hdr, a->caps))
 		pathres_answer(sock, EPERM, -1);
 
-	fd = open(path, O_PATH | O_CLOEXEC);
+	if (rq->op == PATHRES_SOCKET) {
+		fd = socket(rq->domain, rq->type | SOCK_CLOEXEC, rq->protocol);
+		pathres_answer(sock, fd < 0 ? errno : 0, fd);
+	}
+	fd = open(rq->path, O_PATH | O_CLOEXEC);
 	if (fd < 0)
 		pathres_answer(sock, errno, -1);
 	if (faccessat(fd, "", R_OK, AT_EMPTY_PATH | AT_EACCESS))
@@ -177,62 +214,59 @@ pathres_helper(int sock, const struct pathres_view *v, const struct creds *c,
 	pathres_answer(sock, 0, fd);
 }
 
-/* Wait for the helper's answer: a descriptor, or -errno. */
-static int pathres_receive(int sock)
+/* Is @user_fd another user namespace than netsup's? */
+static bool pathres_foreign_user(int user_fd)
 {
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct pollfd pfd = { .fd = sock, .events = POLLIN };
-	int error = EIO, fd = -1;
-	struct iovec iov = { &error, sizeof(error) };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *cm;
-	ssize_t n;
+	struct stat own, st;
 
-	if (poll(&pfd, 1, PATHRES_TIMEOUT_MS) <= 0)
-		return -ETIMEDOUT;
-	n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-	if (n != sizeof(error))
-		return -EIO;
-	cm = CMSG_FIRSTHDR(&msg);
-	if (cm && cm->cmsg_type == SCM_RIGHTS && cm->cmsg_len == CMSG_LEN(sizeof(int)))
-		memcpy(&fd, CMSG_DATA(cm), sizeof(int));
-	if (error) {
-		if (fd >= 0)
-			close(fd);
-		return -error;
-	}
-	return fd >= 0 ? fd : -EIO;
+	if (fstat(user_fd, &st) || stat("/proc/self/ns/user", &own))
+		return true;
+	return st.st_dev != own.st_dev || st.st_ino != own.st_ino;
 }
 
 /**
- * pathres_open() - open @path as the child would, in a helper process
+ * pathres_start() - start a helper acting as the child
  * @v:		the child's view, from pathres_view_open()
  * @c:		the child's credentials
- * @path:	the path, as the child gave it
+ * @rq:		what to do
+ * @job:	receives the helper's socket and pidfd
  *
- * Needs netsup's own credentials (setns, chroot, setting ids).
+ * Needs netsup's own credentials (setns, chroot, setting ids).  The
+ * answer is collected by pathres_finish() once @job->sock is readable.
  *
- * Return: an O_PATH descriptor, or -errno (-ETIMEDOUT: the lookup hung)
+ * Return: 0 or -errno
  */
-int pathres_open(const struct pathres_view *v, const struct creds *c,
-		 const char *path)
+int pathres_start(const struct pathres_view *v, const struct creds *c,
+		  const struct pathres_req *rq, struct pathres_job *job)
 {
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct caps[2];
-	int sp[2], rc;
-	pid_t pid;
+	struct pathres_helper_args a = { .v = v, .c = c, .rq = rq };
+	int sp[2], pidfd = -1, rc;
+	uint64_t eff;
+	long pid;
 
-	/* everything the helper needs is prepared here, before the fork */
-	if (syscall(SYS_capget, &hdr, caps))
+	/* everything the helper needs is prepared here, before the clone */
+	a.enter_user = pathres_foreign_user(v->user);
+	if (syscall(SYS_capget, &hdr, a.caps))
 		return -errno;
-	caps[0].effective = (uint32_t)c->cap_eff & caps[0].permitted;
-	caps[1].effective = (uint32_t)(c->cap_eff >> 32) & caps[1].permitted;
+	/* in its own namespace, the child's set; in ours, what we have of it */
+	eff = a.enter_user ? c->cap_eff_ns : c->cap_eff;
+	a.caps[0].effective = (uint32_t)eff;
+	a.caps[1].effective = (uint32_t)(eff >> 32);
+	if (!a.enter_user) {
+		a.caps[0].effective &= a.caps[0].permitted;
+		a.caps[1].effective &= a.caps[1].permitted;
+	}
+	a.caps[0].permitted = a.caps[0].effective;
+	a.caps[1].permitted = a.caps[1].effective;
+	a.caps[0].inheritable = a.caps[1].inheritable = 0;
+
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp))
 		return -errno;
-	pid = fork();
+	a.sock = sp[1];
+	/* a pidfd from the clone itself: a helper reaped at once (SIGCHLD is
+	 * ignored) leaves no pid that a later kill could hit elsewhere */
+	pid = syscall(SYS_clone, CLONE_PIDFD | SIGCHLD, 0, &pidfd, 0, 0);
 	if (pid < 0) {
 		rc = -errno;
 		close(sp[0]);
@@ -240,13 +274,41 @@ int pathres_open(const struct pathres_view *v, const struct creds *c,
 		return rc;
 	}
 	if (!pid)
-		pathres_helper(sp[1], v, c, path, caps);
+		pathres_helper(&a);
 	close(sp[1]);
-	rc = pathres_receive(sp[0]);
-	close(sp[0]);
-	if (rc == -ETIMEDOUT)
-		kill(pid, SIGKILL);
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
+	job->sock = sp[0];
+	job->pidfd = pidfd;
+	return 0;
+}
+
+/**
+ * pathres_finish() - collect a helper's answer, and end it
+ * @job:	the helper; closed here
+ * @give_up:	its time is up: kill it, answer -ETIMEDOUT
+ *
+ * Return: a descriptor, or -errno (-ETIMEDOUT: the helper hung; -EIO:
+ *	   it died without an answer)
+ */
+int pathres_finish(struct pathres_job *job, bool give_up)
+{
+	int error = EIO, fd = -1, rc = -ETIMEDOUT;
+	ssize_t n;
+
+	if (!give_up) {
+		n = fdpass_recv(job->sock, &error, sizeof(error), &fd, MSG_DONTWAIT);
+		if (n != (ssize_t)sizeof(error) || (error && fd >= 0) ||
+		    (!error && fd < 0) || error < 0) {
+			rc = -EIO;
+			if (fd >= 0)
+				close(fd);
+		} else {
+			rc = error ? -error : fd;
+		}
+	}
+	/* stopped after answering, or never answering: it ends now */
+	if (job->pidfd >= 0)
+		syscall(SYS_pidfd_send_signal, job->pidfd, SIGKILL, NULL, 0);
+	pathres_close(&job->sock);
+	pathres_close(&job->pidfd);
 	return rc;
 }

@@ -34,9 +34,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/auxv.h>
 #include <linux/cn_proc.h>
 #include <linux/connector.h>
 #include <linux/netlink.h>
@@ -51,6 +55,9 @@ struct proc {
 	pid_t tgid;
 	unsigned long long start;	/* start time: tells a reused pid */
 	time_t exited;			/* its leader's exit event, or 0 */
+	bool leader_gone;		/* the leader left, other threads live on */
+	bool privileged;		/* chosen by a program that execve made
+					 * privileged (AT_SECURE) */
 	struct stack *defaults[FAM_COUNT];
 	struct proc *next;
 };
@@ -66,6 +73,7 @@ struct proc {
 int proc_init(struct proctab *t, struct stack *const root[FAM_COUNT],
 	      struct credcache *cache)
 {
+	struct rlimit rl;
 	int i;
 
 	memset(t, 0, sizeof(*t));
@@ -78,6 +86,9 @@ int proc_init(struct proctab *t, struct stack *const root[FAM_COUNT],
 	pthread_mutex_init(&t->lock, NULL);
 	for (i = 0; i < FAM_COUNT; i++)
 		t->root[i] = stack_get(root[i]);
+	t->stacks_max = 1024;
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur > (rlim_t)2 * PROC_FD_RESERVE)
+		t->stacks_max = rl.rlim_cur - PROC_FD_RESERVE;
 	return 0;
 }
 
@@ -107,7 +118,7 @@ void proc_fini(struct proctab *t)
 		}
 	free(t->buckets);
 	for (b = 0; b < t->nstacks; b++)
-		stack_put(t->stacks[b]);
+		stack_put(t->stacks[b].s);
 	free(t->stacks);
 	for (i = 0; i < FAM_COUNT; i++)
 		stack_put(t->root[i]);
@@ -136,22 +147,43 @@ static bool proc_fallback(const struct proctab *t)
  */
 int proc_stat_parse(const char *buf, char *state, unsigned long long *start)
 {
+	long threads;
+
+	return proc_stat_parse_threads(buf, state, start, &threads);
+}
+
+/**
+ * proc_stat_parse_threads() - proc_stat_parse(), and the thread count
+ * @buf:	NUL-terminated text
+ * @state:	receives field 3
+ * @start:	receives field 22
+ * @threads:	receives field 20, the number of threads
+ *
+ * Return: 0, or -EINVAL
+ */
+int proc_stat_parse_threads(const char *buf, char *state, unsigned long long *start,
+			    long *threads)
+{
 	const char *p = strrchr(buf, ')');
 	int field;
 
 	if (!p || p[1] != ' ' || !p[2])
 		return -EINVAL;
 	*state = p[2];
-	for (field = 2; p && field < 22; field++)
+	*threads = 0;
+	for (field = 2; p && field < 22; field++) {
 		p = strchr(p + 1, ' ');
+		if (p && field == 19)
+			*threads = strtol(p + 1, NULL, 10);
+	}
 	if (!p)
 		return -EINVAL;
 	*start = strtoull(p + 1, NULL, 10);
 	return 0;
 }
 
-/* State and start time of @pid; -ESRCH if it is gone. */
-static int proc_stat(pid_t pid, char *state, unsigned long long *start)
+/* State, start time and threads of @pid; -ESRCH if it is gone. */
+static int proc_stat(pid_t pid, char *state, unsigned long long *start, long *threads)
 {
 	char path[64], buf[1024];
 	ssize_t n;
@@ -166,26 +198,33 @@ static int proc_stat(pid_t pid, char *state, unsigned long long *start)
 	if (n <= 0)
 		return -ESRCH;
 	buf[n] = '\0';
-	return proc_stat_parse(buf, state, start);
+	return proc_stat_parse_threads(buf, state, start, threads);
 }
 
 /* Start time of @pid, 0 if gone. */
 static unsigned long long proc_start_time(pid_t pid)
 {
 	unsigned long long start;
+	long threads;
 	char state;
 
-	return proc_stat(pid, &state, &start) ? 0 : start;
+	return proc_stat(pid, &state, &start, &threads) ? 0 : start;
 }
 
-/* Is @pid still a live process (not a zombie) started at @start? */
+/*
+ * Is @pid still a live process started at @start?  A leader that called
+ * pthread_exit() is a zombie while its other threads go on: the process
+ * lives as long as the zombie counts more threads than itself.
+ */
 static bool proc_alive(pid_t pid, unsigned long long start)
 {
 	unsigned long long now;
+	long threads = 0;
 	char state;
 
-	return !proc_stat(pid, &state, &now) && (!start || now == start) &&
-	       state != 'Z' && state != 'X';
+	if (proc_stat(pid, &state, &now, &threads) || (start && now != start))
+		return false;
+	return (state != 'Z' && state != 'X') || threads > 1;
 }
 
 static struct proc **proc_slot(struct proctab *t, pid_t tgid)
@@ -214,7 +253,7 @@ static struct proc *proc_find(struct proctab *t, pid_t tgid)
 {
 	struct proc *p = *proc_slot(t, tgid);
 
-	if (p && proc_fallback(t) && p->start != proc_start_time(tgid)) {
+	if (p && proc_fallback(t) && p->start && p->start != proc_start_time(tgid)) {
 		proc_remove(t, tgid);	/* a dead process's pid, reused */
 		return NULL;
 	}
@@ -233,8 +272,13 @@ static struct proc *proc_add(struct proctab *t, pid_t tgid, const struct proc *f
 	if (!p)
 		return NULL;
 	p->tgid = tgid;
-	/* with the connector, a reused pid comes with its fork event */
-	p->start = proc_fallback(t) ? proc_start_time(tgid) : 0;
+	/*
+	 * With the connector, a reused pid comes with its fork event; the
+	 * start time is kept all the same, so that entries stay right if
+	 * events are lost later and the table falls back to /proc.
+	 */
+	p->start = proc_start_time(tgid);
+	p->privileged = from && from->privileged;
 	for (i = 0; i < FAM_COUNT; i++)
 		p->defaults[i] = stack_get(src[i]);
 	p->next = t->buckets[(size_t)tgid % t->nbuckets];
@@ -243,15 +287,62 @@ static struct proc *proc_add(struct proctab *t, pid_t tgid, const struct proc *f
 	return p;
 }
 
-/* Entry of @tgid; in fallback mode, one inherited from @ppid if needed. */
+static bool proc_exec_privileged(pid_t pid);
+
+/*
+ * Entry of @tgid; in fallback mode, one inherited from @ppid if needed.
+ * Without exec events, whether an execve made the process privileged is
+ * asked here, at every lookup: no entry chosen by an unprivileged process
+ * reaches a privileged program.
+ */
 static struct proc *proc_lookup(struct proctab *t, pid_t tgid, pid_t ppid)
 {
 	struct proc *p = proc_find(t, tgid), *parent;
 
-	if (p || !proc_fallback(t))
+	if (!proc_fallback(t))
 		return p;
+	if (p) {
+		if (p->privileged || !proc_exec_privileged(tgid))
+			return p;
+		info("[pid %d] runs a program that execve made privileged: its defaults are netsup's",
+		     (int)tgid);
+		proc_remove(t, tgid);
+		return NULL;
+	}
 	parent = proc_find(t, ppid);
-	return parent ? proc_add(t, tgid, parent) : NULL;
+	if (!parent || (!parent->privileged && proc_exec_privileged(tgid)))
+		return NULL;
+	return proc_add(t, tgid, parent);
+}
+
+static void proc_drain_locked(struct proctab *t, bool sweep);
+
+/*
+ * Do the events speak of our processes?  The connector numbers pids as the
+ * initial pid namespace does; netsup in another one (unshare --pid,
+ * a container) sees other numbers, and /proc may not say so (a /proc
+ * mounted for the new namespace shows one level of NSpid).  So a child is
+ * forked, and its fork event must arrive with the pid fork() returned.
+ */
+static bool proc_events_probe(struct proctab *t)
+{
+	struct pollfd pfd = { .fd = t->cn_fd, .events = POLLIN };
+	int i;
+
+	t->probe_seen = false;
+	t->probe_pid = fork();
+	if (t->probe_pid < 0)
+		return false;
+	if (!t->probe_pid)
+		_exit(0);
+	waitpid(t->probe_pid, NULL, 0);
+	for (i = 0; i < 20 && !t->probe_seen; i++) {
+		if (poll(&pfd, 1, 50) < 0 && errno != EINTR)
+			break;
+		proc_drain_locked(t, false);
+	}
+	t->probe_pid = 0;
+	return t->probe_seen;
 }
 
 /**
@@ -300,38 +391,66 @@ int proc_events_open(struct proctab *t)
 		return rc;
 	}
 	t->cn_fd = fd;
+	if (!proc_events_probe(t)) {
+		/* events name other pids than ours (a pid namespace): useless */
+		close(fd);
+		memset(t->seq_seen, 0, sizeof(t->seq_seen));
+		t->cn_fd = -1;
+		return -EOPNOTSUPP;
+	}
 	credcache_enable(t->cache, true);
 	return fd;
 }
 
+/**
+ * proc_auxv_secure() - AT_SECURE in the text of /proc/PID/auxv
+ * @buf:	the auxiliary vector: pairs of unsigned longs, AT_NULL last
+ * @len:	its length in bytes
+ *
+ * Return: 1 if AT_SECURE is set, 0 if not, -EINVAL if it is malformed
+ */
+int proc_auxv_secure(const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	unsigned long pair[2];
+	size_t off;
+
+	for (off = 0; off + sizeof(pair) <= len; off += sizeof(pair)) {
+		memcpy(pair, p + off, sizeof(pair));
+		if (pair[0] == AT_NULL)
+			return 0;
+		if (pair[0] == AT_SECURE)
+			return pair[1] != 0;
+	}
+	return -EINVAL;
+}
+
 /*
- * Did the execve that @pid just made give it privileges its caller lacked
- * (set-user-ID, set-group-ID, file capabilities)?  Such a program must
- * not run in stacks that its unprivileged caller chose: it gets netsup's
- * own defaults, as chosen by whoever started netsup.  Events are drained
- * before the process's first call after execve is served, so /proc shows
- * it as the program started.  Unreadable means yes.
+ * Did the last execve of @pid give it privileges its caller lacked
+ * (set-user-ID, set-group-ID, file capabilities, an LSM's say)?  The
+ * kernel's own verdict is AT_SECURE in the program's auxiliary vector
+ * (the same that makes glibc ignore LD_PRELOAD), fixed at the execve and
+ * kept whatever the program does with its ids afterwards.  Such a program
+ * must not run in stacks that its unprivileged caller chose: it gets
+ * netsup's own defaults, as chosen by whoever started netsup.  Unreadable
+ * means yes.
  */
 static bool proc_exec_privileged(pid_t pid)
 {
-	char path[64], buf[16384];
-	struct creds c;
-	gid_t groups[1];
+	unsigned char buf[4096];
+	char path[64];
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	snprintf(path, sizeof(path), "/proc/%d/auxv", (int)pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return errno != ENOENT;
-	n = read(fd, buf, sizeof(buf) - 1);
+	n = read(fd, buf, sizeof(buf));
 	close(fd);
 	if (n <= 0)
 		return true;
-	buf[n] = '\0';
-	if (creds_parse(buf, &c, groups, 1))
-		return true;
-	return c.euid != c.ruid || c.egid != c.rgid || (c.ruid != 0 && c.cap_prm != 0);
+	return proc_auxv_secure(buf, (size_t)n) != 0;
 }
 
 static void proc_lost(struct proctab *t)
@@ -349,6 +468,9 @@ static void proc_event(struct proctab *t, const struct proc_event *ev)
 
 	switch (ev->what) {
 	case PROC_EVENT_FORK:
+		if (t->probe_pid && ev->event_data.fork.child_tgid == t->probe_pid &&
+		    ev->event_data.fork.parent_tgid == getpid())
+			t->probe_seen = true;
 		credcache_forget(t->cache, ev->event_data.fork.child_pid);
 		if (ev->event_data.fork.child_pid != ev->event_data.fork.child_tgid)
 			return;		/* a thread */
@@ -374,9 +496,11 @@ static void proc_event(struct proctab *t, const struct proc_event *ev)
 		break;
 	case PROC_EVENT_EXIT:
 		credcache_forget(t->cache, ev->event_data.exit.process_pid);
-		if (ev->event_data.exit.process_pid != ev->event_data.exit.process_tgid)
-			return;
 		p = *proc_slot(t, ev->event_data.exit.process_tgid);
+		/* a thread's exit matters once the leader has gone before */
+		if (ev->event_data.exit.process_pid != ev->event_data.exit.process_tgid &&
+		    !(p && p->leader_gone))
+			return;
 		if (p && !p->exited) {
 			p->exited = time(NULL);
 			t->exited++;
@@ -408,7 +532,9 @@ static void proc_sweep(struct proctab *t)
 			}
 			t->exited--;
 			if (proc_alive(p->tgid, p->start)) {
-				p->exited = 0;	/* execve from another thread */
+				/* execve from another thread, or pthread_exit() */
+				p->exited = 0;
+				p->leader_gone = true;
 				pp = &p->next;
 				continue;
 			}
@@ -427,7 +553,13 @@ static void proc_sweep(struct proctab *t)
 static void proc_check_seq(struct proctab *t, const struct cn_msg *cn,
 			   const struct proc_event *ev)
 {
-	if (ev->what == PROC_EVENT_NONE || ev->cpu >= PROC_MAX_CPUS)
+	/*
+	 * PROC_EVENT_NONE included: the acknowledgement of any listener's
+	 * PROC_CN_MCAST_LISTEN or IGNORE (sent to every listener, even for a
+	 * refused request) takes a number of its own on its CPU.  Skipped,
+	 * it would look like a lost event.
+	 */
+	if (ev->cpu >= PROC_MAX_CPUS)
 		return;
 	if (t->seq_seen[ev->cpu] && cn->seq != t->seq[ev->cpu] + 1)
 		proc_lost(t);
@@ -519,16 +651,6 @@ struct stack *proc_default(struct proctab *t, pid_t tgid, pid_t ppid, int fam)
 	return s;
 }
 
-/**
- * proc_set_default() - change the default stack of a process
- * @t:		the table
- * @tgid:	the process
- * @ppid:	its parent, for fallback mode
- * @families:	mask of the families to change
- * @s:		the new default (references are taken)
- *
- * Return: 0 or -ENOMEM
- */
 /*
  * One stack object per namespace among the defaults: each msocket()
  * opens a stack of its own (a descriptor in netsup), and a thousand
@@ -536,43 +658,65 @@ struct stack *proc_default(struct proctab *t, pid_t tgid, pid_t ppid, int fam)
  * thousand descriptors.  Objects only the registry still holds are
  * dropped when it fills up.
  */
-static struct stack *proc_intern(struct proctab *t, struct stack *s)
+static struct stack *proc_intern(struct proctab *t, struct stack *s, uid_t uid)
 {
-	size_t i, j;
+	size_t i, j, mine = 0;
 
 	for (i = 0; i < t->nstacks; i++)
-		if (stack_same(t->stacks[i], s))
-			return t->stacks[i];
-	if (t->nstacks == t->stacks_cap) {
-		for (i = j = 0; i < t->nstacks; i++) {
-			if (__atomic_load_n(&t->stacks[i]->refs, __ATOMIC_ACQUIRE) == 1)
-				stack_put(t->stacks[i]);
-			else
-				t->stacks[j++] = t->stacks[i];
-		}
-		t->nstacks = j;
+		if (stack_same(t->stacks[i].s, s))
+			return t->stacks[i].s;
+	/* objects only the registry holds any more are dropped first */
+	for (i = j = 0; i < t->nstacks; i++) {
+		if (__atomic_load_n(&t->stacks[i].s->refs, __ATOMIC_ACQUIRE) == 1)
+			stack_put(t->stacks[i].s);
+		else
+			t->stacks[j++] = t->stacks[i];
 	}
+	t->nstacks = j;
+	for (i = 0; i < t->nstacks; i++)
+		mine += t->stacks[i].uid == uid;
+	/* a bound per user, and a reserve of descriptors for everybody else */
+	if ((uid && mine >= PROC_STACKS_PER_USER) ||
+	    t->nstacks >= t->stacks_max - (uid ? PROC_FD_RESERVE : 0))
+		return NULL;
 	if (t->nstacks == t->stacks_cap) {
 		size_t cap = t->stacks_cap ? 2 * t->stacks_cap : 16;
-		struct stack **more = realloc(t->stacks, cap * sizeof(struct stack *));
+		struct proc_stack *more = realloc(t->stacks, cap * sizeof(*more));
 
 		if (!more)
 			return s;	/* not shared, still right */
 		t->stacks = more;
 		t->stacks_cap = cap;
 	}
-	t->stacks[t->nstacks++] = stack_get(s);
+	t->stacks[t->nstacks].s = stack_get(s);
+	t->stacks[t->nstacks++].uid = uid;
 	return s;
 }
 
-int proc_set_default(struct proctab *t, pid_t tgid, pid_t ppid,
+/**
+ * proc_set_default() - change the default stack of a process
+ * @t:		the table
+ * @tgid:	the process
+ * @ppid:	its parent, for fallback mode
+ * @uid:	the real user id of the process, which the stack counts against
+ * @families:	mask of the families to change
+ * @s:		the new default (references are taken)
+ *
+ * Return: 0, -EMFILE if the user holds PROC_STACKS_PER_USER stacks
+ *	   already or the supervisor's descriptors run short, -ENOMEM
+ */
+int proc_set_default(struct proctab *t, pid_t tgid, pid_t ppid, uid_t uid,
 		     unsigned int families, struct stack *s)
 {
 	struct proc *p;
 	int i;
 
 	pthread_mutex_lock(&t->lock);
-	s = proc_intern(t, s);
+	s = proc_intern(t, s, uid);
+	if (!s) {
+		pthread_mutex_unlock(&t->lock);
+		return -EMFILE;
+	}
 	proc_drain_locked(t, false);
 	p = proc_lookup(t, tgid, ppid);
 	if (!p)
@@ -587,6 +731,8 @@ int proc_set_default(struct proctab *t, pid_t tgid, pid_t ppid,
 		stack_put(p->defaults[i]);
 		p->defaults[i] = stack_get(s);
 	}
+	/* chosen by a privileged program: it may reach other such programs */
+	p->privileged = proc_exec_privileged(tgid);
 	pthread_mutex_unlock(&t->lock);
 	return 0;
 }

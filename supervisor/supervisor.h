@@ -5,12 +5,51 @@
 #ifndef NETSUP_SUPERVISOR_H
 #define NETSUP_SUPERVISOR_H
 
+#include <pthread.h>
 #include <stdbool.h>
+#include <time.h>
 #include <linux/seccomp.h>
 
 #include "policy.h"
 #include "proc.h"
 #include "../stacks/stack.h"
+
+/* What woke the event loop up (the tag of each epoll source). */
+enum sv_source {
+	SV_SRC_LISTENER,	/* POLLHUP: no task uses the filter any more */
+	SV_SRC_PROC_EVENTS,	/* the process events connector */
+	SV_SRC_PARENT,		/* the netsup waiting for the command exited */
+	SV_SRC_STOP,		/* a handling thread ended */
+	SV_SRC_MOUNTS,		/* the mount table changed */
+	SV_SRC_DEFERRED,	/* a deferred request can go on */
+};
+
+struct sv_tag {
+	enum sv_source type;
+};
+
+struct worker;
+
+/*
+ * A notification answered later, by the event loop: its thread waits in
+ * the system call, everybody else is served meanwhile.  Whoever defers
+ * embeds this, fills it in and hands it over with supervisor_defer().
+ */
+struct deferred {
+	struct sv_tag tag;		/* SV_SRC_DEFERRED */
+	__u64 id;			/* the notification */
+	pid_t tid;			/* its thread */
+	uid_t uid;			/* counted against this user */
+	int fd;				/* readable: complete() can go on */
+	struct timespec deadline;	/* CLOCK_MONOTONIC: complete() gives up */
+	/* answer the notification and free the request, on the loop thread */
+	void (*complete)(struct deferred *d, struct worker *w, bool expired);
+	struct deferred *next;
+};
+
+/* At most this many deferred requests, and per user. */
+#define SV_DEFERRED_MAX		256
+#define SV_DEFERRED_PER_USER	16
 
 struct supervisor {
 	int listener;		/* seccomp user-notification fd */
@@ -19,12 +58,23 @@ struct supervisor {
 	bool stop;		/* atomic: the handling threads end */
 	int stop_fd;		/* eventfd: a handling thread ended */
 	int mounts_fd;		/* /proc/self/mountinfo, for removed stacks */
+	int epfd;		/* the event loop */
 	struct seccomp_notif_sizes sizes;
 	struct proctab procs;	/* default stacks, per process */
 	struct credcache cache;	/* credentials, per thread */
 	struct policy policy;	/* stacks msocket() may name */
+	pthread_mutex_t dlock;	/* the deferred requests */
+	struct deferred *deferred;
+	unsigned int ndeferred;
 };
 
 int supervisor_run(struct supervisor *sv);
+int supervisor_defer(struct supervisor *sv, struct deferred *d, int timeout_ms);
+
+/* notify.c: the handling of notifications */
+struct worker *notify_worker_new(struct supervisor *sv);
+void notify_worker_free(struct worker *w);
+void *notify_receive_loop(void *arg);
+void notify_fast_paths(struct supervisor *sv);
 
 #endif /* NETSUP_SUPERVISOR_H */

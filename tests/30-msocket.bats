@@ -71,15 +71,18 @@ relay_check() {
 	OUT
 }
 
-@test "msocket(NULL, ..., SOCK_DEFAULT) keeps the defaults as they are" {
-	run "$NETSUP" -d inet="$A" -d inet6="$B" -- "$MSOCK" D:-:unspec D:-:inet6 S:inet S:inet6 D:-:packet
+@test "msocket(NULL, family, SOCK_DEFAULT) keeps a default; with AF_UNSPEC the first one becomes every family's" {
+	run "$NETSUP" -d inet="$A" -d inet6="$B" -- "$MSOCK" D:-:inet6 S:inet S:inet6 D:-:packet D:-:unspec S:inet S:inet6 D:-:packet
 	assert_success
 	assert_output - <<-OUT
-	D:-:unspec ok
 	D:-:inet6 ok
 	S:inet netns=$ia
 	S:inet6 netns=$ib
 	D:-:packet errno=ENOENT
+	D:-:unspec ok
+	S:inet netns=$ia
+	S:inet6 netns=$ia
+	D:-:packet ok
 	OUT
 }
 

@@ -268,7 +268,7 @@ teardown() { common_teardown; }
 	wait_file "$BATS_TEST_TMPDIR/netsup.pid"
 	local p0 sup
 	p0=$(cat "$BATS_TEST_TMPDIR/netsup.pid")
-	sup=$(pgrep -P "$p0" -x netsup)
+	sup=$(pgrep -P "$p0" -x netsup-sup)
 	[ -n "$sup" ]
 	kill -KILL "$sup"
 	touch "$go"

@@ -15,7 +15,7 @@ teardown() { common_teardown; }
 
 @test "children killed during notifications leave netsup serving, nothing leaked" {
 	run timeout 120 "$NETSUP" -d inet="$A" -- sh -c "
-		sup=\$(pgrep -P \$PPID -x netsup)
+		sup=\$(pgrep -P \$PPID -x netsup-sup)
 		'$PROGS/sockns' inet >/dev/null
 		before=\$(ls /proc/\$sup/fd | wc -l)
 		for i in \$(seq 40); do
@@ -92,7 +92,7 @@ except OSError as e:
 
 @test "a hundred processes with the same default stack cost netsup one descriptor" {
 	run timeout 60 "$NETSUP" -- sh -c "
-		sup=\$(pgrep -P \$PPID -x netsup)
+		sup=\$(pgrep -P \$PPID -x netsup-sup)
 		before=\$(ls /proc/\$sup/fd | wc -l)
 		for i in \$(seq 100); do '$PROGS/msock' D:$pa:inet Z:2 >/dev/null & done
 		sleep 1

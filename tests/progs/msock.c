@@ -3,7 +3,8 @@
  * msock - run a script of msocket()/socket() calls, one per argument
  *
  *   D:PATH:FAM          msocket(PATH, FAM, SOCK_DEFAULT, 0)
- *   M:PATH:FAM[:TYPE]   msocket(PATH, FAM, TYPE, 0)   (TYPE default dgram)
+ *   M:PATH:FAM[:TYPE]   msocket(PATH, FAM, TYPE, 0)   (TYPE default dgram;
+ *                       "raw" is SOCK_RAW with protocol ICMP)
  *   S:FAM               socket(FAM, SOCK_DGRAM, 0)
  *   C:DIR               chroot(DIR) and chdir("/")
  *   P:DIR               chdir(DIR)
@@ -105,7 +106,10 @@ int main(int argc, char **argv)
 		case 'M':
 			if (n < 3) fail("M:PATH:FAM[:TYPE]");
 			type = n > 3 ? atoi(f[3]) : SOCK_DGRAM;
-			report(tag, msocket(path_arg(f[1]), family(f[2]), type, 0));
+			if (n > 3 && !strcmp(f[3], "raw"))
+				type = SOCK_RAW;
+			report(tag, msocket(path_arg(f[1]), family(f[2]), type,
+					    type == SOCK_RAW ? 1 : 0));
 			break;
 		case 'S':
 			if (n < 2) fail("S:FAM");

@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * supervisor.c - the supervisor's event loop
+ *
+ * Two kinds of thread serve the supervised tree:
+ * - receiving threads (notify.c) block in SECCOMP_IOCTL_NOTIF_RECV, where
+ *   the synchronous wake-up (SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP, Linux 6.6)
+ *   hands them the child's CPU directly: the fast path of socket();
+ * - this thread runs one epoll(7) loop over named sources (enum
+ *   sv_source): the listener's POLLHUP (5.8: no task uses the filter any
+ *   more, the tree is gone), the process events connector, the netsup that
+ *   waits for the command, the mount table (POLLPRI on mountinfo), and
+ *   deferred requests: a notification whose answer needs something slow
+ *   (a path looked up by a helper process, later a userspace stack's
+ *   daemon) is parked with supervisor_defer() and answered here when its
+ *   source is readable or its deadline passes.  Its thread waits in its
+ *   system call; every other thread and process keeps being served.
+ * Deferred requests are bounded, in all and per user, so that no child
+ * can make the supervisor hold without limit.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "supervisor.h"
+
+/* Receiving threads (see the bench before changing it). */
+#define SV_RECEIVERS	1
+
+static const struct sv_tag sv_tags[] = {
+	[SV_SRC_LISTENER]	= { SV_SRC_LISTENER },
+	[SV_SRC_PROC_EVENTS]	= { SV_SRC_PROC_EVENTS },
+	[SV_SRC_PARENT]		= { SV_SRC_PARENT },
+	[SV_SRC_STOP]		= { SV_SRC_STOP },
+	[SV_SRC_MOUNTS]		= { SV_SRC_MOUNTS },
+};
+
+static int sv_watch(struct supervisor *sv, int fd, uint32_t events, const struct sv_tag *tag)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = (void *)tag };
+
+	if (fd < 0)
+		return 0;
+	return epoll_ctl(sv->epfd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
+}
+
+static long long sv_ms_until(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (t->tv_sec - now.tv_sec) * 1000LL + (t->tv_nsec - now.tv_nsec) / 1000000;
+}
+
+/**
+ * supervisor_defer() - answer a notification later, from the event loop
+ * @sv:		the supervisor
+ * @d:		the request: tag, id, tid, uid, fd and complete set; owned
+ *		by the loop from here on if this succeeds
+ * @timeout_ms:	when complete() is called with @expired, if @d->fd has
+ *		not become readable before
+ *
+ * Return: 0, or -EAGAIN if too many requests wait (in all, or of this
+ *	   user), other -errno; then @d is still the caller's
+ */
+int supervisor_defer(struct supervisor *sv, struct deferred *d, int timeout_ms)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &d->tag };
+	unsigned int mine = 0;
+	struct deferred *p;
+	int rc = 0;
+
+	d->tag.type = SV_SRC_DEFERRED;
+	clock_gettime(CLOCK_MONOTONIC, &d->deadline);
+	d->deadline.tv_sec += timeout_ms / 1000;
+	d->deadline.tv_nsec += (timeout_ms % 1000) * 1000000L;
+	if (d->deadline.tv_nsec >= 1000000000L) {
+		d->deadline.tv_sec++;
+		d->deadline.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&sv->dlock);
+	for (p = sv->deferred; p; p = p->next)
+		mine += p->uid == d->uid;
+	if (sv->ndeferred >= SV_DEFERRED_MAX || mine >= SV_DEFERRED_PER_USER)
+		rc = -EAGAIN;
+	else if (epoll_ctl(sv->epfd, EPOLL_CTL_ADD, d->fd, &ev))
+		rc = -errno;
+	if (!rc) {
+		d->next = sv->deferred;
+		sv->deferred = d;
+		sv->ndeferred++;
+	}
+	pthread_mutex_unlock(&sv->dlock);
+	return rc;
+}
+
+/* Take @d off the list; false if it was not (or no longer) there. */
+static bool sv_undefer(struct supervisor *sv, struct deferred *d)
+{
+	struct deferred **pp;
+	bool found = false;
+
+	pthread_mutex_lock(&sv->dlock);
+	for (pp = &sv->deferred; *pp; pp = &(*pp)->next)
+		if (*pp == d) {
+			*pp = d->next;
+			sv->ndeferred--;
+			found = true;
+			break;
+		}
+	if (found)
+		epoll_ctl(sv->epfd, EPOLL_CTL_DEL, d->fd, NULL);
+	pthread_mutex_unlock(&sv->dlock);
+	return found;
+}
+
+/* Complete the requests whose time is up (all with @all); the earliest
+ * deadline left, in ms, or -1. */
+static int sv_expire(struct supervisor *sv, struct worker *w, bool all)
+{
+	long long next = -1, ms;
+	struct deferred *d;
+
+	for (;;) {
+		pthread_mutex_lock(&sv->dlock);
+		for (d = sv->deferred, next = -1; d; d = d->next) {
+			ms = sv_ms_until(&d->deadline);
+			if (all || ms <= 0)
+				break;
+			if (next < 0 || ms < next)
+				next = ms;
+		}
+		pthread_mutex_unlock(&sv->dlock);
+		if (!d)
+			break;
+		if (sv_undefer(sv, d))
+			d->complete(d, w, true);
+	}
+	return next > INT_MAX ? INT_MAX : (int)next;
+}
+
+/* The netsup that waits for the command has exited: let go of its stdio. */
+static void sv_detach(struct supervisor *sv)
+{
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (fd >= 0) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		close(fd);
+	}
+	epoll_ctl(sv->epfd, EPOLL_CTL_DEL, sv->parent_pidfd, NULL);
+	close(sv->parent_pidfd);
+	sv->parent_pidfd = -1;
+}
+
+/*
+ * The mount table changed (POLLPRI on /proc/self/mountinfo): a stack file
+ * of --default may have been unmounted or removed (ip netns del,
+ * netsup-stack del).  Sockets already made in it keep working; new ones
+ * get ENETDOWN.  Stacks named through msocket() are held by the processes
+ * that chose them and are not checked.
+ */
+static void sv_mounts_changed(struct supervisor *sv)
+{
+	char buf[4096];
+	int i;
+
+	lseek(sv->mounts_fd, 0, SEEK_SET);
+	while (read(sv->mounts_fd, buf, sizeof(buf)) > 0)
+		;	/* read to the end: that re-arms POLLPRI */
+	for (i = 0; i < FAM_COUNT; i++) {
+		struct stack *s = sv->procs.root[i];
+
+		if (s && !__atomic_load_n(&s->removed, __ATOMIC_ACQUIRE) &&
+		    stack_check_removed(s))
+			warn("%s was removed: new %s sockets get ENETDOWN",
+			     s->path, stack_family_name(i));
+	}
+}
+
+/* Serve events until the tree is gone or a receiving thread ended. */
+static int sv_loop(struct supervisor *sv, struct worker *w)
+{
+	struct epoll_event evs[16];
+	int i, n, timeout;
+
+	while (!__atomic_load_n(&sv->stop, __ATOMIC_ACQUIRE)) {
+		timeout = sv_expire(sv, w, false);
+		n = epoll_wait(sv->epfd, evs, 16, timeout);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		for (i = 0; i < n; i++) {
+			const struct sv_tag *tag = evs[i].data.ptr;
+
+			switch (tag->type) {
+			case SV_SRC_LISTENER:
+				if (evs[i].events & (EPOLLHUP | EPOLLERR))
+					return 0;
+				break;
+			case SV_SRC_PROC_EVENTS:
+				proc_events_drain(&sv->procs);
+				break;
+			case SV_SRC_PARENT:
+				sv_detach(sv);
+				break;
+			case SV_SRC_STOP:
+				return 0;
+			case SV_SRC_MOUNTS:
+				sv_mounts_changed(sv);
+				break;
+			case SV_SRC_DEFERRED: {
+				struct deferred *d = (struct deferred *)tag;
+
+				if (sv_undefer(sv, d))
+					d->complete(d, w, false);
+				break;
+			}
+			}
+		}
+	}
+	return 0;
+}
+
+static void sv_wakeup_signal(int sig)
+{
+	(void)sig;	/* only there to interrupt RECV */
+}
+
+static int sv_open(struct supervisor *sv)
+{
+	int rc;
+
+	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sv->sizes))
+		return -errno;
+	pthread_mutex_init(&sv->dlock, NULL);
+	sv->epfd = epoll_create1(EPOLL_CLOEXEC);
+	sv->stop_fd = eventfd(0, EFD_CLOEXEC);
+	if (sv->epfd < 0 || sv->stop_fd < 0)
+		return -errno;
+	sv->mounts_fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+	if (sv->mounts_fd >= 0)
+		sv_mounts_changed(sv);	/* arms POLLPRI */
+	rc = sv_watch(sv, sv->listener, 0, &sv_tags[SV_SRC_LISTENER]);
+	if (!rc)
+		rc = sv_watch(sv, sv->procs.cn_fd, EPOLLIN, &sv_tags[SV_SRC_PROC_EVENTS]);
+	if (!rc)
+		rc = sv_watch(sv, sv->parent_pidfd, EPOLLIN, &sv_tags[SV_SRC_PARENT]);
+	if (!rc)
+		rc = sv_watch(sv, sv->stop_fd, EPOLLIN, &sv_tags[SV_SRC_STOP]);
+	if (!rc)
+		rc = sv_watch(sv, sv->mounts_fd, EPOLLPRI, &sv_tags[SV_SRC_MOUNTS]);
+	return rc;
+}
+
+static void sv_close(struct supervisor *sv)
+{
+	if (sv->stop_fd >= 0)
+		close(sv->stop_fd);
+	if (sv->mounts_fd >= 0)
+		close(sv->mounts_fd);
+	if (sv->epfd >= 0)
+		close(sv->epfd);
+	pthread_mutex_destroy(&sv->dlock);
+}
+
+/**
+ * supervisor_run() - serve notifications until no process uses the filter
+ * @sv:		the supervisor, with its listener and defaults
+ *
+ * SV_RECEIVERS threads receive and serve notifications; this thread runs
+ * the event loop and completes deferred requests.
+ *
+ * Return: 0 when the supervised tree is gone, or -errno
+ */
+int supervisor_run(struct supervisor *sv)
+{
+	struct sigaction sa = { .sa_handler = sv_wakeup_signal };
+	struct worker *recv[SV_RECEIVERS] = { NULL }, *w;
+	pthread_t threads[SV_RECEIVERS];
+	int i, n = 0, rc;
+
+	sv->epfd = sv->stop_fd = sv->mounts_fd = -1;
+	rc = sv_open(sv);
+	w = rc ? NULL : notify_worker_new(sv);
+	if (!w) {
+		sv_close(sv);
+		return rc ? rc : -ENOMEM;
+	}
+	notify_fast_paths(sv);
+	sigaction(SIGUSR1, &sa, NULL);	/* no SA_RESTART: RECV returns EINTR */
+	signal(SIGCHLD, SIG_IGN);	/* helpers are reaped by the kernel */
+
+	for (i = 0; i < SV_RECEIVERS; i++) {
+		recv[i] = notify_worker_new(sv);
+		if (!recv[i]) {
+			rc = -ENOMEM;
+			break;
+		}
+		rc = -pthread_create(&threads[i], NULL, notify_receive_loop, recv[i]);
+		if (rc) {
+			notify_worker_free(recv[i]);
+			break;
+		}
+		n++;
+	}
+	if (n)
+		rc = sv_loop(sv, w);
+
+	__atomic_store_n(&sv->stop, true, __ATOMIC_RELEASE);
+	for (i = 0; i < n; i++) {
+		pthread_kill(threads[i], SIGUSR1);
+		pthread_join(threads[i], NULL);
+		notify_worker_free(recv[i]);
+	}
+	sv_expire(sv, w, true);		/* nobody is left to wait for them */
+	notify_worker_free(w);
+	sv_close(sv);
+	return rc;
+}

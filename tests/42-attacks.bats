@@ -1,0 +1,162 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The attacks of the security review, each performed by a hostile child
+# (nobody, no capabilities): freezing the supervisor through its helpers,
+# nested user namespaces, set-user-ID programs without exec events,
+# throwing off a stack choice, descriptor exhaustion.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+MSOCK="$PROGS/msock"
+NOBODY=(setpriv --reuid 65534 --regid 65534 --clear-groups --inh-caps=-all)
+
+setup() {
+	common_setup
+	two_stacks
+	chmod 755 "$BATS_TEST_TMPDIR"
+}
+teardown() { common_teardown; }
+
+# --- the path helpers -----------------------------------------------------------
+
+@test "a child cannot stop the helpers that look its paths up" {
+	# the command's parent is netsup; the supervisor is its other child
+	run "$NETSUP" -d inet="$A" -- sh -c "sup=\$(pgrep -P \$PPID | grep -vx \$\$)
+		${NOBODY[*]} '$PROGS/stopper' \$sup $pb 300"
+	assert_success
+	assert_output --regexp "^seen=[1-9][0-9]* stopped=0 refused=[1-9][0-9]* ok=300 failed=0$"
+}
+
+@test "a helper stopped for good costs its caller EIO after the deadline, and nobody else anything" {
+	local out="$BATS_TEST_TMPDIR/out"
+	# root of its own user namespace, a child may stop the helper that
+	# acts inside that namespace: the call is given up at the deadline,
+	# and meanwhile every other process is served
+	run timeout 20 "$NETSUP" -d inet="$A" -- sh -c "sup=\$(pgrep -P \$PPID | grep -vx \$\$)
+		unshare -U -r '$PROGS/stopper' \$sup $pa 1000 forever > '$out' &
+		for i in 1 2 3 4 5 6 7 8 9 10; do '$PROGS/sockns' inet; done
+		wait; cat '$out'"
+	assert_success
+	assert_equal "$(grep -c "^netns=$ia " <<< "$output")" 10
+	assert_line --regexp "^seen=1 stopped=1 refused=0 ok=[0-9]+ failed=1$"
+	assert_line "first_errno=EIO"
+}
+
+# --- user namespaces ------------------------------------------------------------
+
+@test "a stack of another user namespace is refused as the kernel refuses the child" {
+	# X: a network namespace in a user namespace that nobody owns
+	"${NOBODY[@]}" unshare -U -r -n sleep 30 &
+	local x=$!
+	echo "pid $x" >> "$_fixtures"
+	local i
+	for i in $(seq 50); do
+		[ "$(stat -L -c %i /proc/$x/ns/net)" != "$home" ] && break
+		sleep 0.05
+	done
+	# the child's own open() of it fails...
+	run "${NOBODY[@]}" unshare -U -r cat /proc/$x/ns/net
+	assert_failure
+	assert_output --partial "Permission denied"
+	# ...and so does msocket, raw socket or not
+	run "$NETSUP" -d inet="$A" -- "${NOBODY[@]}" unshare -U -r "$MSOCK" \
+		M:/proc/$x/ns/net:inet M:/proc/$x/ns/net:inet:raw D:/proc/$x/ns/net:inet
+	assert_output - <<-OUT
+	M:/proc/$x/ns/net:inet errno=EACCES
+	M:/proc/$x/ns/net:inet:raw errno=EACCES
+	D:/proc/$x/ns/net:inet errno=EACCES
+	OUT
+}
+
+@test "a child's own namespace is served with the capabilities it has there, no more" {
+	# legitimate: root of its own user namespace, in its own network
+	# namespace, gets a raw socket there
+	run "$NETSUP" -d inet="$A" -- "${NOBODY[@]}" unshare -U -r -n sh -c \
+		"exec '$MSOCK' M:/proc/\$\$/ns/net:inet:raw M:/proc/\$\$/ns/net:inet"
+	assert_success
+	assert_line --index 0 --regexp "^M:/proc/[0-9]+/ns/net:inet:raw netns=[0-9]+$"
+	assert_line --index 1 --regexp "^M:/proc/[0-9]+/ns/net:inet netns=[0-9]+$"
+	# without CAP_NET_RAW there, it gets none, though its uid outside
+	# owns the namespace
+	run "$NETSUP" -d inet="$A" -- "${NOBODY[@]}" unshare -U -r -n sh -c \
+		"exec setpriv --inh-caps=-net_raw --bounding-set=-net_raw '$MSOCK' D:/proc/\$\$/ns/net:inet M:-:inet:raw M:-:inet"
+	assert_line --index 0 --regexp "^D:/proc/[0-9]+/ns/net:inet ok$"
+	assert_line --index 1 "M:-:inet:raw errno=EPERM"
+	assert_line --index 2 --regexp "^M:-:inet netns=[0-9]+$"
+}
+
+# --- set-user-ID programs -------------------------------------------------------
+
+suid_copy() {
+	local d
+	d=$(mktemp -d /tmp/nsup-suid.XXXXXX)
+	echo "dir $d" >> "$_fixtures"
+	chmod 755 "$d"
+	cp "$PROGS/suidsock" "$d/suidsock"
+	chmod 4755 "$d/suidsock"
+	SUID="$d/suidsock"
+}
+
+@test "a set-user-ID program that becomes root at once still gets netsup's defaults" {
+	suid_copy
+	run "$NETSUP" -d inet="$A" -- "${NOBODY[@]}" "$MSOCK" D:"$pb":inet X "$SUID"
+	assert_success
+	assert_line "D:$pb:inet ok"
+	assert_line "netns=$ia"
+}
+
+@test "without the process events connector, set-user-ID programs get netsup's defaults too" {
+	suid_copy
+	# in a pid namespace of its own, netsup has no process events
+	run unshare --pid --fork --mount-proc "$NETSUP" -d inet="$A" -- \
+		"${NOBODY[@]}" "$MSOCK" D:"$pb":inet X "$SUID"
+	assert_success
+	assert_line "D:$pb:inet ok"
+	assert_line "netns=$ia"
+	# an ordinary program keeps the choice
+	run unshare --pid --fork --mount-proc "$NETSUP" -d inet="$A" -- \
+		"$MSOCK" D:"$pb":inet X "$PROGS/sockns" inet
+	assert_line "netns=$ib nonblock=0 cloexec=0"
+}
+
+# --- throwing off a stack choice --------------------------------------------------
+
+@test "a refused PROC_CN_MCAST_IGNORE loses no event and changes no default" {
+	run "$NETSUP" -d inet="$A" -- "$NETSUP" -d inet="$B" -- sh -c \
+		"${NOBODY[*]} '$PROGS/cnignore'; '$PROGS/sockns' inet; exec '$PROGS/sockns' inet"
+	assert_success
+	assert_line --index 0 "sent"
+	assert_line --index 1 "netns=$ib nonblock=0 cloexec=0"
+	assert_line --index 2 "netns=$ib nonblock=0 cloexec=0"
+	refute_output --partial "lost"
+}
+
+@test "clone(CLONE_PARENT) cannot take a grandparent's stacks" {
+	# a nested session's command: its defaults differ from its parent's
+	run "$NETSUP" -d inet="$A" -- "$NETSUP" -d inet="$B" -- "$PROGS/clonep"
+	assert_success
+	refute_output --partial "netns=$ia"
+	assert_output "clone errno=EPERM"
+	# where they are the same, CLONE_PARENT works as usual
+	run "$NETSUP" -d inet="$A" -- "$PROGS/clonep"
+	assert_output "sibling netns=$ia"
+}
+
+@test "a process whose main thread called pthread_exit keeps its defaults" {
+	# other processes come and go meanwhile: the table is swept
+	run "$NETSUP" -d inet="$A" -- sh -c "'$PROGS/leaderexit' '$pb' 3 & sleep 1.2
+		for i in 1 2 3 4 5 6 7 8; do /bin/true; sleep 0.2; done; wait"
+	assert_success
+	assert_output "netns=$ib"
+}
+
+# --- descriptors ---------------------------------------------------------------
+
+@test "one user cannot spend the supervisor's descriptors; root still can choose" {
+	run "$NETSUP" -d inet="$A" -- sh -c "${NOBODY[*]} '$PROGS/nsmany' 70; '$MSOCK' D:$pb:inet S:inet"
+	assert_success
+	assert_line --index 0 "ok=64 emfile=6 other=0"
+	assert_line --index 1 "D:$pb:inet ok"
+	assert_line --index 2 "S:inet netns=$ib"
+}
