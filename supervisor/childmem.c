@@ -2,7 +2,8 @@
 /*
  * childmem.c - reading arguments from a supervised process's memory
  *
- * process_vm_readv(2) (Linux 3.2) copies from the child without opening
+ * process_vm_readv(2) (Linux 3.2) copies from the child (and
+ * process_vm_writev(2) to it, for answers that go into its memory) without opening
  * /proc/PID/mem and without stopping it.  What it returns is untrusted and
  * may change under our feet (another thread of the child can rewrite it):
  * callers copy once, use only the copy, and re-validate the notification
@@ -82,4 +83,27 @@ int childmem_read_string(pid_t tid, uint64_t addr, char *buf, size_t len)
 		done += (size_t)n;
 	}
 	return -ENAMETOOLONG;
+}
+
+/**
+ * childmem_write() - copy exactly @len bytes into the child
+ * @tid:	thread id
+ * @addr:	address in the child
+ * @buf:	source
+ * @len:	bytes to copy
+ *
+ * Return: 0, -EFAULT if any byte is not writable, -ESRCH, other -errno
+ */
+int childmem_write(pid_t tid, uint64_t addr, const void *buf, size_t len)
+{
+	struct iovec local = { (void *)buf, len };
+	struct iovec remote = { (void *)(uintptr_t)addr, len };
+	ssize_t n;
+
+	if (addr + len < addr)
+		return -EFAULT;
+	n = process_vm_writev(tid, &local, 1, &remote, 1, 0);
+	if (n < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	return (size_t)n == len ? 0 : -EFAULT;
 }

@@ -18,7 +18,9 @@
  *   creates sockets without a socket system call.
  * - clone(2) with CLONE_PARENT is notified: the new process's parent is
  *   then its creator's parent, whose stacks it would take (notify.c
- *   decides).  clone3(2) (5.3) keeps its flags in memory, out of the
+ *   decides); with CLONE_NEWNET too, as are unshare and setns: a process
+ *   that changes its network namespace takes charge of its networking.
+ * - ioctl(2) of the interface requests (SIOCGIF*), answered from the stack.  clone3(2) (5.3) keeps its flags in memory, out of the
  *   filter's sight, so it fails with ENOSYS, and glibc falls back to
  *   clone(2), as under the default profiles of container runtimes.
  * - The msocket system call is number -5 (as in vuos).  libseccomp refuses
@@ -44,6 +46,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <linux/sockios.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/audit.h>
@@ -72,13 +75,37 @@ static const char *const filter_creds_calls[] = {
 	"setresgid32", "setfsuid32", "setfsgid32", "setgroups32",
 };
 
-/* The numbers of the calls above, per architecture, resolved once. */
+/*
+ * The interface ioctls that the kernel answers from the namespace of the
+ * socket they are made on: on an AF_UNIX socket (glibc's if_nametoindex
+ * and if_indextoname), that is the child's own namespace, not its stack.
+ * They are notified so that netsup answers them from the stack (notify.c).
+ */
+static const unsigned long filter_ifreqs[] = {
+	SIOCGIFNAME, SIOCGIFCONF, SIOCGIFFLAGS, SIOCGIFADDR, SIOCGIFDSTADDR,
+	SIOCGIFBRDADDR, SIOCGIFNETMASK, SIOCGIFMETRIC, SIOCGIFMTU,
+	SIOCGIFHWADDR, SIOCGIFINDEX, SIOCGIFTXQLEN, SIOCGIFMAP,
+};
+
+/* What each notified call is, by name; resolved into numbers once. */
+static const struct {
+	const char *name;
+	enum filter_call kind;
+} filter_calls[] = {
+	{ "unshare", FILTER_CALL_UNSHARE },
+	{ "setns", FILTER_CALL_SETNS },
+	{ "clone", FILTER_CALL_CLONE },
+	{ "ioctl", FILTER_CALL_IOCTL },
+};
+
 #define FILTER_ARCHS	3
-#define FILTER_NCALLS	(sizeof(filter_creds_calls) / sizeof(*filter_creds_calls) + 1)
+#define FILTER_NCREDS	(sizeof(filter_creds_calls) / sizeof(*filter_creds_calls))
+#define FILTER_NCALLS	(FILTER_NCREDS + sizeof(filter_calls) / sizeof(*filter_calls))
 
 static struct {
 	uint32_t arch;
-	int nr[FILTER_NCALLS];		/* creds calls, then clone; -1: none */
+	int nr[FILTER_NCALLS];		/* -1: none on that architecture */
+	enum filter_call kind[FILTER_NCALLS];
 } filter_numbers[FILTER_ARCHS];
 static pthread_once_t filter_numbers_once = PTHREAD_ONCE_INIT;
 
@@ -87,15 +114,22 @@ static void filter_resolve_numbers(void)
 	static const uint32_t archs[FILTER_ARCHS] = {
 		SCMP_ARCH_X86_64, SCMP_ARCH_X86, SCMP_ARCH_X32,
 	};
-	size_t a, i;
+	size_t a, i, k;
 	int nr;
 
 	for (a = 0; a < FILTER_ARCHS; a++) {
 		filter_numbers[a].arch = archs[a];
 		for (i = 0; i < FILTER_NCALLS; i++) {
-			nr = seccomp_syscall_resolve_name_arch(archs[a],
-				i + 1 < FILTER_NCALLS ? filter_creds_calls[i] : "clone");
+			const char *name = i < FILTER_NCREDS ? filter_creds_calls[i]
+						: filter_calls[i - FILTER_NCREDS].name;
+
+			nr = seccomp_syscall_resolve_name_arch(archs[a], name);
 			filter_numbers[a].nr[i] = nr == __NR_SCMP_ERROR ? -1 : nr;
+			filter_numbers[a].kind[i] = FILTER_CALL_CREDS;
+			/* unshare and setns are both: the more specific wins */
+			for (k = 0; k < sizeof(filter_calls) / sizeof(*filter_calls); k++)
+				if (!strcmp(name, filter_calls[k].name))
+					filter_numbers[a].kind[i] = filter_calls[k].kind;
 		}
 	}
 }
@@ -139,6 +173,13 @@ static scmp_filter_ctx filter_build(const struct filter_config *cfg)
 	if (!rc)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(clone), 1,
 				      SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_PARENT, CLONE_PARENT));
+	if (!rc)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(clone), 1,
+				      SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWNET, CLONE_NEWNET));
+	for (i = 0; !rc && i < sizeof(filter_ifreqs) / sizeof(*filter_ifreqs); i++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(ioctl), 1,
+				      SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffU,
+					      (scmp_datum_t)filter_ifreqs[i]));
 	if (rc) {
 		seccomp_release(ctx);
 		errno = -rc;
@@ -250,7 +291,7 @@ int filter_install(struct filter_config *cfg)
  * @arch:	AUDIT_ARCH_* of the notification
  * @nr:		system call number
  *
- * Return: FILTER_CALL_CREDS, FILTER_CALL_CLONE, or FILTER_CALL_OTHER
+ * Return: the kind, FILTER_CALL_OTHER for a call not notified
  */
 enum filter_call filter_call_kind(uint32_t arch, int nr)
 {
@@ -265,8 +306,7 @@ enum filter_call filter_call_kind(uint32_t arch, int nr)
 			continue;
 		for (i = 0; i < FILTER_NCALLS; i++)
 			if (filter_numbers[a].nr[i] == nr)
-				return i + 1 < FILTER_NCALLS ? FILTER_CALL_CREDS
-							     : FILTER_CALL_CLONE;
+				return filter_numbers[a].kind[i];
 	}
 	return FILTER_CALL_OTHER;
 }
@@ -280,7 +320,9 @@ enum filter_call filter_call_kind(uint32_t arch, int nr)
  */
 bool filter_is_creds_call(uint32_t arch, int nr)
 {
-	return filter_call_kind(arch, nr) == FILTER_CALL_CREDS;
+	enum filter_call k = filter_call_kind(arch, nr);
+
+	return k == FILTER_CALL_CREDS || k == FILTER_CALL_UNSHARE || k == FILTER_CALL_SETNS;
 }
 
 /**

@@ -20,8 +20,11 @@ bool filter_is_creds_call(uint32_t arch, int nr);
 /* Notified calls besides socket and msocket. */
 enum filter_call {
 	FILTER_CALL_OTHER,
-	FILTER_CALL_CREDS,	/* set*id, setgroups, capset, unshare, setns */
-	FILTER_CALL_CLONE,	/* clone(CLONE_PARENT) */
+	FILTER_CALL_CREDS,	/* set*id, setgroups, capset */
+	FILTER_CALL_UNSHARE,	/* unshare: creds, and maybe the namespace */
+	FILTER_CALL_SETNS,	/* setns: the same */
+	FILTER_CALL_CLONE,	/* clone(CLONE_PARENT or CLONE_NEWNET) */
+	FILTER_CALL_IOCTL,	/* ioctl(SIOCGIF*) */
 };
 
 enum filter_call filter_call_kind(uint32_t arch, int nr);

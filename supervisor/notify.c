@@ -38,16 +38,19 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/audit.h>
 #include <linux/net.h>
 #include <linux/seccomp.h>
+#include <linux/sockios.h>
 
 #include "childmem.h"
 #include "credcache.h"
 #include "creds.h"
 #include "filter.h"
+#include "ifioctl.h"
 #include "log.h"
 #include "pathres.h"
 #include "supervisor.h"
@@ -76,7 +79,9 @@ enum notify_call {
 	CALL_SOCKETCALL,	/* i386 socketcall(SYS_SOCKET, args) */
 	CALL_MSOCKET,		/* msocket, system call -5 */
 	CALL_CREDS,		/* set*id, capset...: forget the thread's creds */
-	CALL_CLONE_PARENT,	/* clone(CLONE_PARENT) */
+	CALL_NSCHANGE,		/* unshare, setns: creds, and the namespace */
+	CALL_CLONE,		/* clone(CLONE_PARENT or CLONE_NEWNET) */
+	CALL_IFIOCTL,		/* ioctl(SIOCGIF*) */
 };
 
 /* One handling thread. */
@@ -133,8 +138,13 @@ static enum notify_call notify_classify(const struct seccomp_notif *req)
 	switch (filter_call_kind(req->data.arch, nr)) {
 	case FILTER_CALL_CREDS:
 		return CALL_CREDS;
+	case FILTER_CALL_UNSHARE:
+	case FILTER_CALL_SETNS:
+		return CALL_NSCHANGE;
 	case FILTER_CALL_CLONE:
-		return CALL_CLONE_PARENT;
+		return CALL_CLONE;
+	case FILTER_CALL_IOCTL:
+		return CALL_IFIOCTL;
 	case FILTER_CALL_OTHER:
 		break;
 	}
@@ -406,6 +416,50 @@ static void notify_log(struct worker *w, const struct creds *c, const char *call
 			strerror(-r->error));
 }
 
+/*
+ * A thread that moved to another network namespace by itself (setns,
+ * unshare(CLONE_NEWNET), clone(CLONE_NEWNET)) has taken charge of its
+ * networking: its sockets, and those of the processes it starts, are made
+ * where it is, as without netsup (ip netns exec, unshare -n, nsenter).
+ * The first such call records the namespace the tree started in; from
+ * then on socket() compares the thread's namespace with it.  Sessions
+ * where nobody moves pay nothing.
+ */
+static void notify_note_move(struct worker *w)
+{
+	struct supervisor *sv = w->sv;
+	char path[64];
+	struct stat st;
+
+	if (__atomic_load_n(&sv->moved, __ATOMIC_ACQUIRE) || notify_own(w))
+		return;
+	snprintf(path, sizeof(path), "/proc/%u/ns/net", w->req->pid);
+	if (stat(path, &st))
+		return;
+	pthread_mutex_lock(&sv->dlock);
+	if (!sv->moved) {
+		sv->base_dev = st.st_dev;
+		sv->base_ino = st.st_ino;
+		__atomic_store_n(&sv->moved, true, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&sv->dlock);
+}
+
+/* Has the requesting thread left the namespace the tree started in? */
+static bool notify_moved(struct worker *w)
+{
+	const struct supervisor *sv = w->sv;
+	char path[64];
+	struct stat st;
+
+	if (!__atomic_load_n(&sv->moved, __ATOMIC_ACQUIRE) || notify_own(w))
+		return false;
+	snprintf(path, sizeof(path), "/proc/%u/ns/net", w->req->pid);
+	if (stat(path, &st))
+		return false;
+	return st.st_dev != sv->base_dev || st.st_ino != sv->base_ino;
+}
+
 /* socket(2), and socketcall(SYS_SOCKET) once its arguments are copied. */
 static void notify_socket(struct worker *w, int domain, int type, int protocol,
 			  bool from_memory, struct notify_reply *r)
@@ -418,7 +472,9 @@ static void notify_socket(struct worker *w, int domain, int type, int protocol,
 	char path[64];
 	int rc = 0;
 
-	if (idx >= 0 && !proc_count(procs)) {
+	if (idx >= 0 && notify_moved(w)) {
+		/* its own namespace, by its own choice: no default applies */
+	} else if (idx >= 0 && !proc_count(procs)) {
 		/* No process has defaults of its own: no need to know which. */
 		s = stack_get(procs->root[idx]);
 	} else if (idx >= 0) {
@@ -711,14 +767,16 @@ static void notify_msocket(struct worker *w, struct notify_reply *r)
  * clones as usual.  The flags are in a register: what is checked is what
  * runs.
  */
-static void notify_clone_parent(struct worker *w, struct notify_reply *r)
+static void notify_clone(struct worker *w, struct notify_reply *r)
 {
 	struct proctab *procs = &w->sv->procs;
 	bool same = true;
 	struct creds c;
 	int i, rc;
 
-	if (w->req->data.args[0] & CLONE_THREAD) {
+	if (w->req->data.args[0] & CLONE_NEWNET)
+		notify_note_move(w);
+	if (!(w->req->data.args[0] & CLONE_PARENT) || (w->req->data.args[0] & CLONE_THREAD)) {
 		r->what = NOTIFY_CONTINUE;	/* a thread: the same process */
 		return;
 	}
@@ -748,6 +806,76 @@ static void notify_clone_parent(struct worker *w, struct notify_reply *r)
 		log_pid(LOG_INFO, c.tgid,
 			"clone(CLONE_PARENT) refused: the child would take its grandparent's stacks");
 	notify_fail(r, -EPERM);
+}
+
+/*
+ * ioctl(fd, SIOCGIF*, arg): on a socket of the child's own namespace (an
+ * AF_UNIX one, as glibc's if_nametoindex uses), answered from the stack
+ * of its inet default (inet6 if it has only that): ifioctl.c.  A socket
+ * in that stack already, a thread that moved by itself, a process
+ * without such a default, another architecture: the kernel answers.
+ */
+static void notify_ifioctl(struct worker *w, struct notify_reply *r)
+{
+	const struct seccomp_data *d = &w->req->data;
+	struct proctab *procs = &w->sv->procs;
+	int pidfd = -1, fd = -1, ns = -1, sock = -1, rc, domain = AF_INET;
+	struct stack *s = NULL;
+	struct creds c;
+	struct stat st;
+
+	r->what = NOTIFY_CONTINUE;
+	if (d->arch != AUDIT_ARCH_X86_64 || (d->nr & X32_SYSCALL_BIT) || notify_moved(w))
+		return;
+	if (notify_creds(w, &c))
+		return;
+	s = proc_default(procs, c.tgid, c.ppid, FAM_INET);
+	if (!s) {
+		s = proc_default(procs, c.tgid, c.ppid, FAM_INET6);
+		domain = AF_INET6;
+	}
+	if (!s || s->fd < 0 || notify_own(w))
+		goto out;
+	/* pidfd_getfd (5.6) needs ptrace access: netsup's own credentials */
+	pidfd = (int)syscall(SYS_pidfd_open, c.tgid, 0);
+	if (pidfd >= 0)
+		fd = (int)syscall(SYS_pidfd_getfd, pidfd, (int)d->args[0], 0);
+	if (fd >= 0)
+		ns = ioctl(fd, SIOCGSKNS);
+	if (ns < 0 || fstat(ns, &st) || (st.st_dev == s->dev && st.st_ino == s->ino))
+		goto out;	/* not a socket, or one in the stack already */
+	if (!notify_id_valid(w)) {
+		notify_fail(r, -ESRCH);
+		goto out;
+	}
+	rc = 0;
+	if (!stack_entered(s, &w->stack))
+		rc = stack_enter(s, &w->stack);
+	if (!rc)
+		rc = creds_wear(&w->creds, &c);
+	if (rc == -ENOTRECOVERABLE) {
+		w->broken = true;
+		rc = -EPERM;
+	}
+	if (!rc)
+		rc = sock = stack_socket(s, &w->stack, domain, SOCK_DGRAM, 0);
+	if (rc >= 0)
+		rc = ifioctl_emulate((pid_t)w->req->pid, sock, (unsigned long)(uint32_t)d->args[1],
+				     d->args[2]);
+	if (rc < 0)
+		notify_fail(r, rc);
+	else
+		r->what = NOTIFY_ZERO;
+out:
+	if (sock >= 0)
+		close(sock);
+	if (ns >= 0)
+		close(ns);
+	if (fd >= 0)
+		close(fd);
+	if (pidfd >= 0)
+		close(pidfd);
+	stack_put(s);
 }
 
 /* Send the reply; the injected socket, if any, is closed here. */
@@ -812,8 +940,20 @@ static void notify_handle(struct worker *w)
 		credcache_forget(&w->sv->cache, (pid_t)w->req->pid);
 		r.what = NOTIFY_CONTINUE;
 		break;
-	case CALL_CLONE_PARENT:
-		notify_clone_parent(w, &r);
+	case CALL_NSCHANGE:
+		credcache_forget(&w->sv->cache, (pid_t)w->req->pid);
+		/* unshare(flags), setns(fd, nstype): 0 may be any type */
+		if (filter_call_kind(d->arch, d->nr) == FILTER_CALL_UNSHARE ?
+		    (d->args[0] & CLONE_NEWNET) != 0 :
+		    (!(uint32_t)d->args[1] || (uint32_t)d->args[1] == CLONE_NEWNET))
+			notify_note_move(w);
+		r.what = NOTIFY_CONTINUE;
+		break;
+	case CALL_CLONE:
+		notify_clone(w, &r);
+		break;
+	case CALL_IFIOCTL:
+		notify_ifioctl(w, &r);
 		break;
 	case CALL_OTHER:
 		break;

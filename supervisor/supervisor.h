@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <time.h>
+#include <sys/types.h>
 #include <linux/seccomp.h>
 
 #include "policy.h"
@@ -63,7 +64,10 @@ struct supervisor {
 	struct proctab procs;	/* default stacks, per process */
 	struct credcache cache;	/* credentials, per thread */
 	struct policy policy;	/* stacks msocket() may name */
-	pthread_mutex_t dlock;	/* the deferred requests */
+	bool moved;		/* atomic: a process changed its namespace */
+	dev_t base_dev;		/* the namespace the tree started in */
+	ino_t base_ino;
+	pthread_mutex_t dlock;	/* the deferred requests, base_* */
 	struct deferred *deferred;
 	unsigned int ndeferred;
 };

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * clonep - clone(CLONE_PARENT): the new process is a sibling, whose
- * parent is our parent.  The sibling makes one socket and prints
- * "sibling netns=INO"; if the clone fails, "clone errno=NAME".
+ * clonep [newnet] - clone(CLONE_PARENT): the new process is a sibling,
+ * whose parent is our parent; with "newnet", clone(CLONE_NEWNET) instead:
+ * a child in a network namespace of its own.  It makes one socket and
+ * prints "sibling netns=INO"; if the clone fails, "clone errno=NAME".
  * We wait for the sibling's line through a pipe (we cannot wait(2) for a
  * process that is not our child).
  */
@@ -10,10 +11,13 @@
 #include "progs.h"
 
 #include <sched.h>
+#include <signal.h>
 #include <sys/wait.h>
 
-int main(void)
+int main(int argc, char **argv)
 {
+	unsigned long flags = argc > 1 && !strcmp(argv[1], "newnet") ?
+			      CLONE_NEWNET | SIGCHLD : CLONE_PARENT;
 	char line[128];
 	int p[2], fd;
 	ssize_t n;
@@ -22,7 +26,7 @@ int main(void)
 	if (pipe(p))
 		fail("pipe: %s", strerror(errno));
 	fflush(stdout);
-	pid = syscall(SYS_clone, CLONE_PARENT, 0, NULL, NULL, 0);
+	pid = syscall(SYS_clone, flags, 0, NULL, NULL, 0);
 	if (pid < 0) {
 		printf("clone errno=%s\n", errno == EPERM ? "EPERM" : strerror(errno));
 		return 0;
@@ -44,5 +48,7 @@ int main(void)
 		fail("clonep: no word from the sibling");
 	line[n] = '\0';
 	fputs(line, stdout);
+	if (flags & CLONE_NEWNET)
+		waitpid((pid_t)pid, NULL, 0);
 	return 0;
 }

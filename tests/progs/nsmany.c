@@ -3,7 +3,8 @@
  * nsmany N - N processes, each in a user and network namespace of its
  * own (unshare(2), no privilege needed), each making its own namespace
  * its default inet stack with msocket(/proc/PID/ns/net, SOCK_DEFAULT).
- * They hold their defaults until all have tried; prints
+ * A call refused with EAGAIN (too many of this user's lookups at once) is
+ * tried again.  They hold their defaults until all have tried; prints
  * "ok=K emfile=E other=O".
  */
 
@@ -34,7 +35,13 @@ int main(int argc, char **argv)
 		c = 'x';
 		if (!unshare(CLONE_NEWUSER | CLONE_NEWNET)) {
 			snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)getpid());
-			if (!syscall(-5, path, AF_INET, 0, 0))
+			int tries = 0, rc;
+
+			/* EAGAIN: too many lookups of this user at once */
+			while ((rc = (int)syscall(-5, path, AF_INET, 0, 0)) && errno == EAGAIN &&
+			       tries++ < 500)
+				usleep(10000);
+			if (!rc)
 				c = 'o';
 			else if (errno == EMFILE)
 				c = 'm';
