@@ -39,12 +39,13 @@ CPPFLAGS += -DNETSUP_VERSION=\"$(VERSION)\"
 ALLCFLAGS = -std=gnu11 $(WARN) $(OPT) $(HARDEN) $(CFLAGS)
 LDFLAGS_BIN = -pie -Wl,-z,relro,-z,now $(SANLD) $(LDFLAGS)
 
-STACK_SRC := stacks/stack.c stacks/netns.c stacks/fdpass.c
+STACK_SRC := stacks/stack.c stacks/netns.c stacks/fdpass.c stacks/userspace.c stacks/stackproto.c
 SUP_SRC   := supervisor/main.c supervisor/options.c supervisor/log.c supervisor/proctitle.c \
              supervisor/launch.c supervisor/filter.c supervisor/notify.c \
              supervisor/creds.c supervisor/childmem.c supervisor/proc.c \
              supervisor/pathres.c supervisor/policy.c supervisor/credcache.c \
-             supervisor/supervisor.c supervisor/ifioctl.c
+             supervisor/supervisor.c supervisor/ifioctl.c supervisor/ustack.c \
+             supervisor/ucall.c
 SUP_OBJ   := $(patsubst %.c,$(B)/%.o,$(SUP_SRC) $(STACK_SRC))
 
 SHIM_SRC  := shim/msocket.c $(STACK_SRC)
@@ -143,16 +144,16 @@ FUZZ_FLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -DNETSUP_VER
 FUZZ       := $(B)/fuzz/fuzz_options $(B)/fuzz/fuzz_stackspec $(B)/fuzz/fuzz_procparse $(B)/fuzz/fuzz_stackproto
 FUZZ_SECS  ?= 60
 
-$(B)/fuzz/fuzz_options: tests/fuzz/fuzz_options.c supervisor/options.c supervisor/log.c stacks/stack.c stacks/netns.c
+$(B)/fuzz/fuzz_options: tests/fuzz/fuzz_options.c supervisor/options.c supervisor/log.c stacks/stack.c stacks/netns.c stacks/userspace.c stacks/stackproto.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^
 
-$(B)/fuzz/fuzz_stackspec: tests/fuzz/fuzz_stackspec.c stacks/stack.c stacks/netns.c
+$(B)/fuzz/fuzz_stackspec: tests/fuzz/fuzz_stackspec.c stacks/stack.c stacks/netns.c stacks/userspace.c stacks/stackproto.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^
 
 $(B)/fuzz/fuzz_procparse: tests/fuzz/fuzz_procparse.c supervisor/creds.c supervisor/proc.c \
-		supervisor/credcache.c supervisor/log.c stacks/stack.c stacks/netns.c
+		supervisor/credcache.c supervisor/log.c stacks/stack.c stacks/netns.c stacks/userspace.c stacks/stackproto.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ -lcap -lpthread
 

@@ -6,7 +6,7 @@
  * file is opened with O_PATH first, so that naming a device, a FIFO or
  * anything else has no side effect (no open(2) of the device); then the
  * kind that recognises it makes the stack object: a file on nsfs is a
- * kernel stack (netns.c).  Anything else is not a stack: -ENOTSUP.
+ * kernel stack (netns.c), a UNIX socket a userspace stack (userspace.c).  Anything else is not a stack: -ENOTSUP.
  * The generic calls dispatch to the kind's stack_ops.
  */
 #define _GNU_SOURCE
@@ -179,7 +179,9 @@ int stack_from_fd(int fd, const char *path, struct stack **out)
 		return -errno;
 	if (sfs.f_type == NSFS_MAGIC)
 		return netns_from_fd(fd, &st, path, out);
-	return -ENOTSUP;	/* userspace stacks (S_ISSOCK): not yet */
+	if (S_ISSOCK(st.st_mode))
+		return userspace_from_fd(fd, &st, path, out);
+	return -ENOTSUP;
 }
 
 /**
@@ -319,6 +321,12 @@ const char *stack_strerror(int error)
 		return "permission denied";
 	case EAFNOSUPPORT:
 		return "the stack does not serve that address family";
+	case ECONNREFUSED:
+		return "a stack socket, but no stack daemon listens on it";
+	case EPROTO:
+		return "a socket whose daemon does not speak the stack protocol";
+	case ETIMEDOUT:
+		return "the stack daemon did not answer";
 	default:
 		return strerror(-error);
 	}

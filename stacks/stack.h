@@ -65,6 +65,7 @@ struct stack {
 	unsigned int families;	/* mask of 1 << enum stack_family served */
 	unsigned int refs;	/* atomic */
 	bool removed;		/* atomic: its file is gone (stack_check_removed) */
+	void *client;		/* userspace: the supervisor's client of it */
 	char path[];		/* as named, for messages */
 };
 
@@ -94,6 +95,10 @@ int stack_socket(struct stack *s, struct stack_thread *t,
 		 int domain, int type, int protocol);
 int stack_check_enter(const struct stack *s);
 bool stack_check_removed(struct stack *s);
+
+/* userspace.c: userspace stacks */
+int userspace_from_fd(int fd, const struct stat *st, const char *path, struct stack **out);
+bool stack_is_userspace(const struct stack *s);
 
 /* netns.c: kernel stacks */
 int netns_from_fd(int fd, const struct stat *st, const char *path, struct stack **out);

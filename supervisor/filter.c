@@ -96,6 +96,32 @@ static const struct {
 	{ "setns", FILTER_CALL_SETNS },
 	{ "clone", FILTER_CALL_CLONE },
 	{ "ioctl", FILTER_CALL_IOCTL },
+	{ "bind", FILTER_CALL_USOCK },
+	{ "connect", FILTER_CALL_USOCK },
+	{ "listen", FILTER_CALL_USOCK },
+	{ "accept", FILTER_CALL_USOCK },
+	{ "accept4", FILTER_CALL_USOCK },
+	{ "getsockname", FILTER_CALL_USOCK },
+	{ "getpeername", FILTER_CALL_USOCK },
+	{ "getsockopt", FILTER_CALL_USOCK },
+	{ "setsockopt", FILTER_CALL_USOCK },
+	{ "shutdown", FILTER_CALL_USOCK },
+	{ "sendto", FILTER_CALL_USOCK },
+	{ "recvfrom", FILTER_CALL_USOCK },
+	{ "sendmsg", FILTER_CALL_USOCK },
+	{ "recvmsg", FILTER_CALL_USOCK },
+};
+
+/*
+ * In a session that can use userspace stacks, the calls whose meaning a
+ * socketpair cannot carry are notified, for every descriptor (a filter
+ * cannot tell which is which); sendto and recvfrom only with an address
+ * (their fifth argument), the others always.  sendmmsg and recvmmsg are
+ * not: their addresses, if any, go to the socketpair (a known gap).
+ */
+static const char *const filter_usock_calls[] = {
+	"bind", "connect", "listen", "accept", "accept4", "getsockname",
+	"getpeername", "getsockopt", "setsockopt", "shutdown", "recvmsg",
 };
 
 #define FILTER_ARCHS	3
@@ -176,6 +202,21 @@ static scmp_filter_ctx filter_build(const struct filter_config *cfg)
 	if (!rc)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(clone), 1,
 				      SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWNET, CLONE_NEWNET));
+	for (i = 0; !rc && cfg->userspace &&
+		    i < sizeof(filter_usock_calls) / sizeof(*filter_usock_calls); i++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY,
+				      seccomp_syscall_resolve_name(filter_usock_calls[i]), 0);
+	if (!rc && cfg->userspace)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(sendto), 1,
+				      SCMP_A4(SCMP_CMP_NE, 0));
+	/* the listener itself is handed over with sendmsg on handoff_fd */
+	if (!rc && cfg->userspace)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(sendmsg), 1,
+				      SCMP_A0(SCMP_CMP_NE, (scmp_datum_t)(cfg->handoff_fd > 0 ?
+								    cfg->handoff_fd : -1)));
+	if (!rc && cfg->userspace)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(recvfrom), 1,
+				      SCMP_A4(SCMP_CMP_NE, 0));
 	for (i = 0; !rc && i < sizeof(filter_ifreqs) / sizeof(*filter_ifreqs); i++)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(ioctl), 1,
 				      SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffU,
@@ -261,6 +302,17 @@ int filter_install(struct filter_config *cfg)
 {
 	unsigned long flags = SECCOMP_FILTER_FLAG_NEW_LISTENER |
 			      SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+
+	/*
+	 * A call that waits in a userspace stack (accept, connect, recvfrom)
+	 * must be interruptible by a signal, as in the kernel: without
+	 * WAIT_KILLABLE_RECV the wait for an answer is, and ucall.c cancels
+	 * the request when the notification goes.  A socket() interrupted
+	 * while netsup injects it stays atomic: ADDFD with FLAG_SEND either
+	 * installs and answers, or fails and the socket is closed.
+	 */
+	if (cfg->userspace)
+		flags &= ~SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
 	struct sock_fprog prog;
 	int rc, fd;
 

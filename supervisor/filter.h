@@ -10,6 +10,8 @@
 
 struct filter_config {
 	bool allow_io_uring;	/* --allow-io-uring: leave io_uring_setup */
+	bool userspace;		/* the session can use userspace stacks */
+	int handoff_fd;		/* > 0: its sendmsg is never notified */
 	bool killable;		/* out: received notifications wait killably */
 };
 
@@ -25,6 +27,7 @@ enum filter_call {
 	FILTER_CALL_SETNS,	/* setns: the same */
 	FILTER_CALL_CLONE,	/* clone(CLONE_PARENT or CLONE_NEWNET) */
 	FILTER_CALL_IOCTL,	/* ioctl(SIOCGIF*) */
+	FILTER_CALL_USOCK,	/* bind, connect...: userspace sessions */
 };
 
 enum filter_call filter_call_kind(uint32_t arch, int nr);

@@ -293,8 +293,25 @@ launch_supervisor(int sock, pid_t netsup, char **self_argv,
 static void __attribute__((noreturn))
 launch_command(int sock, const struct options *o)
 {
-	struct filter_config cfg = { .allow_io_uring = o->allow_io_uring };
-	int listener, rc;
+	struct filter_config cfg = { .allow_io_uring = o->allow_io_uring,
+				     .userspace = o->userspace };
+	struct rlimit rl;
+	int listener, rc, high;
+
+	if (o->userspace && !getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur > 64) {
+		/*
+		 * sendmsg is notified in such a session, and the listener is
+		 * handed over with sendmsg after the filter is in place: the
+		 * filter lets that one descriptor's sendmsg run (filter.c),
+		 * so it is moved out of the way of the command's own.
+		 */
+		high = fcntl(sock, F_DUPFD_CLOEXEC, (int)(rl.rlim_cur - 16));
+		if (high >= 0) {
+			close(sock);
+			sock = high;
+		}
+	}
+	cfg.handoff_fd = sock;
 
 	if (o->isolate) {
 		/* A namespace of its own, with nothing but lo in it. */

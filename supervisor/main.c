@@ -97,6 +97,16 @@ int main(int argc, char **argv)
 				break;
 		defaults[i] = j < i ? stack_get(defaults[j])
 				    : main_open_stack(o.defaults[i]);
+		if (!(defaults[i]->families & (1U << i))) {
+			/* a userspace stack serves inet and inet6 only */
+			info("%s: %s does not serve it: the command's own namespace does",
+			     stack_family_name(i), defaults[i]->path);
+			stack_put(defaults[i]);
+			defaults[i] = NULL;
+			continue;
+		}
+		if (stack_is_userspace(defaults[i]))
+			o.userspace = true;
 		info("%s: %s", stack_family_name(i), defaults[i]->path);
 	}
 

@@ -53,16 +53,15 @@
 #include "ifioctl.h"
 #include "log.h"
 #include "pathres.h"
+#include "notify.h"
 #include "supervisor.h"
+#include "ucall.h"
+#include "ustack.h"
 #include "../shim/msocket.h"
 
-#ifndef AUDIT_ARCH_X86_64
-#define AUDIT_ARCH_X86_64	0xc000003e
-#endif
 #ifndef AUDIT_ARCH_I386
 #define AUDIT_ARCH_I386		0x40000003
 #endif
-#define X32_SYSCALL_BIT		0x40000000
 #ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
 #define SECCOMP_IOCTL_NOTIF_SET_FLAGS	SECCOMP_IOW(4, __u64)
 #endif
@@ -82,36 +81,9 @@ enum notify_call {
 	CALL_NSCHANGE,		/* unshare, setns: creds, and the namespace */
 	CALL_CLONE,		/* clone(CLONE_PARENT or CLONE_NEWNET) */
 	CALL_IFIOCTL,		/* ioctl(SIOCGIF*) */
+	CALL_USOCK,		/* bind, connect...: maybe a userspace socket */
 };
 
-/* One handling thread. */
-struct worker {
-	struct supervisor *sv;
-	struct seccomp_notif *req;
-	struct seccomp_notif_resp *resp;
-	struct stack_thread stack;
-	struct creds_thread creds;
-	char path[PATH_MAX];	/* msocket's path, copied from the child */
-	struct creds c;		/* credentials read for the request */
-	bool creds_fresh;	/* read from /proc: keep them once valid */
-	bool broken;		/* could not restore its credentials or view */
-};
-
-/* What a request comes to. */
-enum notify_outcome {
-	NOTIFY_ERROR,		/* fail the call with error */
-	NOTIFY_ZERO,		/* return 0 (msocket SOCK_DEFAULT) */
-	NOTIFY_FD,		/* inject fd, return its number */
-	NOTIFY_CONTINUE,	/* let the call run in the child */
-	NOTIFY_DEFERRED,	/* answered later, by the event loop */
-};
-
-struct notify_reply {
-	enum notify_outcome what;
-	int fd;			/* NOTIFY_FD: the socket, closed once sent */
-	int error;		/* NOTIFY_ERROR: -errno */
-	bool cloexec;		/* NOTIFY_FD: O_CLOEXEC in the child */
-};
 
 /* Helpers get this long to look a path up (a FUSE mount that hangs). */
 #define NOTIFY_HELPER_TIMEOUT_MS	2000
@@ -145,6 +117,8 @@ static enum notify_call notify_classify(const struct seccomp_notif *req)
 		return CALL_CLONE;
 	case FILTER_CALL_IOCTL:
 		return CALL_IFIOCTL;
+	case FILTER_CALL_USOCK:
+		return CALL_USOCK;
 	case FILTER_CALL_OTHER:
 		break;
 	}
@@ -152,7 +126,7 @@ static enum notify_call notify_classify(const struct seccomp_notif *req)
 }
 
 /* Back to netsup's own credentials, for a privileged step. */
-static int notify_own(struct worker *w)
+int notify_own(struct worker *w)
 {
 	if (!creds_own(&w->creds))
 		return 0;
@@ -166,7 +140,7 @@ static int notify_own(struct worker *w)
  * it before is then known to be about the right thread; credentials read
  * from /proc are kept for its next calls.
  */
-static bool notify_id_valid(struct worker *w)
+bool notify_id_valid(struct worker *w)
 {
 	/*
 	 * Kept before the check, forgotten if it fails: kept after it, a
@@ -186,7 +160,7 @@ static bool notify_id_valid(struct worker *w)
 }
 
 /* The credentials of the requesting thread, kept or read from /proc. */
-static int notify_creds(struct worker *w, struct creds *c)
+int notify_creds(struct worker *w, struct creds *c)
 {
 	int rc;
 
@@ -219,7 +193,7 @@ static const char *notify_type_name(int type)
 	}
 }
 
-static void notify_fail(struct notify_reply *r, int error)
+void notify_fail(struct notify_reply *r, int error)
 {
 	r->what = NOTIFY_ERROR;
 	r->error = error;
@@ -263,7 +237,6 @@ struct notify_socket_wait {
 static void notify_log(struct worker *w, const struct creds *c, const char *call,
 		       int domain, int type, const struct stack *s,
 		       const struct notify_reply *r);
-static void notify_answer(struct worker *w, struct notify_reply *r);
 
 /* The helper made the socket, or failed: answer. */
 static void notify_socket_resume(struct deferred *d, struct worker *w, bool expired)
@@ -360,6 +333,17 @@ static void notify_create(struct worker *w, struct stack *s, const struct creds 
 
 	if (__atomic_load_n(&s->removed, __ATOMIC_ACQUIRE)) {
 		notify_fail(r, -ENETDOWN);	/* see sv_mounts_changed() */
+		return;
+	}
+	/* a namespace serves every family (AF_UNIX of i386's socketcall
+	 * too), a userspace stack those it said */
+	if (stack_family_index(domain) >= 0 ?
+	    !(s->families & (1U << stack_family_index(domain))) : stack_is_userspace(s)) {
+		notify_fail(r, -EAFNOSUPPORT);
+		return;
+	}
+	if (stack_is_userspace(s)) {
+		ucall_socket(w, s, c, domain, type, protocol, r);
 		return;
 	}
 	if (notify_needs_helper(s, c)) {
@@ -620,6 +604,9 @@ static void notify_msocket_resume(struct deferred *d, struct worker *w, bool exp
 		rc = stack_from_fd(fd, mw->path, &s);
 	if (fd >= 0)
 		close(fd);
+	/* one connection per stack daemon, for the supervisor's life */
+	if (!rc && stack_is_userspace(s) && !(s = ustack_intern(w->sv, s)))
+		rc = -ENOMEM;
 	if (!rc)
 		rc = policy_check(&w->sv->policy, s);
 	/* the helper took its time: is the caller still there to be served? */
@@ -879,7 +866,7 @@ out:
 }
 
 /* Send the reply; the injected socket, if any, is closed here. */
-static void notify_answer(struct worker *w, struct notify_reply *r)
+void notify_answer(struct worker *w, struct notify_reply *r)
 {
 	struct seccomp_notif_resp *resp = w->resp;
 	int rc;
@@ -914,6 +901,8 @@ static void notify_answer(struct worker *w, struct notify_reply *r)
 		resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
 	else if (r->what == NOTIFY_ERROR)
 		resp->error = r->error ? r->error : -ENOSYS;
+	else if (r->what == NOTIFY_VALUE)
+		resp->val = r->val;
 	if (ioctl(w->sv->listener, SECCOMP_IOCTL_NOTIF_SEND, resp) && errno != ENOENT)
 		warn("[pid %u] cannot answer the notification: %s",
 		     w->req->pid, strerror(errno));
@@ -954,6 +943,9 @@ static void notify_handle(struct worker *w)
 		break;
 	case CALL_IFIOCTL:
 		notify_ifioctl(w, &r);
+		break;
+	case CALL_USOCK:
+		ucall_handle(w, &r);
 		break;
 	case CALL_OTHER:
 		break;

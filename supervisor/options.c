@@ -31,6 +31,9 @@ static const char options_help[] =
 "                          namespace (lo up): families without a stack\n"
 "                          reach nothing\n"
 "      --allow-io-uring    let the command use io_uring (a way around netsup)\n"
+"      --userspace         let msocket() use userspace stacks (implied by a\n"
+"                          userspace --default): their calls are notified\n"
+"                          for every descriptor, at some cost\n"
 "  -v, --verbose           one line per decision on stderr (-vv: more)\n"
 "      --log FILE          append every message to FILE too, with a\n"
 "                          timestamp; FILE is created with mode 0600, and\n"
@@ -40,9 +43,10 @@ static const char options_help[] =
 "  -V, --version           print the version and exit\n"
 "\n"
 "STACK is a network-namespace file (/run/netns/NAME, /proc/PID/ns/net, a\n"
-"bind mount such as /dev/net/NAME); a NAME without '/' is /dev/net/NAME if\n"
-"that exists, else /run/netns/NAME.  Families without a stack stay in the\n"
-"command's own namespace.\n"
+"bind mount such as /dev/net/NAME) or the socket of a userspace stack\n"
+"daemon (netsup-lwip); a NAME without '/' is /dev/net/NAME if that exists,\n"
+"else /run/netns/NAME.  Families without a stack stay in the command's own\n"
+"namespace.\n"
 "\n"
 "Exit status: that of COMMAND, 128+N if it was killed by signal N, 125 if\n"
 "netsup fails, 126 if COMMAND cannot be run, 127 if it is not found.\n";
@@ -97,13 +101,14 @@ int options_parse_default(const char *arg, unsigned int *mask, const char **stac
  */
 int options_parse(int argc, char **argv, struct options *o)
 {
-	enum { OPT_ALLOW_IO_URING = 256, OPT_ALLOW, OPT_ISOLATE, OPT_LOG };
+	enum { OPT_ALLOW_IO_URING = 256, OPT_ALLOW, OPT_ISOLATE, OPT_LOG, OPT_USERSPACE };
 	static const struct option longopts[] = {
 		{ "default",		required_argument, NULL, 'd' },
 		{ "allow",		required_argument, NULL, OPT_ALLOW },
 		{ "isolate",		no_argument,	   NULL, OPT_ISOLATE },
 		{ "wait",		no_argument,	   NULL, 'w' },
 		{ "allow-io-uring",	no_argument,	   NULL, OPT_ALLOW_IO_URING },
+		{ "userspace",		no_argument,	   NULL, OPT_USERSPACE },
 		{ "verbose",		no_argument,	   NULL, 'v' },
 		{ "log",		required_argument, NULL, OPT_LOG },
 		{ "help",		no_argument,	   NULL, 'h' },
@@ -147,6 +152,9 @@ int options_parse(int argc, char **argv, struct options *o)
 			break;
 		case OPT_ISOLATE:
 			o->isolate = true;
+			break;
+		case OPT_USERSPACE:
+			o->userspace = true;
 			break;
 		case 'v':
 			o->verbose++;

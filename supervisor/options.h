@@ -16,6 +16,7 @@ struct options {
 	int verbose;			/* -v count */
 	const char *log_file;		/* --log FILE, or NULL */
 	bool allow_io_uring;		/* --allow-io-uring */
+	bool userspace;			/* --userspace, or a userspace default */
 	bool isolate;			/* --isolate */
 	const char *allow[POLICY_MAX];	/* --allow STACK */
 	int n_allow;

@@ -182,6 +182,7 @@ static int __attribute__((noreturn)) pathres_helper(struct pathres_helper_args *
 	const struct pathres_req *rq = a->rq;
 	int keep[6] = { a->sock, v->root, v->cwd, v->net, v->user, rq->netns };
 	int sock = a->sock, fd, error;
+	struct stat st;
 
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
@@ -209,7 +210,9 @@ static int __attribute__((noreturn)) pathres_helper(struct pathres_helper_args *
 	fd = open(rq->path, O_PATH | O_CLOEXEC);
 	if (fd < 0)
 		pathres_answer(sock, errno, -1);
-	if (faccessat(fd, "", R_OK, AT_EMPTY_PATH | AT_EACCESS))
+	/* a namespace file is read, a stack daemon's socket written to */
+	if (fstat(fd, &st) ||
+	    faccessat(fd, "", S_ISSOCK(st.st_mode) ? W_OK : R_OK, AT_EMPTY_PATH | AT_EACCESS))
 		pathres_answer(sock, errno, -1);
 	pathres_answer(sock, 0, fd);
 }

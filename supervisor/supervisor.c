@@ -35,6 +35,7 @@
 
 #include "log.h"
 #include "supervisor.h"
+#include "ustack.h"
 
 /* Receiving threads (see the bench before changing it). */
 #define SV_RECEIVERS	1
@@ -45,6 +46,7 @@ static const struct sv_tag sv_tags[] = {
 	[SV_SRC_PARENT]		= { SV_SRC_PARENT },
 	[SV_SRC_STOP]		= { SV_SRC_STOP },
 	[SV_SRC_MOUNTS]		= { SV_SRC_MOUNTS },
+	[SV_SRC_WAKE]		= { SV_SRC_WAKE },
 };
 
 static int sv_watch(struct supervisor *sv, int fd, uint32_t events, const struct sv_tag *tag)
@@ -78,7 +80,7 @@ static long long sv_ms_until(const struct timespec *t)
 int supervisor_defer(struct supervisor *sv, struct deferred *d, int timeout_ms)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &d->tag };
-	unsigned int mine = 0;
+	unsigned int mine = 0, all = 0;
 	struct deferred *p;
 	int rc = 0;
 
@@ -91,11 +93,16 @@ int supervisor_defer(struct supervisor *sv, struct deferred *d, int timeout_ms)
 		d->deadline.tv_nsec -= 1000000000L;
 	}
 	pthread_mutex_lock(&sv->dlock);
-	for (p = sv->deferred; p; p = p->next)
+	for (p = sv->deferred; p; p = p->next) {
+		if (p->stack_call != d->stack_call)
+			continue;
+		all++;
 		mine += p->uid == d->uid;
-	if (sv->ndeferred >= SV_DEFERRED_MAX || mine >= SV_DEFERRED_PER_USER)
+	}
+	if (d->stack_call ? all >= SV_STACKCALLS_MAX || mine >= SV_STACKCALLS_PER_USER
+			  : all >= SV_DEFERRED_MAX || mine >= SV_DEFERRED_PER_USER)
 		rc = -EAGAIN;
-	else if (epoll_ctl(sv->epfd, EPOLL_CTL_ADD, d->fd, &ev))
+	else if (d->fd >= 0 && epoll_ctl(sv->epfd, EPOLL_CTL_ADD, d->fd, &ev))
 		rc = -errno;
 	if (!rc) {
 		d->next = sv->deferred;
@@ -106,8 +113,14 @@ int supervisor_defer(struct supervisor *sv, struct deferred *d, int timeout_ms)
 	return rc;
 }
 
-/* Take @d off the list; false if it was not (or no longer) there. */
-static bool sv_undefer(struct supervisor *sv, struct deferred *d)
+/**
+ * supervisor_undefer() - take a deferred request back from the loop
+ * @sv:		the supervisor
+ * @d:		the request
+ *
+ * Return: true if it was still deferred: the caller owns it again
+ */
+bool supervisor_undefer(struct supervisor *sv, struct deferred *d)
 {
 	struct deferred **pp;
 	bool found = false;
@@ -120,7 +133,7 @@ static bool sv_undefer(struct supervisor *sv, struct deferred *d)
 			found = true;
 			break;
 		}
-	if (found)
+	if (found && d->fd >= 0)
 		epoll_ctl(sv->epfd, EPOLL_CTL_DEL, d->fd, NULL);
 	pthread_mutex_unlock(&sv->dlock);
 	return found;
@@ -137,7 +150,7 @@ static int sv_expire(struct supervisor *sv, struct worker *w, bool all)
 		pthread_mutex_lock(&sv->dlock);
 		for (d = sv->deferred, next = -1; d; d = d->next) {
 			ms = sv_ms_until(&d->deadline);
-			if (all || ms <= 0)
+			if (all || ms <= 0 || __atomic_load_n(&d->ready, __ATOMIC_ACQUIRE))
 				break;
 			if (next < 0 || ms < next)
 				next = ms;
@@ -145,10 +158,46 @@ static int sv_expire(struct supervisor *sv, struct worker *w, bool all)
 		pthread_mutex_unlock(&sv->dlock);
 		if (!d)
 			break;
-		if (sv_undefer(sv, d))
+		if (supervisor_undefer(sv, d))
 			d->complete(d, w, true);
 	}
 	return next > INT_MAX ? INT_MAX : (int)next;
+}
+
+/**
+ * supervisor_ready() - have the loop complete a deferred request now
+ * @sv:		the supervisor
+ * @d:		the request, deferred already
+ */
+void supervisor_ready(struct supervisor *sv, struct deferred *d)
+{
+	__atomic_store_n(&d->ready, true, __ATOMIC_RELEASE);
+	if (eventfd_write(sv->wake_fd, 1)) {
+		/* the loop sees it at its next wake-up */
+	}
+}
+
+/**
+ * supervisor_watch() - add a source to the event loop
+ * @sv:		the supervisor
+ * @fd:		what to watch for input
+ * @tag:	what it is (lives as long as the watch)
+ *
+ * Return: 0 or -errno
+ */
+int supervisor_watch(struct supervisor *sv, int fd, const struct sv_tag *tag)
+{
+	return sv_watch(sv, fd, EPOLLIN, tag);
+}
+
+/**
+ * supervisor_unwatch() - take a source out of the event loop
+ * @sv:		the supervisor
+ * @fd:		what supervisor_watch() added
+ */
+void supervisor_unwatch(struct supervisor *sv, int fd)
+{
+	epoll_ctl(sv->epfd, EPOLL_CTL_DEL, fd, NULL);
 }
 
 /* The netsup that waits for the command has exited: let go of its stdio. */
@@ -224,10 +273,21 @@ static int sv_loop(struct supervisor *sv, struct worker *w)
 			case SV_SRC_MOUNTS:
 				sv_mounts_changed(sv);
 				break;
+			case SV_SRC_USTACK:
+				ustack_input(sv, (struct ustack *)tag, w);
+				break;
+			case SV_SRC_WAKE: {
+				eventfd_t v;
+
+				if (eventfd_read(sv->wake_fd, &v)) {
+					/* nothing to clear */
+				}
+				break;	/* sv_expire() completes what is ready */
+			}
 			case SV_SRC_DEFERRED: {
 				struct deferred *d = (struct deferred *)tag;
 
-				if (sv_undefer(sv, d))
+				if (supervisor_undefer(sv, d))
 					d->complete(d, w, false);
 				break;
 			}
@@ -244,14 +304,15 @@ static void sv_wakeup_signal(int sig)
 
 static int sv_open(struct supervisor *sv)
 {
-	int rc;
+	int rc, i;
 
 	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sv->sizes))
 		return -errno;
 	pthread_mutex_init(&sv->dlock, NULL);
 	sv->epfd = epoll_create1(EPOLL_CLOEXEC);
 	sv->stop_fd = eventfd(0, EFD_CLOEXEC);
-	if (sv->epfd < 0 || sv->stop_fd < 0)
+	sv->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (sv->epfd < 0 || sv->stop_fd < 0 || sv->wake_fd < 0)
 		return -errno;
 	sv->mounts_fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
 	if (sv->mounts_fd >= 0)
@@ -265,11 +326,20 @@ static int sv_open(struct supervisor *sv)
 		rc = sv_watch(sv, sv->stop_fd, EPOLLIN, &sv_tags[SV_SRC_STOP]);
 	if (!rc)
 		rc = sv_watch(sv, sv->mounts_fd, EPOLLPRI, &sv_tags[SV_SRC_MOUNTS]);
+	if (!rc)
+		rc = sv_watch(sv, sv->wake_fd, EPOLLIN, &sv_tags[SV_SRC_WAKE]);
+	/* the userspace stacks of the command's defaults */
+	for (i = 0; !rc && i < FAM_COUNT; i++)
+		if (sv->procs.root[i] && stack_is_userspace(sv->procs.root[i]))
+			rc = ustack_attach(sv, sv->procs.root[i]);
 	return rc;
 }
 
 static void sv_close(struct supervisor *sv)
 {
+	ustack_detach_all(sv);
+	if (sv->wake_fd >= 0)
+		close(sv->wake_fd);
 	if (sv->stop_fd >= 0)
 		close(sv->stop_fd);
 	if (sv->mounts_fd >= 0)
@@ -295,7 +365,7 @@ int supervisor_run(struct supervisor *sv)
 	pthread_t threads[SV_RECEIVERS];
 	int i, n = 0, rc;
 
-	sv->epfd = sv->stop_fd = sv->mounts_fd = -1;
+	sv->epfd = sv->stop_fd = sv->mounts_fd = sv->wake_fd = -1;
 	rc = sv_open(sv);
 	w = rc ? NULL : notify_worker_new(sv);
 	if (!w) {

@@ -23,6 +23,8 @@ enum sv_source {
 	SV_SRC_STOP,		/* a handling thread ended */
 	SV_SRC_MOUNTS,		/* the mount table changed */
 	SV_SRC_DEFERRED,	/* a deferred request can go on */
+	SV_SRC_USTACK,		/* a userspace stack daemon answered */
+	SV_SRC_WAKE,		/* a deferred request is ready at once */
 };
 
 struct sv_tag {
@@ -41,16 +43,24 @@ struct deferred {
 	__u64 id;			/* the notification */
 	pid_t tid;			/* its thread */
 	uid_t uid;			/* counted against this user */
+	bool stack_call;		/* a userspace stack's, not a helper's */
 	int fd;				/* readable: complete() can go on */
 	struct timespec deadline;	/* CLOCK_MONOTONIC: complete() gives up */
+	bool ready;			/* complete() now (supervisor_ready()) */
 	/* answer the notification and free the request, on the loop thread */
 	void (*complete)(struct deferred *d, struct worker *w, bool expired);
 	struct deferred *next;
 };
 
-/* At most this many deferred requests, and per user. */
-#define SV_DEFERRED_MAX		256
+/*
+ * At most this many deferred requests, and per user: path helpers (a
+ * process and two descriptors each), and calls waiting for a userspace
+ * stack (a blocked accept or recvfrom each; a descriptor each).
+ */
+#define SV_DEFERRED_MAX		64
 #define SV_DEFERRED_PER_USER	16
+#define SV_STACKCALLS_MAX	8192
+#define SV_STACKCALLS_PER_USER	2048
 
 struct supervisor {
 	int listener;		/* seccomp user-notification fd */
@@ -60,6 +70,8 @@ struct supervisor {
 	int stop_fd;		/* eventfd: a handling thread ended */
 	int mounts_fd;		/* /proc/self/mountinfo, for removed stacks */
 	int epfd;		/* the event loop */
+	int wake_fd;		/* eventfd: supervisor_ready() */
+	struct ustack *ustacks;	/* clients of userspace stacks (ustack.c) */
 	struct seccomp_notif_sizes sizes;
 	struct proctab procs;	/* default stacks, per process */
 	struct credcache cache;	/* credentials, per thread */
@@ -74,6 +86,10 @@ struct supervisor {
 
 int supervisor_run(struct supervisor *sv);
 int supervisor_defer(struct supervisor *sv, struct deferred *d, int timeout_ms);
+bool supervisor_undefer(struct supervisor *sv, struct deferred *d);
+void supervisor_ready(struct supervisor *sv, struct deferred *d);
+int supervisor_watch(struct supervisor *sv, int fd, const struct sv_tag *tag);
+void supervisor_unwatch(struct supervisor *sv, int fd);
 
 /* notify.c: the handling of notifications */
 struct worker *notify_worker_new(struct supervisor *sv);

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * userspace.c - userspace stacks: a daemon serving sockets over a UNIX socket
+ *
+ * A stack file that is a UNIX socket (S_ISSOCK) is the stack file of a
+ * userspace stack daemon such as netsup-lwip.  The stack object holds one
+ * SOCK_SEQPACKET connection to it, made through /proc/self/fd/N of the
+ * O_PATH descriptor that named it (connect(2) follows the magic link to the
+ * socket inode, and checks write permission on it with the credentials of
+ * the calling thread: the file's permissions are the access control), and
+ * greets the daemon with HELLO (netsup-stack-protocol(7)), bounded by
+ * USERSPACE_HELLO_MS: the daemon tells which families it serves.  Sockets
+ * made in the stack are the daemon's, per connection: the connection must
+ * live as long as they do (the supervisor keeps one per daemon).
+ *
+ * Creating a socket is a request to the daemon, answered later: the kind
+ * has no synchronous socket(); the supervisor's client (supervisor/ustack.c)
+ * does the asking.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "stack.h"
+#include "stackproto.h"
+
+#define USERSPACE_HELLO_MS	1000
+
+static bool userspace_entered(const struct stack *s, const struct stack_thread *t)
+{
+	(void)s;
+	(void)t;
+	return true;	/* nothing to enter */
+}
+
+static int userspace_enter(struct stack *s, struct stack_thread *t)
+{
+	(void)s;
+	(void)t;
+	return 0;
+}
+
+static int userspace_socket(struct stack *s, struct stack_thread *t,
+			    int domain, int type, int protocol)
+{
+	(void)s;
+	(void)t;
+	(void)domain;
+	(void)type;
+	(void)protocol;
+	return -EOPNOTSUPP;	/* asked of the daemon: supervisor/ustack.c */
+}
+
+static int userspace_check(const struct stack *s)
+{
+	(void)s;
+	return 0;	/* connected and greeted when opened */
+}
+
+static const struct stack_ops userspace_ops = {
+	.kind		= "userspace",
+	.entered	= userspace_entered,
+	.enter		= userspace_enter,
+	.socket		= userspace_socket,
+	.check		= userspace_check,
+};
+
+/**
+ * stack_is_userspace() - is @s served by a userspace daemon?
+ * @s:		the stack
+ *
+ * Return: true for a userspace stack
+ */
+bool stack_is_userspace(const struct stack *s)
+{
+	return s->ops == &userspace_ops;
+}
+
+/* HELLO, and its answer within USERSPACE_HELLO_MS: the families served. */
+static int userspace_hello(int fd, unsigned int *families)
+{
+	static char buf[SP_MSG_MAX];	/* callers are serialised: start-up,
+					 * or the supervisor's loop thread */
+	struct sp_msg m = { .op = SP_HELLO, .id = 1, .version_min = SP_VERSION,
+			    .version_max = SP_VERSION };
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	ssize_t n;
+	int rc;
+
+	n = sp_encode(&m, buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
+	n = sp_send(fd, buf, (size_t)n, -1);
+	if (n < 0)
+		return (int)n;
+	rc = poll(&pfd, 1, USERSPACE_HELLO_MS);
+	if (rc <= 0)
+		return rc ? -errno : -ETIMEDOUT;
+	n = sp_recv(fd, buf, sizeof(buf), NULL);
+	if (n <= 0)
+		return n ? (int)n : -ECONNRESET;
+	rc = sp_decode(buf, (size_t)n, &m);
+	if (rc)
+		return rc;
+	if (!m.reply || m.op != SP_HELLO || m.id != 1)
+		return -EPROTO;
+	if (m.result < 0)
+		return m.result;
+	*families = 0;
+	if (m.families & SP_FAM_INET)
+		*families |= 1U << FAM_INET;
+	if (m.families & SP_FAM_INET6)
+		*families |= 1U << FAM_INET6;
+	return *families ? 0 : -EPROTO;
+}
+
+/**
+ * userspace_from_fd() - a userspace stack from a descriptor on its socket
+ * @fd:		descriptor on the socket file (any open mode; not consumed)
+ * @st:		its fstat()
+ * @path:	name for messages
+ * @out:	receives a new stack with one reference
+ *
+ * Return: 0, -EACCES (no write permission on the socket), -ECONNREFUSED
+ *	   (nobody listens), -EPROTO (the daemon does not speak the
+ *	   protocol), -ETIMEDOUT (it did not answer), other -errno
+ */
+int userspace_from_fd(int fd, const struct stat *st, const char *path, struct stack **out)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	unsigned int families = 0;
+	struct stack *s;
+	int conn, rc;
+
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "/proc/self/fd/%d", fd);
+	conn = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (conn < 0)
+		return -errno;
+	if (connect(conn, (struct sockaddr *)&sun, sizeof(sun))) {
+		rc = errno == EPROTOTYPE ? -EPROTO : -errno;
+		close(conn);
+		return rc;
+	}
+	rc = userspace_hello(conn, &families);
+	if (rc) {
+		close(conn);
+		return rc == -EBADMSG || rc == -ENOSYS || rc == -EINVAL ? -EPROTO : rc;
+	}
+	s = stack_alloc(&userspace_ops, path);
+	if (!s) {
+		close(conn);
+		return -ENOMEM;
+	}
+	s->fd = conn;
+	s->dev = st->st_dev;
+	s->ino = st->st_ino;
+	s->families = families;
+	*out = s;
+	return 0;
+}

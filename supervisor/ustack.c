@@ -1,0 +1,412 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ustack.c - the supervisor's client of userspace stack daemons
+ *
+ * One connection per daemon, for the supervisor's whole life: the daemon
+ * closes every socket of a connection when it goes (netsup-stack-
+ * protocol(7)), so a userspace stack named again (by msocket, by another
+ * process) is the one already connected (ustack_intern()).  The
+ * connection is a source of the event loop: replies are read on the loop
+ * thread and matched to their requests by id; requests are sent from any
+ * thread.  A request is a deferred notification (supervisor.c): its
+ * deadline comes every USTACK_POLL_MS, and then the caller is checked
+ * (SECCOMP_IOCTL_NOTIF_ID_VALID): a thread that a signal took out of a
+ * blocking connect or accept is gone from the notification, and its
+ * request is cancelled (SP_CANCEL); a quick request unanswered after
+ * USTACK_GIVEUP_POLLS polls fails with EIO.  A daemon that closes the
+ * connection (it died) fails every pending request with ENETDOWN, and so
+ * will every new socket in that stack.
+ *
+ * The sockets made in userspace stacks are known by the child's end of
+ * their socketpair: its inode, which the supervisor compares with that of
+ * the descriptor a child's call names (pidfd_getfd(2), ucall.c).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "notify.h"
+#include "ustack.h"
+
+#define USTACK_POLL_MS		250
+#define USTACK_GIVEUP_POLLS	40	/* 10 s for a request that never blocks */
+#define USTACK_SOCK_BUCKETS	1024
+
+struct ustack {
+	struct sv_tag tag;		/* SV_SRC_USTACK */
+	struct stack *s;		/* its connection is s->fd */
+	pthread_mutex_t lock;		/* pending, next_id, sending */
+	uint64_t next_id;
+	struct ureq *pending;
+	bool dead;
+	struct ustack *next;		/* in sv->ustacks */
+};
+
+/* The sockets of all userspace stacks, by the inode of the child's end. */
+struct usock_entry {
+	dev_t dev;
+	ino_t ino;
+	struct usock us;
+	struct usock_entry *next;
+};
+
+static struct {
+	pthread_mutex_t lock;
+	struct usock_entry *buckets[USTACK_SOCK_BUCKETS];
+	bool any;
+} ustack_socks = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/**
+ * ustack_attach() - connect the loop to a userspace stack's daemon
+ * @sv:		the supervisor
+ * @s:		the stack, connected and greeted (stacks/userspace.c)
+ *
+ * Return: 0 or -errno
+ */
+int ustack_attach(struct supervisor *sv, struct stack *s)
+{
+	struct ustack *u;
+	int rc;
+
+	if (s->client)
+		return 0;
+	u = calloc(1, sizeof(*u));
+	if (!u)
+		return -ENOMEM;
+	u->tag.type = SV_SRC_USTACK;
+	u->s = stack_get(s);
+	u->next_id = 2;		/* 1 was HELLO */
+	pthread_mutex_init(&u->lock, NULL);
+	rc = fcntl(s->fd, F_SETFL, O_NONBLOCK) ? -errno : 0;
+	if (!rc)
+		rc = supervisor_watch(sv, s->fd, &u->tag);
+	if (rc) {
+		stack_put(u->s);
+		free(u);
+		return rc;
+	}
+	s->client = u;
+	u->next = sv->ustacks;
+	sv->ustacks = u;
+	return 0;
+}
+
+/**
+ * ustack_intern() - the one connected stack object of a daemon
+ * @sv:		the supervisor
+ * @s:		a stack just opened (its reference is consumed)
+ *
+ * Loop thread only.
+ *
+ * Return: @s, attached, or the object already attached for that daemon
+ *	   (a reference taken); NULL if @s could not be attached
+ */
+struct stack *ustack_intern(struct supervisor *sv, struct stack *s)
+{
+	struct ustack *u;
+
+	for (u = sv->ustacks; u; u = u->next)
+		if (stack_same(u->s, s) && !u->dead) {
+			stack_put(s);
+			return stack_get(u->s);
+		}
+	if (ustack_attach(sv, s)) {
+		stack_put(s);
+		return NULL;
+	}
+	return s;
+}
+
+/**
+ * ustack_detach_all() - forget every client (the supervisor ends)
+ * @sv:		the supervisor
+ */
+void ustack_detach_all(struct supervisor *sv)
+{
+	struct ustack *u, *next;
+
+	for (u = sv->ustacks; u; u = next) {
+		next = u->next;
+		u->s->client = NULL;
+		stack_put(u->s);
+		pthread_mutex_destroy(&u->lock);
+		free(u);
+	}
+	sv->ustacks = NULL;
+}
+
+/* Take the pending request @id off @u's list. */
+static struct ureq *ustack_take(struct ustack *u, uint64_t id)
+{
+	struct ureq **pp, *rq = NULL;
+
+	pthread_mutex_lock(&u->lock);
+	for (pp = &u->pending; *pp; pp = &(*pp)->next)
+		if ((*pp)->id == id) {
+			rq = *pp;
+			*pp = rq->next;
+			break;
+		}
+	pthread_mutex_unlock(&u->lock);
+	return rq;
+}
+
+/* A deadline passed: is the caller still there, and how long to wait? */
+static void ustack_poll(struct deferred *d, struct worker *w, bool expired)
+{
+	struct ureq *rq = (struct ureq *)d;
+	struct supervisor *sv = w->sv;
+	struct ustack *u = rq->u;
+
+	(void)expired;
+	if (!ustack_take(u, rq->id) && !d->ready)
+		return;		/* answered meanwhile: ustack_input() has it */
+	if (d->ready) {		/* not sent, or the daemon is gone */
+		rq->done(rq, w);
+		return;
+	}
+	w->req->id = d->id;
+	w->req->pid = (__u32)d->tid;
+	if (!notify_id_valid(w)) {
+		/* interrupted by a signal, or killed: cancel and forget it */
+		struct sp_msg m = { .op = SP_CANCEL, .handle = rq->id };
+		struct ureq *cancel = rq;
+
+		cancel->result = -EINTR;
+		if (rq->blocking && !u->dead) {
+			char buf[64];
+			ssize_t n;
+
+			pthread_mutex_lock(&u->lock);
+			m.id = u->next_id++;
+			n = sp_encode(&m, buf, sizeof(buf));
+			if (n > 0)
+				sp_send(u->s->fd, buf, (size_t)n, -1);
+			pthread_mutex_unlock(&u->lock);
+		}
+		rq->done(rq, w);	/* the notification is gone: no answer lands */
+		return;
+	}
+	if (!rq->blocking && ++rq->polls >= USTACK_GIVEUP_POLLS) {
+		warn("%s: the stack daemon does not answer", u->s->path);
+		rq->result = -EIO;
+		rq->done(rq, w);
+		return;
+	}
+	pthread_mutex_lock(&u->lock);
+	rq->next = u->pending;
+	u->pending = rq;
+	pthread_mutex_unlock(&u->lock);
+	if (supervisor_defer(sv, d, USTACK_POLL_MS)) {
+		/* over the bounds now: the caller gets EAGAIN */
+		ustack_take(u, rq->id);
+		rq->result = -EAGAIN;
+		rq->done(rq, w);
+	}
+}
+
+/**
+ * ustack_send() - send a request; its reply completes @rq later
+ * @sv:		the supervisor
+ * @s:		a userspace stack, attached
+ * @m:		the request (its id is set here)
+ * @rq:		the deferred request: d.id, d.tid and done set by the caller
+ * @uid:	the user it counts against
+ *
+ * Return: 0 (@rq belongs to the loop now, done() will run), or -errno
+ *	   (@rq is still the caller's)
+ */
+int ustack_send(struct supervisor *sv, struct stack *s, struct sp_msg *m,
+		struct ureq *rq, uid_t uid)
+{
+	struct ustack *u = s->client;
+	static __thread char buf[SP_MSG_MAX];
+	ssize_t n;
+	int rc;
+
+	if (!u || u->dead || __atomic_load_n(&s->removed, __ATOMIC_ACQUIRE))
+		return -ENETDOWN;
+	rq->u = u;
+	rq->fd = -1;
+	rq->d.fd = -1;
+	rq->d.uid = uid;
+	rq->d.stack_call = true;
+	rq->d.complete = ustack_poll;
+	pthread_mutex_lock(&u->lock);
+	rq->id = m->id = u->next_id++;
+	n = sp_encode(m, buf, sizeof(buf));
+	if (n < 0) {
+		pthread_mutex_unlock(&u->lock);
+		return (int)n;
+	}
+	rc = supervisor_defer(sv, &rq->d, USTACK_POLL_MS);
+	if (rc) {
+		pthread_mutex_unlock(&u->lock);
+		return rc;
+	}
+	rq->next = u->pending;
+	u->pending = rq;
+	n = sp_send(s->fd, buf, (size_t)n, -1);
+	if (n < 0) {
+		/* handed over all the same: the loop answers it at once */
+		rq->result = n == -EAGAIN ? -ENOBUFS : -ENETDOWN;
+		supervisor_ready(sv, &rq->d);
+	}
+	pthread_mutex_unlock(&u->lock);
+	return 0;
+}
+
+/* The daemon is gone: every request fails, new sockets get ENETDOWN. */
+static void ustack_dead(struct supervisor *sv, struct ustack *u, struct worker *w)
+{
+	struct ureq *rq;
+
+	if (!u->dead)
+		warn("%s: the stack daemon closed its connection: new sockets get ENETDOWN",
+		     u->s->path);
+	u->dead = true;
+	__atomic_store_n(&u->s->removed, true, __ATOMIC_RELEASE);
+	supervisor_unwatch(sv, u->s->fd);
+	for (;;) {
+		pthread_mutex_lock(&u->lock);
+		rq = u->pending;
+		if (rq)
+			u->pending = rq->next;
+		pthread_mutex_unlock(&u->lock);
+		if (!rq)
+			break;
+		if (supervisor_undefer(sv, &rq->d)) {
+			rq->result = -ENETDOWN;
+			rq->done(rq, w);
+		}
+	}
+}
+
+/**
+ * ustack_input() - read a daemon's replies and complete their requests
+ * @sv:		the supervisor
+ * @u:		the daemon's client
+ * @w:		the loop thread's worker
+ */
+void ustack_input(struct supervisor *sv, struct ustack *u, struct worker *w)
+{
+	static char buf[SP_MSG_MAX];
+	struct sp_msg m;
+	struct ureq *rq;
+	ssize_t n;
+	int fd, rc;
+
+	for (;;) {
+		n = sp_recv(u->s->fd, buf, sizeof(buf), &fd);
+		if (n == -EAGAIN)
+			return;
+		if (n <= 0) {
+			ustack_dead(sv, u, w);
+			return;
+		}
+		rc = sp_decode(buf, (size_t)n, &m);
+		if (rc || !m.reply || (m.nfds != 0) != (fd >= 0)) {
+			if (fd >= 0)
+				close(fd);
+			warn("%s: a malformed reply from the stack daemon: closing",
+			     u->s->path);
+			ustack_dead(sv, u, w);
+			return;
+		}
+		rq = ustack_take(u, m.id);
+		if (!rq || !supervisor_undefer(sv, &rq->d)) {
+			if (fd >= 0)
+				close(fd);	/* cancelled: an accepted socket is dropped */
+			continue;
+		}
+		rq->result = m.result;
+		rq->fd = fd;
+		rq->handle = m.handle;
+		rq->datalen = m.datalen_hint;
+		if (m.addr && m.addrlen <= sizeof(rq->addr)) {
+			memcpy(rq->addr, m.addr, m.addrlen);
+			rq->addrlen = m.addrlen;
+		}
+		if (m.op == SP_GETSOCKOPT && m.data && m.datalen <= sizeof(rq->opt)) {
+			memcpy(rq->opt, m.data, m.datalen);
+			rq->optlen = m.datalen;
+		}
+		rq->done(rq, w);
+	}
+}
+
+/**
+ * ustack_sock_add() - remember a socket by the child's end
+ * @s:		its stack
+ * @fd:		the child's end (our copy)
+ * @handle:	the daemon's handle
+ * @domain:	AF_INET or AF_INET6
+ * @type:	SOCK_STREAM or SOCK_DGRAM
+ *
+ * Return: 0 or -errno
+ */
+int ustack_sock_add(struct stack *s, int fd, uint64_t handle, int domain, int type)
+{
+	struct usock_entry *e;
+	struct stat st;
+	size_t b;
+
+	if (fstat(fd, &st))
+		return -errno;
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	e->dev = st.st_dev;
+	e->ino = st.st_ino;
+	e->us = (struct usock){ .s = stack_get(s), .handle = handle,
+				.domain = domain, .type = type };
+	b = (size_t)st.st_ino % USTACK_SOCK_BUCKETS;
+	pthread_mutex_lock(&ustack_socks.lock);
+	e->next = ustack_socks.buckets[b];
+	ustack_socks.buckets[b] = e;
+	__atomic_store_n(&ustack_socks.any, true, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&ustack_socks.lock);
+	return 0;
+}
+
+/**
+ * ustack_sock_find() - the userspace socket whose child's end is dev/ino
+ * @dev:	st_dev of the descriptor a child named
+ * @ino:	its st_ino
+ * @out:	receives the socket (no reference taken: stacks of userspace
+ *		sockets live as long as the supervisor)
+ *
+ * Return: true if it is one
+ */
+bool ustack_sock_find(dev_t dev, ino_t ino, struct usock *out)
+{
+	struct usock_entry *e;
+	bool found = false;
+
+	pthread_mutex_lock(&ustack_socks.lock);
+	for (e = ustack_socks.buckets[(size_t)ino % USTACK_SOCK_BUCKETS]; e; e = e->next)
+		if (e->ino == ino && e->dev == dev) {
+			*out = e->us;
+			found = true;
+			break;
+		}
+	pthread_mutex_unlock(&ustack_socks.lock);
+	return found;
+}
+
+/**
+ * ustack_any() - has any userspace socket been made?
+ *
+ * Return: false while the intercepted calls can only be about kernel fds
+ */
+bool ustack_any(void)
+{
+	return __atomic_load_n(&ustack_socks.any, __ATOMIC_ACQUIRE);
+}

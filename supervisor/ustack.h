@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * ustack.h - the supervisor's client of userspace stack daemons
+ */
+#ifndef NETSUP_USTACK_H
+#define NETSUP_USTACK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "supervisor.h"
+#include "../stacks/stackproto.h"
+
+struct ustack;
+struct worker;
+
+/*
+ * A request to a daemon, deferred until its reply (or its deadline).
+ * Whoever sends one embeds this and sets done(); the reply's fields are
+ * filled in before done() runs, on the loop thread.
+ */
+struct ureq {
+	struct deferred d;
+	struct ustack *u;
+	uint64_t id;		/* the protocol's request id */
+	bool blocking;		/* may wait long: cancelled if its caller goes */
+	int polls;		/* deadlines passed without a reply */
+	/* the reply */
+	int32_t result;		/* >= 0, or -errno */
+	int fd;			/* a descriptor that came with it, or -1 */
+	uint64_t handle;
+	uint32_t datalen;
+	uint32_t addrlen;
+	unsigned char addr[SP_ADDR_MAX];
+	uint32_t optlen;
+	unsigned char opt[SP_OPT_MAX];
+	/* answer the notification, free the request */
+	void (*done)(struct ureq *rq, struct worker *w);
+	struct ureq *next;	/* in its ustack's pending list */
+};
+
+/* A socket of a userspace stack, known by the child's end. */
+struct usock {
+	struct stack *s;	/* the stack (a reference) */
+	uint64_t handle;
+	int domain;
+	int type;		/* SOCK_STREAM or SOCK_DGRAM */
+};
+
+int ustack_attach(struct supervisor *sv, struct stack *s);
+struct stack *ustack_intern(struct supervisor *sv, struct stack *s);
+void ustack_detach_all(struct supervisor *sv);
+void ustack_input(struct supervisor *sv, struct ustack *u, struct worker *w);
+int ustack_send(struct supervisor *sv, struct stack *s, struct sp_msg *m,
+		struct ureq *rq, uid_t uid);
+int ustack_sock_add(struct stack *s, int fd, uint64_t handle, int domain, int type);
+bool ustack_sock_find(dev_t dev, ino_t ino, struct usock *out);
+bool ustack_any(void);
+
+#endif /* NETSUP_USTACK_H */
