@@ -59,7 +59,7 @@ PROGS_SRC := $(wildcard tests/progs/*.c)
 PROGS     := $(patsubst tests/progs/%.c,$(B)/tests/%,$(PROGS_SRC))
 MSOCK_PROGS := $(B)/tests/msock $(B)/tests/pathrace
 
-all: $(B)/netsup $(B)/netsup-stack $(B)/lib/$(SHLIB) $(B)/lib/libmsocket.a $(PROGS) $(B)/nsrelay
+all: $(B)/netsup $(B)/netsup-stack $(B)/netsup-lwip $(B)/lib/$(SHLIB) $(B)/lib/libmsocket.a $(PROGS) $(B)/nsrelay
 
 $(B)/%.o: %.c $(wildcard */*.h)
 	@mkdir -p $(dir $@)
@@ -72,6 +72,21 @@ TOOL_SRC  := stacks/netsup-stack.c stacks/stackps.c stacks/json.c
 
 $(B)/netsup-stack: $(patsubst %.c,$(B)/%.o,$(TOOL_SRC) $(STACK_SRC))
 	$(CC) -o $@ $^ $(LDFLAGS_BIN) -lpthread
+
+# netsup-lwip: the lwIP stack daemon (liblwip-dev, libvdeplug-dev).  With
+# SAN=1 it gets UBSan only: libvdeplug dlopen()s its plugins with
+# RTLD_DEEPBIND, which ASan refuses.
+LWIP_SRC  := $(wildcard stacks/lwip/*.c) stacks/stackproto.c
+LWIP_OBJ  := $(patsubst %.c,$(B)/lwip-obj/%.o,$(LWIP_SRC))
+LWIP_INC  := $(shell pkg-config --cflags lwip 2>/dev/null || echo -I/usr/include/lwip)
+LWIP_OPT  := $(if $(filter 1,$(SAN)),-O1 -g -fno-omit-frame-pointer -fsanitize=undefined -fno-sanitize-recover=undefined,-O2 -g)
+
+$(B)/lwip-obj/%.o: %.c stacks/lwip/lw.h stacks/stackproto.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(LWIP_INC) -std=gnu11 $(WARN) $(LWIP_OPT) $(HARDEN) $(CFLAGS) -c -o $@ $<
+
+$(B)/netsup-lwip: $(LWIP_OBJ)
+	$(CC) -o $@ $^ -pie -Wl,-z,relro,-z,now $(if $(filter 1,$(SAN)),-fsanitize=undefined) $(LDFLAGS) -llwip -lvdeplug -lpthread
 
 # libmsocket exports msocket() only.
 $(B)/pic/%.o: %.c $(wildcard */*.h)
@@ -113,6 +128,11 @@ $(MSOCK_PROGS): $(B)/tests/%: tests/progs/%.c tests/progs/progs.h $(B)/lib/$(SHL
 $(B)/tests/uring_socket: tests/progs/uring_socket.c tests/progs/progs.h
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 $(WARN) -O2 -g $(SANLD) -o $@ $< -luring
+
+# The stack protocol's test client links the protocol code.
+$(B)/tests/stackcli: tests/progs/stackcli.c tests/progs/progs.h stacks/stackproto.c stacks/stackproto.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 $(WARN) -O2 -g $(SANLD) -o $@ $(filter %.c,$^)
 
 # Linked statically, without the sanitizers: nothing may depend on libc.
 $(B)/tests/static_socket: tests/progs/static_socket.c
@@ -198,6 +218,7 @@ lint:
 	  --std=c11 --inline-suppr -I supervisor -I stacks -I shim \
 	  supervisor stacks shim
 	clang-tidy --quiet $(SUP_SRC) $(STACK_SRC) shim/msocket.c $(TOOL_SRC) stacks/stackproto.c -- -std=gnu11 $(CPPFLAGS)
+	clang-tidy --quiet $(filter-out stacks/stackproto.c,$(LWIP_SRC)) -- -std=gnu11 $(CPPFLAGS) $(LWIP_INC)
 
 # Without DESTDIR, ldconfig: the dynamic linker finds the new
 # libmsocket.so.1 in $(libdir) only through its cache.

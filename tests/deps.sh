@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # deps.sh [--list] [GROUP]... - install the Debian packages that GROUPs need
 #
-#   build     compile netsup, netsup-stack and libmsocket
+#   build     compile netsup, netsup-stack, netsup-lwip and libmsocket
 #   demo      build, and run make demo (ip, ss, socat)
 #   check     build, and run the bats suites (make check; its fuzz
 #             targets need clang)
@@ -16,11 +16,13 @@ set -eu
 
 group_pkgs() {
 	case $1 in
-	build)    echo "gcc make libc6-dev binutils pkg-config libseccomp-dev libcap-dev" ;;
+	build)    echo "gcc make libc6-dev binutils pkg-config libseccomp-dev libcap-dev
+	                liblwip-dev libvdeplug-dev" ;;
 	demo)     echo "$(group_pkgs build) iproute2 socat" ;;
 	check)    echo "$(group_pkgs build) bats bats-assert bats-support bats-file
 	                iproute2 procps util-linux socat python3 groff-base passwd
-	                liburing-dev bash-completion clang libclang-rt-14-dev" ;;
+	                liburing-dev bash-completion clang libclang-rt-14-dev
+	                libvdeplug-slirp" ;;
 	lint)     echo "cppcheck clang-tidy" ;;
 	bench)    echo "$(group_pkgs build) iproute2 procps iperf3 python3" ;;
 	valgrind) echo "$(group_pkgs build) valgrind" ;;

@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * lw.h - netsup-lwip: shared types of the lwIP stack daemon
+ *
+ * One daemon is one lwIP instance behind one link.  Its event loop
+ * (loop.c) watches tagged sources: the stack file's listening socket,
+ * client connections (serve.c), the daemon's ends of the socketpairs
+ * (sock.c, tcp.c, udp.c), the link (link.c) and a signalfd.  All of the
+ * state below is protected by lwIP's core lock (LOCK_TCPIP_CORE): the loop
+ * takes it for each batch of events, and lwIP's own thread holds it when
+ * it runs timers and calls our callbacks.
+ */
+#ifndef NETSUP_LW_H
+#define NETSUP_LW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "lwip/ip_addr.h"
+#include "lwip/netif.h"
+
+#include "../stackproto.h"
+
+struct tcp_pcb;
+struct udp_pcb;
+struct pbuf;
+struct vdeconn;
+
+/* What an epoll event belongs to; first member of each source. */
+enum lw_src_type {
+	SRC_LISTEN,		/* the stack file */
+	SRC_CONN,		/* a client connection */
+	SRC_SOCK,		/* the daemon's end of a socketpair */
+	SRC_LINK,		/* the link's data descriptor */
+	SRC_SIGNAL,		/* signalfd: SIGTERM, SIGINT */
+};
+
+struct lw_src {
+	enum lw_src_type type;
+	bool gone;		/* freed at the end of the loop's batch: skip it */
+};
+
+struct lw_options {
+	const char *stackfile;
+	const char *link;		/* libvdeplug URL */
+	const char *netns;		/* open the link in this namespace */
+	const char *ip, *gw, *ip6, *gw6;
+	unsigned int mtu;
+	int verbose;
+	bool daemon;
+	const char *pidfile;
+};
+
+struct lw_daemon {
+	const struct lw_options *opt;
+	int epfd;
+	struct lw_src listen_src;
+	int listen_fd;
+	struct lw_src link_src;
+	struct vdeconn *vde;
+	int link_fd;
+	struct lw_src signal_src;
+	int signal_fd;
+	struct netif netif;
+	struct lw_conn *conns;
+	struct lw_conn *dead_conns;	/* freed by the loop after its batch */
+	struct lw_sock *dead_socks;
+	bool stop;
+	unsigned char *iobuf;		/* the data path: one read, SP_MSG_MAX */
+	unsigned char *msgbuf;		/* one request, SP_MSG_MAX */
+};
+
+/* A request that waits: blocking CONNECT, ACCEPT, DGRAMSRC. */
+struct lw_pending {
+	struct lw_pending *next;
+	uint64_t id;
+	uint16_t op;
+	struct lw_sock *s;
+};
+
+/* A client connection. */
+struct lw_conn {
+	struct lw_src src;
+	struct lw_conn *next;
+	struct lw_daemon *d;
+	int fd;
+	bool hello;
+	bool dead;			/* to be closed after this event */
+	uint64_t next_handle;
+	struct lw_sock *socks;
+	struct lw_pending *pending;
+	unsigned int zombies;
+};
+
+enum lw_state {
+	ST_NEW,			/* no connection: bound or not */
+	ST_CONNECTING,
+	ST_CONNECTED,
+	ST_LISTEN,
+	ST_DONE,		/* the connection is over (reset, failed, closed) */
+};
+
+/* One datagram written to the child's end, for DGRAMSRC. */
+struct lw_dgram {
+	uint32_t amount;	/* what SIOCOUTQ rose by */
+	uint32_t len;
+	ip_addr_t addr;
+	uint16_t port;
+};
+
+/* A socket of the stack. */
+struct lw_sock {
+	struct lw_src src;
+	struct lw_sock *next;		/* in conn->socks */
+	struct lw_conn *conn;
+	uint64_t handle;
+	int domain, type;		/* AF_INET/AF_INET6, SOCK_STREAM/SOCK_DGRAM */
+	int fd;				/* the daemon's end, -1 once closed */
+	int child_fd;			/* the child's end, until handed over */
+	uint32_t events;		/* registered in epoll; 0: not registered */
+	bool in_epoll;
+	enum lw_state state;
+	bool zombie;			/* reset: no pcb, no fd; answers names, SO_ERROR */
+	int so_error;			/* positive errno, SO_ERROR */
+	/* options kept for getsockopt */
+	bool v6only, reuseaddr, keepalive, nodelay, broadcast;
+	int rcvbuf, sndbuf;		/* as set; 0: never set */
+	int keepidle, keepintvl, keepcnt;	/* seconds, seconds, probes */
+	int tos, ttl;
+	/* names, kept so that they survive the pcb */
+	ip_addr_t local_ip, remote_ip;
+	uint16_t local_port, remote_port;
+	bool bound, has_peer;
+	union {
+		struct tcp_pcb *tcp;
+		struct udp_pcb *udp;
+	} pcb;
+	/* TCP */
+	size_t filler;			/* bytes of filler still in the socketpair */
+	struct pbuf **rxv;		/* from lwIP, not yet written to fd */
+	unsigned int rxn, rxcap;
+	size_t rx_off;			/* bytes of rxv[0] written already */
+	unsigned char *stash;		/* read from fd, not yet taken by lwIP */
+	size_t stash_len, stash_off;
+	bool peer_fin;			/* FIN from the peer: SHUT_WR once rxq is empty */
+	bool fd_eof;			/* EOF from the child: FIN once stash is sent */
+	bool shut_rd, shut_wr;		/* done by SHUTDOWN */
+	bool hup;			/* the child's end is gone */
+	int backlog;
+	struct lw_sock *acceptq, **acceptq_tail;	/* listener: not yet accepted */
+	unsigned int nqueued;
+	struct lw_sock *listener;	/* while in a listener's accept queue */
+	/* UDP */
+	struct lw_dgram *dq;		/* ring of datagrams in the child's queue */
+	unsigned int dq_head, dq_len, dq_cap;
+};
+
+/* link.c */
+int link_open(struct lw_daemon *d);
+int link_setup(struct lw_daemon *d);
+void link_input(struct lw_daemon *d);
+void link_close(struct lw_daemon *d);
+int link_describe(const struct lw_daemon *d, char *buf, size_t len);
+bool link_router6(const struct lw_daemon *d);
+
+/* loop.c */
+int loop_add(struct lw_daemon *d, int fd, uint32_t events, struct lw_src *src);
+int loop_mod(struct lw_daemon *d, int fd, uint32_t events, struct lw_src *src);
+void loop_del(struct lw_daemon *d, int fd);
+int loop_run(struct lw_daemon *d);
+void loop_reap(struct lw_daemon *d);
+
+/* serve.c */
+int serve_listen(struct lw_daemon *d);
+void serve_accept(struct lw_daemon *d);
+void serve_conn_event(struct lw_conn *c, uint32_t events);
+void serve_close_all(struct lw_daemon *d);
+int serve_reply(struct lw_conn *c, struct sp_msg *m, int passfd);
+int serve_reply_err(struct lw_conn *c, uint16_t op, uint64_t id, int error);
+bool serve_pending_done(struct lw_sock *s, uint16_t op, int result);
+struct lw_pending *serve_pending_take(struct lw_sock *s, uint16_t op);
+void serve_accept_ready(struct lw_sock *l);
+void serve_dgramsrc_ready(struct lw_sock *s);
+void serve_conn_free(struct lw_conn *c);
+int serve_pending_add(struct lw_conn *c, const struct sp_msg *m, struct lw_sock *s);
+struct lw_pending *serve_pending_find(struct lw_conn *c, uint64_t id, bool unlink);
+
+/* ops.c */
+void ops_request(struct lw_conn *c, const void *buf, size_t len);
+void ops_accept_reply(struct lw_sock *l, uint64_t id);
+void ops_dgramsrc_reply(struct lw_sock *s, uint64_t id);
+
+/* sock.c */
+int sock_new(struct lw_conn *c, int domain, int type, bool connected,
+	     struct lw_sock **out);
+void sock_release(struct lw_sock *s);
+void sock_zombify(struct lw_sock *s);
+struct lw_sock *sock_find(struct lw_conn *c, uint64_t handle);
+void sock_update(struct lw_sock *s);
+void sock_event(struct lw_sock *s, uint32_t events);
+void sock_drop_filler(struct lw_sock *s);
+int sock_to_ip(const struct lw_sock *s, const void *addr, uint32_t len,
+	       ip_addr_t *ip, uint16_t *port);
+uint32_t sock_from_ip(const struct lw_sock *s, const ip_addr_t *ip,
+		      uint16_t port, struct sockaddr_storage *ss);
+int sock_check_local(const struct lw_sock *s, const ip_addr_t *ip);
+int sock_route_check(const struct lw_sock *s, const ip_addr_t *ip);
+
+/* sockopt.c */
+void sockopt_init(struct lw_sock *s);
+void sockopt_apply(struct lw_sock *s);
+int sockopt_set(struct lw_sock *s, int level, int name, const void *val, uint32_t len);
+int sockopt_get(struct lw_sock *s, int level, int name, void *val, uint32_t *len);
+int lw_errno(int lwip_err);
+
+/* tcp.c */
+int tcp_sock_open(struct lw_sock *s);
+int tcp_sock_bind(struct lw_sock *s, const ip_addr_t *ip, uint16_t port);
+int tcp_sock_listen(struct lw_sock *s, int backlog);
+int tcp_sock_connect(struct lw_sock *s, const ip_addr_t *ip, uint16_t port);
+struct lw_sock *tcp_sock_accept(struct lw_sock *l);
+int tcp_sock_shutdown(struct lw_sock *s, int how);
+void tcp_sock_readable(struct lw_sock *s);
+void tcp_sock_writable(struct lw_sock *s);
+void tcp_sock_close(struct lw_sock *s, bool reset);
+void tcp_sock_names(struct lw_sock *s);
+void tcp_sock_rx_drop(struct lw_sock *s);
+
+/* udp.c */
+int udp_sock_open(struct lw_sock *s);
+int udp_sock_bind(struct lw_sock *s, const ip_addr_t *ip, uint16_t port);
+int udp_sock_connect(struct lw_sock *s, const ip_addr_t *ip, uint16_t port);
+int udp_sock_disconnect(struct lw_sock *s);
+int udp_sock_sendto(struct lw_sock *s, const ip_addr_t *ip, uint16_t port,
+		    const void *data, size_t len);
+int udp_sock_head(struct lw_sock *s, struct lw_dgram *out);
+void udp_sock_readable(struct lw_sock *s);
+void udp_sock_close(struct lw_sock *s);
+
+/* lwlog.c */
+void lw_log_level(int level);
+void lw_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define LW_ERR	0
+#define LW_WARN	1
+#define LW_INFO	2
+#define LW_DEBUG 3
+#define lw_err(...)	lw_log(LW_ERR, __VA_ARGS__)
+#define lw_warn(...)	lw_log(LW_WARN, __VA_ARGS__)
+#define lw_info(...)	lw_log(LW_INFO, __VA_ARGS__)
+#define lw_debug(...)	lw_log(LW_DEBUG, __VA_ARGS__)
+
+#endif /* NETSUP_LW_H */

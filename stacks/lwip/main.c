@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * main.c - netsup-lwip: a userspace TCP/IP stack (lwIP) served through a
+ * stack file
+ *
+ *   netsup-lwip [options] --link URL STACKFILE
+ *
+ * main() parses the options, starts (link, stack file, lwIP), runs the
+ * loop and cleans up.  Order matters: the stack file first (a daemon
+ * already serving it is the likeliest error), then the link, while the
+ * process has one thread (setns(2) for --netns is per thread, and
+ * --daemon forks); lwIP's thread starts after that (tcpip_init), with
+ * SIGTERM and SIGINT blocked so that only the loop's signalfd sees them.
+ * --daemon forks before anything is opened and the parent waits on a pipe
+ * for the child's verdict, so that start-up errors still reach the caller
+ * and its exit status.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "lwip/init.h"
+#include "lwip/tcpip.h"
+
+#include "lw.h"
+
+#ifndef NETSUP_VERSION
+#define NETSUP_VERSION "unknown"
+#endif
+
+static const char usage[] =
+"usage: netsup-lwip [options] --link URL STACKFILE\n"
+"Serve sockets of one lwIP TCP/IP stack through the UNIX socket STACKFILE.\n"
+"\n"
+"  -l, --link URL      the link: tap://NAME, vde:///path, slirp://, vxvde://, ptp://...\n"
+"  -n, --netns PATH    open the link inside this network namespace\n"
+"      --ip ADDR/LEN   IPv4 address (default: none)\n"
+"      --gw ADDR       IPv4 default gateway\n"
+"      --ip6 ADDR/LEN  IPv6 address (default: autoconfiguration)\n"
+"      --gw6 ADDR      IPv6 default router\n"
+"      --mtu N         link MTU, 576..9000 (default 1500)\n"
+"  -d, --daemon        run in the background once serving\n"
+"  -p, --pidfile FILE  write the daemon's pid to FILE\n"
+"  -v, --verbose       one line per client and socket event; twice: every request\n"
+"  -h, --help          this text\n"
+"  -V, --version       the version\n";
+
+enum { OPT_IP = 256, OPT_GW, OPT_IP6, OPT_GW6, OPT_MTU };
+
+/*
+ * main_options() - parse the command line into @o
+ * @argc:	as main()
+ * @argv:	as main()
+ * @o:		filled in
+ *
+ * Return: 0 to run, 1 when done (--help, --version), -EINVAL
+ */
+static int main_options(int argc, char **argv, struct lw_options *o)
+{
+	static const struct option lo[] = {
+		{ "link", required_argument, NULL, 'l' },
+		{ "netns", required_argument, NULL, 'n' },
+		{ "ip", required_argument, NULL, OPT_IP },
+		{ "gw", required_argument, NULL, OPT_GW },
+		{ "ip6", required_argument, NULL, OPT_IP6 },
+		{ "gw6", required_argument, NULL, OPT_GW6 },
+		{ "mtu", required_argument, NULL, OPT_MTU },
+		{ "daemon", no_argument, NULL, 'd' },
+		{ "pidfile", required_argument, NULL, 'p' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	long v;
+	int c;
+
+	o->mtu = 1500;
+	while ((c = getopt_long(argc, argv, "l:n:dp:vhV", lo, NULL)) != -1) {
+		switch (c) {
+		case 'l': o->link = optarg; break;
+		case 'n': o->netns = optarg; break;
+		case OPT_IP: o->ip = optarg; break;
+		case OPT_GW: o->gw = optarg; break;
+		case OPT_IP6: o->ip6 = optarg; break;
+		case OPT_GW6: o->gw6 = optarg; break;
+		case OPT_MTU:
+			v = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end || v < 576 || v > 9000) {
+				lw_err("--mtu %s: not a number in 576..9000", optarg);
+				return -EINVAL;
+			}
+			o->mtu = (unsigned int)v;
+			break;
+		case 'd': o->daemon = true; break;
+		case 'p': o->pidfile = optarg; break;
+		case 'v': o->verbose++; break;
+		case 'h': fputs(usage, stdout); return 1;
+		case 'V':
+			printf("netsup-lwip %s (lwIP %s)\n", NETSUP_VERSION, LWIP_VERSION_STRING);
+			return 1;
+		default:
+			fputs(usage, stderr);
+			return -EINVAL;
+		}
+	}
+	if (optind != argc - 1) {
+		lw_err("one STACKFILE expected");
+		fputs(usage, stderr);
+		return -EINVAL;
+	}
+	o->stackfile = argv[optind];
+	if (!o->link) {
+		lw_err("--link URL is required");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * main_daemonize() - fork; the parent waits for the child's start-up
+ * @fdout:	the pipe's write end, for main_started() in the child
+ *
+ * Return: 0 in the child; in the parent, never (it exits 0 when the
+ * child reports it is serving, 1 otherwise); -errno if fork fails
+ */
+static int main_daemonize(int *fdout)
+{
+	int p[2];
+	char ok;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid > 0) {
+		close(p[1]);
+		_exit(read(p[0], &ok, 1) == 1 && ok == 0 ? 0 : 1);
+	}
+	close(p[0]);
+	setsid();
+	*fdout = p[1];
+	return 0;
+}
+
+/*
+ * main_started() - start-up is over: tell the waiting parent, detach
+ * @fd:		the pipe from main_daemonize(), or -1 in the foreground
+ * @o:		the options (-v keeps stderr in the background)
+ */
+static void main_started(int fd, const struct lw_options *o)
+{
+	int null;
+
+	if (fd < 0)
+		return;
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null >= 0) {
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+		if (!o->verbose)
+			dup2(null, STDERR_FILENO);
+		close(null);
+	}
+	if (write(fd, "", 1) < 0)
+		lw_warn("--daemon: the parent is gone");
+	close(fd);
+}
+
+/*
+ * main_pidfile() - write our pid to --pidfile
+ * @path:	the file
+ *
+ * Return: 0 or -errno
+ */
+static int main_pidfile(const char *path)
+{
+	FILE *f = fopen(path, "we");
+	int rc = 0;
+
+	if (!f || fprintf(f, "%d\n", (int)getpid()) < 0)
+		rc = -errno;
+	if (f && fclose(f) != 0 && !rc)
+		rc = -errno;
+	if (rc)
+		lw_err("--pidfile %s: %s", path, strerror(-rc));
+	return rc;
+}
+
+/*
+ * main_signals() - SIGTERM and SIGINT to a signalfd, SIGPIPE ignored
+ * @d:		the daemon; d->signal_fd set
+ *
+ * Called before lwIP's thread exists, so that it inherits the mask.
+ *
+ * Return: 0 or -errno
+ */
+static int main_signals(struct lw_daemon *d)
+{
+	sigset_t set;
+
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -errno;
+	d->signal_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	return d->signal_fd < 0 ? -errno : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct lw_options o = { 0 };
+	struct lw_daemon d = { .opt = &o, .listen_fd = -1, .link_fd = -1,
+			       .signal_fd = -1, .epfd = -1 };
+	int rc, pipefd = -1, status = 1;
+	unsigned int seed;
+
+	rc = main_options(argc, argv, &o);
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	lw_log_level(LW_WARN + o.verbose);
+	/* lwIP draws ports and sequence numbers with rand() (LWIP_RAND) */
+	if (getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
+		seed = (unsigned int)getpid();
+	srand(seed);
+	if (o.daemon && (rc = main_daemonize(&pipefd)) < 0) {
+		lw_err("--daemon: fork: %s", strerror(-rc));
+		return 1;
+	}
+	d.iobuf = malloc(SP_MSG_MAX);
+	d.msgbuf = malloc(SP_MSG_MAX);
+	d.epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (!d.iobuf || !d.msgbuf || d.epfd < 0 || main_signals(&d) < 0) {
+		lw_err("start-up: %s", strerror(errno));
+		goto out;
+	}
+	if (serve_listen(&d) < 0)
+		goto out;
+	if (link_open(&d) < 0)
+		goto out_unlink;
+	tcpip_init(NULL, NULL);
+	LOCK_TCPIP_CORE();
+	rc = link_setup(&d);
+	UNLOCK_TCPIP_CORE();
+	if (rc < 0)
+		goto out_unlink;
+	if (o.pidfile && main_pidfile(o.pidfile) < 0)
+		goto out_unlink;
+	lw_info("serving %s on %s (lwIP %s)", o.stackfile, o.link, LWIP_VERSION_STRING);
+	main_started(pipefd, &o);
+	pipefd = -1;
+	status = loop_run(&d) < 0;
+	LOCK_TCPIP_CORE();
+	serve_close_all(&d);
+	loop_reap(&d);
+	UNLOCK_TCPIP_CORE();
+	if (o.pidfile)
+		unlink(o.pidfile);
+out_unlink:
+	unlink(o.stackfile);
+out:
+	if (pipefd >= 0)
+		close(pipefd);	/* the parent reads EOF: failure */
+	if (d.listen_fd >= 0)
+		close(d.listen_fd);
+	if (d.signal_fd >= 0)
+		close(d.signal_fd);
+	if (d.epfd >= 0)
+		close(d.epfd);
+	link_close(&d);
+	free(d.iobuf);
+	free(d.msgbuf);
+	return status;
+}

@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * udp.c - UDP sockets: lwIP raw API pcbs joined to SEQPACKET socketpairs
+ *
+ * A datagram from the peer is written to the daemon's end as one message
+ * (send(2), MSG_DONTWAIT: when the child's queue is full it is dropped,
+ * as a full kernel receive buffer drops it).  A message the child writes
+ * without an address goes to the default peer (udp_send); with an
+ * address it came by SENDTO.
+ *
+ * Source addresses (DGRAMSRC): the daemon records, per datagram written,
+ * its size, its source and what ioctl(SIOCOUTQ) on the daemon's end rose
+ * by.  SIOCOUTQ (af_unix: sk_wmem_alloc of the sender) falls by exactly
+ * that amount when the child consumes the datagram, by read, recv or
+ * recvfrom alike, and MSG_PEEK leaves it alone; so the records whose
+ * amounts exceed the current SIOCOUTQ, oldest first, are gone, and the
+ * first one left is the datagram at the head of the child's queue.  The
+ * amount depends only on the size (skb truesize); the last amount seen for
+ * each size is kept, and used when the child consumed a datagram in the
+ * window between the two ioctls and the measure is therefore wrong.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <linux/sockios.h>
+
+#include "lwip/udp.h"
+
+#include "lw.h"
+
+#define UDP_DQ_MAX	4096		/* datagrams recorded per socket */
+
+static uint32_t udp_amount[SP_DATA_MAX + 1];	/* per size, last seen */
+
+static void udp_cb_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p,
+			const ip_addr_t *addr, u16_t port);
+
+/*
+ * udp_outq() - SIOCOUTQ of the daemon's end
+ * @s:		the socket
+ *
+ * Return: bytes accounted to datagrams not yet consumed, or -1
+ */
+static long udp_outq(const struct lw_sock *s)
+{
+	int q;
+
+	if (s->fd < 0 || ioctl(s->fd, SIOCOUTQ, &q) < 0)
+		return -1;
+	return q;
+}
+
+/*
+ * udp_sock_names() - copy the pcb's addresses into the socket
+ * @s:		the socket
+ */
+static void udp_sock_names(struct lw_sock *s)
+{
+	struct udp_pcb *u = s->pcb.udp;
+
+	if (!u)
+		return;
+	ip_addr_copy(s->local_ip, u->local_ip);
+	s->local_port = u->local_port;
+	ip_addr_copy(s->remote_ip, u->remote_ip);
+	s->remote_port = u->remote_port;
+	s->bound = u->local_port != 0;
+}
+
+/*
+ * udp_sock_open() - a new pcb for a datagram socket
+ * @s:		the socket
+ *
+ * Return: 0 or -ENOMEM
+ */
+int udp_sock_open(struct lw_sock *s)
+{
+	u8_t t = s->domain == AF_INET ? IPADDR_TYPE_V4
+		 : s->v6only ? IPADDR_TYPE_V6 : IPADDR_TYPE_ANY;
+	struct udp_pcb *u = udp_new_ip_type(t);
+
+	if (!u)
+		return -ENOMEM;
+	s->pcb.udp = u;
+	udp_recv(u, udp_cb_recv, s);
+	sockopt_apply(s);
+	return 0;
+}
+
+/*
+ * udp_sock_bind() - bind(2)
+ * @s:		the socket
+ * @ip:		an address of the interface or the wildcard
+ * @port:	0 for any
+ *
+ * Return: 0, -EINVAL, -EADDRNOTAVAIL, -EADDRINUSE
+ */
+int udp_sock_bind(struct lw_sock *s, const ip_addr_t *ip, uint16_t port)
+{
+	int rc;
+	err_t e;
+
+	if (s->bound)
+		return -EINVAL;
+	rc = sock_check_local(s, ip);
+	if (rc < 0)
+		return rc;
+	sockopt_apply(s);
+	e = udp_bind(s->pcb.udp, ip, port);
+	if (e != ERR_OK)
+		return -lw_errno(e);
+	udp_sock_names(s);
+	return 0;
+}
+
+/*
+ * udp_sock_connect() - connect(2): the default peer
+ * @s:		the socket (bound to a free port if it was not)
+ * @ip:		the peer
+ * @port:	its port
+ *
+ * Return: 0 or -errno
+ */
+int udp_sock_connect(struct lw_sock *s, const ip_addr_t *ip, uint16_t port)
+{
+	int rc = sock_route_check(s, ip);
+	err_t e;
+
+	if (rc < 0)
+		return rc;
+	e = udp_connect(s->pcb.udp, ip, port);
+	if (e != ERR_OK)
+		return -lw_errno(e);
+	s->has_peer = true;
+	udp_sock_names(s);
+	return 0;
+}
+
+/*
+ * udp_sock_disconnect() - connect(2) with AF_UNSPEC: no default peer
+ * @s:		the socket
+ *
+ * Return: 0
+ */
+int udp_sock_disconnect(struct lw_sock *s)
+{
+	udp_disconnect(s->pcb.udp);
+	s->has_peer = false;
+	udp_sock_names(s);
+	return 0;
+}
+
+/*
+ * udp_sock_sendto() - send one datagram
+ * @s:		the socket
+ * @ip:		the destination, or NULL for the default peer
+ * @port:	its port
+ * @data:	the payload
+ * @len:	its size
+ *
+ * Return: @len, or -EDESTADDRREQ, -EMSGSIZE, -EACCES (broadcast without
+ * SO_BROADCAST), -ENETUNREACH, -ENOBUFS...
+ */
+int udp_sock_sendto(struct lw_sock *s, const ip_addr_t *ip, uint16_t port,
+		    const void *data, size_t len)
+{
+	struct netif *n = &s->conn->d->netif;
+	const ip_addr_t *dst = ip ? ip : &s->pcb.udp->remote_ip;
+	struct pbuf *p;
+	err_t e;
+
+	if (!ip && !s->has_peer)
+		return -EDESTADDRREQ;
+	if (len > (IP_IS_V4(dst) ? 65507U : 65527U))
+		return -EMSGSIZE;
+	if (ip && sock_route_check(s, ip) < 0)
+		return -ENETUNREACH;
+	if (IP_IS_V4(dst) && !s->broadcast &&
+	    (ip4_addr_isbroadcast(ip_2_ip4(dst), n) ||
+	     ip4_addr_get_u32(ip_2_ip4(dst)) == IPADDR_BROADCAST))
+		return -EACCES;
+	p = pbuf_alloc(PBUF_TRANSPORT, (u16_t)len, PBUF_RAM);
+	if (!p)
+		return -ENOBUFS;
+	if (len)
+		memcpy(p->payload, data, len);
+	e = (err_t)(ip ? udp_sendto(s->pcb.udp, p, ip, port) : udp_send(s->pcb.udp, p));
+	pbuf_free(p);
+	udp_sock_names(s);
+	if (e != ERR_OK)
+		return -lw_errno(e);
+	return (int)len;
+}
+
+/*
+ * udp_dq_reconcile() - forget the datagrams the child has consumed
+ * @s:		the socket
+ */
+static void udp_dq_reconcile(struct lw_sock *s)
+{
+	long q = udp_outq(s), sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < s->dq_len; i++)
+		sum += s->dq[(s->dq_head + i) % s->dq_cap].amount;
+	while (s->dq_len && (q <= 0 || sum > q)) {
+		sum -= s->dq[s->dq_head].amount;
+		s->dq_head = (s->dq_head + 1) % s->dq_cap;
+		s->dq_len--;
+	}
+}
+
+/*
+ * udp_dq_push() - record a datagram written to the child's queue
+ * @s:		the socket
+ * @rec:	its record
+ *
+ * Return: 0 or -ENOBUFS
+ */
+static int udp_dq_push(struct lw_sock *s, const struct lw_dgram *rec)
+{
+	if (s->dq_len == s->dq_cap) {
+		unsigned int cap = s->dq_cap ? 2 * s->dq_cap : 16, i;
+		struct lw_dgram *q;
+
+		if (cap > UDP_DQ_MAX)
+			return -ENOBUFS;
+		q = malloc(cap * sizeof(*q));
+		if (!q)
+			return -ENOBUFS;
+		for (i = 0; i < s->dq_len; i++)
+			q[i] = s->dq[(s->dq_head + i) % s->dq_cap];
+		free(s->dq);
+		s->dq = q;
+		s->dq_cap = cap;
+		s->dq_head = 0;
+	}
+	s->dq[(s->dq_head + s->dq_len) % s->dq_cap] = *rec;
+	s->dq_len++;
+	return 0;
+}
+
+/*
+ * udp_cb_recv() - lwIP: a datagram for this socket
+ * @arg:	the socket
+ * @pcb:	its pcb
+ * @p:		the datagram, ours
+ * @addr:	its source
+ * @port:	its source port
+ */
+static void udp_cb_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p,
+			const ip_addr_t *addr, u16_t port)
+{
+	struct lw_sock *s = arg;
+	unsigned char *buf;
+	struct lw_dgram rec;
+	long before, after;
+	ssize_t n;
+
+	(void)pcb;
+	if (!s || s->fd < 0 || s->shut_rd ||
+	    s->dq_len >= UDP_DQ_MAX) {
+		pbuf_free(p);
+		return;
+	}
+	buf = s->conn->d->iobuf;
+	rec.len = pbuf_copy_partial(p, buf, p->tot_len, 0);
+	pbuf_free(p);
+	udp_dq_reconcile(s);
+	before = udp_outq(s);
+	n = send(s->fd, buf, rec.len, MSG_DONTWAIT | MSG_NOSIGNAL);
+	if (n < 0)
+		return;		/* the child's queue is full: dropped */
+	after = udp_outq(s);
+	rec.amount = after > before && before >= 0 ? (uint32_t)(after - before) : 0;
+	if (udp_amount[rec.len] && rec.amount != udp_amount[rec.len])
+		rec.amount = udp_amount[rec.len];	/* the child read meanwhile */
+	else if (rec.amount)
+		udp_amount[rec.len] = rec.amount;
+	ip_addr_copy(rec.addr, *addr);
+	rec.port = port;
+	if (udp_dq_push(s, &rec) < 0)
+		lw_debug("socket %llu: too many datagrams queued to record",
+			 (unsigned long long)s->handle);
+	serve_dgramsrc_ready(s);
+}
+
+/*
+ * udp_sock_head() - the datagram at the head of the child's queue
+ * @s:		the socket
+ * @out:	its record
+ *
+ * Return: 0, or -EAGAIN when the queue is empty
+ */
+int udp_sock_head(struct lw_sock *s, struct lw_dgram *out)
+{
+	udp_dq_reconcile(s);
+	if (!s->dq_len)
+		return -EAGAIN;
+	*out = s->dq[s->dq_head];
+	return 0;
+}
+
+/*
+ * udp_sock_readable() - send the datagrams the child wrote without address
+ * @s:		the socket
+ *
+ * Without a default peer they are dropped and SO_ERROR says EDESTADDRREQ.
+ * After POLLHUP, a zero-length read is the end, not an empty datagram.
+ */
+void udp_sock_readable(struct lw_sock *s)
+{
+	unsigned char *buf = s->conn->d->iobuf;
+	ssize_t n;
+	int i, rc;
+
+	for (i = 0; i < 64 && s->fd >= 0; i++) {
+		n = recv(s->fd, buf, SP_DATA_MAX, MSG_DONTWAIT | MSG_TRUNC);
+		if (n < 0 || (n == 0 && s->hup))
+			return;
+		if (s->shut_wr)
+			continue;
+		if (n > SP_DATA_MAX) {
+			s->so_error = EMSGSIZE;
+			continue;
+		}
+		rc = udp_sock_sendto(s, NULL, 0, buf, (size_t)n);
+		if (rc < 0)
+			s->so_error = -rc;
+	}
+}
+
+/*
+ * udp_sock_close() - remove the pcb and the records
+ * @s:		the socket
+ */
+void udp_sock_close(struct lw_sock *s)
+{
+	if (s->pcb.udp) {
+		udp_recv(s->pcb.udp, NULL, NULL);
+		udp_remove(s->pcb.udp);
+	}
+	s->pcb.udp = NULL;
+	free(s->dq);
+	s->dq = NULL;
+	s->dq_len = s->dq_cap = s->dq_head = 0;
+}

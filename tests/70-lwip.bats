@@ -1,0 +1,344 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# netsup-lwip: an lwIP stack on a TAP whose other side is the kernel stack
+# of a test namespace.  tests/progs/stackcli speaks the stack protocol
+# directly, as netsup does; the kernel side uses socat and python3.
+
+load helpers
+
+LWIP="$BUILD/netsup-lwip"
+CLI="$PROGS/stackcli"
+
+setup() {
+	common_setup
+}
+
+teardown() {
+	common_teardown
+}
+
+# wait_sock FILE: until FILE is a socket (10 s)
+wait_sock() {
+	local i
+	for i in $(seq 200); do
+		[ -S "$1" ] && return 0
+		sleep 0.05
+	done
+	echo "$1 never appeared" >&2
+	return 1
+}
+
+# wait_gone PID: until PID has exited (20 s); its status in $gone_status
+wait_gone() {
+	local i
+	for i in $(seq 400); do
+		if ! kill -0 "$1" 2>/dev/null; then
+			gone_status=0
+			wait "$1" || gone_status=$?
+			return 0
+		fi
+		sleep 0.05
+	done
+	echo "process $1 did not exit" >&2
+	return 1
+}
+
+# lwip_up: namespace P whose TAP "lwtap" (10.203.0.1/24, fd03::1/64) is
+# the link of a netsup-lwip (10.203.0.2, fd03::2) serving $SF; its pid in
+# $LWPID, its diagnostics in $LWLOG
+lwip_up() {
+	ns_new P
+	ip -n "$P" tuntap add mode tap name lwtap
+	ip -n "$P" addr add 10.203.0.1/24 dev lwtap
+	ip -n "$P" addr add fd03::1/64 dev lwtap nodad
+	ip -n "$P" link set lwtap up
+	SF="$BATS_TEST_TMPDIR/lwip.sock"
+	LWLOG="$BATS_TEST_TMPDIR/lwip.log"
+	bg "$LWIP" -v --link tap://lwtap --netns "/run/netns/$P" \
+		--ip 10.203.0.2/24 --ip6 fd03::2/64 "$@" "$SF" 2>"$LWLOG"
+	LWPID=$!
+	wait_sock "$SF"
+}
+
+# wait_udp NS PORT: until a UDP socket is bound to PORT in NS (5 s)
+wait_udp() {
+	local i
+	for i in $(seq 100); do
+		ip netns exec "$1" ss -Hlun "sport = :$2" | grep -q . && return 0
+		sleep 0.05
+	done
+	echo "nothing bound to UDP port $2 in $1" >&2
+	return 1
+}
+
+# payload FILE MB: random bytes
+payload() {
+	head -c "$(($2 * 1048576))" /dev/urandom > "$1"
+}
+
+@test "netsup-lwip: --help and --version answer, usage errors exit 2" {
+	run "$LWIP" --help
+	assert_success
+	assert_output --partial "--link URL"
+	run "$LWIP" --version
+	assert_success
+	assert_output --regexp "^netsup-lwip .* \(lwIP 2\.1"
+	run "$LWIP" "$BATS_TEST_TMPDIR/s"
+	assert_failure 2
+	assert_output --partial "--link URL is required"
+	run "$LWIP" --link slirp:// --mtu 10 "$BATS_TEST_TMPDIR/s"
+	assert_failure 2
+	assert_output --partial "--mtu 10"
+}
+
+@test "netsup-lwip: a link that cannot be opened is named, with the reason" {
+	run "$LWIP" --link tap://x --netns /nonexistent "$BATS_TEST_TMPDIR/s"
+	assert_failure 1
+	assert_output --partial "--netns /nonexistent: No such file or directory"
+	assert [ ! -e "$BATS_TEST_TMPDIR/s" ]
+}
+
+@test "netsup-lwip: HELLO tells the version, families, link, addresses and pid" {
+	lwip_up
+	run "$CLI" "$SF" hello
+	assert_success
+	assert_line "version 1 families 3 mtu 1500 pid $LWPID"
+	assert_line "link=tap://lwtap"
+	assert_line "ipv4=10.203.0.2/24"
+	assert_line --regexp "^ipv6=FD03::2/64$"
+	assert_line "second hello EISCONN"
+}
+
+@test "netsup-lwip: the man pages are clean for groff -ww" {
+	run groff -man -ww -z "$BATS_TEST_DIRNAME/../man/netsup-lwip.8"
+	assert_success
+	assert_output ""
+	run groff -man -ww -z "$BATS_TEST_DIRNAME/../man/netsup-stack-protocol.7"
+	assert_success
+	assert_output ""
+}
+
+@test "netsup-lwip: TCP over IPv4, 8 MB from a kernel server arrive intact" {
+	lwip_up
+	payload "$BATS_TEST_TMPDIR/data" 8
+	bg ip netns exec "$P" socat -u OPEN:"$BATS_TEST_TMPDIR/data" \
+		TCP-LISTEN:5000,bind=10.203.0.1,reuseaddr
+	wait_listen "$P" 5000
+	"$CLI" "$SF" connect 10.203.0.1 5000 < /dev/null > "$BATS_TEST_TMPDIR/got"
+	run cmp "$BATS_TEST_TMPDIR/data" "$BATS_TEST_TMPDIR/got"
+	assert_success
+	assert_equal "$(sha256sum < "$BATS_TEST_TMPDIR/got")" "$(sha256sum < "$BATS_TEST_TMPDIR/data")"
+}
+
+@test "netsup-lwip: TCP over IPv6, 8 MB each way with a kernel server, intact" {
+	lwip_up
+	payload "$BATS_TEST_TMPDIR/down" 8
+	payload "$BATS_TEST_TMPDIR/up" 8
+	bg ip netns exec "$P" socat -u OPEN:"$BATS_TEST_TMPDIR/down" \
+		TCP6-LISTEN:5000,bind=[fd03::1],reuseaddr
+	wait_listen "$P" 5000
+	"$CLI" "$SF" connect fd03::1 5000 < /dev/null > "$BATS_TEST_TMPDIR/got"
+	assert_equal "$(sha256sum < "$BATS_TEST_TMPDIR/got")" "$(sha256sum < "$BATS_TEST_TMPDIR/down")"
+	ip netns exec "$P" socat -u TCP6-LISTEN:5001,bind=[fd03::1],reuseaddr \
+		CREATE:"$BATS_TEST_TMPDIR/stored" &
+	sock_pid=$!
+	echo "pid $sock_pid" >> "$_fixtures"
+	wait_listen "$P" 5001
+	"$CLI" "$SF" connect fd03::1 5001 < "$BATS_TEST_TMPDIR/up"
+	wait_gone "$sock_pid"
+	assert_equal "$(sha256sum < "$BATS_TEST_TMPDIR/stored")" "$(sha256sum < "$BATS_TEST_TMPDIR/up")"
+}
+
+@test "netsup-lwip: a kernel server sees the stack's own address" {
+	lwip_up
+	serve_tcp "$P" 10.203.0.1 5002
+	run "$CLI" "$SF" connect 10.203.0.1 5002 < /dev/null
+	assert_success
+	assert_output --regexp "^$P 10\.203\.0\.2$"
+}
+
+@test "netsup-lwip: a listener in lwIP is reached from the kernel side, with the client's real address" {
+	lwip_up
+	"$CLI" "$SF" listen 10.203.0.2 7000 > "$BATS_TEST_TMPDIR/out" < /dev/null &
+	echo "pid $!" >> "$_fixtures"
+	wait_file "$BATS_TEST_TMPDIR/out"
+	run ip netns exec "$P" socat -t5 - TCP:10.203.0.2:7000,bind=10.203.0.1:41234 <<< "hello lwip"
+	assert_success
+	wait_gone "$(tail -n1 "$_fixtures" | cut -d' ' -f2)"
+	run cat "$BATS_TEST_TMPDIR/out"
+	assert_line "listening 10.203.0.2 7000"
+	assert_line "peer 10.203.0.1 41234"
+	assert_line "hello lwip"
+}
+
+@test "netsup-lwip: a dual-stack listener shows IPv4 clients as v4-mapped, IPv6 clients as they are" {
+	lwip_up
+	"$CLI" "$SF" listen :: 7001 > "$BATS_TEST_TMPDIR/out4" < /dev/null &
+	echo "pid $!" >> "$_fixtures"
+	wait_file "$BATS_TEST_TMPDIR/out4"
+	echo v4 | ip netns exec "$P" socat -t5 - TCP:10.203.0.2:7001,bind=10.203.0.1:41235
+	wait_gone "$(tail -n1 "$_fixtures" | cut -d' ' -f2)"
+	run cat "$BATS_TEST_TMPDIR/out4"
+	assert_line "peer ::ffff:10.203.0.1 41235"
+	assert_line "v4"
+	"$CLI" "$SF" listen :: 7001 > "$BATS_TEST_TMPDIR/out6" < /dev/null &
+	echo "pid $!" >> "$_fixtures"
+	wait_file "$BATS_TEST_TMPDIR/out6"
+	echo v6 | ip netns exec "$P" socat -t5 - TCP6:[fd03::2]:7001,bind=[fd03::1]:41236
+	wait_gone "$(tail -n1 "$_fixtures" | cut -d' ' -f2)"
+	run cat "$BATS_TEST_TMPDIR/out6"
+	assert_line "peer fd03::1 41236"
+	assert_line "v6"
+}
+
+@test "netsup-lwip: UDP from two kernel sockets, every datagram's source known, echoed back to it" {
+	lwip_up
+	"$CLI" "$SF" udp-echo 0.0.0.0 7002 4 > "$BATS_TEST_TMPDIR/out" &
+	echo "pid $!" >> "$_fixtures"
+	wait_file "$BATS_TEST_TMPDIR/out"
+	run ip netns exec "$P" "$PY" - <<-'EOF'
+		import socket
+		a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+		b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+		a.bind(("10.203.0.1", 40001)); b.bind(("10.203.0.1", 40002))
+		a.settimeout(10); b.settimeout(10)
+		# queued before the echo reads them, from alternating sources
+		a.sendto(b"a" * 10, ("10.203.0.2", 7002))
+		b.sendto(b"b" * 1000, ("10.203.0.2", 7002))
+		b.sendto(b"c" * 100, ("10.203.0.2", 7002))
+		a.sendto(b"d" * 3000, ("10.203.0.2", 7002))
+		for s, want in ((a, b"a" * 10), (b, b"b" * 1000), (b, b"c" * 100), (a, b"d" * 3000)):
+		    data, src = s.recvfrom(65536)
+		    print(src[0], src[1], data == want)
+	EOF
+	assert_success
+	assert_equal "$(grep -c '10.203.0.2 7002 True' <<< "$output")" 4
+	wait_gone "$(tail -n1 "$_fixtures" | cut -d' ' -f2)"
+	run cat "$BATS_TEST_TMPDIR/out"
+	assert_line --index 1 "from 10.203.0.1 40001 len 10"
+	assert_line --index 2 "from 10.203.0.1 40002 len 1000"
+	assert_line --index 3 "from 10.203.0.1 40002 len 100"
+	assert_line --index 4 "from 10.203.0.1 40001 len 3000"
+}
+
+@test "netsup-lwip: UDP to a kernel server: SENDTO, the reply's source, then connected send" {
+	lwip_up
+	bg ip netns exec "$P" socat UDP6-RECVFROM:7003,bind=[fd03::1],fork SYSTEM:'echo pong'
+	wait_udp "$P" 7003
+	run timeout 30 "$CLI" "$SF" udp-send :: 0 fd03::1 7003 ping
+	assert_success
+	assert_line "sent 4"
+	assert_line "reply pong from fd03::1 7003"
+	assert_line "connected reply pong"
+}
+
+@test "netsup-lwip: connect errors are the kernel's: ECONNREFUSED, ENETUNREACH, EADDRINUSE" {
+	lwip_up
+	run "$CLI" "$SF" connect 10.203.0.1 5999
+	assert_failure
+	assert_output --partial "connect: ECONNREFUSED"
+	run "$CLI" "$SF" nbconnect 10.203.0.1 5999
+	assert_success
+	assert_line "connect EINPROGRESS"
+	assert_line "so_error ECONNREFUSED"
+	run "$CLI" "$SF" errors 10.203.0.2
+	assert_success
+	assert_line "bind in use: EADDRINUSE"
+	assert_line "bind not local: EADDRNOTAVAIL"
+	assert_line "connect off-link v4: ENETUNREACH"
+	assert_line "connect off-link v6: ENETUNREACH"
+	assert_line "bind wrong family: EAFNOSUPPORT"
+	assert_line "bind short: EINVAL"
+	assert_line "accept on unlistened: EINVAL"
+	assert_line "accept none pending: EAGAIN"
+	assert_line "peer of unconnected: ENOTCONN"
+}
+
+@test "netsup-lwip: a non-blocking connect ends with POLLOUT, SO_ERROR 0 and the peer's name" {
+	lwip_up
+	serve_tcp "$P" 10.203.0.1 5003
+	run "$CLI" "$SF" nbconnect 10.203.0.1 5003
+	assert_success
+	assert_line "connect EINPROGRESS"
+	assert_line "so_error 0"
+	assert_line "peer 10.203.0.1 5003"
+}
+
+@test "netsup-lwip: socket options answer for TCP and UDP, not for the socketpair" {
+	lwip_up
+	run "$CLI" "$SF" sockopts
+	assert_success
+	assert_line "tcp type 1 domain 10 protocol 6 acceptconn 0"
+	assert_line "udp type 2 domain 2 protocol 17"
+	assert_line "nodelay 1 keepalive 1 rcvbuf 131072 v6only 1"
+	assert_line "bogus ENOPROTOOPT"
+	assert_line "unknown handle EBADF"
+	assert_line "udp listen EOPNOTSUPP"
+	assert_line "close 0"
+	assert_line "closed handle EBADF"
+}
+
+@test "netsup-lwip: a blocking ACCEPT is cancelled: EINTR, then CANCEL's own reply" {
+	lwip_up
+	run "$CLI" "$SF" cancel
+	assert_success
+	assert_line --index 0 "reply ACCEPT id 1000: EINTR"
+	assert_line --index 1 "reply CANCEL id 1001: 0"
+}
+
+@test "netsup-lwip: hostile messages get errors or a closed connection; the daemon serves on" {
+	lwip_up
+	run "$CLI" "$SF" garbage
+	assert_success
+	assert_line "unknown op: ENOSYS"
+	assert_line "short body: EINVAL"
+	assert_line "oversized: closed"
+	assert_line "fd in request: closed"
+	assert_line "still serving"
+	kill -0 "$LWPID"
+	serve_tcp "$P" 10.203.0.1 5004
+	run "$CLI" "$SF" connect 10.203.0.1 5004 < /dev/null
+	assert_success
+	assert_output "$P 10.203.0.2"
+}
+
+@test "netsup-lwip: SIGTERM closes every connection and removes STACKFILE" {
+	lwip_up
+	"$CLI" "$SF" listen 10.203.0.2 7004 > "$BATS_TEST_TMPDIR/out" 2>&1 < /dev/null &
+	cli=$!
+	echo "pid $cli" >> "$_fixtures"
+	wait_file "$BATS_TEST_TMPDIR/out"
+	kill -TERM "$LWPID"
+	wait_gone "$LWPID"
+	assert_equal "$gone_status" 0
+	assert [ ! -e "$SF" ]
+	wait_gone "$cli"
+	run cat "$BATS_TEST_TMPDIR/out"
+	assert_output --partial "ACCEPT: connection closed"
+	run cat "$LWLOG"
+	assert_output --partial "signal 15: closing every connection"
+}
+
+@test "netsup-lwip: --daemon returns once serving, --pidfile names it; a served STACKFILE is refused, a stale one replaced" {
+	ns_new P
+	ip -n "$P" tuntap add mode tap name lwtap
+	SF="$BATS_TEST_TMPDIR/lwip.sock"
+	run "$LWIP" --daemon --pidfile "$BATS_TEST_TMPDIR/pid" --link tap://lwtap \
+		--netns "/run/netns/$P" --ip 10.203.0.2/24 "$SF"
+	assert_success
+	pid=$(cat "$BATS_TEST_TMPDIR/pid")
+	echo "pid $pid" >> "$_fixtures"
+	assert [ -S "$SF" ]
+	run "$CLI" "$SF" hello
+	assert_line --partial "pid $pid"
+	run "$LWIP" --link tap://lwtap --netns "/run/netns/$P" "$SF"
+	assert_failure 1
+	assert_output --partial "another daemon serves it"
+	kill -KILL "$pid"
+	while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+	assert [ -S "$SF" ]
+	lwip_up
+	run "$CLI" "$SF" hello
+	assert_success
+	assert_line --partial "pid $LWPID"
+}
