@@ -45,7 +45,7 @@ SUP_SRC   := supervisor/main.c supervisor/options.c supervisor/log.c supervisor/
              supervisor/creds.c supervisor/childmem.c supervisor/proc.c \
              supervisor/pathres.c supervisor/policy.c supervisor/credcache.c \
              supervisor/supervisor.c supervisor/ifioctl.c supervisor/ustack.c \
-             supervisor/ucall.c
+             supervisor/ucall.c supervisor/usernet.c
 SUP_OBJ   := $(patsubst %.c,$(B)/%.o,$(SUP_SRC) $(STACK_SRC))
 
 SHIM_SRC  := shim/msocket.c $(STACK_SRC)

@@ -72,7 +72,7 @@ _netsup()
 
 	if [[ $cur == -* ]]; then
 		mapfile -t COMPREPLY < <(compgen -W "-d --default -w --wait --allow --isolate
-			--allow-io-uring --userspace --log -v --verbose -h --help -V --version" -- "$cur")
+			--allow-io-uring --userspace --user-net --publish --log -v --verbose -h --help -V --version" -- "$cur")
 		return
 	fi
 	mapfile -t COMPREPLY < <(compgen -c -- "$cur")

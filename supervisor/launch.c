@@ -236,10 +236,12 @@ static void launch_ignore_signals(void)
  * @policy:	stacks msocket() may name
  */
 static void __attribute__((noreturn))
-launch_supervisor(int sock, pid_t netsup, char **self_argv,
+launch_supervisor(int sock, pid_t netsup, const struct options *o,
 		  struct stack *defaults[FAM_COUNT], const struct policy *policy)
 {
 	struct supervisor sv = { .listener = -1, .parent_pidfd = -1, .policy = *policy };
+	struct usernet un = { .pidfd = -1 };
+	char **self_argv = o->self_argv;
 	char title[64];
 	pid_t cmd = 0;
 	int fd, i, rc;
@@ -259,6 +261,17 @@ launch_supervisor(int sock, pid_t netsup, char **self_argv,
 		sv.parent_pidfd = -1;
 	}
 
+	if (o->user_net) {
+		struct stack *s;
+
+		/* before the command goes on: it waits for our answer below */
+		if (usernet_start(&un, o->publish, o->n_publish, o->verbose, &s))
+			_exit(EXIT_NETSUP);
+		defaults[FAM_INET] = s;
+		defaults[FAM_INET6] = stack_get(s);
+		if (policy_allow(&sv.policy, s))
+			debug("--user-net: the stack is not in the policy");
+	}
 	credcache_init(&sv.cache);
 	rc = proc_init(&sv.procs, defaults, &sv.cache);
 	if (rc) {
@@ -284,6 +297,7 @@ launch_supervisor(int sock, pid_t netsup, char **self_argv,
 
 	rc = supervisor_run(&sv);
 	proc_fini(&sv.procs);
+	usernet_stop(&un);
 	if (rc)
 		err("supervisor: %s", strerror(-rc));
 	_exit(rc ? 1 : 0);
@@ -392,7 +406,7 @@ int launch_run(const struct options *o, struct stack *defaults[FAM_COUNT],
 		close(sfd);
 		close(sp[0]);
 		launch_reset_signals(&old);
-		launch_supervisor(sp[1], self, o->self_argv, defaults, policy);
+		launch_supervisor(sp[1], self, o, defaults, policy);
 	}
 
 	cmd = fork();

@@ -9,7 +9,9 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdbool.h>
 #include <string.h>
+#include <sys/capability.h>
 
 #include "launch.h"
 #include "log.h"
@@ -34,6 +36,19 @@ static void main_resolve(const char *spec, char *path, size_t len)
 		die(EXIT_NETSUP, "%s: invalid stack name: %s", spec, strerror(-rc));
 }
 
+/* Has netsup no CAP_SYS_ADMIN, so that it can enter no namespace? */
+static bool main_unprivileged(void)
+{
+	cap_flag_value_t v = CAP_CLEAR;
+	cap_t caps = cap_get_proc();
+
+	if (caps) {
+		cap_get_flag(caps, CAP_SYS_ADMIN, CAP_EFFECTIVE, &v);
+		cap_free(caps);
+	}
+	return v != CAP_SET;
+}
+
 /* Open the stack @spec names, or die with one line naming it. */
 static struct stack *main_open_stack(const char *spec)
 {
@@ -46,6 +61,9 @@ static struct stack *main_open_stack(const char *spec)
 	if (rc)
 		die(EXIT_NETSUP, "%s: %s", path, stack_strerror(rc));
 	rc = stack_check_enter(s);
+	if (rc == -EPERM && main_unprivileged())
+		die(EXIT_NETSUP, "%s: cannot enter the network namespace: %s (netsup runs without privilege: it serves userspace stacks such as --user-net or netsup-lwip, and the namespaces of a user namespace it runs in, e.g. under unshare -Urn; for this stack run it with sudo)",
+		    path, strerror(-rc));
 	if (rc)
 		die(EXIT_NETSUP, "%s: cannot enter the network namespace: %s",
 		    path, strerror(-rc));

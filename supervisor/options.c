@@ -31,6 +31,13 @@ static const char options_help[] =
 "                          namespace (lo up): families without a stack\n"
 "                          reach nothing\n"
 "      --allow-io-uring    let the command use io_uring (a way around netsup)\n"
+"      --user-net          give the command user-mode networking of its own,\n"
+"                          with no privilege: a private netsup-lwip on slirp\n"
+"                          for inet and inet6 (the command is 10.0.2.15 and\n"
+"                          fd00::15, the host's loopback 10.0.2.2)\n"
+"      --publish [IP:]HOSTPORT:PORT[/tcp|/udp]  with --user-net, forward\n"
+"                          HOSTPORT of the host to PORT of the command\n"
+"                          (repeatable)\n"
 "      --userspace         let msocket() use userspace stacks (implied by a\n"
 "                          userspace --default): their calls are notified\n"
 "                          for every descriptor, at some cost\n"
@@ -101,7 +108,8 @@ int options_parse_default(const char *arg, unsigned int *mask, const char **stac
  */
 int options_parse(int argc, char **argv, struct options *o)
 {
-	enum { OPT_ALLOW_IO_URING = 256, OPT_ALLOW, OPT_ISOLATE, OPT_LOG, OPT_USERSPACE };
+	enum { OPT_ALLOW_IO_URING = 256, OPT_ALLOW, OPT_ISOLATE, OPT_LOG, OPT_USERSPACE,
+	       OPT_USER_NET, OPT_PUBLISH };
 	static const struct option longopts[] = {
 		{ "default",		required_argument, NULL, 'd' },
 		{ "allow",		required_argument, NULL, OPT_ALLOW },
@@ -109,6 +117,8 @@ int options_parse(int argc, char **argv, struct options *o)
 		{ "wait",		no_argument,	   NULL, 'w' },
 		{ "allow-io-uring",	no_argument,	   NULL, OPT_ALLOW_IO_URING },
 		{ "userspace",		no_argument,	   NULL, OPT_USERSPACE },
+		{ "user-net",		no_argument,	   NULL, OPT_USER_NET },
+		{ "publish",		required_argument, NULL, OPT_PUBLISH },
 		{ "verbose",		no_argument,	   NULL, 'v' },
 		{ "log",		required_argument, NULL, OPT_LOG },
 		{ "help",		no_argument,	   NULL, 'h' },
@@ -156,6 +166,22 @@ int options_parse(int argc, char **argv, struct options *o)
 		case OPT_USERSPACE:
 			o->userspace = true;
 			break;
+		case OPT_USER_NET:
+			o->user_net = o->userspace = true;
+			break;
+		case OPT_PUBLISH: {
+			char fwd[96];
+
+			if (o->n_publish >= USERNET_PUBLISH_MAX ||
+			    usernet_publish_parse(optarg, fwd, sizeof(fwd))) {
+				err("--publish %s: %s", optarg, o->n_publish >= USERNET_PUBLISH_MAX ?
+				    "too many ports published" :
+				    "expected [IP:]HOSTPORT:PORT[/tcp|/udp], ports 1 to 65535");
+				return -EINVAL;
+			}
+			o->publish[o->n_publish++] = optarg;
+			break;
+		}
 		case 'v':
 			o->verbose++;
 			break;
@@ -185,6 +211,14 @@ int options_parse(int argc, char **argv, struct options *o)
 	}
 	if (optind >= argc) {
 		err("no command given; see netsup --help");
+		return -EINVAL;
+	}
+	if (o->n_publish && !o->user_net) {
+		err("--publish needs --user-net");
+		return -EINVAL;
+	}
+	if (o->user_net && (o->defaults[FAM_INET] || o->defaults[FAM_INET6])) {
+		err("--user-net gives inet and inet6 their stack: no --default for them");
 		return -EINVAL;
 	}
 	o->argv = argv + optind;

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "policy.h"
+#include "usernet.h"
 #include "../stacks/stack.h"
 
 struct options {
@@ -17,6 +18,9 @@ struct options {
 	const char *log_file;		/* --log FILE, or NULL */
 	bool allow_io_uring;		/* --allow-io-uring */
 	bool userspace;			/* --userspace, or a userspace default */
+	bool user_net;			/* --user-net */
+	const char *publish[USERNET_PUBLISH_MAX];	/* --publish */
+	int n_publish;
 	bool isolate;			/* --isolate */
 	const char *allow[POLICY_MAX];	/* --allow STACK */
 	int n_allow;

@@ -147,16 +147,23 @@ struct pathres_helper_args {
 	const struct pathres_req *rq;
 	struct __user_cap_data_struct caps[2];	/* to wear at the end */
 	bool enter_user;			/* the child's user namespace */
+	bool enter_net;				/* its network namespace: not ours */
+	bool enter_root;			/* its root: not ours */
+	bool set_groups;			/* its groups: not ours */
 };
 
-/* Wear the child's ids: effective and fs only, real and saved stay. */
-static int pathres_wear_ids(const struct creds *c)
+/*
+ * Wear the child's ids: effective and fs only, real and saved stay.  What
+ * is already the helper's is not changed: an unprivileged netsup serving
+ * its own user's child may not call setgroups at all.
+ */
+static int pathres_wear_ids(const struct creds *c, bool set_groups)
 {
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct data[2];
 
 	prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0);
-	if (syscall(SYS_setgroups, (size_t)c->ngroups, c->groups) ||
+	if ((set_groups && syscall(SYS_setgroups, (size_t)c->ngroups, c->groups)) ||
 	    syscall(SYS_setresgid, c->egid, c->egid, c->egid) ||
 	    syscall(SYS_setfsgid, c->fsgid) < 0 ||
 	    syscall(SYS_setresuid, -1, c->euid, -1))
@@ -188,13 +195,14 @@ static int __attribute__((noreturn)) pathres_helper(struct pathres_helper_args *
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	pathres_close_others(keep, 6);
 	if (rq->op == PATHRES_OPEN) {
-		if (setns(v->net, CLONE_NEWNET) || fchdir(v->root) || chroot(".") ||
+		if ((a->enter_net && setns(v->net, CLONE_NEWNET)) ||
+		    (a->enter_root && (fchdir(v->root) || chroot("."))) ||
 		    fchdir(v->cwd))
 			pathres_answer(sock, errno, -1);
 	} else if (setns(rq->netns, CLONE_NEWNET)) {
 		pathres_answer(sock, errno, -1);
 	}
-	error = pathres_wear_ids(a->c);
+	error = pathres_wear_ids(a->c, a->set_groups);
 	if (error)
 		pathres_answer(sock, error, -1);
 	if (a->enter_user && setns(v->user, CLONE_NEWUSER))
@@ -217,14 +225,24 @@ static int __attribute__((noreturn)) pathres_helper(struct pathres_helper_args *
 	pathres_answer(sock, 0, fd);
 }
 
-/* Is @user_fd another user namespace than netsup's? */
-static bool pathres_foreign_user(int user_fd)
+/* Is @fd another file than @own (a namespace, a root) of netsup's? */
+static bool pathres_differs(int fd, const char *own)
 {
-	struct stat own, st;
+	struct stat mine, st;
 
-	if (fstat(user_fd, &st) || stat("/proc/self/ns/user", &own))
+	if (fstat(fd, &st) || stat(own, &mine))
 		return true;
-	return st.st_dev != own.st_dev || st.st_ino != own.st_ino;
+	return st.st_dev != mine.st_dev || st.st_ino != mine.st_ino;
+}
+
+/* Are @c's groups other than the calling thread's? */
+static bool pathres_other_groups(const struct creds *c)
+{
+	gid_t own[256];
+	int n = getgroups(256, own);
+
+	return n < 0 || n != c->ngroups ||
+	       memcmp(own, c->groups, sizeof(gid_t) * (size_t)n) != 0;
 }
 
 /**
@@ -249,7 +267,10 @@ int pathres_start(const struct pathres_view *v, const struct creds *c,
 	long pid;
 
 	/* everything the helper needs is prepared here, before the clone */
-	a.enter_user = pathres_foreign_user(v->user);
+	a.enter_user = pathres_differs(v->user, "/proc/self/ns/user");
+	a.enter_net = pathres_differs(v->net, "/proc/thread-self/ns/net");
+	a.enter_root = pathres_differs(v->root, "/");
+	a.set_groups = pathres_other_groups(c);
 	if (syscall(SYS_capget, &hdr, a.caps))
 		return -errno;
 	/* in its own namespace, the child's set; in ours, what we have of it */

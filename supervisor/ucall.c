@@ -277,7 +277,9 @@ static void ucall_name_done(struct ureq *rq, struct worker *w)
 /*
  * Options the daemon serves; the others (timeouts, SO_LINGER, SO_PEEK_OFF,
  * SO_PASSCRED...) are about the descriptor the child holds and go to the
- * socketpair as they are.
+ * socketpair as they are.  SO_REUSEPORT, which many programs set whatever
+ * they do (BIND's dig, libuv), is accepted and means nothing (one listener
+ * per port in a userspace stack); AF_UNIX would refuse it.
  */
 static bool ucall_option_forwarded(int level, int name)
 {
@@ -288,7 +290,7 @@ static bool ucall_option_forwarded(int level, int name)
 	switch (name) {
 	case SO_REUSEADDR: case SO_KEEPALIVE: case SO_RCVBUF: case SO_SNDBUF:
 	case SO_BROADCAST: case SO_ERROR: case SO_TYPE: case SO_DOMAIN:
-	case SO_PROTOCOL: case SO_ACCEPTCONN: case SO_REUSEPORT:
+	case SO_PROTOCOL: case SO_ACCEPTCONN:
 		return true;
 	default:
 		return false;
@@ -563,6 +565,12 @@ void ucall_handle(struct worker *w, struct notify_reply *r)
 	case SYS_setsockopt: {
 		int32_t len = 0;
 
+		if ((int)d->args[1] == SOL_SOCKET && (int)d->args[2] == SO_REUSEPORT &&
+		    d->nr == SYS_setsockopt) {
+			r->what = NOTIFY_ZERO;
+			ucall_free(uc);
+			return;
+		}
 		if (!ucall_option_forwarded((int)d->args[1], (int)d->args[2])) {
 			ucall_free(uc);
 			return;		/* about the descriptor: the pair's */

@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * usernet.c - --user-net: a private userspace stack on slirp
+ *
+ * `netsup --user-net -- cmd` gives cmd IPv4 and IPv6 networking with no
+ * privilege at all: no namespace, no TAP, no set-user-ID helper.  The
+ * supervisor starts a netsup-lwip of its own on a slirp:// link
+ * (libvdeplug_slirp, user-mode NAT to the host's sockets), serving a stack
+ * file in a private directory (mode 0700: nobody else may connect), and
+ * makes it the default of inet and inet6.  The addresses are slirp's usual
+ * ones: the command is 10.0.2.15 and fd00::15, the host's own loopback is
+ * reached at 10.0.2.2 (fd00::2), slirp's DNS proxy is 10.0.2.3.  --publish
+ * forwards a host port into the stack (slirp's tcpfwd/udpfwd).
+ *
+ * The daemon is a child of the supervisor with PR_SET_PDEATHSIG: it gets
+ * SIGTERM when the supervisor ends, however that happens, and then removes
+ * its stack file; usernet_stop() also removes the directory.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "usernet.h"
+
+#ifndef CLONE_PIDFD
+#define CLONE_PIDFD	0x00001000
+#endif
+
+#define USERNET_START_MS	5000
+
+/**
+ * usernet_publish_parse() - one --publish into a slirp forwarding rule
+ * @spec:	[HOSTIP:]HOSTPORT:STACKPORT[/tcp|/udp]
+ * @fwd:	receives "tcpfwd=[HOSTIP:]HOSTPORT:10.0.2.15:STACKPORT" (or udpfwd)
+ * @len:	size of @fwd
+ *
+ * Return: 0, or -EINVAL for a malformed spec (ports 1..65535, an IPv4
+ *	   HOSTIP), -ENAMETOOLONG
+ */
+int usernet_publish_parse(const char *spec, char *fwd, size_t len)
+{
+	char buf[64], *proto, *last, *mid, *host = NULL;
+	unsigned long hport, sport;
+	const char *kind = "tcpfwd";
+	char *end;
+	int n;
+
+	if (strlen(spec) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, spec);
+	proto = strchr(buf, '/');
+	if (proto) {
+		*proto++ = '\0';
+		if (!strcmp(proto, "udp"))
+			kind = "udpfwd";
+		else if (strcmp(proto, "tcp"))
+			return -EINVAL;
+	}
+	last = strrchr(buf, ':');
+	if (!last)
+		return -EINVAL;
+	*last++ = '\0';
+	mid = strrchr(buf, ':');
+	if (mid) {
+		*mid++ = '\0';
+		host = buf;
+	} else {
+		mid = buf;
+	}
+	if (host && (!*host || strspn(host, "0123456789.") != strlen(host)))
+		return -EINVAL;
+	errno = 0;
+	hport = strtoul(mid, &end, 10);
+	if (errno || end == mid || *end || !hport || hport > 65535)
+		return -EINVAL;
+	sport = strtoul(last, &end, 10);
+	if (errno || end == last || *end || !sport || sport > 65535)
+		return -EINVAL;
+	n = snprintf(fwd, len, "%s=%s%s%lu:" USERNET_IP ":%lu", kind,
+		     host ? host : "", host ? ":" : "", hport, sport);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+/**
+ * usernet_url() - the slirp:// link URL with the forwardings of --publish
+ * @publish:	the --publish specs
+ * @n:		how many
+ * @buf:	receives the URL
+ * @len:	its size
+ *
+ * Return: 0, -EINVAL (a malformed spec), -ENAMETOOLONG
+ */
+int usernet_url(const char *const *publish, int n, char *buf, size_t len)
+{
+	size_t used;
+	char fwd[96];
+	int i, rc;
+
+	rc = snprintf(buf, len, "slirp://");
+	if (rc < 0 || (size_t)rc >= len)
+		return -ENAMETOOLONG;
+	used = (size_t)rc;
+	for (i = 0; i < n; i++) {
+		rc = usernet_publish_parse(publish[i], fwd, sizeof(fwd));
+		if (rc)
+			return rc;
+		rc = snprintf(buf + used, len - used, "/%s", fwd);
+		if (rc < 0 || (size_t)rc >= len - used)
+			return -ENAMETOOLONG;
+		used += (size_t)rc;
+	}
+	return 0;
+}
+
+/* netsup-lwip beside our own binary, else from PATH. */
+static void usernet_daemon_path(char *buf, size_t len)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n > 0) {
+		self[n] = '\0';
+		snprintf(buf, len, "%s/netsup-lwip", dirname(self));
+		if (!access(buf, X_OK))
+			return;
+	}
+	snprintf(buf, len, "netsup-lwip");
+}
+
+/* Wait for the stack file, while the daemon lives. */
+static int usernet_wait(struct usernet *un)
+{
+	struct pollfd pfd = { .fd = un->pidfd, .events = POLLIN };
+	struct stat st;
+	int waited;
+
+	for (waited = 0; waited < USERNET_START_MS; waited += 20) {
+		if (!stat(un->path, &st) && S_ISSOCK(st.st_mode))
+			return 0;
+		if (poll(&pfd, 1, 20) > 0)
+			return -ECHILD;		/* it died: it said why */
+	}
+	return -ETIMEDOUT;
+}
+
+/**
+ * usernet_start() - start the private stack and open it
+ * @un:		receives the daemon and its files
+ * @publish:	--publish specs
+ * @n:		how many
+ * @verbose:	-v count: the daemon's diagnostics follow
+ * @out:	receives the stack
+ *
+ * From the supervisor's main thread (PR_SET_PDEATHSIG is the thread's).
+ *
+ * Return: 0 or -errno, after saying why
+ */
+int usernet_start(struct usernet *un, const char *const *publish, int n,
+		  int verbose, struct stack **out)
+{
+	const char *run = getenv("XDG_RUNTIME_DIR");
+	char url[2048], daemon[PATH_MAX];
+	pid_t parent = getpid();
+	int pidfd = -1, rc;
+	long pid;
+
+	un->pidfd = -1;
+	un->path[0] = '\0';
+	rc = usernet_url(publish, n, url, sizeof(url));
+	if (rc) {
+		err("--publish: %s", strerror(-rc));
+		return rc;
+	}
+	if (!run || access(run, W_OK | X_OK))
+		run = "/tmp";
+	snprintf(un->dir, sizeof(un->dir), "%s/netsup-usernet.XXXXXX", run);
+	if (!mkdtemp(un->dir)) {
+		rc = -errno;
+		err("--user-net: cannot make a directory in %s: %s", run, strerror(-rc));
+		un->dir[0] = '\0';
+		return rc;
+	}
+	if (strlen(un->dir) + sizeof("/stack") > sizeof(un->path)) {
+		usernet_stop(un);
+		return -ENAMETOOLONG;
+	}
+	memcpy(un->path, un->dir, strlen(un->dir));
+	memcpy(un->path + strlen(un->dir), "/stack", sizeof("/stack"));
+	usernet_daemon_path(daemon, sizeof(daemon));
+
+	pid = syscall(SYS_clone, CLONE_PIDFD | SIGCHLD, 0, &pidfd, 0, 0);
+	if (pid < 0) {
+		rc = -errno;
+		err("--user-net: cannot start netsup-lwip: %s", strerror(-rc));
+		usernet_stop(un);
+		return rc;
+	}
+	if (!pid) {
+		char *argv[] = {
+			daemon, "--link", url, "--ip", USERNET_IP "/24", "--gw", "10.0.2.2",
+			"--ip6", USERNET_IP6 "/64", "--gw6", "fd00::2",
+			verbose > 1 ? "-v" : "--mtu", verbose > 1 ? "-v" : "1500",
+			un->path, NULL,
+		};
+		sigset_t none;
+
+		/* ends when the supervisor does, however it does */
+		prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
+		if (getppid() != parent)
+			_exit(1);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		execvp(daemon, argv);
+		fprintf(stderr, "netsup: --user-net: %s: %s\n", daemon, strerror(errno));
+		_exit(127);
+	}
+	un->pidfd = pidfd;
+	rc = usernet_wait(un);
+	if (!rc)
+		rc = stack_open(un->path, out);
+	if (rc) {
+		if (rc != -ECHILD)
+			err("--user-net: %s: %s", un->path, rc == -ETIMEDOUT ?
+			    "netsup-lwip did not start" : stack_strerror(rc));
+		usernet_stop(un);
+		return rc;
+	}
+	info("--user-net: %s on %s, the command at %s and %s", un->path, url,
+	     USERNET_IP, USERNET_IP6);
+	return 0;
+}
+
+/**
+ * usernet_stop() - end the private stack, remove its files
+ * @un:		what usernet_start() made
+ */
+void usernet_stop(struct usernet *un)
+{
+	struct pollfd pfd = { .fd = un->pidfd, .events = POLLIN };
+
+	if (un->pidfd >= 0) {
+		syscall(SYS_pidfd_send_signal, un->pidfd, SIGTERM, NULL, 0);
+		if (poll(&pfd, 1, 2000) <= 0)
+			syscall(SYS_pidfd_send_signal, un->pidfd, SIGKILL, NULL, 0);
+		close(un->pidfd);
+		un->pidfd = -1;
+	}
+	if (un->path[0])
+		unlink(un->path);
+	if (un->dir[0])
+		rmdir(un->dir);
+	un->dir[0] = un->path[0] = '\0';
+}

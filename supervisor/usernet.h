@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * usernet.h - --user-net: a private userspace stack on slirp
+ */
+#ifndef NETSUP_USERNET_H
+#define NETSUP_USERNET_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "../stacks/stack.h"
+
+#define USERNET_PUBLISH_MAX	32
+
+/* The addresses of the command in a --user-net stack, slirp's usual. */
+#define USERNET_IP	"10.0.2.15"
+#define USERNET_IP6	"fd00::15"
+
+struct usernet {
+	char dir[PATH_MAX];	/* private directory of the stack file */
+	char path[PATH_MAX];	/* the stack file */
+	int pidfd;		/* the netsup-lwip daemon, or -1 */
+};
+
+int usernet_publish_parse(const char *spec, char *fwd, size_t len);
+int usernet_url(const char *const *publish, int n, char *buf, size_t len);
+int usernet_start(struct usernet *un, const char *const *publish, int n,
+		  int verbose, struct stack **out);
+void usernet_stop(struct usernet *un);
+
+#endif /* NETSUP_USERNET_H */

@@ -1,0 +1,160 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Unmodified programs under netsup whose TCP/IP runs in a userspace stack
+# (netsup-lwip): the peer is the kernel stack of a test namespace on the
+# other side of a TAP.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+LWIP="$BUILD/netsup-lwip"
+
+setup() {
+	common_setup
+	ns_new P
+	ip -n "$P" tuntap add mode tap name lwtap
+	ip -n "$P" addr add 10.204.0.1/24 dev lwtap
+	ip -n "$P" addr add fd04::1/64 dev lwtap nodad
+	ip -n "$P" link set lwtap up
+	SF="$BATS_TEST_TMPDIR/lwip0"
+	"$LWIP" --link tap://lwtap --netns "/run/netns/$P" --ip 10.204.0.2/24 \
+		--ip6 fd04::2/64 "$SF" 2>"$BATS_TEST_TMPDIR/lwip.log" &
+	LWPID=$!
+	echo "pid $LWPID" >> "$_fixtures"
+	local i
+	for i in $(seq 200); do
+		[ -S "$SF" ] && break
+		sleep 0.05
+	done
+	[ -S "$SF" ]
+	chmod 755 "$BATS_TEST_TMPDIR"
+}
+teardown() { common_teardown; }
+
+# serve_dir DIR PORT ADDR: python's http.server for DIR in P
+serve_dir() {
+	bg ip netns exec "$P" $PY -m http.server "$2" --bind "$3" --directory "$1"
+	wait_listen "$P" "$2"
+}
+
+@test "curl and busybox wget download 10 MB through lwIP, intact, IPv4 and IPv6" {
+	local d="$BATS_TEST_TMPDIR/www"
+	mkdir -p "$d"
+	head -c 10485760 /dev/urandom > "$d/big"
+	serve_dir "$d" 8000 ::
+	run "$NETSUP" -d "$SF" -- curl -sS -o "$BATS_TEST_TMPDIR/got4" http://10.204.0.1:8000/big
+	assert_success
+	run "$NETSUP" -d "$SF" -- curl -sS -g -o "$BATS_TEST_TMPDIR/got6" "http://[fd04::1]:8000/big"
+	assert_success
+	run "$NETSUP" -d "$SF" -- busybox wget -q -O "$BATS_TEST_TMPDIR/gotbb" http://10.204.0.1:8000/big
+	assert_success
+	local want
+	want=$(sha256sum < "$d/big")
+	assert_equal "$(sha256sum < "$BATS_TEST_TMPDIR/got4")" "$want"
+	assert_equal "$(sha256sum < "$BATS_TEST_TMPDIR/got6")" "$want"
+	assert_equal "$(sha256sum < "$BATS_TEST_TMPDIR/gotbb")" "$want"
+}
+
+@test "servers under netsup on lwIP are reached from the kernel side and see the client's real address" {
+	local d="$BATS_TEST_TMPDIR/www" log="$BATS_TEST_TMPDIR/http.log"
+	mkdir -p "$d"
+	echo hello > "$d/f"
+	"$NETSUP" -d "$SF" -- $PY -m http.server 8001 --directory "$d" 2>"$log" &
+	echo "pid $!" >> "$_fixtures"
+	run ip netns exec "$P" curl -s --retry 20 --retry-connrefused --retry-delay 0 http://10.204.0.2:8001/f
+	assert_success
+	assert_output "hello"
+	run grep -cE '^(::ffff:)?10.204.0.1 .*"GET /f' "$log"
+	assert_output "1"
+	# socat with fork: each client served by a child of the listener
+	"$NETSUP" -d "$SF" -- socat TCP6-LISTEN:8002,ipv6only=0,reuseaddr,fork \
+		SYSTEM:'echo peer $SOCAT_PEERADDR' &
+	echo "pid $!" >> "$_fixtures"
+	run ip netns exec "$P" socat -T5 - TCP:10.204.0.2:8002,retry=20,interval=0.1
+	assert_output "peer [0000:0000:0000:0000:0000:ffff:0acc:0001]"
+	run ip netns exec "$P" socat -T5 - TCP6:[fd04::2]:8002
+	assert_output "peer [fd04:0000:0000:0000:0000:0000:0000:0001]"
+}
+
+@test "UDP through lwIP: every datagram's source address, connected and unconnected" {
+	# a UDP echo in P that answers with the source address it saw
+	bg ip netns exec "$P" $PY -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("10.204.0.1", 9000))
+while True:
+    data, src = s.recvfrom(100)
+    s.sendto(b"from " + src[0].encode() + b"\n", src)'
+	sleep 0.3
+	run "$NETSUP" -d "$SF" -- $PY -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(5)
+for i in range(3):
+    s.sendto(b"x", ("10.204.0.1", 9000))
+    data, src = s.recvfrom(100)
+    print(data.decode().strip(), src[0], src[1])
+print("type", s.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE) == socket.SOCK_DGRAM)
+print("bound", s.getsockname()[0], s.getsockname()[1] > 0)'
+	assert_success
+	assert_line --index 0 "from 10.204.0.2 10.204.0.1 9000"
+	assert_line --index 2 "from 10.204.0.2 10.204.0.1 9000"
+	assert_line --index 3 "type True"
+	assert_line --index 4 "bound 0.0.0.0 True"
+	run "$NETSUP" -d "$SF" -- sh -c 'echo hi | socat -t2 - UDP:10.204.0.1:9000'
+	assert_output "from 10.204.0.2"
+}
+
+@test "a mixed session: inet in lwIP, inet6 in a namespace, in one program" {
+	ns_new B
+	ip -n "$B" addr add fd05::1/64 dev lo nodad
+	bg ip netns exec "$B" socat TCP6-LISTEN:8003,reuseaddr,fork SYSTEM:'echo B'
+	bg ip netns exec "$P" socat TCP-LISTEN:8003,reuseaddr,fork SYSTEM:'echo P $SOCAT_PEERADDR'
+	wait_listen "$B" 8003
+	wait_listen "$P" 8003
+	run "$NETSUP" -d inet="$SF" -d inet6="$B" -- sh -c \
+		'socat -T5 - TCP:10.204.0.1:8003; socat -T5 - TCP6:[fd05::1]:8003'
+	assert_success
+	assert_output - <<-OUT
+	P 10.204.0.2
+	B
+	OUT
+}
+
+@test "a blocking accept in lwIP is interrupted by a signal, as in the kernel" {
+	run timeout 20 "$NETSUP" -d "$SF" -- $PY -c '
+import signal, socket
+def ring(sig, frame):
+    raise InterruptedError("alarm")
+signal.signal(signal.SIGALRM, ring)
+s = socket.socket()
+s.bind(("0.0.0.0", 8004))
+s.listen()
+signal.alarm(1)
+try:
+    s.accept()
+except InterruptedError as e:
+    print("interrupted:", e)
+s.close()
+print("still served:", socket.socket().fileno() >= 0)'
+	assert_success
+	assert_line "interrupted: alarm"
+	assert_line "still served: True"
+}
+
+@test "faults: a socket that does not speak the protocol, a daemon killed mid-session" {
+	local junk="$BATS_TEST_TMPDIR/junk"
+	bg socat UNIX-LISTEN:"$junk",type=5,fork SYSTEM:'echo nonsense'
+	local i
+	for i in $(seq 100); do [ -S "$junk" ] && break; sleep 0.05; done
+	run "$NETSUP" -d "$junk" -- true
+	assert_equal "$status" 125
+	assert_output --partial "$junk"
+	# the daemon goes away: new sockets get ENETDOWN, kernel ones work
+	ns_new B
+	run --separate-stderr "$NETSUP" -d inet="$SF" -d inet6="$B" -- sh -c "kill $LWPID; sleep 0.5
+		'$PROGS/sockns' inet stream; '$PROGS/sockns' inet6 stream"
+	assert_line --index 0 "errno=100 (Network is down)"
+	assert_line --index 1 --regexp "^netns=[0-9]+ nonblock=0 cloexec=0$"
+	[[ "$stderr" == *"the stack daemon closed its connection"* ]]
+}
