@@ -158,3 +158,92 @@ print("still served:", socket.socket().fileno() >= 0)'
 	assert_line --index 1 --regexp "^netns=[0-9]+ nonblock=0 cloexec=0$"
 	[[ "$stderr" == *"the stack daemon closed its connection"* ]]
 }
+
+@test "nginx as a daemon on lwIP: epoll, sendfile, two workers sharing the listener" {
+	local d="$BATS_TEST_TMPDIR/ng"
+	mkdir -p "$d/www"
+	head -c 4194304 /dev/urandom > "$d/www/f"
+	cat > "$d/nginx.conf" <<-CONF
+	user root root;
+	worker_processes 2;
+	pid $d/nginx.pid;
+	error_log $d/error.log;
+	events { worker_connections 64; use epoll; }
+	http {
+	    access_log $d/access.log;
+	    sendfile on;
+	    client_body_temp_path $d/b; proxy_temp_path $d/p; fastcgi_temp_path $d/f;
+	    uwsgi_temp_path $d/u; scgi_temp_path $d/s;
+	    server { listen 8090; listen [::]:8090; root $d/www; }
+	}
+	CONF
+	run "$NETSUP" -d "$SF" -- nginx -c "$d/nginx.conf"
+	assert_success
+	echo "pid $(cat "$d/nginx.pid")" >> "$_fixtures"
+	local i want
+	want=$(sha256sum < "$d/www/f")
+	for i in 1 2 3 4 5 6; do
+		run ip netns exec "$P" sh -c "curl -sS http://10.204.0.2:8090/f | sha256sum"
+		assert_output "$want"
+	done
+	run ip netns exec "$P" sh -c "curl -sS -g 'http://[fd04::2]:8090/f' | sha256sum"
+	assert_output "$want"
+	run grep -c '^10.204.0.1 .*"GET /f HTTP/1.1" 200 4194304' "$d/access.log"
+	assert_output "6"
+	kill "$(cat "$d/nginx.pid")"
+}
+
+@test "iperf3 client and server over lwIP, TCP and UDP" {
+	local i
+	bg ip netns exec "$P" iperf3 -s -p 5201
+	wait_listen "$P" 5201
+	run "$NETSUP" -d "$SF" -- iperf3 -c 10.204.0.1 -p 5201 -t 1
+	assert_success
+	assert_output --partial "receiver"
+	run "$NETSUP" -d "$SF" -- iperf3 -c 10.204.0.1 -p 5201 -t 1 -u -b 20M
+	assert_success
+	assert_output --regexp " 0/[0-9]+ \(0%\) +receiver"
+	"$NETSUP" -d "$SF" -- iperf3 -s -p 5202 > /dev/null &
+	echo "pid $!" >> "$_fixtures"
+	# until the server under netsup listens
+	for i in $(seq 50); do
+		run ip netns exec "$P" iperf3 -c 10.204.0.2 -p 5202 -t 1
+		[ "$status" -eq 0 ] && break
+		sleep 0.1
+	done
+	assert_success
+	assert_output --partial "receiver"
+	run ip netns exec "$P" iperf3 -c 10.204.0.2 -p 5202 -t 1 -u -b 20M
+	assert_success
+	assert_output --partial "receiver"
+}
+
+@test "dig against a dnsmasq in the peer, over UDP and TCP" {
+	bg ip netns exec "$P" dnsmasq --no-daemon --port 53 --listen-address 10.204.0.1 \
+		--bind-interfaces --no-resolv --no-hosts --address=/netsup.test/10.9.8.7
+	sleep 0.3
+	run "$NETSUP" -d "$SF" -- dig +short +tries=2 +time=2 @10.204.0.1 netsup.test
+	assert_output "10.9.8.7"
+	run "$NETSUP" -d "$SF" -- dig +short +tcp +tries=2 +time=2 @10.204.0.1 netsup.test
+	assert_output "10.9.8.7"
+}
+
+@test "a socket passed by SCM_RIGHTS keeps working in the receiver" {
+	bg ip netns exec "$P" socat TCP-LISTEN:8005,reuseaddr,fork SYSTEM:'read l; echo got $l'
+	wait_listen "$P" 8005
+	run "$NETSUP" -d "$SF" -- $PY -c '
+import os, socket
+a, b = socket.socketpair()
+c = socket.create_connection(("10.204.0.1", 8005))
+if os.fork() == 0:
+    fds = socket.recv_fds(b, 1, 1)[1]
+    s = socket.socket(fileno=fds[0])
+    s.sendall(b"passed\n")
+    print(s.recv(100).decode().strip(), s.getpeername()[0])
+    os._exit(0)
+socket.send_fds(a, [b"x"], [c.fileno()])
+c.close()
+os.wait()'
+	assert_success
+	assert_output "got passed 10.204.0.1"
+}

@@ -167,6 +167,22 @@ int sockopt_set(struct lw_sock *s, int level, int name, const void *val, uint32_
 				return -EINVAL;
 			s->keepcnt = v;
 			break;
+		/*
+		 * Accepted, without effect in lwIP, as programs set them
+		 * whatever stack they run on (BIND's dig: TCP_MAXSEG and
+		 * TCP_USER_TIMEOUT; nginx: TCP_CORK, TCP_DEFER_ACCEPT):
+		 * refused, they would fail where the kernel serves them.
+		 */
+		case TCP_MAXSEG:
+			if (v < 88 || v > 32767)
+				return -EINVAL;
+			break;
+		case TCP_USER_TIMEOUT:
+			if (v < 0)
+				return -EINVAL;
+			break;
+		case TCP_CORK: case TCP_QUICKACK: case TCP_DEFER_ACCEPT:
+			break;
 		default:		return -ENOPROTOOPT;
 		}
 		break;
