@@ -164,7 +164,7 @@ FUZZ_FLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -DNETSUP_VER
 FUZZ       := $(B)/fuzz/fuzz_options $(B)/fuzz/fuzz_stackspec $(B)/fuzz/fuzz_procparse $(B)/fuzz/fuzz_stackproto
 FUZZ_SECS  ?= 60
 
-$(B)/fuzz/fuzz_options: tests/fuzz/fuzz_options.c supervisor/options.c supervisor/log.c stacks/stack.c stacks/netns.c stacks/userspace.c stacks/stackproto.c
+$(B)/fuzz/fuzz_options: tests/fuzz/fuzz_options.c supervisor/options.c supervisor/usernet.c supervisor/log.c stacks/stack.c stacks/netns.c stacks/userspace.c stacks/stackproto.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^
 
