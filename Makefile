@@ -68,7 +68,7 @@ $(B)/%.o: %.c $(wildcard */*.h)
 $(B)/netsup: $(SUP_OBJ)
 	$(CC) -o $@ $^ $(LDFLAGS_BIN) -lseccomp -lcap -lpthread
 
-TOOL_SRC  := stacks/netsup-stack.c stacks/stackps.c stacks/json.c
+TOOL_SRC  := stacks/netsup-stack.c stacks/netsup-stack-lwip.c stacks/stackps.c stacks/unixdiag.c stacks/json.c
 
 $(B)/netsup-stack: $(patsubst %.c,$(B)/%.o,$(TOOL_SRC) $(STACK_SRC))
 	$(CC) -o $@ $^ $(LDFLAGS_BIN) -lpthread

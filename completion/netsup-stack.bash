@@ -2,19 +2,23 @@
 # bash completion for netsup-stack(8), loaded by bash-completion on demand
 #
 #   netsup-stack add|del|list|info|ps [OPTION]... [STACK|DIR]...
+#   netsup-stack add STACK --lwip --link URL [--ip A/L] [--gw G] [--ip6 A/L]
+#                [--gw6 G] [--mtu N] [--netns PATH]
 #
 # Commands and options as `netsup-stack --help` lists them
 # (tests/36-install.bats checks that each is offered); STACK: the bare
 # NAMEs of /dev/net and /run/netns, or a path once it holds a '/'.
 
 # _netsup_stack_stacks: the bare NAMEs of the stacks in /dev/net and /run/netns
+# (mounted namespaces, and the sockets of userspace stack daemons)
 _netsup_stack_stacks()
 {
 	local dir f
 	for dir in /dev/net /run/netns; do
 		for f in "$dir"/*; do
-			# a stack is a regular file (a mounted namespace); not tun
-			[[ -f $f ]] && printf '%s\n' "${f##*/}"
+			# a stack is a regular file (a mounted namespace) or a
+			# socket (a userspace stack); not tun
+			[[ -f $f || -S $f ]] && printf '%s\n' "${f##*/}"
 		done
 	done
 }
@@ -32,9 +36,31 @@ _netsup_stack()
 		esac
 	done
 
+	# the values of add --lwip's options
+	case $prev in
+	--link)
+		mapfile -t COMPREPLY < <(compgen -W "tap:// vde:// slirp:// vxvde:// ptp://" -- "$cur")
+		compopt -o nospace
+		return
+		;;
+	--netns)
+		if [[ $cur == */* ]]; then
+			_filedir
+		else
+			mapfile -t COMPREPLY < <(compgen -W "$(ls /run/netns 2>/dev/null | sed 's|^|/run/netns/|')" -- "$cur")
+		fi
+		return
+		;;
+	--ip | --gw | --ip6 | --gw6 | --mtu)
+		return
+		;;
+	esac
+
 	if [[ $cur == -* ]]; then
+		local lwip="--lwip --link --ip --gw --ip6 --gw6 --mtu --netns"
 		case $cmd in
-		"") opts="-h --help -V --version" ;;
+		"") opts="-h --help -V --version -f --force --json $lwip" ;;
+		add) opts="$lwip" ;;
 		del) opts="-f --force" ;;
 		list | info | ps) opts="--json" ;;
 		esac

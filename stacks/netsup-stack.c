@@ -4,6 +4,9 @@
  * uses them
  *
  *   netsup-stack add STACK          a new network namespace, lo up, at STACK
+ *   netsup-stack add STACK --lwip --link URL [--ip A/L] [--gw G] [--ip6 A/L]
+ *                [--gw6 G] [--mtu N] [--netns PATH]
+ *                                   a netsup-lwip daemon serving STACK
  *   netsup-stack del [-f] STACK     unmount and remove it
  *   netsup-stack list [--json] [DIR]...   the stacks in DIR (/dev/net, /run/netns)
  *   netsup-stack info [--json] STACK      kind, families, interfaces, addresses
@@ -23,6 +26,8 @@
  * sockets open in it, seen from /proc/thread-self/net inside it) unless
  * -f; the namespace itself lives on as long as anything uses it.
  * info/list: a thread setns(2)s into the stack and asks getifaddrs(3).
+ * A stack file that is a UNIX socket is a userspace stack: every command
+ * is then netsup-stack-lwip.c's, which asks the daemon.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -47,6 +52,7 @@
 #include <unistd.h>
 
 #include "json.h"
+#include "netsup-stack.h"
 #include "stack.h"
 #include "stackps.h"
 
@@ -54,10 +60,7 @@
 #define NETSUP_VERSION "0"
 #endif
 
-#define NS_DIR		"/dev/net"
 #define EXIT_USAGE	2
-/* ADDRESS/PREFIXLEN */
-#define STACKTOOL_ADDRLEN	(INET6_ADDRSTRLEN + 16)
 
 static const char *const prog = "netsup-stack";
 
@@ -68,6 +71,8 @@ struct stacktool_opts {
 	int nargs;
 	bool force;		/* del -f */
 	bool json;		/* list, info, ps --json */
+	bool lwip;		/* add --lwip */
+	struct stacklwip_opts lw;	/* add --lwip: its options */
 };
 
 /**
@@ -81,18 +86,27 @@ static int stacktool_usage(FILE *f, int status)
 {
 	fprintf(f,
 		"Usage: netsup-stack add STACK\n"
+		"       netsup-stack add STACK --lwip --link URL [--ip ADDR/LEN] [--gw ADDR]\n"
+		"                    [--ip6 ADDR/LEN] [--gw6 ADDR] [--mtu N] [--netns PATH]\n"
 		"       netsup-stack del [-f] STACK\n"
 		"       netsup-stack list [--json] [DIR]...\n"
 		"       netsup-stack info [--json] STACK\n"
 		"       netsup-stack ps [--json] STACK\n"
 		"       netsup-stack --help | --version\n"
-		"Create, remove, list and describe networking stacks (network namespaces),\n"
-		"and show the processes that use one.\n"
+		"Create, remove, list and describe networking stacks (network namespaces,\n"
+		"and userspace stacks served by netsup-lwip), and show the processes that\n"
+		"use one.\n"
 		"\n"
-		"  -f, --force   del: remove the stack even if it is in use\n"
-		"      --json    list, info, ps: print JSON\n"
-		"  -h, --help    print this help and exit\n"
-		"  -V, --version print the version and exit\n"
+		"  -f, --force     del: remove the stack even if it is in use\n"
+		"      --json      list, info, ps: print JSON\n"
+		"      --lwip      add: a userspace stack, an lwIP daemon (netsup-lwip)\n"
+		"      --link URL  add --lwip: its link, a libvdeplug URL (tap://NAME,\n"
+		"                  vde:///PATH, slirp://, ...); required\n"
+		"      --ip ADDR/LEN, --gw ADDR, --ip6 ADDR/LEN, --gw6 ADDR, --mtu N\n"
+		"                  add --lwip: its addresses, gateways and MTU\n"
+		"      --netns PATH  add --lwip: open a tap:// link in that namespace\n"
+		"  -h, --help      print this help and exit\n"
+		"  -V, --version   print the version and exit\n"
 		"\n"
 		"STACK is a path, or a NAME without '/': " NS_DIR "/NAME if that exists,\n"
 		"else /run/netns/NAME (add makes " NS_DIR "/NAME).  list shows " NS_DIR " and\n"
@@ -121,7 +135,7 @@ static int stacktool_usage(FILE *f, int status)
  *
  * Return: 1, the exit status of an error
  */
-static int stacktool_fail(const char *path, const char *why)
+int stacktool_fail(const char *path, const char *why)
 {
 	fprintf(stderr, "%s: %s: %s\n", prog, path, why);
 	return 1;
@@ -133,7 +147,7 @@ static int stacktool_fail(const char *path, const char *why)
  *
  * Return: static string
  */
-static const char *stacktool_why(int error)
+const char *stacktool_why(int error)
 {
 	switch (-error) {
 	case EEXIST:	return "exists";
@@ -255,12 +269,13 @@ static int stacktool_resolve(const char *spec, char *buf, size_t len)
 }
 
 /**
- * stacktool_add() - netsup-stack add STACK
+ * stacktool_add() - netsup-stack add STACK [--lwip ...]
  * @spec:	path or bare NAME of the new stack
+ * @lw:		the options of a userspace stack, or NULL for a namespace
  *
  * Return: exit status
  */
-static int stacktool_add(const char *spec)
+static int stacktool_add(const char *spec, const struct stacklwip_opts *lw)
 {
 	struct inside in = { .fd = -1, .fn = stacktool_add_inside };
 	char path[PATH_MAX], dir[PATH_MAX], *slash;
@@ -279,6 +294,8 @@ static int stacktool_add(const char *spec)
 		if (!strcmp(dir, NS_DIR) && mkdir(dir, 0755) && errno != EEXIST)
 			return stacktool_fail(dir, stacktool_why(-errno));
 	}
+	if (lw)
+		return stacklwip_add(path, lw);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
 	if (fd < 0)
 		return stacktool_fail(path, stacktool_why(-errno));
@@ -400,6 +417,8 @@ static int stacktool_del(const char *spec, bool force)
 
 	if (stacktool_resolve(spec, path, sizeof(path)))
 		return 1;
+	if (stacklwip_is(path))
+		return stacklwip_del(path, force);
 	rc = stack_open(path, &s);
 	if (rc)
 		return stacktool_fail(path, stacktool_why(rc));
@@ -620,6 +639,8 @@ static int stacktool_info(const char *spec, bool json)
 
 	if (stacktool_resolve(spec, path, sizeof(path)))
 		return 1;
+	if (stacklwip_is(path))
+		return stacklwip_info(path, json);
 	rc = stacktool_describe(path, &s, &ifa);
 	if (rc) {
 		if (s)
@@ -676,6 +697,10 @@ static int stacktool_list_dir(const char *dir, bool explicit, bool json, int *sh
 		snprintf(path, sizeof(path), "%s%s%s", dir,
 			 dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]->d_name);
 		free(names[i]);
+		if (stacklwip_is(path)) {
+			stacklwip_list_entry(path, json, shown);
+			continue;
+		}
 		rc = stacktool_describe(path, &s, &ifa);
 		if (rc == -ENOTSUP || rc == -ENOENT) {
 			if (s)
@@ -741,6 +766,7 @@ static int stacktool_list(int argc, char **argv, bool json)
  */
 static int stacktool_ps(const char *spec, bool json)
 {
+	struct stackps_match match = { 0 };
 	char path[PATH_MAX];
 	struct stackps ps;
 	struct statfs sfs;
@@ -749,14 +775,18 @@ static int stacktool_ps(const char *spec, bool json)
 
 	if (stacktool_resolve(spec, path, sizeof(path)))
 		return 1;
+	if (stacklwip_is(path))
+		return stacklwip_ps(path, json);
 	rc = stack_open(path, &s);
 	if (rc)
 		return stacktool_fail(path, stacktool_why(rc));
 	if (fstatfs(s->fd, &sfs) || sfs.f_type != NSFS_MAGIC) {
 		stack_put(s);
-		return stacktool_fail(path, "not a network namespace: ps knows only kernel stacks");
+		return stacktool_fail(path, "not a network namespace");
 	}
-	rc = stackps_scan(s->dev, s->ino, &ps);
+	match.dev = s->dev;
+	match.ino = s->ino;
+	rc = stackps_scan(&match, &ps);
 	if (rc) {
 		stack_put(s);
 		return stacktool_fail("/proc", stacktool_why(rc));
@@ -784,9 +814,18 @@ static int stacktool_ps(const char *spec, bool json)
  */
 static int stacktool_parse(int argc, char **argv, struct stacktool_opts *o)
 {
-	enum { OPT_JSON = 256, OPT_FORCE, OPT_HELP, OPT_VERSION };
+	enum { OPT_JSON = 256, OPT_FORCE, OPT_HELP, OPT_VERSION, OPT_LWIP, OPT_LINK,
+	       OPT_IP, OPT_GW, OPT_IP6, OPT_GW6, OPT_MTU, OPT_NETNS };
 	static const struct option longopts[] = {
 		{ "force",	no_argument, NULL, OPT_FORCE },
+		{ "lwip",	no_argument, NULL, OPT_LWIP },
+		{ "link",	required_argument, NULL, OPT_LINK },
+		{ "ip",		required_argument, NULL, OPT_IP },
+		{ "gw",		required_argument, NULL, OPT_GW },
+		{ "ip6",	required_argument, NULL, OPT_IP6 },
+		{ "gw6",	required_argument, NULL, OPT_GW6 },
+		{ "mtu",	required_argument, NULL, OPT_MTU },
+		{ "netns",	required_argument, NULL, OPT_NETNS },
 		{ "json",	no_argument, NULL, OPT_JSON },
 		{ "help",	no_argument, NULL, OPT_HELP },
 		{ "version",	no_argument, NULL, OPT_VERSION },
@@ -803,13 +842,41 @@ static int stacktool_parse(int argc, char **argv, struct stacktool_opts *o)
 		{ "info", 1, 1,       true,  false },
 		{ "ps",   1, 1,       true,  false },
 	};
+	const char *lwopt = NULL;	/* an option of --lwip, for messages */
 	size_t i;
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "fhV", longopts, NULL)) != -1) {
+		for (i = 0; c >= OPT_LINK && c <= OPT_NETNS && longopts[i].name; i++)
+			if (longopts[i].val == c)
+				lwopt = longopts[i].name;
 		switch (c) {
+		case OPT_LWIP:
+			o->lwip = true;
+			break;
+		case OPT_LINK:
+			o->lw.link = optarg;
+			break;
+		case OPT_IP:
+			o->lw.ip = optarg;
+			break;
+		case OPT_GW:
+			o->lw.gw = optarg;
+			break;
+		case OPT_IP6:
+			o->lw.ip6 = optarg;
+			break;
+		case OPT_GW6:
+			o->lw.gw6 = optarg;
+			break;
+		case OPT_MTU:
+			o->lw.mtu = optarg;
+			break;
+		case OPT_NETNS:
+			o->lw.netns = optarg;
+			break;
 		case 'f':
 		case OPT_FORCE:
 			o->force = true;
@@ -825,6 +892,9 @@ static int stacktool_parse(int argc, char **argv, struct stacktool_opts *o)
 			printf("netsup-stack %s\n", NETSUP_VERSION);
 			return 0;
 		default:
+			if (optopt >= OPT_LINK && optopt <= OPT_NETNS)
+				return stacktool_usage_error("option '%s' needs a value",
+							     argv[optind - 1]);
 			if (optopt >= 256)
 				return stacktool_usage_error("option '%s' takes no value",
 							     argv[optind - 1]);
@@ -852,6 +922,12 @@ static int stacktool_parse(int argc, char **argv, struct stacktool_opts *o)
 		return stacktool_usage_error("%s: no --json output (list, info and ps have one)", o->cmd);
 	if (o->force && !cmds[i].force)
 		return stacktool_usage_error("%s: -f is for del only", o->cmd);
+	if ((o->lwip || lwopt) && strcmp(o->cmd, "add") != 0)
+		return stacktool_usage_error("%s: --lwip and its options are for add only", o->cmd);
+	if (lwopt && !o->lwip)
+		return stacktool_usage_error("add: --%s is an option of --lwip", lwopt);
+	if (o->lwip && !o->lw.link)
+		return stacktool_usage_error("add --lwip: which link? --link URL is needed");
 	return -1;
 }
 
@@ -870,7 +946,7 @@ int main(int argc, char **argv)
 	if (rc >= 0 || !o.cmd)
 		return rc >= 0 ? rc : EXIT_USAGE;
 	if (!strcmp(o.cmd, "add"))
-		return stacktool_add(o.args[0]);
+		return stacktool_add(o.args[0], o.lwip ? &o.lw : NULL);
 	if (!strcmp(o.cmd, "del"))
 		return stacktool_del(o.args[0], o.force);
 	if (!strcmp(o.cmd, "info"))

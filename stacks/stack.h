@@ -97,7 +97,10 @@ int stack_check_enter(const struct stack *s);
 bool stack_check_removed(struct stack *s);
 
 /* userspace.c: userspace stacks */
+struct sp_msg;
 int userspace_from_fd(int fd, const struct stat *st, const char *path, struct stack **out);
+int userspace_connect(int fd);
+int userspace_greet(int fd, void *buf, size_t cap, struct sp_msg *m);
 bool stack_is_userspace(const struct stack *s);
 
 /* netns.c: kernel stacks */

@@ -31,6 +31,12 @@
  * (the command exited and left daemons behind), the supervisor's command
  * line still tells what it was started for.
  *
+ * A userspace stack (stackps_match.daemon) has no namespace: its sockets
+ * are the other ends of its daemon's socketpairs, and its clients hold
+ * connections to the daemon; netsup-stack-lwip.c finds their inodes, and
+ * a process uses the stack if it holds one of them ("socket:[N]" in
+ * /proc/PID/fd is enough: nothing is copied), or is the daemon.
+ *
  * Side effect: receiving a socket with pidfd_getfd() sets the socket's
  * cgroup v1 net_cls class and net_prio index to those of the receiver
  * (__receive_sock() in the kernel); on a system without those v1
@@ -71,13 +77,15 @@ static const char *const stackps_family_names[STACKPS_FAMILIES] = {
 	[STACKPS_PACKET] = "packet",
 	[STACKPS_UNIX] = "unix",
 	[STACKPS_OTHER] = "other",
+	[STACKPS_USERSPACE] = "userspace",
 };
 
 /**
  * stackps_family_name() - name of a family as output shows it
  * @family:	enum stackps_family
  *
- * Return: "inet", "inet6", "netlink", "packet", "unix" or "other"
+ * Return: "inet", "inet6", "netlink", "packet", "unix", "other" or
+ *	   "userspace" (a userspace stack's socket, of whichever family)
  */
 const char *stackps_family_name(int family)
 {
@@ -238,17 +246,40 @@ static int stackps_socket(int pidfd, int fd, dev_t dev, ino_t ino, int *family)
 }
 
 /**
+ * stackps_among() - is @ino in a sorted array?
+ * @ino:	a socket inode
+ * @set:	sorted inodes
+ * @n:		how many
+ *
+ * Return: true if it is
+ */
+static bool stackps_among(ino_t ino, const ino_t *set, size_t n)
+{
+	size_t lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (set[mid] == ino)
+			return true;
+		if (set[mid] < ino)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/**
  * stackps_fds() - look at every descriptor of a process
  * @pid:	the process
  * @pidfd:	a pidfd on it
- * @dev:	the stack's nsfs device
- * @ino:	and inode
+ * @m:		the stack
  * @p:		receives sockets, holds, unchecked, supervisor
  *
  * Return: 0, or -errno if the descriptors cannot be listed (-EACCES:
  *	   not ours to examine, -ESRCH: gone)
  */
-static int stackps_fds(pid_t pid, int pidfd, dev_t dev, ino_t ino,
+static int stackps_fds(pid_t pid, int pidfd, const struct stackps_match *m,
 		       struct stackps_proc *p)
 {
 	char path[64], link[64];
@@ -269,9 +300,16 @@ static int stackps_fds(pid_t pid, int pidfd, dev_t dev, ino_t ino,
 		if (n < 0)
 			continue;	/* closed meanwhile */
 		link[n] = '\0';
-		if (!strncmp(link, "socket:[", 8)) {
+		if (!strncmp(link, "socket:[", 8) && m->daemon) {
+			ino_t sino = (ino_t)strtoull(link + 8, NULL, 10);
+
+			if (stackps_among(sino, m->socks, m->nsocks))
+				p->sockets[STACKPS_USERSPACE]++;
+			else if (stackps_among(sino, m->conns, m->nconns))
+				p->holds++;
+		} else if (!strncmp(link, "socket:[", 8)) {
 			rc = stackps_socket(pidfd, (int)stackps_number(d->d_name, NULL),
-					    dev, ino, &family);
+					    m->dev, m->ino, &family);
 			if (rc == 1)
 				p->sockets[family]++;
 			else if (rc == -EPERM || rc == -EACCES)
@@ -281,7 +319,7 @@ static int stackps_fds(pid_t pid, int pidfd, dev_t dev, ino_t ino,
 		} else if (strncmp(link, "pipe:[", 6) != 0 &&
 			   strncmp(link, "anon_inode:", 11) != 0) {
 			/* "net:[N]", or the path it was opened by */
-			if (stackps_same(dfd, d->d_name, dev, ino))
+			if (!m->daemon && stackps_same(dfd, d->d_name, m->dev, m->ino))
 				p->holds++;
 		}
 	}
@@ -329,7 +367,7 @@ static bool stackps_uses(const struct stackps_proc *p)
 {
 	int i;
 
-	if (p->lives || p->threads || p->holds)
+	if (p->lives || p->threads || p->holds || p->daemon)
 		return true;
 	for (i = 0; i < STACKPS_FAMILIES; i++)
 		if (p->sockets[i])
@@ -394,27 +432,28 @@ static int stackps_describe(struct stackps_proc *p)
 /**
  * stackps_examine() - how a process uses the stack
  * @pid:	the process
- * @dev:	the stack's nsfs device
- * @ino:	and inode
+ * @m:		the stack
  * @p:		receives what was found
  *
  * Return: 0, or -errno (-ESRCH: gone, -EACCES/-EPERM: not ours to see)
  */
-static int stackps_examine(pid_t pid, dev_t dev, ino_t ino, struct stackps_proc *p)
+static int stackps_examine(pid_t pid, const struct stackps_match *m, struct stackps_proc *p)
 {
 	int pidfd, rc;
 
 	memset(p, 0, sizeof(*p));
 	p->pid = pid;
+	p->daemon = m->daemon == pid;
 	/* pinned first: a pid reused meanwhile fails pidfd_getfd() */
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (pidfd < 0)
 		return -errno;
-	rc = stackps_fds(pid, pidfd, dev, ino, p);
+	rc = stackps_fds(pid, pidfd, m, p);
 	close(pidfd);
 	if (rc)
 		return rc;
-	stackps_threads(pid, dev, ino, p);
+	if (!m->daemon)
+		stackps_threads(pid, m->dev, m->ino, p);
 	return 0;
 }
 
@@ -577,15 +616,14 @@ static int stackps_by_pid(const void *a, const void *b)
 
 /**
  * stackps_scan() - find the processes that use a stack
- * @dev:	the stack's nsfs device
- * @ino:	and inode
+ * @m:		the stack
  * @ps:		receives them, sorted by pid; free with stackps_free()
  *
  * The calling process itself is left out.
  *
  * Return: 0, or -errno (/proc unreadable, -ENOMEM)
  */
-int stackps_scan(dev_t dev, ino_t ino, struct stackps *ps)
+int stackps_scan(const struct stackps_match *m, struct stackps *ps)
 {
 	struct stackps_sup *sups = NULL, *more;
 	size_t nsups = 0, i;
@@ -607,7 +645,7 @@ int stackps_scan(dev_t dev, ino_t ino, struct stackps *ps)
 		pid = (pid_t)stackps_number(d->d_name, NULL);
 		if (pid == self)
 			continue;
-		rc = stackps_examine(pid, dev, ino, &p);
+		rc = stackps_examine(pid, m, &p);
 		if (rc) {
 			if (rc == -EACCES || rc == -EPERM)
 				ps->unreadable++;
@@ -745,6 +783,10 @@ void stackps_print(FILE *f, const struct stackps *ps)
 			fprintf(f, "%sholds it open", sep);
 			sep = "; ";
 		}
+		if (p->daemon) {
+			fprintf(f, "%sserves it (its daemon)", sep);
+			sep = "; ";
+		}
 		if (p->served_by) {
 			fprintf(f, "%sunder netsup (supervisor %d)", sep, (int)p->served_by);
 			sep = "; ";
@@ -810,7 +852,7 @@ static void stackps_print_json_pid(FILE *f, pid_t pid)
  * @f:		where to
  * @ps:		what stackps_scan() found
  * @path:	the stack's path
- * @ino:	its namespace's inode
+ * @ino:	its namespace's inode; 0 for a userspace stack (null)
  */
 void stackps_print_json(FILE *f, const struct stackps *ps, const char *path, ino_t ino)
 {
@@ -820,7 +862,11 @@ void stackps_print_json(FILE *f, const struct stackps *ps, const char *path, ino
 
 	fputs("{\"stack\":", f);
 	json_string(f, path);
-	fprintf(f, ",\"namespace\":\"net:[%lu]\",\"processes\":[", (unsigned long)ino);
+	if (ino)
+		fprintf(f, ",\"namespace\":\"net:[%lu]\"", (unsigned long)ino);
+	else
+		fputs(",\"namespace\":null", f);
+	fputs(",\"processes\":[", f);
 	for (i = 0; i < ps->n; i++) {
 		const struct stackps_proc *p = &ps->procs[i];
 
@@ -836,8 +882,9 @@ void stackps_print_json(FILE *f, const struct stackps *ps, const char *path, ino
 			fprintf(f, "%s\"%s\":%u", j ? "," : "", stackps_family_name(j),
 				p->sockets[j]);
 		fprintf(f, "},\"unchecked_sockets\":%u,\"lives_in\":%s,\"threads_in\":%u,"
-			"\"holds_open\":%u,\"served_by\":", p->unchecked,
-			p->lives ? "true" : "false", p->threads, p->holds);
+			"\"holds_open\":%u,\"daemon\":%s,\"served_by\":", p->unchecked,
+			p->lives ? "true" : "false", p->threads, p->holds,
+			p->daemon ? "true" : "false");
 		stackps_print_json_pid(f, p->served_by);
 		fputs(",\"waits_for\":", f);
 		stackps_print_json_pid(f, p->waits_for);

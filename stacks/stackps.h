@@ -6,6 +6,7 @@
 #define NETSUP_STACKPS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -17,6 +18,7 @@ enum stackps_family {
 	STACKPS_PACKET,
 	STACKPS_UNIX,
 	STACKPS_OTHER,
+	STACKPS_USERSPACE,		/* ends of a userspace stack's socketpairs */
 	STACKPS_FAMILIES,
 };
 
@@ -29,8 +31,10 @@ struct stackps_proc {
 	char *cmdline;			/* NUL-separated arguments, or NULL */
 	size_t cmdline_len;
 	bool lives;			/* its main thread is in the stack */
+	bool daemon;			/* it serves the (userspace) stack */
 	unsigned int threads;		/* other threads of it in the stack */
-	unsigned int holds;		/* descriptors on the stack's file */
+	unsigned int holds;		/* descriptors on the stack's file, or
+					 * connections to its daemon */
 	unsigned int sockets[STACKPS_FAMILIES];	/* sockets in the stack */
 	unsigned int unchecked;		/* sockets whose stack was unreadable */
 	/* a netsup supervisor: it holds a seccomp notification listener */
@@ -49,7 +53,23 @@ struct stackps {
 	unsigned int unreadable;	/* processes that could not be examined */
 };
 
-int stackps_scan(dev_t dev, ino_t ino, struct stackps *ps);
+/*
+ * What makes a process a user of the stack.  A kernel stack: its
+ * namespace.  A userspace stack: its daemon, the sockets connected to the
+ * daemon's socketpairs (the programs' sockets in the stack) and to the
+ * daemon's accepted connections (its clients, netsup supervisors).
+ */
+struct stackps_match {
+	dev_t dev;		/* kernel: the namespace's nsfs dev/inode */
+	ino_t ino;
+	pid_t daemon;		/* userspace: the daemon, else 0 */
+	const ino_t *socks;	/* userspace: sorted socket inodes */
+	size_t nsocks;
+	const ino_t *conns;	/* userspace: sorted socket inodes */
+	size_t nconns;
+};
+
+int stackps_scan(const struct stackps_match *m, struct stackps *ps);
 void stackps_free(struct stackps *ps);
 const char *stackps_family_name(int family);
 void stackps_print(FILE *f, const struct stackps *ps);

@@ -83,18 +83,27 @@ bool stack_is_userspace(const struct stack *s)
 	return s->ops == &userspace_ops;
 }
 
-/* HELLO, and its answer within USERSPACE_HELLO_MS: the families served. */
-static int userspace_hello(int fd, unsigned int *families)
+/**
+ * userspace_greet() - say HELLO, and read the answer within USERSPACE_HELLO_MS
+ * @fd:		a connection to the daemon, not greeted yet
+ * @buf:	room for the reply
+ * @cap:	its size (SP_MSG_MAX)
+ * @m:		receives the reply, decoded (its text points into @buf)
+ *
+ * Return: 0, the daemon's -errno, -EPROTO (not a HELLO reply),
+ *	   -ETIMEDOUT, -ECONNRESET, or a decoding error
+ */
+int userspace_greet(int fd, void *buf, size_t cap, struct sp_msg *m)
 {
-	static char buf[SP_MSG_MAX];	/* callers are serialised: start-up,
-					 * or the supervisor's loop thread */
-	struct sp_msg m = { .op = SP_HELLO, .id = 1, .version_min = SP_VERSION,
-			    .version_max = SP_VERSION };
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	ssize_t n;
 	int rc;
 
-	n = sp_encode(&m, buf, sizeof(buf));
+	memset(m, 0, sizeof(*m));
+	m->op = SP_HELLO;
+	m->id = 1;
+	m->version_min = m->version_max = SP_VERSION;
+	n = sp_encode(m, buf, cap);
 	if (n < 0)
 		return (int)n;
 	n = sp_send(fd, buf, (size_t)n, -1);
@@ -103,22 +112,62 @@ static int userspace_hello(int fd, unsigned int *families)
 	rc = poll(&pfd, 1, USERSPACE_HELLO_MS);
 	if (rc <= 0)
 		return rc ? -errno : -ETIMEDOUT;
-	n = sp_recv(fd, buf, sizeof(buf), NULL);
+	n = sp_recv(fd, buf, cap, NULL);
 	if (n <= 0)
 		return n ? (int)n : -ECONNRESET;
-	rc = sp_decode(buf, (size_t)n, &m);
+	rc = sp_decode(buf, (size_t)n, m);
 	if (rc)
 		return rc;
-	if (!m.reply || m.op != SP_HELLO || m.id != 1)
+	if (!m->reply || m->op != SP_HELLO || m->id != 1)
 		return -EPROTO;
-	if (m.result < 0)
-		return m.result;
+	return m->result < 0 ? m->result : 0;
+}
+
+/* HELLO, and its answer: the families served. */
+static int userspace_hello(int fd, unsigned int *families)
+{
+	static char buf[SP_MSG_MAX];	/* callers are serialised: start-up,
+					 * or the supervisor's loop thread */
+	struct sp_msg m;
+	int rc;
+
+	rc = userspace_greet(fd, buf, sizeof(buf), &m);
+	if (rc)
+		return rc;
 	*families = 0;
 	if (m.families & SP_FAM_INET)
 		*families |= 1U << FAM_INET;
 	if (m.families & SP_FAM_INET6)
 		*families |= 1U << FAM_INET6;
 	return *families ? 0 : -EPROTO;
+}
+
+/**
+ * userspace_connect() - a connection to the daemon whose socket @fd names
+ * @fd:		descriptor on the socket file (any open mode; not consumed)
+ *
+ * connect(2) through /proc/self/fd/N follows the magic link to the
+ * socket inode and checks write permission on it as the calling thread.
+ *
+ * Return: the connection (SOCK_SEQPACKET, close-on-exec), or -EACCES,
+ *	   -ECONNREFUSED (nobody listens), -EPROTO (not a SOCK_SEQPACKET
+ *	   socket), other -errno
+ */
+int userspace_connect(int fd)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int conn, rc;
+
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "/proc/self/fd/%d", fd);
+	conn = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (conn < 0)
+		return -errno;
+	if (connect(conn, (struct sockaddr *)&sun, sizeof(sun))) {
+		rc = errno == EPROTOTYPE ? -EPROTO : -errno;
+		close(conn);
+		return rc;
+	}
+	return conn;
 }
 
 /**
@@ -134,20 +183,13 @@ static int userspace_hello(int fd, unsigned int *families)
  */
 int userspace_from_fd(int fd, const struct stat *st, const char *path, struct stack **out)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	unsigned int families = 0;
 	struct stack *s;
 	int conn, rc;
 
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "/proc/self/fd/%d", fd);
-	conn = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	conn = userspace_connect(fd);
 	if (conn < 0)
-		return -errno;
-	if (connect(conn, (struct sockaddr *)&sun, sizeof(sun))) {
-		rc = errno == EPROTOTYPE ? -EPROTO : -errno;
-		close(conn);
-		return rc;
-	}
+		return conn;
 	rc = userspace_hello(conn, &families);
 	if (rc) {
 		close(conn);

@@ -1,0 +1,189 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# netsup-stack and userspace stacks: add --lwip starts a netsup-lwip
+# daemon on a TAP into a test namespace; list, info and ps ask the daemon;
+# netsup uses the stack by its bare name; del stops the daemon.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+STACKTOOL="$BUILD/netsup-stack"
+
+setup() {
+	common_setup
+	name="nsup$$t${BATS_TEST_NUMBER}lw"
+	path="/dev/net/$name"
+	ns_new P
+	ip -n "$P" tuntap add mode tap name lwtap
+	ip -n "$P" addr add 10.207.0.1/24 dev lwtap
+	ip -n "$P" addr add fd07::1/64 dev lwtap nodad
+	ip -n "$P" link set lwtap up
+}
+
+teardown() {
+	# a daemon left behind: SIGTERM removes its stack file and pid file
+	local pid
+	pid=$(cat "/run/netsup/dev-net-$name.pid" 2>/dev/null) && kill "$pid" 2>/dev/null
+	common_teardown
+	[ -S "$path" ] && rm -f "$path"
+	true
+}
+
+# gone PID: the process has exited (a zombie whose reaper is slow counts)
+gone() {
+	[ ! -d "/proc/$1" ] || grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
+}
+
+# add_lwip: the stack NAME, lwIP on the TAP of P
+add_lwip() {
+	run "$STACKTOOL" add "$name" --lwip --link tap://lwtap --netns "/run/netns/$P" \
+		--ip 10.207.0.2/24 --gw 10.207.0.1 --ip6 fd07::2/64
+	assert_success
+	[ -S "$path" ]
+}
+
+@test "add --lwip, list, info, use by bare name, ps, del: a round trip" {
+	add_lwip
+	local pid
+	pid=$(cat "/run/netsup/dev-net-$name.pid")
+	[ -d "/proc/$pid" ]
+
+	run "$STACKTOOL" list
+	assert_success
+	assert_output --regexp "$path +lwip +tap://lwtap up 10\.207\.0\.2/24 .*fd07::2/64 \(pid $pid\)"
+
+	run "$STACKTOOL" info "$name"
+	assert_success
+	assert_line "path: $path"
+	assert_line --regexp "^kind: lwip \(userspace, lwip [0-9.]+\)$"
+	assert_line "daemon: pid $pid"
+	assert_line "link: tap://lwtap"
+	assert_line "mtu: 1500"
+	assert_line "families: inet, inet6"
+	assert_line --regexp "^addresses: 10\.207\.0\.2/24 .*fd07::2/64"
+	assert_line "gateway: 10.207.0.1"
+
+	run "$STACKTOOL" info --json "$name"
+	assert_success
+	run $PY -c '
+import json, sys
+d = json.loads(sys.argv[1])
+assert d["kind"] == "lwip" and d["link"] == "tap://lwtap", d
+assert d["pid"] == int(sys.argv[2]) and d["gw"] == "10.207.0.1", d
+assert "10.207.0.2/24" in d["addresses"] and "fd07::2/64" in d["addresses"], d
+assert d["families"] == ["inet", "inet6"], d
+print("ok")' "$output" "$pid"
+	assert_output "ok"
+
+	# a real client in the stack, by bare name, reaches a server in P
+	bg ip netns exec "$P" socat TCP-LISTEN:8207,reuseaddr,fork SYSTEM:'echo hello $SOCAT_PEERADDR'
+	bg ip netns exec "$P" socat TCP6-LISTEN:8208,reuseaddr,fork SYSTEM:'echo hello6 $SOCAT_PEERADDR'
+	wait_listen "$P" 8207
+	wait_listen "$P" 8208
+	run "$NETSUP" --default inet="$name" -- curl -sS --max-time 10 telnet://10.207.0.1:8207
+	assert_success
+	assert_output "hello 10.207.0.2"
+	run "$NETSUP" --default inet6="$name" -- socat -T5 - 'TCP6:[fd07::1]:8208'
+	assert_success
+	assert_output "hello6 [fd07:0000:0000:0000:0000:0000:0000:0002]"
+
+	# ps: the daemon, and a client holding a connection, with its supervisor
+	bg ip netns exec "$P" socat TCP-LISTEN:8209,reuseaddr SYSTEM:'sleep 20'
+	wait_listen "$P" 8209
+	bg "$NETSUP" -d "$name" -- bash -c \
+		"exec 3<>/dev/tcp/10.207.0.1/8209; echo \$\$ > $BATS_TEST_TMPDIR/client; exec sleep 20"
+	wait_file "$BATS_TEST_TMPDIR/client"
+	local client
+	client=$(cat "$BATS_TEST_TMPDIR/client")
+	run "$STACKTOOL" ps "$name"
+	assert_success
+	assert_line --regexp "^$pid +root +netsup-lwip +serves it \(its daemon\)"
+	assert_line --regexp "^$client +root +sleep +sockets: userspace 1; under netsup \(supervisor [0-9]+\)"
+	assert_line --regexp "^[0-9]+ +root +netsup-sup +holds it open; netsup supervisor of pid $client"
+	run "$STACKTOOL" ps --json "$name"
+	assert_success
+	run $PY -c '
+import json, sys
+d = json.loads(sys.argv[1])
+p = {x["pid"]: x for x in d["processes"]}
+assert p[int(sys.argv[2])]["daemon"], d
+assert p[int(sys.argv[3])]["sockets"]["userspace"] == 1, d
+print("ok")' "$output" "$pid" "$client"
+	assert_output "ok"
+
+	# del: refused while a session is connected, done once it is gone
+	run "$STACKTOOL" del "$name"
+	assert_failure
+	assert_output "netsup-stack: $path: busy: 1 netsup session is connected (-f removes it anyway)"
+	kill "$client"
+	local i
+	for i in $(seq 100); do
+		"$STACKTOOL" del "$name" 2>/dev/null && break
+		sleep 0.1
+	done
+	assert_file_not_exists "$path"
+	assert_file_not_exists "/run/netsup/dev-net-$name.pid"
+	gone "$pid"
+	run "$STACKTOOL" list /dev/net
+	refute_output --partial "$path"
+}
+
+@test "del -f stops a daemon that has clients; a socket nobody serves is removed" {
+	add_lwip
+	local pid
+	pid=$(cat "/run/netsup/dev-net-$name.pid")
+	bg "$NETSUP" -d inet="$name" -- sleep 20
+	local i
+	for i in $(seq 100); do
+		"$STACKTOOL" ps "$name" | grep -q netsup-sup && break
+		sleep 0.05
+	done
+	run "$STACKTOOL" del "$name"
+	assert_failure
+	assert_output --partial "busy: 1 netsup session is connected"
+	run "$STACKTOOL" del -f "$name"
+	assert_success
+	assert_file_not_exists "$path"
+	gone "$pid"
+
+	# a daemon killed without its clean-up leaves its socket: list says
+	# so, info says why, del removes it
+	add_lwip
+	pid=$(cat "/run/netsup/dev-net-$name.pid")
+	kill -KILL "$pid"
+	while ! gone "$pid"; do sleep 0.05; done
+	run "$STACKTOOL" list /dev/net
+	assert_output --regexp "$path +\? +no daemon serves it"
+	run "$STACKTOOL" info "$name"
+	assert_failure
+	assert_output --partial "$path: Connection refused"
+	run "$STACKTOOL" del "$name"
+	assert_success
+	assert_file_not_exists "$path"
+	assert_file_not_exists "/run/netsup/dev-net-$name.pid"
+}
+
+@test "add --lwip: what is wrong with the command line or the daemon is said" {
+	run "$STACKTOOL" add "$name" --lwip
+	assert_failure 2
+	assert_line --index 0 "netsup-stack: add --lwip: which link? --link URL is needed"
+	run "$STACKTOOL" add "$name" --link tap://lwtap
+	assert_failure 2
+	assert_line --index 0 "netsup-stack: add: --link is an option of --lwip"
+	run "$STACKTOOL" info "$name" --lwip
+	assert_failure 2
+	assert_line --index 0 "netsup-stack: info: --lwip and its options are for add only"
+	run "$STACKTOOL" add "$name" --lwip --link
+	assert_failure 2
+	assert_line --index 0 "netsup-stack: option '--link' needs a value"
+	# the daemon's own diagnostic, then netsup-stack's
+	run "$STACKTOOL" add "$name" --lwip --link tap://lwtap --netns "/run/netns/$P" --ip 10.207.0.2/99
+	assert_failure 1
+	assert_line --partial "10.207.0.2/99"
+	assert_line --regexp "^netsup-stack: $path: .*netsup-lwip did not start \(exit status [0-9]+\)$"
+	assert_file_not_exists "$path"
+	add_lwip
+	run "$STACKTOOL" add "$name" --lwip --link tap://lwtap
+	assert_failure 1
+	assert_output "netsup-stack: $path: exists"
+}
