@@ -225,13 +225,62 @@ static bool notify_needs_helper(const struct stack *s, const struct creds *c)
 	return c->foreign_user && s->foreign_owner;
 }
 
-struct notify_socket_wait {
+/* A request waiting for a helper (pathres.c), at the start of each kind's. */
+struct notify_helper_wait {
 	struct deferred d;
 	struct pathres_job job;
+	struct creds c;		/* the caller's, groups copied */
+};
+
+/*
+ * Start a helper acting as the caller for the current request, and defer
+ * the request until it answers (then @complete runs, on the loop thread).
+ * @hw is zeroed, at the start of the caller's allocation; on success it
+ * belongs to the loop, on failure its parts are undone but not it.
+ */
+static int notify_helper_start(struct worker *w, const struct creds *c,
+			       const struct pathres_req *rq, struct notify_helper_wait *hw,
+			       void (*complete)(struct deferred *, struct worker *, bool))
+{
+	struct pathres_view v;
+	int rc;
+
+	rc = notify_own(w);
+	if (!rc)
+		rc = pathres_view_open((pid_t)w->req->pid, &v);
+	if (rc)
+		return rc;
+	if (!notify_id_valid(w)) {
+		pathres_view_close(&v);
+		return -ESRCH;
+	}
+	if (!notify_creds_copy(&hw->c, c)) {
+		pathres_view_close(&v);
+		return -ENOMEM;
+	}
+	rc = pathres_start(&v, c, rq, &hw->job);
+	pathres_view_close(&v);
+	if (!rc) {
+		hw->d.id = w->req->id;
+		hw->d.tid = (pid_t)w->req->pid;
+		hw->d.uid = c->ruid;
+		hw->d.fd = hw->job.sock;
+		hw->d.complete = complete;
+		rc = supervisor_defer(w->sv, &hw->d, NOTIFY_HELPER_TIMEOUT_MS);
+		if (rc)
+			pathres_finish(&hw->job, true);
+	}
+	if (rc) {
+		free(hw->c.groups);
+		hw->c.groups = NULL;
+	}
+	return rc;
+}
+
+struct notify_socket_wait {
+	struct notify_helper_wait hw;
 	struct stack *s;
 	int domain, type, protocol;
-	struct creds c;
-	gid_t *groups;
 };
 
 static void notify_log(struct worker *w, const struct creds *c, const char *call,
@@ -243,7 +292,7 @@ static void notify_socket_resume(struct deferred *d, struct worker *w, bool expi
 {
 	struct notify_socket_wait *sw = (struct notify_socket_wait *)d;
 	struct notify_reply r = { .what = NOTIFY_FD };
-	int fd = pathres_finish(&sw->job, expired);
+	int fd = pathres_finish(&sw->hw.job, expired);
 
 	w->req->id = d->id;
 	w->req->pid = (__u32)d->tid;
@@ -253,10 +302,10 @@ static void notify_socket_resume(struct deferred *d, struct worker *w, bool expi
 		r.fd = fd;
 		r.cloexec = sw->type & SOCK_CLOEXEC;
 	}
-	notify_log(w, &sw->c, "socket", sw->domain, sw->type, sw->s, &r);
+	notify_log(w, &sw->hw.c, "socket", sw->domain, sw->type, sw->s, &r);
 	notify_answer(w, &r);
 	stack_put(sw->s);
-	free(sw->groups);
+	free(sw->hw.c.groups);
 	free(sw);
 }
 
@@ -269,52 +318,20 @@ static void notify_create_by_helper(struct worker *w, struct stack *s, const str
 		.op = PATHRES_SOCKET, .netns = s->fd,
 		.domain = domain, .type = type & ~SOCK_CLOEXEC, .protocol = protocol,
 	};
-	struct notify_socket_wait *sw;
-	struct pathres_view v;
+	struct notify_socket_wait *sw = calloc(1, sizeof(*sw));
 	int rc;
 
-	rc = notify_own(w);
-	if (!rc)
-		rc = pathres_view_open((pid_t)w->req->pid, &v);
-	if (rc) {
-		notify_fail(r, rc);
-		return;
-	}
-	if (!notify_id_valid(w)) {
-		pathres_view_close(&v);
-		notify_fail(r, -ESRCH);
-		return;
-	}
-	sw = calloc(1, sizeof(*sw));
-	if (!sw || !notify_creds_copy(&sw->c, c)) {
-		free(sw);
-		pathres_view_close(&v);
+	if (!sw) {
 		notify_fail(r, -ENOMEM);
-		return;
-	}
-	sw->groups = sw->c.groups;
-	rc = pathres_start(&v, c, &rq, &sw->job);
-	pathres_view_close(&v);
-	if (rc) {
-		free(sw->groups);
-		free(sw);
-		notify_fail(r, rc);
 		return;
 	}
 	sw->s = stack_get(s);
 	sw->domain = domain;
 	sw->type = type;
 	sw->protocol = protocol;
-	sw->d.id = w->req->id;
-	sw->d.tid = (pid_t)w->req->pid;
-	sw->d.uid = c->ruid;
-	sw->d.fd = sw->job.sock;
-	sw->d.complete = notify_socket_resume;
-	rc = supervisor_defer(w->sv, &sw->d, NOTIFY_HELPER_TIMEOUT_MS);
+	rc = notify_helper_start(w, c, &rq, &sw->hw, notify_socket_resume);
 	if (rc) {
-		pathres_finish(&sw->job, true);
 		stack_put(sw->s);
-		free(sw->groups);
 		free(sw);
 		notify_fail(r, rc);
 		return;
@@ -579,11 +596,8 @@ static void notify_msocket_use(struct worker *w, const struct creds *c,
 }
 
 struct notify_msocket_wait {
-	struct deferred d;
-	struct pathres_job job;
+	struct notify_helper_wait hw;
 	struct notify_msocket_call m;
-	struct creds c;
-	gid_t *groups;
 	char path[];
 };
 
@@ -595,7 +609,7 @@ static void notify_msocket_resume(struct deferred *d, struct worker *w, bool exp
 	struct stack *s = NULL;
 	int fd, rc;
 
-	fd = pathres_finish(&mw->job, expired);
+	fd = pathres_finish(&mw->hw.job, expired);
 	w->req->id = d->id;
 	w->req->pid = (__u32)d->tid;
 	w->creds_fresh = false;
@@ -615,12 +629,12 @@ static void notify_msocket_resume(struct deferred *d, struct worker *w, bool exp
 	if (rc)
 		notify_fail(&r, rc);
 	else
-		notify_msocket_use(w, &mw->c, &mw->m, s, &r);
+		notify_msocket_use(w, &mw->hw.c, &mw->m, s, &r);
 	if (rc && log_get_level() >= LOG_INFO)
-		log_pid(LOG_INFO, mw->c.tgid, "msocket(%s): %s", mw->path, strerror(-rc));
+		log_pid(LOG_INFO, mw->hw.c.tgid, "msocket(%s): %s", mw->path, strerror(-rc));
 	notify_answer(w, &r);
 	stack_put(s);
-	free(mw->groups);
+	free(mw->hw.c.groups);
 	free(mw);
 }
 
@@ -637,45 +651,18 @@ static void notify_msocket_open(struct worker *w, const struct creds *c,
 {
 	struct pathres_req rq = { .op = PATHRES_OPEN, .netns = -1 };
 	size_t plen = strlen(w->path);
-	struct notify_msocket_wait *mw;
-	struct pathres_view v;
+	struct notify_msocket_wait *mw = calloc(1, sizeof(*mw) + plen + 1);
 	int rc;
 
-	rc = pathres_view_open((pid_t)w->req->pid, &v);
-	if (rc) {
-		notify_fail(r, rc);
-		return;
-	}
-	if (!notify_id_valid(w)) {
-		pathres_view_close(&v);
-		notify_fail(r, -ESRCH);
-		return;
-	}
-	mw = calloc(1, sizeof(*mw) + plen + 1);
-	if (!mw || !notify_creds_copy(&mw->c, c)) {
-		free(mw);
-		pathres_view_close(&v);
+	if (!mw) {
 		notify_fail(r, -ENOMEM);
 		return;
 	}
-	mw->groups = mw->c.groups;
 	memcpy(mw->path, w->path, plen + 1);
 	mw->m = *m;
 	rq.path = mw->path;
-	rc = pathres_start(&v, c, &rq, &mw->job);
-	pathres_view_close(&v);
-	if (!rc) {
-		mw->d.id = w->req->id;
-		mw->d.tid = (pid_t)w->req->pid;
-		mw->d.uid = c->ruid;
-		mw->d.fd = mw->job.sock;
-		mw->d.complete = notify_msocket_resume;
-		rc = supervisor_defer(w->sv, &mw->d, NOTIFY_HELPER_TIMEOUT_MS);
-		if (rc)
-			pathres_finish(&mw->job, true);
-	}
+	rc = notify_helper_start(w, c, &rq, &mw->hw, notify_msocket_resume);
 	if (rc) {
-		free(mw->groups);
 		free(mw);
 		notify_fail(r, rc);
 		return;
