@@ -113,6 +113,16 @@ static void ucall_reply_result(struct worker *w, struct ucall *uc, long long v)
 	ucall_reply(w, uc, &r);
 }
 
+/* Answer at once, with a value or -errno; @uc is freed. */
+static void ucall_now(struct ucall *uc, struct notify_reply *r, long long v)
+{
+	r->what = NOTIFY_VALUE;
+	r->val = v;
+	if (v < 0)
+		notify_fail(r, (int)v);
+	ucall_free(uc);
+}
+
 /* Send @m for @uc; on failure @r says so and @uc is freed. */
 static void ucall_send(struct worker *w, struct ucall *uc, struct sp_msg *m,
 		       void (*done)(struct ureq *, struct worker *), uid_t uid,
@@ -603,11 +613,7 @@ void ucall_handle(struct worker *w, struct notify_reply *r)
 			if (!rc && !notify_id_valid(w))
 				rc = -ESRCH;
 			n = rc ? rc : send(uc->cfd, data, len, (int)d->args[3] | MSG_DONTWAIT | MSG_NOSIGNAL);
-			r->what = NOTIFY_VALUE;
-			r->val = n < 0 && !rc ? -errno : n;
-			if (r->val < 0)
-				notify_fail(r, (int)r->val);
-			ucall_free(uc);
+			ucall_now(uc, r, n < 0 && !rc ? -errno : n);
 			return;
 		}
 		if (d->args[2] > SP_DATA_MAX) {
@@ -633,11 +639,7 @@ void ucall_handle(struct worker *w, struct notify_reply *r)
 				ucall_free(uc);
 				return;	/* blocking: the pair waits, its address is unset */
 			}
-			r->what = NOTIFY_VALUE;
-			r->val = n;
-			if (n < 0)
-				notify_fail(r, (int)n);
-			ucall_free(uc);
+			ucall_now(uc, r, n);
 			return;
 		}
 		if (!notify_id_valid(w)) {
