@@ -71,7 +71,7 @@ _netsup()
 	esac
 
 	if [[ $cur == -* ]]; then
-		mapfile -t COMPREPLY < <(compgen -W "-d --default -w --wait --allow --isolate
+		mapfile -t COMPREPLY < <(compgen -W "-d --default -w --wait --allow --isolate --view
 			--allow-io-uring --userspace --user-net --publish --log -v --verbose -h --help -V --version" -- "$cur")
 		return
 	fi

@@ -32,6 +32,10 @@
  * If the supervisor dies, the listener is closed and every intercepted
  * call of the command fails with ENOSYS: nothing falls back silently.
  *
+ * With --view (view.c), the supervisor first starts a thread that lives
+ * in the stack shown and sends its id (or -errno) over the socketpair;
+ * the command makes its mount namespace with it before the filter.
+ *
  * Inside a netsup session (msocket answers), netsup is nested: it installs
  * no second filter, sets the defaults of its own process with
  * msocket(..., SOCK_DEFAULT, 0), which execve keeps, and execs the
@@ -58,6 +62,7 @@
 #include "log.h"
 #include "proctitle.h"
 #include "supervisor.h"
+#include "view.h"
 #include "../shim/msocket.h"
 
 #define EXIT_NETSUP	125
@@ -303,9 +308,59 @@ launch_supervisor(int sock, pid_t netsup, const struct options *o,
 	_exit(rc ? 1 : 0);
 }
 
+/*
+ * launch_view_holder() - the supervisor's part of --view: a thread of its
+ * own in @view, whose id it sends the command first (or -errno)
+ * @sock:	the socketpair to the command
+ * @view:	the stack shown
+ *
+ * The supervisor lives as long as a supervised process may read
+ * /proc/net, and so does the thread.  On failure the supervisor ends
+ * (the command says why).
+ */
+static void launch_view_holder(int sock, const struct stack *view)
+{
+	pid_t tid = 0;
+	int rc;
+
+	rc = view_holder_start(view, &tid);
+	if (rc)
+		tid = rc;
+	if (send(sock, &tid, sizeof(tid), MSG_NOSIGNAL) != sizeof(tid) || rc)
+		_exit(0);
+}
+
+/*
+ * launch_view() - the command's part of --view: a mount namespace showing
+ * @view, with /proc/net pointing at the supervisor's thread in it
+ * @sock:	the socketpair: the supervisor sends that thread's id first
+ * @view:	the stack shown
+ * @sup:	the supervisor's pid
+ *
+ * Return: 0 or -errno, after saying why
+ */
+static int launch_view(int sock, const struct stack *view, pid_t sup)
+{
+	struct view v = { .stack = view, .holder_pid = sup };
+	pid_t tid = 0;
+	ssize_t n;
+
+	do
+		n = recv(sock, &tid, sizeof(tid), 0);
+	while (n < 0 && errno == EINTR);
+	if (n != sizeof(tid) || tid <= 0) {
+		tid = n < 0 ? -errno : n != sizeof(tid) ? -EPIPE : tid;
+		err("--view: the supervisor cannot keep a thread in %s: %s",
+		    view->path, strerror(-tid));
+		return tid;
+	}
+	v.holder_tid = tid;
+	return view_enter(&v);
+}
+
 /* The command: never returns. */
 static void __attribute__((noreturn))
-launch_command(int sock, const struct options *o)
+launch_command(int sock, const struct options *o, const struct stack *view, pid_t sup)
 {
 	struct filter_config cfg = { .allow_io_uring = o->allow_io_uring,
 				     .userspace = o->userspace };
@@ -334,6 +389,9 @@ launch_command(int sock, const struct options *o)
 			_exit(EXIT_NETSUP);
 		}
 	}
+	/* before the filter, which would take its setns() for the command's own */
+	if (view && launch_view(sock, view, sup))
+		_exit(EXIT_NETSUP);
 	if (log_get_level() >= LOG_DEBUG)
 		filter_dump(&cfg, STDERR_FILENO);
 	listener = filter_install(&cfg);
@@ -380,10 +438,23 @@ int launch_run(const struct options *o, struct stack *defaults[FAM_COUNT],
 	       const struct policy *policy)
 {
 	pid_t self = getpid(), sup, cmd;
-	int sp[2], sfd, status = EXIT_NETSUP;
+	int sp[2], sfd, rc, status = EXIT_NETSUP;
 	bool cmd_done = false, sup_done = false;
+	struct stack *view = NULL;
 	sigset_t mask, old;
 	size_t i;
+
+	rc = o->view ? view_pick(defaults, &view) : 0;
+	if (rc == -ENOENT) {
+		err("--view: no inet or inet6 stack to show (give one with -d)");
+		return EXIT_NETSUP;
+	} else if (rc) {
+		err("--view: %s: not a network namespace: only a kernel stack can be shown",
+		    (defaults[FAM_INET] ? defaults[FAM_INET] : defaults[FAM_INET6])->path);
+		return EXIT_NETSUP;
+	} else if (!o->view) {
+		view_hint(defaults);
+	}
 
 	sigemptyset(&mask);
 	for (i = 0; i < sizeof(launch_forwarded) / sizeof(*launch_forwarded); i++)
@@ -406,6 +477,8 @@ int launch_run(const struct options *o, struct stack *defaults[FAM_COUNT],
 		close(sfd);
 		close(sp[0]);
 		launch_reset_signals(&old);
+		if (view)
+			launch_view_holder(sp[1], view);
 		launch_supervisor(sp[1], self, o, defaults, policy);
 	}
 
@@ -421,7 +494,7 @@ int launch_run(const struct options *o, struct stack *defaults[FAM_COUNT],
 		close(sfd);
 		close(sp[1]);
 		launch_reset_signals(&old);
-		launch_command(sp[0], o);
+		launch_command(sp[0], o, view, sup);
 	}
 	close(sp[0]);
 	close(sp[1]);
@@ -486,8 +559,8 @@ int launch_nested(const struct options *o, char *const paths[FAM_COUNT])
 {
 	int i, rc;
 
-	if (o->isolate || o->n_allow) {
-		err("--isolate and --allow cannot be used inside a netsup session");
+	if (o->isolate || o->n_allow || o->view) {
+		err("--isolate, --allow and --view cannot be used inside a netsup session");
 		return EXIT_NETSUP;
 	}
 	for (i = 0; i < FAM_COUNT; i++) {

@@ -30,6 +30,12 @@ static const char options_help[] =
 "      --isolate           run the command in a new, empty network\n"
 "                          namespace (lo up): families without a stack\n"
 "                          reach nothing\n"
+"      --view              show the command its stack as ip netns exec does:\n"
+"                          /proc/net, /proc/sys/net and /sys of the inet\n"
+"                          stack (inet6's if only that is set), and the\n"
+"                          files of /etc/netns/NAME over /etc, in a mount\n"
+"                          namespace of its own; without it they are the\n"
+"                          command's own (usually the host's)\n"
 "      --allow-io-uring    let the command use io_uring (a way around netsup)\n"
 "      --user-net          give the command user-mode networking of its own,\n"
 "                          with no privilege: a private netsup-lwip on slirp\n"
@@ -109,11 +115,12 @@ int options_parse_default(const char *arg, unsigned int *mask, const char **stac
 int options_parse(int argc, char **argv, struct options *o)
 {
 	enum { OPT_ALLOW_IO_URING = 256, OPT_ALLOW, OPT_ISOLATE, OPT_LOG, OPT_USERSPACE,
-	       OPT_USER_NET, OPT_PUBLISH };
+	       OPT_USER_NET, OPT_PUBLISH, OPT_VIEW };
 	static const struct option longopts[] = {
 		{ "default",		required_argument, NULL, 'd' },
 		{ "allow",		required_argument, NULL, OPT_ALLOW },
 		{ "isolate",		no_argument,	   NULL, OPT_ISOLATE },
+		{ "view",		no_argument,	   NULL, OPT_VIEW },
 		{ "wait",		no_argument,	   NULL, 'w' },
 		{ "allow-io-uring",	no_argument,	   NULL, OPT_ALLOW_IO_URING },
 		{ "userspace",		no_argument,	   NULL, OPT_USERSPACE },
@@ -162,6 +169,9 @@ int options_parse(int argc, char **argv, struct options *o)
 			break;
 		case OPT_ISOLATE:
 			o->isolate = true;
+			break;
+		case OPT_VIEW:
+			o->view = true;
 			break;
 		case OPT_USERSPACE:
 			o->userspace = true;

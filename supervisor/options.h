@@ -22,6 +22,7 @@ struct options {
 	const char *publish[USERNET_PUBLISH_MAX];	/* --publish */
 	int n_publish;
 	bool isolate;			/* --isolate */
+	bool view;			/* --view */
 	const char *allow[POLICY_MAX];	/* --allow STACK */
 	int n_allow;
 	char **argv;			/* the command */
