@@ -223,7 +223,7 @@ payload() {
 
 @test "netsup-lwip: UDP to a kernel server: SENDTO, the reply's source, then connected send" {
 	lwip_up
-	bg ip netns exec "$P" socat UDP6-RECVFROM:7003,bind=[fd03::1],fork SYSTEM:'echo pong'
+	bg ip netns exec "$P" socat UDP6-RECVFROM:7003,bind=[fd03::1],fork SYSTEM:'head -c4 >/dev/null; echo pong'
 	wait_udp "$P" 7003
 	run timeout 30 "$CLI" "$SF" udp-send :: 0 fd03::1 7003 ping
 	assert_success
