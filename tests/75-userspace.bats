@@ -247,3 +247,48 @@ os.wait()'
 	assert_success
 	assert_output "got passed 10.204.0.1"
 }
+
+@test "faults: a daemon that answers garbage is dropped; its sockets fail, nothing leaks, others are served" {
+	local fake="$BATS_TEST_TMPDIR/fake"
+	# a "daemon" that greets properly, then answers anything with garbage
+	bg $PY -c '
+import socket, struct, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.bind(sys.argv[1]); s.listen()
+while True:
+    c, _ = s.accept()
+    m = c.recv(65536)
+    hid = struct.unpack_from("=IHHQ", m)[3]
+    text = b"stack=fake\n"
+    body = struct.pack("=IIII", 1, 3, 1, 1500) + text
+    c.send(struct.pack("=IHHQiI", 24 + len(body), 1 | 0x8000, 0, hid, 0, 0) + body)
+    while c.recv(65536):
+        c.send(b"\xff" * 7)' "$fake"
+	local i
+	for i in $(seq 100); do [ -S "$fake" ] && break; sleep 0.05; done
+	ns_new B
+	run --separate-stderr "$NETSUP" -d inet="$fake" -d inet6="$B" -- sh -c "
+		sup=\$(pgrep -P \$PPID | grep -vx \$\$)
+		'$PROGS/sockns' inet stream; before=\$(ls /proc/\$sup/fd | wc -l)
+		for i in \$(seq 20); do '$PROGS/sockns' inet stream; done > /dev/null
+		echo fds \$((\$(ls /proc/\$sup/fd | wc -l) - before))
+		'$PROGS/sockns' inet6 stream"
+	assert_success
+	assert_line --index 0 "errno=100 (Network is down)"
+	assert_line --index 1 "fds 0"
+	assert_line --index 2 --regexp "^netns=[0-9]+ nonblock=0 cloexec=0$"
+	[[ "$stderr" == *"malformed reply from the stack daemon"* ]]
+}
+
+@test "faults: the daemon killed during a transfer: the transfer fails, it does not hang" {
+	local d="$BATS_TEST_TMPDIR/www"
+	mkdir -p "$d"
+	head -c 20971520 /dev/urandom > "$d/big"
+	serve_dir "$d" 8006 10.204.0.1
+	run timeout 30 "$NETSUP" -d "$SF" -- sh -c "
+		curl -sS --limit-rate 2M -o /dev/null http://10.204.0.1:8006/big & c=\$!
+		sleep 1; kill $LWPID; wait \$c; echo curl=\$?"
+	assert_success
+	refute_line "curl=0"
+	assert_line --regexp "^curl=(18|56)$"
+}
