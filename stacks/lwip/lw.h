@@ -149,6 +149,7 @@ struct lw_sock {
 	bool fd_eof;			/* EOF from the child: FIN once stash is sent */
 	bool shut_rd, shut_wr;		/* done by SHUTDOWN */
 	bool hup;			/* the child's end is gone */
+	bool child_reset;		/* ... with bytes unread in it: close with RST */
 	int backlog;
 	struct lw_sock *acceptq, **acceptq_tail;	/* listener: not yet accepted */
 	unsigned int nqueued;

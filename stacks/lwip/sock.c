@@ -236,6 +236,25 @@ void sock_update(struct lw_sock *s)
 }
 
 /*
+ * sock_child_reset() - did the child close its end with bytes unread?
+ * @s:		a stream socket whose daemon's end reports EPOLLERR
+ *
+ * af_unix sets ECONNRESET on the daemon's end when the child's end is
+ * closed with data still in its receive queue (unix_release_sock()): the
+ * program closed a connection without reading all it got, and the kernel
+ * answers that with a reset rather than a FIN (tcp_close()).  SO_ERROR
+ * reads it and clears it, so that later reads see the end.
+ */
+static void sock_child_reset(struct lw_sock *s)
+{
+	socklen_t len = sizeof(int);
+	int e = 0;
+
+	if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &e, &len) == 0 && e == ECONNRESET)
+		s->child_reset = true;
+}
+
+/*
  * sock_event() - the daemon's end of @s is ready
  * @s:		the socket
  * @events:	from epoll
@@ -246,6 +265,8 @@ void sock_event(struct lw_sock *s, uint32_t events)
 		return;
 	if (events & (EPOLLHUP | EPOLLERR))
 		s->hup = true;
+	if ((events & EPOLLERR) && s->type == SOCK_STREAM)
+		sock_child_reset(s);
 	if (s->type == SOCK_DGRAM) {
 		if (events & EPOLLIN)
 			udp_sock_readable(s);
@@ -259,7 +280,7 @@ void sock_event(struct lw_sock *s, uint32_t events)
 		tcp_sock_writable(s);
 	if ((events & EPOLLIN) && s->state == ST_CONNECTED)
 		tcp_sock_readable(s);
-	if (s->hup && (s->state != ST_CONNECTED || s->fd_eof)) {
+	if (s->hup && (s->state != ST_CONNECTED || s->fd_eof || s->child_reset)) {
 		sock_release(s);
 		return;
 	}

@@ -98,6 +98,40 @@ int tcp_sock_open(struct lw_sock *s)
 }
 
 /*
+ * tcp_listener_holds() - does a listener of this daemon hold @ip:@port?
+ * @s:		the socket that binds
+ * @ip:		the address it asks for
+ * @port:	its port, not 0
+ *
+ * lwIP lets a socket with SO_REUSEADDR bind to the address of a listener
+ * that has it too (and refuses only its listen()); the kernel refuses the
+ * bind with EADDRINUSE: SO_REUSEADDR never shares a port with a listener.
+ * An IPv4 and an IPv6-only address do not overlap; the wildcard of a
+ * dual-stack socket overlaps both.
+ *
+ * Return: true if the bind must fail
+ */
+static bool tcp_listener_holds(const struct lw_sock *s, const ip_addr_t *ip, uint16_t port)
+{
+	const struct lw_conn *c;
+	const struct lw_sock *o;
+
+	for (c = s->conn->d->conns; c; c = c->next)
+		for (o = c->socks; o; o = o->next) {
+			if (o == s || o->type != SOCK_STREAM || o->state != ST_LISTEN ||
+			    o->local_port != port)
+				continue;
+			if ((IP_IS_V4_VAL(*ip) && IP_IS_V6_VAL(o->local_ip)) ||
+			    (IP_IS_V6_VAL(*ip) && IP_IS_V4_VAL(o->local_ip)))
+				continue;
+			if (ip_addr_isany(ip) || ip_addr_isany(&o->local_ip) ||
+			    ip_addr_cmp(ip, &o->local_ip))
+				return true;
+		}
+	return false;
+}
+
+/*
  * tcp_sock_bind() - bind(2)
  * @s:		the socket
  * @ip:		an address of the interface or the wildcard
@@ -115,6 +149,8 @@ int tcp_sock_bind(struct lw_sock *s, const ip_addr_t *ip, uint16_t port)
 	rc = sock_check_local(s, ip);
 	if (rc < 0)
 		return rc;
+	if (port && s->reuseaddr && tcp_listener_holds(s, ip, port))
+		return -EADDRINUSE;
 	sockopt_apply(s);
 	e = tcp_bind(s->pcb.tcp, ip, port);
 	if (e != ERR_OK)
@@ -645,8 +681,9 @@ int tcp_sock_shutdown(struct lw_sock *s, int how)
  * @reset:	abort (RST) rather than close (FIN after queued data)
  *
  * A listener also resets the connections nobody accepted.  A connection
- * with data from the peer that the child never got is reset, as the
- * kernel resets it.
+ * with data from the peer that the child never got (in the daemon, or left
+ * unread in the child's end: sock_child_reset()) is reset, as the kernel
+ * resets it.
  */
 void tcp_sock_close(struct lw_sock *s, bool reset)
 {
@@ -686,7 +723,7 @@ void tcp_sock_close(struct lw_sock *s, bool reset)
 		tcp_recv(pcb, NULL);
 		tcp_sent(pcb, NULL);
 		tcp_err(pcb, NULL);
-		if (reset || s->rxn || tcp_close(pcb) != ERR_OK)
+		if (reset || s->rxn || s->child_reset || tcp_close(pcb) != ERR_OK)
 			tcp_abort(pcb);
 	}
 	s->pcb.tcp = NULL;
