@@ -43,6 +43,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -217,6 +218,11 @@ static scmp_filter_ctx filter_build(const struct filter_config *cfg)
 	if (!rc && cfg->userspace)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(recvfrom), 1,
 				      SCMP_A4(SCMP_CMP_NE, 0));
+	/* FIONREAD of a UDP socket is the next datagram's size, of a
+	 * SEQPACKET pair the sum of all (ucall.c) */
+	if (!rc && cfg->userspace)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(ioctl), 1,
+				      SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffU, FIONREAD));
 	for (i = 0; !rc && i < sizeof(filter_ifreqs) / sizeof(*filter_ifreqs); i++)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(ioctl), 1,
 				      SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffU,

@@ -116,6 +116,9 @@ static enum notify_call notify_classify(const struct seccomp_notif *req)
 	case FILTER_CALL_CLONE:
 		return CALL_CLONE;
 	case FILTER_CALL_IOCTL:
+		/* FIONREAD: only notified in sessions with userspace stacks */
+		if ((uint32_t)req->data.args[1] == FIONREAD)
+			return CALL_USOCK;
 		return CALL_IFIOCTL;
 	case FILTER_CALL_USOCK:
 		return CALL_USOCK;

@@ -19,6 +19,9 @@
  *   notification re-validated, then the request goes to the daemon and
  *   the notification is answered when the daemon replies (ustack.c), with
  *   results copied into the child (process_vm_writev) first;
+ * - ioctl(FIONREAD) of a datagram socket is answered here: the size of
+ *   the next datagram (MSG_PEEK | MSG_TRUNC on our copy), as UDP answers,
+ *   where the SEQPACKET pair would count all of them;
  * - a blocking connect, accept or recvfrom waits in the daemon, not here;
  *   a signal that takes the thread out of the call is noticed, and the
  *   request cancelled (ustack.c).
@@ -30,6 +33,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -603,6 +607,27 @@ void ucall_handle(struct worker *w, struct notify_reply *r)
 			m.datalen = (uint32_t)len;
 		}
 		break;
+	}
+	case SYS_ioctl: {
+		/* FIONREAD: a stream pair's count is TCP's; a datagram pair
+		 * (SEQPACKET) counts every datagram, UDP only the next one */
+		int next;
+
+		if (uc->us.type != SOCK_DGRAM || (uint32_t)d->args[1] != FIONREAD) {
+			ucall_free(uc);
+			return;
+		}
+		n = recv(uc->cfd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+		if (n < 0 && errno != EAGAIN) {
+			ucall_now(uc, r, -errno);
+			return;
+		}
+		next = n < 0 ? 0 : (int)n;
+		rc = childmem_write((pid_t)w->req->pid, d->args[2], &next, sizeof(next));
+		if (!rc && !notify_id_valid(w))
+			rc = -ESRCH;
+		ucall_now(uc, r, rc);
+		return;
 	}
 	case SYS_sendto:
 		if (uc->us.type == SOCK_STREAM) {
