@@ -383,6 +383,10 @@ static void tcp_cb_err(void *arg, err_t err)
 	s->state = ST_DONE;
 	s->so_error = e;
 	lw_debug("socket %llu: %s", (unsigned long long)s->handle, strerror(e));
+	if (s->hup && !s->listener) {
+		sock_release(s);	/* the child's end is gone: nobody to tell */
+		return;
+	}
 	tcp_sock_writable(s);	/* what can still be delivered */
 	sock_zombify(s);
 }

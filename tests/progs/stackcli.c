@@ -12,6 +12,7 @@
  *   stackcli STACKFILE sockopts                what getsockopt answers
  *   stackcli STACKFILE cancel                  a blocking ACCEPT, cancelled
  *   stackcli STACKFILE errors HOST PEER6       bind and connect errors
+ *   stackcli STACKFILE reset HOST PORT         a peer that resets: read, SO_ERROR
  *   stackcli STACKFILE garbage                 hostile messages
  *
  * It speaks the protocol directly (stacks/stackproto.c), as netsup does,
@@ -390,6 +391,28 @@ static int cmd_errors(char **a)
 	return 0;
 }
 
+/* cmd_reset() - connect to a peer that resets: what the child sees */
+static int cmd_reset(char **a)
+{
+	struct sockaddr_storage ss;
+	uint32_t len = addr(a[0], a[1], &ss);
+	char c;
+	int fd, rc;
+	ssize_t n;
+	uint64_t h = sock_new(ss.ss_family, SOCK_STREAM, &fd);
+
+	check("connect", with_addr(SP_CONNECT, h, 0, &ss, len));
+	n = read(fd, &c, 1);
+	printf("read %s\n", n == 0 ? "EOF" : n < 0 ? strerrorname_np(errno) : "data");
+	rc = getopt_int(h, SOL_SOCKET, SO_ERROR);
+	printf("so_error %s\n", rc ? strerrorname_np(rc) : "0");
+	n = send(fd, "x", 1, MSG_NOSIGNAL);
+	printf("write %s\n", n < 0 ? strerrorname_np(errno) : "done");
+	print_name("peer", SP_GETPEERNAME, h);
+	printf("close %d\n", simple(SP_CLOSE, h, 0, 0));
+	return 0;
+}
+
 static int cmd_cancel(void)
 {
 	struct sockaddr_in any = { .sin_family = AF_INET };
@@ -518,6 +541,8 @@ int main(int argc, char **argv)
 		return cmd_sockopts();
 	if (!strcmp(cmd, "errors") && argc == 4)
 		return cmd_errors(argv + 3);
+	if (!strcmp(cmd, "reset") && argc == 5)
+		return cmd_reset(argv + 3);
 	if (!strcmp(cmd, "cancel"))
 		return cmd_cancel();
 	if (!strcmp(cmd, "garbage"))
