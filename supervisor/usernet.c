@@ -215,6 +215,7 @@ int usernet_start(struct usernet *un, const char *const *publish, int n,
 			un->path, NULL,
 		};
 		sigset_t none;
+		int null;
 
 		/* ends when the supervisor does, however it does */
 		prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
@@ -225,6 +226,11 @@ int usernet_start(struct usernet *un, const char *const *publish, int n,
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);
+		/* libslirp's own complaints are noise on the command's
+		 * terminal: the daemon speaks with -v only */
+		null = verbose ? -1 : open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (null >= 0)
+			dup2(null, STDERR_FILENO);
 		execvp(daemon, argv);
 		fprintf(stderr, "netsup: --user-net: %s: %s\n", daemon, strerror(errno));
 		_exit(127);
@@ -234,7 +240,10 @@ int usernet_start(struct usernet *un, const char *const *publish, int n,
 	if (!rc)
 		rc = stack_open(un->path, out);
 	if (rc) {
-		if (rc != -ECHILD)
+		if (rc == -ECHILD)
+			err("--user-net: netsup-lwip exited at start%s", verbose ? "" :
+			    " (-v tells why)");
+		else
 			err("--user-net: %s: %s", un->path, rc == -ETIMEDOUT ?
 			    "netsup-lwip did not start" : stack_strerror(rc));
 		usernet_stop(un);

@@ -63,5 +63,6 @@ int main(int argc, char **argv)
 	for (i = 0; i < n; i++)
 		waitpid(pids[i], NULL, 0);
 	printf("ok=%d emfile=%d other=%d\n", ok, emfile, other);
+	free(pids);
 	return 0;
 }
