@@ -6,6 +6,15 @@
 # seconds (default 1), with the spread (min-max) and the ratio to its
 # baseline measured in the same run.  Namespaces are made here and removed
 # on exit; all traffic stays in them or on their loopback.
+#
+# Userspace stacks: namespace H plays the host, with the servers; the
+# user-mode networkers run in H and give a namespace of their own (C*)
+# access to H's sockets, as they do for rootless containers: slirp4netns
+# (10.0.2.2 is H's loopback), pasta (its gateway address is H's loopback;
+# pasta copies its addresses from H's veth hv0, and runs as root with
+# --runas 0 to join a namespace root made), and netsup-lwip on slirp://
+# (lwIP's own libslirp, in H) with the client under netsup.  netsup-lwip
+# on a TAP into H is a reference with no NAT on the path.
 set -eu
 
 build=$(cd "${1:-build}" && pwd)
@@ -21,12 +30,17 @@ NOBODY=(setpriv --reuid 65534 --regid 65534 --clear-groups)
 pids=()
 rows=()
 
+H=nsupbench$$h
+tmp=$(mktemp -d)
+
 cleanup() {
-	local p
+	local p n
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
 	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-	ip netns del "$A" 2>/dev/null || true
-	ip netns del "$B" 2>/dev/null || true
+	for n in "$A" "$B" "$H" "${H}s1" "${H}s6" "${H}p1" "${H}p6"; do
+		ip netns del "$n" 2>/dev/null || true
+	done
+	rm -rf "$tmp"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -54,10 +68,11 @@ sleep 0.5
 field() { sed -n "s/.*\\b$1=\\([0-9.]*\\).*/\\1/p" | tail -n1; }
 
 isecs=$(awk -v s="$secs" 'BEGIN { t = int(s + 0.999); print t < 1 ? 1 : t }')
-iperf() {	# iperf LAUNCHER...: Gbit/s of a TCP stream A -> B (whole seconds)
-	timeout $((isecs + 10)) "$@" iperf3 -c 10.210.0.2 -p 7503 -t "$isecs" -J 2>/dev/null |
-		$py -c 'import json,sys; print("gbps=%.3f" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e9))'
+iperf_to() {	# iperf_to ADDR PORT LAUNCHER...: Gbit/s of a TCP stream to ADDR:PORT
+	timeout $((isecs + 10)) "${@:3}" iperf3 -c "$1" -p "$2" -t "$isecs" -J 2>/dev/null |
+		$py -c 'import json,sys; print("gbps=%.3f" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e9))' 2>/dev/null || true
 }
+iperf() { iperf_to 10.210.0.2 7503 "$@"; }	# iperf LAUNCHER...: A -> B
 
 # stats VALUES...: "median min max"
 stats() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {m = NR % 2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2; printf "%g %g %g\n", m, v[1], v[NR]}'; }
@@ -102,6 +117,8 @@ ab ns_per_op netsup_inet netsup_inet_nosync
 row "… same, synchronous wake-up off" "ns/op" "lower is better" "sync on" "$bv" "$nv"
 ab ns_per_op native_inet netsup_cont
 row "socket()+close() AF_INET, no default (CONTINUE)" "ns/op" "lower is better" "native" "$bv" "$nv"
+# one CONTINUE round trip, as this row measures it: netsup's median - native's
+cont_ns=$(awk -v a="$(stats $nv | cut -d' ' -f1)" -v b="$(stats $bv | cut -d' ' -f1)" 'BEGIN { printf "%.0f", a - b }')
 ab ns_per_op netsup_cont netsup_cont_nosync
 row "… same, synchronous wake-up off" "ns/op" "lower is better" "sync on" "$bv" "$nv"
 ab ns_per_op native_nobody netsup_nobody
@@ -138,6 +155,98 @@ row "TCP request/response latency over veth" "µs" "lower is better" "native" "$
 ab mean_us native_pp ipnetns_pp
 row "… ip netns exec, for comparison" "µs" "lower is better" "native" "$bv" "$nv"
 
+# --- userspace stacks ----------------------------------------------------------------
+lwip=$build/netsup-lwip
+ip netns add "$H"
+ip -n "$H" link set lo up
+ip -n "$H" link add hv0 type veth peer name hv1	# pasta's template interface
+ip -n "$H" addr add 10.213.0.1/24 dev hv0
+ip -n "$H" link set hv0 up
+ip -n "$H" link set hv1 up
+ip -n "$H" route add default via 10.213.0.254
+for m in 1500 9000; do	# the kernel end of lwIP's TAPs
+	ip -n "$H" tuntap add mode tap name "nbt$m"
+	ip -n "$H" link set "nbt$m" mtu "$m"
+	ip -n "$H" addr add "10.212.${m:0:1}.1/24" dev "nbt$m"
+	ip -n "$H" link set "nbt$m" up
+done
+serve "$H" iperf3 -s -p 7504
+serve "$H" "$bb/pingpong" server 0.0.0.0 7505
+serve "$H" "$bb/connbench" server 0.0.0.0 7506
+# daemon CMD...: a user-mode networker for the whole run (in the foreground)
+daemon() { "$@" >/dev/null 2>&1 & pids+=($!); }
+for m in 1500 65520; do
+	c=${H}s${m:0:1}; ip netns add "$c"
+	daemon ip netns exec "$H" slirp4netns --configure --mtu "$m" --netns-type=path "/run/netns/$c" tap0
+	c=${H}p${m:0:1}; ip netns add "$c"
+	daemon ip netns exec "$H" pasta -f --runas 0 --config-net -m "$m" -T none -U none -t none -u none --netns "/run/netns/$c"
+done
+for m in 1500 9000; do
+	daemon ip netns exec "$H" "$lwip" --link slirp:// --mtu "$m" --ip 10.0.2.15/24 --gw 10.0.2.2 "$tmp/slirp$m"
+	daemon "$lwip" --link "tap://nbt$m" --netns "/run/netns/$H" --mtu "$m" --ip "10.212.${m:0:1}.2/24" "$tmp/tap$m"
+done
+for i in $(seq 100); do	# all of them ready
+	ready=1
+	for f in slirp1500 slirp9000 tap1500 tap9000; do [ -S "$tmp/$f" ] || ready=0; done
+	for c in "${H}s1" "${H}s6"; do ip -n "$c" -4 addr show tap0 2>/dev/null | grep -q inet || ready=0; done
+	for c in "${H}p1" "${H}p6"; do ip -n "$c" -4 addr show hv0 2>/dev/null | grep -q inet || ready=0; done
+	[ "$ready" = 1 ] && break
+	sleep 0.1
+done
+[ "$ready" = 1 ] || { echo "bench: the user-mode networkers did not come up" >&2; exit 1; }
+sleep 0.3
+
+s4_iperf() { iperf_to 10.0.2.2 7504 ip netns exec "${H}s$1"; }
+pasta_iperf() { iperf_to 10.213.0.254 7504 ip netns exec "${H}p$1"; }
+lwslirp_iperf() { iperf_to 10.0.2.2 7504 ip netns exec "$H" "$netsup" -d "$tmp/slirp$1" --; }
+lwtap_iperf() { iperf_to "10.212.${1:0:1}.1" 7504 "$netsup" -d "$tmp/tap$1" --; }
+s4_1() { s4_iperf 1; }; s4_6() { s4_iperf 6; }
+pasta_1() { pasta_iperf 1; }; pasta_6() { pasta_iperf 6; }
+lwslirp_1500() { lwslirp_iperf 1500; }; lwslirp_9000() { lwslirp_iperf 9000; }
+lwtap_1500() { lwtap_iperf 1500; }; lwtap_9000() { lwtap_iperf 9000; }
+ab gbps s4_1 lwslirp_1500
+row "TCP bulk, MTU 1500: netsup + lwIP on slirp://" "Gbit/s" "higher is better" "slirp4netns" "$bv" "$nv" "> 1x"
+ab gbps s4_1 pasta_1
+row "… pasta" "Gbit/s" "higher is better" "slirp4netns" "$bv" "$nv"
+ab gbps s4_1 lwtap_1500
+row "… netsup + lwIP on a TAP (no NAT; reference)" "Gbit/s" "higher is better" "slirp4netns" "$bv" "$nv"
+ab gbps s4_6 lwslirp_9000
+row "TCP bulk, MTU 65520 (lwIP: 9000, its most): netsup + lwIP on slirp://" "Gbit/s" "higher is better" "slirp4netns" "$bv" "$nv" "> 1x"
+ab gbps s4_6 pasta_6
+row "… pasta" "Gbit/s" "higher is better" "slirp4netns" "$bv" "$nv"
+ab gbps s4_6 lwtap_9000
+row "… netsup + lwIP on a TAP, MTU 9000 (reference)" "Gbit/s" "higher is better" "slirp4netns" "$bv" "$nv"
+
+s4_pp() { ip netns exec "${H}s1" "$bb/pingpong" client 10.0.2.2 7505 "$secs"; }
+pasta_pp() { ip netns exec "${H}p1" "$bb/pingpong" client 10.213.0.254 7505 "$secs"; }
+lwslirp_pp() { ip netns exec "$H" "$netsup" -d "$tmp/slirp1500" -- "$bb/pingpong" client 10.0.2.2 7505 "$secs"; }
+lwtap_pp() { "$netsup" -d "$tmp/tap1500" -- "$bb/pingpong" client 10.212.1.1 7505 "$secs"; }
+ab mean_us s4_pp lwslirp_pp
+row "TCP request/response latency: netsup + lwIP on slirp://" "µs" "lower is better" "slirp4netns" "$bv" "$nv" "< 1x"
+ab mean_us s4_pp pasta_pp
+row "… pasta" "µs" "lower is better" "slirp4netns" "$bv" "$nv"
+ab mean_us s4_pp lwtap_pp
+row "… netsup + lwIP on a TAP (reference)" "µs" "lower is better" "slirp4netns" "$bv" "$nv"
+
+# connect() alone: a kernel fd with and without userspace stacks in the
+# session, and a userspace socket
+native_cc() { nsenter --net=/run/netns/"$A" "$bb/connectcost" 127.0.0.1 7501 "$secs"; }
+netsup_cc() { "$netsup" -d inet="$A" -- "$bb/connectcost" 127.0.0.1 7501 "$secs"; }
+userspace_cc() { "$netsup" --userspace -d inet="$A" -- "$bb/connectcost" 127.0.0.1 7501 "$secs"; }
+s4_cc() { ip netns exec "${H}s1" "$bb/connectcost" 10.0.2.2 7506 "$secs"; }
+lwslirp_cc() { ip netns exec "$H" "$netsup" -d "$tmp/slirp1500" -- "$bb/connectcost" 10.0.2.2 7506 "$secs"; }
+ab ns_per_connect native_cc netsup_cc
+row "connect() of a kernel fd, session without userspace stacks" "ns" "lower is better" "native" "$bv" "$nv" "1.00x"
+nosu=$(stats $nv | cut -d' ' -f1)
+ab ns_per_connect netsup_cc userspace_cc
+row "connect() of a kernel fd, userspace-enabled session (--userspace)" "ns" "lower is better" "no userspace" "$bv" "$nv"
+read -r bm _ _ <<< "$(stats $bv)"
+read -r nm _ _ <<< "$(stats $nv)"
+cont_rows=("- connect() of a kernel fd in a userspace-enabled session costs $(awk -v a="$nm" -v b="$bm" 'BEGIN { printf "%.1f", (a - b) / 1000 }') µs more than without (medians $nm vs $bm ns, ${nosu} ns in the first row's run); one CONTINUE round trip, from the socket() rows above (no default minus native), is $(awk -v c="$cont_ns" 'BEGIN { printf "%.1f", c / 1000 }') µs: ratio $(awk -v a="$nm" -v b="$bm" -v c="$cont_ns" 'BEGIN { printf "%.2f", c ? (a - b) / c : 0 }') (target 1 round trip).")
+printf '%s\n' "${cont_rows[@]}" >&2
+ab ns_per_connect s4_cc lwslirp_cc
+row "connect() of a userspace socket: netsup + lwIP on slirp://" "ns" "lower is better" "slirp4netns" "$bv" "$nv"
+
 # --- memory -----------------------------------------------------------------------
 rss_rows=()
 for n in 1 100 1000; do
@@ -146,7 +255,7 @@ for n in 1 100 1000; do
 	"$netsup" -d inet="$A" -- "$bb/spawnmany" "$n" 5 > "$fifo" &
 	p0=$!
 	read -r _ < "$fifo"
-	sup=$(pgrep -P "$p0" -x netsup | head -n1)
+	sup=$(pgrep -P "$p0" -x netsup-sup | head -n1)	# the supervisor names itself so
 	kb=$(awk '/^VmRSS/ {print $2}' "/proc/$sup/status")
 	kb0=$(awk '/^VmRSS/ {print $2}' "/proc/$p0/status")
 	rss_rows+=("| $n | $kb KiB | $kb0 KiB |")
@@ -168,7 +277,9 @@ done
 	echo "|---|---|---|---|---|---|"
 	printf '%s\n' "${rows[@]}"
 	echo
-	echo "Userspace stacks (netsup-lwip vs slirp4netns and pasta): not measured, netsup-lwip does not exist yet."
+	printf '%s\n' "${cont_rows[@]}"
+	echo
+	echo "Userspace rows: slirp4netns $(slirp4netns --version | sed -n 's/^slirp4netns version //p') (libslirp $(slirp4netns --version | sed -n 's/^libslirp: //p')), passt/pasta $(dpkg-query -W -f '${Version}' passt 2>/dev/null || echo '?'), lwIP $(dpkg-query -W -f '${Version}' liblwip-dev 2>/dev/null || echo '?') (TCP_MSS $(sed -n 's/^#define TCP_MSS *//p' /usr/include/lwip/lwipopts.h), TCP_WND $(sed -n 's/^#define TCP_WND  *//p' /usr/include/lwip/lwipopts.h), TCP_SND_BUF = TCP_WND); each user-mode networker gives a namespace of its own access to the servers of a host namespace, with the MTU of the row; lwIP's MTU is at most 9000 (netsup-lwip --mtu)."
 	echo
 	echo "Memory (VmRSS) with N supervised processes alive, each holding a socket:"
 	echo
