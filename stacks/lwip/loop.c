@@ -9,7 +9,8 @@
  * thread can run its timers meanwhile.  Objects closed during a batch (or
  * by lwIP's thread while we slept) are marked gone and freed at the end of
  * the batch: an event fetched before they left the epoll set may name
- * them.  SIGTERM and SIGINT arrive on a signalfd(2) and end the loop.
+ * them.  Data from the peers is written to the sockets once per batch
+ * (tcp_flush_all).  SIGTERM and SIGINT arrive on a signalfd(2) and end the loop.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -157,8 +158,11 @@ int loop_run(struct lw_daemon *d)
 			return -errno;
 		}
 		LOCK_TCPIP_CORE();
+		d->batch = true;
 		for (i = 0; i < n; i++)
 			loop_dispatch(d, &ev[i]);
+		tcp_flush_all(d);
+		d->batch = false;
 		loop_reap(d);
 		UNLOCK_TCPIP_CORE();
 	}

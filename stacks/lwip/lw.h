@@ -68,6 +68,8 @@ struct lw_daemon {
 	struct lw_conn *conns;
 	struct lw_conn *dead_conns;	/* freed by the loop after its batch */
 	struct lw_sock *dead_socks;
+	struct lw_sock *rx_dirty;	/* peer data to write after this batch */
+	bool batch;			/* the loop is in a batch of events */
 	bool stop;
 	unsigned char *iobuf;		/* the data path: one read, SP_MSG_MAX */
 	unsigned char *msgbuf;		/* one request, SP_MSG_MAX */
@@ -143,6 +145,8 @@ struct lw_sock {
 	struct pbuf **rxv;		/* from lwIP, not yet written to fd */
 	unsigned int rxn, rxcap;
 	size_t rx_off;			/* bytes of rxv[0] written already */
+	struct lw_sock *rx_next;	/* in d->rx_dirty */
+	bool rx_pending;		/* is in d->rx_dirty */
 	unsigned char *stash;		/* read from fd, not yet taken by lwIP */
 	size_t stash_len, stash_off;
 	bool peer_fin;			/* FIN from the peer: SHUT_WR once rxq is empty */
@@ -229,6 +233,7 @@ void tcp_sock_writable(struct lw_sock *s);
 void tcp_sock_close(struct lw_sock *s, bool reset);
 void tcp_sock_names(struct lw_sock *s);
 void tcp_sock_rx_drop(struct lw_sock *s);
+void tcp_flush_all(struct lw_daemon *d);
 
 /* udp.c */
 int udp_sock_open(struct lw_sock *s);

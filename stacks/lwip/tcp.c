@@ -408,6 +408,47 @@ void tcp_sock_rx_drop(struct lw_sock *s)
 }
 
 /*
+ * tcp_sock_rx_later() - write the peer's data once the batch is read
+ * @s:		the socket
+ *
+ * During a batch of the loop (frames from the link), data for a socket is
+ * only queued, and written with one writev(2) per socket when the batch
+ * ends (tcp_flush_all): one system call for up to 64 segments rather than
+ * one per segment.  Outside a batch (lwIP's thread: timers, loopback), at
+ * once.
+ */
+static void tcp_sock_rx_later(struct lw_sock *s)
+{
+	struct lw_daemon *d = s->conn->d;
+
+	if (!d->batch) {
+		tcp_sock_writable(s);
+		return;
+	}
+	if (s->rx_pending)
+		return;
+	s->rx_pending = true;
+	s->rx_next = d->rx_dirty;
+	d->rx_dirty = s;
+}
+
+/*
+ * tcp_flush_all() - write what the batch queued for each socket
+ * @d:		the daemon
+ */
+void tcp_flush_all(struct lw_daemon *d)
+{
+	struct lw_sock *s;
+
+	while ((s = d->rx_dirty)) {
+		d->rx_dirty = s->rx_next;
+		s->rx_pending = false;
+		if (!s->src.gone)
+			tcp_sock_writable(s);
+	}
+}
+
+/*
  * tcp_cb_recv() - lwIP: data (or FIN: @p NULL) from the peer
  * @arg:	the socket
  * @pcb:	its pcb
@@ -431,7 +472,7 @@ static err_t tcp_cb_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t e
 	}
 	if (!p) {
 		s->peer_fin = true;
-		tcp_sock_writable(s);
+		tcp_sock_rx_later(s);
 		return ERR_OK;
 	}
 	if (s->shut_rd || s->fd < 0) {
@@ -449,7 +490,7 @@ static err_t tcp_cb_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t e
 		s->rxcap = cap;
 	}
 	s->rxv[s->rxn++] = p;
-	tcp_sock_writable(s);
+	tcp_sock_rx_later(s);
 	return ERR_OK;
 }
 
