@@ -59,13 +59,13 @@ int usernet_publish_parse(const char *spec, char *fwd, size_t len)
 
 	if (strlen(spec) >= sizeof(buf))
 		return -EINVAL;
-	strcpy(buf, spec);
+	memcpy(buf, spec, strlen(spec) + 1);
 	proto = strchr(buf, '/');
 	if (proto) {
 		*proto++ = '\0';
-		if (!strcmp(proto, "udp"))
+		if (strcmp(proto, "udp") == 0)
 			kind = "udpfwd";
-		else if (strcmp(proto, "tcp"))
+		else if (strcmp(proto, "tcp") != 0)
 			return -EINVAL;
 	}
 	last = strrchr(buf, ':');
@@ -208,9 +208,10 @@ int usernet_start(struct usernet *un, const char *const *publish, int n,
 		return rc;
 	}
 	if (!pid) {
+		static const char ip[] = USERNET_IP "/24", ip6[] = USERNET_IP6 "/64";
 		char *argv[] = {
-			daemon, "--link", url, "--ip", USERNET_IP "/24", "--gw", "10.0.2.2",
-			"--ip6", USERNET_IP6 "/64", "--gw6", "fd00::2",
+			daemon, "--link", url, "--ip", (char *)ip, "--gw", "10.0.2.2",
+			"--ip6", (char *)ip6, "--gw6", "fd00::2",
 			verbose > 1 ? "-v" : "--mtu", verbose > 1 ? "-v" : "1500",
 			un->path, NULL,
 		};
