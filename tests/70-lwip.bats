@@ -421,3 +421,42 @@ c.close()'
 	wait_gone "$reader"
 	assert_equal "$(cat "$BATS_TEST_TMPDIR/sum")" "$(sha256sum < "$BATS_TEST_TMPDIR/data")"
 }
+
+@test "netsup-lwip: without --ip6, a router advertisement gives an address (SLAAC) and a default router" {
+	ns_new P
+	ip -n "$P" tuntap add mode tap name lwtap
+	ip -n "$P" addr add fd05::1/64 dev lwtap nodad
+	ip -n "$P" addr add fd99::1/128 dev lo
+	ip -n "$P" link set lwtap up
+	SF="$BATS_TEST_TMPDIR/lwip.sock"
+	bg "$LWIP" --link tap://lwtap --netns "/run/netns/$P" "$SF"
+	wait_sock "$SF"
+	# advertisements of fd05::/64 (on-link, autonomous) from the kernel, as
+	# a router repeats them, until the stack has an address in it
+	cat > "$BATS_TEST_TMPDIR/ra.py" <<-'EOF2'
+		import socket, struct
+		idx = socket.if_nametoindex("lwtap")
+		s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6)
+		s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_HOPS, 255)
+		s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_IF, idx)
+		ra = struct.pack("!BBHBBHII", 134, 0, 0, 64, 0, 1800, 0, 0)
+		pi = struct.pack("!BBBBIII", 3, 4, 64, 0xc0, 86400, 14400, 0)
+		s.sendto(ra + pi + socket.inet_pton(socket.AF_INET6, "fd05::"), ("ff02::1", 0, 0, idx))
+	EOF2
+	addr=
+	for i in $(seq 100); do
+		ip netns exec "$P" "$PY" "$BATS_TEST_TMPDIR/ra.py"
+		addr=$("$CLI" "$SF" hello | sed -n 's|^ipv6=\(FD05:[0-9A-F:]*\)/64$|\1|p')
+		[ -n "$addr" ] && break
+		sleep 0.1
+	done
+	[ -n "$addr" ]
+	bg ip netns exec "$P" socat TCP6-LISTEN:5012,reuseaddr,fork SYSTEM:'echo \$SOCAT_PEERADDR'
+	wait_listen "$P" 5012
+	run "$CLI" "$SF" connect fd05::1 5012 < /dev/null
+	assert_success
+	assert_output --regexp "^\[fd05:"
+	run "$CLI" "$SF" connect fd99::1 5012 < /dev/null
+	assert_success
+	assert_output --regexp "^\[fd05:"
+}
