@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "lwip/init.h"
+#include "lwip/netif.h"
 #include "lwip/tcpip.h"
 
 #include "lw.h"
@@ -268,6 +269,7 @@ int main(int argc, char **argv)
 	LOCK_TCPIP_CORE();
 	serve_close_all(&d);
 	loop_reap(&d);
+	netif_remove(&d.netif);		/* its multicast groups with it */
 	UNLOCK_TCPIP_CORE();
 	if (o.pidfile)
 		unlink(o.pidfile);
