@@ -292,3 +292,39 @@ while True:
 	refute_line "curl=0"
 	assert_line --regexp "^curl=(18|56)$"
 }
+
+@test "stress: 100 connections at once and 2000 sockets in turn through lwIP; nothing grows in netsup" {
+	bg ip netns exec "$P" socat TCP-LISTEN:8007,reuseaddr,fork,backlog=200 SYSTEM:'head -c3 >/dev/null; echo ok'
+	wait_listen "$P" 8007
+	run timeout 120 "$NETSUP" -d "$SF" -- sh -c "
+		sup=\$(pgrep -P \$PPID | grep -vx \$\$)
+		$PY -c '
+import socket, threading
+def one():
+    s = socket.create_connection((\"10.204.0.1\", 8007), timeout=30)
+    s.sendall(b\"hi\\n\")
+    assert s.recv(10) == b\"ok\\n\"
+    s.close()
+one()' && before=\$(ls /proc/\$sup/fd | wc -l)
+		$PY -c '
+import socket, threading
+ok = []
+def one():
+    s = socket.create_connection((\"10.204.0.1\", 8007), timeout=30)
+    s.sendall(b\"hi\\n\")
+    if s.recv(10) == b\"ok\\n\": ok.append(1)
+    s.close()
+ts = [threading.Thread(target=one) for i in range(100)]
+[t.start() for t in ts]; [t.join() for t in ts]
+print(\"connections\", len(ok))
+n = 0
+for i in range(2000):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM if i % 2 else socket.SOCK_STREAM)
+    s.bind((\"0.0.0.0\", 0)); n += 1; s.close()
+print(\"sockets\", n)'
+		echo fds \$((\$(ls /proc/\$sup/fd | wc -l) - before))"
+	assert_success
+	assert_line "connections 100"
+	assert_line "sockets 2000"
+	assert_line "fds 0"
+}
