@@ -175,7 +175,8 @@ static void ucall_socket_done(struct ureq *rq, struct worker *w)
 	if (rc >= 0 && uc->nonblock && fcntl(rq->fd, F_SETFL, O_NONBLOCK))
 		rc = -errno;
 	if (rc >= 0)
-		rc = ustack_sock_add(uc->us.s, rq->fd, rq->handle, uc->us.domain, uc->us.type);
+		rc = ustack_sock_add(w->sv, uc->us.s, rq->fd, rq->handle, uc->us.domain,
+				     uc->us.type);
 	if (rc < 0) {
 		notify_fail(&r, rc);
 	} else {
@@ -260,7 +261,8 @@ static void ucall_accept_done(struct ureq *rq, struct worker *w)
 			rc = -errno;
 	}
 	if (rc >= 0)
-		rc = ustack_sock_add(uc->us.s, rq->fd, rq->handle, uc->us.domain, SOCK_STREAM);
+		rc = ustack_sock_add(w->sv, uc->us.s, rq->fd, rq->handle, uc->us.domain,
+				     SOCK_STREAM);
 	if (rc >= 0)
 		rc = ucall_put_name(uc, rq->addr, rq->addrlen);
 	if (rc < 0) {

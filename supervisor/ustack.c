@@ -19,7 +19,11 @@
  *
  * The sockets made in userspace stacks are known by the child's end of
  * their socketpair: its inode, which the supervisor compares with that of
- * the descriptor a child's call names (pidfd_getfd(2), ucall.c).
+ * the descriptor a child's call names (pidfd_getfd(2), ucall.c).  When the
+ * child closes its end, the daemon forgets the socket, and nothing tells
+ * the supervisor: each time the table has doubled, it asks the daemon
+ * about the sockets it knows (GETSOCKNAME; EBADF: gone) and forgets the
+ * dead, so that a server that accepts forever does not grow netsup.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -38,6 +42,8 @@
 #define USTACK_POLL_MS		250
 #define USTACK_GIVEUP_POLLS	40	/* 10 s for a request that never blocks */
 #define USTACK_SOCK_BUCKETS	1024
+#define USTACK_SWEEP_MIN	1024	/* sockets known before the first sweep */
+#define USTACK_SWEEP_BATCH	512	/* questions in flight at once */
 
 struct ustack {
 	struct sv_tag tag;		/* SV_SRC_USTACK */
@@ -61,7 +67,11 @@ static struct {
 	pthread_mutex_t lock;
 	struct usock_entry *buckets[USTACK_SOCK_BUCKETS];
 	bool any;
-} ustack_socks = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	size_t count;		/* entries */
+	size_t next_sweep;	/* sweep when count reaches it */
+	size_t cursor;		/* bucket the next sweep starts at */
+	size_t swept, gone;	/* of the last sweep, for -vv */
+} ustack_socks = { .lock = PTHREAD_MUTEX_INITIALIZER, .next_sweep = USTACK_SWEEP_MIN };
 
 /**
  * ustack_attach() - connect the loop to a userspace stack's daemon
@@ -174,7 +184,7 @@ static void ustack_poll(struct deferred *d, struct worker *w, bool expired)
 	}
 	w->req->id = d->id;
 	w->req->pid = (__u32)d->tid;
-	if (!notify_id_valid(w)) {
+	if (!rq->internal && !notify_id_valid(w)) {
 		/* interrupted by a signal, or killed: cancel and forget it */
 		struct sp_msg m = { .op = SP_CANCEL, .handle = rq->id };
 		struct ureq *cancel = rq;
@@ -342,8 +352,96 @@ void ustack_input(struct supervisor *sv, struct ustack *u, struct worker *w)
 	}
 }
 
+/* Forget the socket whose child's end is dev/ino. */
+static void ustack_sock_forget(dev_t dev, ino_t ino)
+{
+	struct usock_entry **pp, *e;
+
+	pthread_mutex_lock(&ustack_socks.lock);
+	for (pp = &ustack_socks.buckets[(size_t)ino % USTACK_SOCK_BUCKETS]; (e = *pp);
+	     pp = &e->next)
+		if (e->ino == ino && e->dev == dev) {
+			*pp = e->next;
+			ustack_socks.count--;
+			stack_put(e->us.s);
+			free(e);
+			break;
+		}
+	pthread_mutex_unlock(&ustack_socks.lock);
+}
+
+/* A question of the sweep: is this socket still the daemon's? */
+struct ustack_probe {
+	struct ureq rq;
+	struct stack *s;	/* a reference, until sent */
+	dev_t dev;
+	ino_t ino;
+};
+
+static void ustack_probe_done(struct ureq *rq, struct worker *w)
+{
+	struct ustack_probe *p = (struct ustack_probe *)rq;
+
+	(void)w;
+	if (rq->result == -EBADF) {
+		ustack_sock_forget(p->dev, p->ino);
+		ustack_socks.gone++;
+	}
+	if (rq->fd >= 0)
+		close(rq->fd);
+	free(p);
+}
+
+/*
+ * Ask the daemons about a batch of the sockets known, from where the last
+ * sweep stopped; the dead are forgotten as the answers come (loop thread).
+ */
+static void ustack_sweep(struct supervisor *sv)
+{
+	struct ustack_probe *batch[USTACK_SWEEP_BATCH];
+	struct usock_entry *e;
+	size_t n = 0, b, i;
+
+	pthread_mutex_lock(&ustack_socks.lock);
+	for (b = 0; b < USTACK_SOCK_BUCKETS && n < USTACK_SWEEP_BATCH; b++) {
+		size_t k = (ustack_socks.cursor + b) % USTACK_SOCK_BUCKETS;
+
+		for (e = ustack_socks.buckets[k]; e && n < USTACK_SWEEP_BATCH; e = e->next) {
+			struct ustack_probe *p = calloc(1, sizeof(*p));
+
+			if (!p)
+				break;
+			p->dev = e->dev;
+			p->ino = e->ino;
+			p->rq.handle = e->us.handle;
+			p->s = stack_get(e->us.s);
+			batch[n++] = p;
+		}
+		ustack_socks.cursor = (k + 1) % USTACK_SOCK_BUCKETS;
+	}
+	ustack_socks.next_sweep = ustack_socks.count +
+		(ustack_socks.count > USTACK_SWEEP_MIN ? ustack_socks.count : USTACK_SWEEP_MIN);
+	debug("userspace sockets: %zu known, %zu of the %zu asked about last were gone",
+	      ustack_socks.count, ustack_socks.gone, ustack_socks.swept);
+	ustack_socks.swept = n;
+	ustack_socks.gone = 0;
+	pthread_mutex_unlock(&ustack_socks.lock);
+
+	for (i = 0; i < n; i++) {
+		struct stack *s = batch[i]->s;
+		struct sp_msg m = { .op = SP_GETSOCKNAME, .handle = batch[i]->rq.handle };
+
+		batch[i]->rq.internal = true;
+		batch[i]->rq.done = ustack_probe_done;
+		if (ustack_send(sv, s, &m, &batch[i]->rq, 0))
+			free(batch[i]);
+		stack_put(s);
+	}
+}
+
 /**
  * ustack_sock_add() - remember a socket by the child's end
+ * @sv:		the supervisor (which sweeps the table now and then)
  * @s:		its stack
  * @fd:		the child's end (our copy)
  * @handle:	the daemon's handle
@@ -352,10 +450,12 @@ void ustack_input(struct supervisor *sv, struct ustack *u, struct worker *w)
  *
  * Return: 0 or -errno
  */
-int ustack_sock_add(struct stack *s, int fd, uint64_t handle, int domain, int type)
+int ustack_sock_add(struct supervisor *sv, struct stack *s, int fd, uint64_t handle,
+		    int domain, int type)
 {
 	struct usock_entry *e;
 	struct stat st;
+	bool sweep;
 	size_t b;
 
 	if (fstat(fd, &st))
@@ -372,7 +472,10 @@ int ustack_sock_add(struct stack *s, int fd, uint64_t handle, int domain, int ty
 	e->next = ustack_socks.buckets[b];
 	ustack_socks.buckets[b] = e;
 	__atomic_store_n(&ustack_socks.any, true, __ATOMIC_RELEASE);
+	sweep = ++ustack_socks.count >= ustack_socks.next_sweep;
 	pthread_mutex_unlock(&ustack_socks.lock);
+	if (sweep)
+		ustack_sweep(sv);
 	return 0;
 }
 

@@ -25,6 +25,7 @@ struct ureq {
 	struct ustack *u;
 	uint64_t id;		/* the protocol's request id */
 	bool blocking;		/* may wait long: cancelled if its caller goes */
+	bool internal;		/* the supervisor's own: no notification */
 	int polls;		/* deadlines passed without a reply */
 	/* the reply */
 	int32_t result;		/* >= 0, or -errno */
@@ -54,7 +55,8 @@ void ustack_detach_all(struct supervisor *sv);
 void ustack_input(struct supervisor *sv, struct ustack *u, struct worker *w);
 int ustack_send(struct supervisor *sv, struct stack *s, struct sp_msg *m,
 		struct ureq *rq, uid_t uid);
-int ustack_sock_add(struct stack *s, int fd, uint64_t handle, int domain, int type);
+int ustack_sock_add(struct supervisor *sv, struct stack *s, int fd, uint64_t handle,
+		    int domain, int type);
 bool ustack_sock_find(dev_t dev, ino_t ino, struct usock *out);
 bool ustack_any(void);
 

@@ -328,3 +328,14 @@ print(\"sockets\", n)'
 	assert_line "sockets 2000"
 	assert_line "fds 0"
 }
+
+@test "the sockets a program closed are forgotten by netsup too (the table is swept)" {
+	run --separate-stderr "$NETSUP" -vv -d "$SF" -- $PY -c '
+import socket
+for i in range(3000):
+    s = socket.socket(); s.close()
+print("done")'
+	assert_success
+	assert_output "done"
+	grep -qE "userspace sockets: [0-9]+ known, [1-9][0-9]* of the [0-9]+ asked about last were gone" <<< "$stderr"
+}
