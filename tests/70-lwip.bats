@@ -105,7 +105,8 @@ payload() {
 	assert_line "version 1 families 3 mtu 1500 pid $LWPID"
 	assert_line "link=tap://lwtap"
 	assert_line "ipv4=10.203.0.2/24"
-	assert_line --regexp "^ipv6=FD03::2/64$"
+	assert_line "ipv6=fd03::2/64"
+	assert_line --regexp "^ipv6=fe80::[0-9a-f:]+/64$"
 	assert_line "second hello EISCONN"
 }
 
@@ -446,7 +447,7 @@ c.close()'
 	addr=
 	for i in $(seq 100); do
 		ip netns exec "$P" "$PY" "$BATS_TEST_TMPDIR/ra.py"
-		addr=$("$CLI" "$SF" hello | sed -n 's|^ipv6=\(FD05:[0-9A-F:]*\)/64$|\1|p')
+		addr=$("$CLI" "$SF" hello | sed -n 's|^ipv6=\(fd05:[0-9a-f:]*\)/64$|\1|p')
 		[ -n "$addr" ] && break
 		sleep 0.1
 	done

@@ -398,6 +398,17 @@ void link_close(struct lw_daemon *d)
 }
 
 /*
+ * link_lower() - lowercase an address in place (lwIP prints "FD00::1")
+ * @s:		the string
+ */
+static void link_lower(char *s)
+{
+	for (; *s; s++)
+		if (*s >= 'A' && *s <= 'F')
+			*s = (char)(*s - 'A' + 'a');
+}
+
+/*
  * link_describe() - the HELLO description: link and addresses, key=value
  * @d:		the daemon; called with the core lock held
  * @buf:	where
@@ -427,6 +438,7 @@ int link_describe(const struct lw_daemon *d, char *buf, size_t len)
 		if (!ip6_addr_isvalid(netif_ip6_addr_state(n, i)))
 			continue;
 		ip6addr_ntoa_r(netif_ip6_addr(n, i), a, sizeof(a));
+		link_lower(a);		/* as ip(8) prints them */
 		off += (size_t)snprintf(buf + off, len - off, "ipv6=%s/64\n", a);
 	}
 	if (off < len && d->opt->gw6)
