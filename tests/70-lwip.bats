@@ -461,3 +461,27 @@ c.close()'
 	assert_success
 	assert_output --regexp "^\[fd05:"
 }
+
+@test "netsup-lwip: clients come and go, the daemon's descriptors come back to where they were" {
+	lwip_up
+	base=$(ls "/proc/$LWPID/fd" | wc -l)
+	for i in 1 2 3; do
+		"$CLI" "$SF" sockopts > /dev/null
+		"$CLI" "$SF" errors 10.203.0.2 > /dev/null
+		"$CLI" "$SF" cancel > /dev/null
+		"$CLI" "$SF" nbconnect 10.203.0.1 5999 > /dev/null
+	done
+	"$CLI" "$SF" garbage > /dev/null
+	serve_tcp "$P" 10.203.0.1 5013
+	for i in 1 2 3; do
+		"$CLI" "$SF" connect 10.203.0.1 5013 < /dev/null > /dev/null
+	done
+	# a listener, the connection it accepts, both closed
+	"$CLI" "$SF" listen 10.203.0.2 7013 > "$BATS_TEST_TMPDIR/out" < /dev/null &
+	echo "pid $!" >> "$_fixtures"
+	wait_file "$BATS_TEST_TMPDIR/out"
+	echo one | ip netns exec "$P" socat -t5 - TCP:10.203.0.2:7013
+	wait_gone "$(tail -n1 "$_fixtures" | cut -d' ' -f2)"
+	"$CLI" "$SF" hello > /dev/null
+	assert_equal "$(ls "/proc/$LWPID/fd" | wc -l)" "$base"
+}
