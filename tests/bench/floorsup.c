@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * floorsup - the least a supervisor can do: the floor netsup is measured
+ * against
+ *
+ * floorsup NETNS CMD [ARG]...
+ * Runs CMD under a seccomp filter that notifies socket(AF_INET, ...) and
+ * nothing else, and serves each notification the cheapest way the kernel
+ * allows: socket() in NETNS (entered once), SECCOMP_IOCTL_NOTIF_ADDFD with
+ * SECCOMP_ADDFD_FLAG_SEND, with SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP set as
+ * netsup sets it.  No credentials, no policy, no defaults per process.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS	SECCOMP_IOW(4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP	(1UL << 0)
+#endif
+
+static int floor_filter(void)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_socket, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_INET, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { sizeof(f) / sizeof(f[0]), f };
+
+	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			    SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+}
+
+static void floor_send_fd(int sock, int fd)
+{
+	char c = 0, cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { &c, 1 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	if (sendmsg(sock, &m, 0) != 1)
+		_exit(125);
+}
+
+static int floor_recv_fd(int sock)
+{
+	char c, cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { &c, 1 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	int fd = -1;
+
+	if (recvmsg(sock, &m, 0) == 1 && CMSG_FIRSTHDR(&m))
+		memcpy(&fd, CMSG_DATA(CMSG_FIRSTHDR(&m)), sizeof(int));
+	return fd;
+}
+
+int main(int argc, char **argv)
+{
+	struct seccomp_notif_sizes sz;
+	struct seccomp_notif *req;
+	struct seccomp_notif_resp *resp;
+	int sp[2], ns, listener, status;
+	pid_t child;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: floorsup NETNS CMD [ARG]...\n");
+		return 2;
+	}
+	ns = open(argv[1], O_RDONLY | O_CLOEXEC);
+	if (ns < 0 || setns(ns, CLONE_NEWNET) || socketpair(AF_UNIX, SOCK_STREAM, 0, sp)) {
+		perror(argv[1]);
+		return 125;
+	}
+	child = fork();
+	if (!child) {
+		close(sp[0]);
+		listener = floor_filter();
+		if (listener < 0)
+			_exit(125);
+		floor_send_fd(sp[1], listener);
+		close(listener);
+		execvp(argv[2], argv + 2);
+		_exit(127);
+	}
+	close(sp[1]);
+	listener = floor_recv_fd(sp[0]);
+	if (listener < 0 || syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sz))
+		return 125;
+	ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
+	req = calloc(1, sz.seccomp_notif);
+	resp = calloc(1, sz.seccomp_notif_resp);
+	for (;;) {
+		struct seccomp_notif_addfd addfd = { .flags = SECCOMP_ADDFD_FLAG_SEND };
+		int fd;
+
+		memset(req, 0, sz.seccomp_notif);
+		if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, req)) {
+			if (errno == EINTR)
+				continue;
+			break;		/* ENOENT: the child is gone */
+		}
+		fd = socket((int)req->data.args[0], (int)req->data.args[1] | SOCK_CLOEXEC,
+			    (int)req->data.args[2]);
+		if (fd < 0) {
+			memset(resp, 0, sz.seccomp_notif_resp);
+			resp->id = req->id;
+			resp->error = -errno;
+			ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, resp);
+			continue;
+		}
+		addfd.id = req->id;
+		addfd.srcfd = (__u32)fd;
+		addfd.newfd_flags = (req->data.args[1] & SOCK_CLOEXEC) ? O_CLOEXEC : 0;
+		ioctl(listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd);
+		close(fd);
+	}
+	waitpid(child, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
