@@ -263,6 +263,7 @@ payload() {
 	assert_line "connect EINPROGRESS"
 	assert_line "so_error 0"
 	assert_line "peer 10.203.0.1 5003"
+	assert_line "tcp_state 1"
 }
 
 @test "netsup-lwip: socket options answer for TCP and UDP, not for the socketpair" {
@@ -272,6 +273,8 @@ payload() {
 	assert_line "tcp type 1 domain 10 protocol 6 acceptconn 0"
 	assert_line "udp type 2 domain 2 protocol 17"
 	assert_line "nodelay 1 keepalive 1 rcvbuf 131072 v6only 1"
+	assert_line "cork 1 quickack 1 hops 64 pktinfo ENOPROTOOPT"
+	assert_line "tcp_info 232 bytes state 7 congestion reno"
 	assert_line "bogus ENOPROTOOPT"
 	assert_line "unknown handle EBADF"
 	assert_line "udp listen EOPNOTSUPP"

@@ -132,6 +132,7 @@ struct lw_sock {
 	int rcvbuf, sndbuf;		/* as set; 0: never set */
 	int keepidle, keepintvl, keepcnt;	/* seconds, seconds, probes */
 	int tos, ttl;
+	int plain[24];			/* options kept with no effect (sockopt.c) */
 	/* names, kept so that they survive the pcb */
 	ip_addr_t local_ip, remote_ip;
 	uint16_t local_port, remote_port;

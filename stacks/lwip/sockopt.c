@@ -11,6 +11,14 @@
  * for TCP or UDP (SO_TYPE SOCK_STREAM, SO_PROTOCOL IPPROTO_TCP...), not
  * for the AF_UNIX socketpair that carries the data.
  *
+ * Hints that change nothing lwIP does (TCP_CORK, TCP_QUICKACK, path MTU
+ * discovery, error queues...) are accepted and read back as the kernel
+ * does, rather than refused: programs set them as a matter of course.
+ * Options whose meaning would be ancillary data on the child's reads
+ * (IP_PKTINFO, IP_RECVTOS...) are refused: the socketpair never carries
+ * it.  TCP_INFO and TCP_CONGESTION ("reno": lwIP's congestion control)
+ * answer from the pcb.
+ *
  * SO_RCVBUF is the child's receive buffer: it becomes SO_SNDBUF of the
  * daemon's end (af_unix counts queued bytes against the sender), so a
  * program that shrinks it sees the flow control it asked for.  As in the
@@ -29,6 +37,47 @@
 
 #define SOCKOPT_BUF_MAX		212992	/* net.core.rmem_max, wmem_max default */
 #define SOCKOPT_BUF_MIN		2304	/* SOCK_MIN_RCVBUF, rounded */
+#define SOCKOPT_TICK_MS		500	/* lwIP's RTT unit: TCP_SLOW_INTERVAL (tcp_priv.h) */
+
+/* Options accepted and kept, with no effect on lwIP, and their defaults. */
+static const struct sockopt_plain {
+	int level, name, def;
+} sockopt_plain[] = {
+	{ IPPROTO_TCP, TCP_CORK, 0 },		{ IPPROTO_TCP, TCP_QUICKACK, 1 },
+	{ IPPROTO_TCP, TCP_DEFER_ACCEPT, 0 },	{ IPPROTO_TCP, TCP_USER_TIMEOUT, 0 },
+	{ IPPROTO_TCP, TCP_FASTOPEN, 0 },	{ IPPROTO_TCP, TCP_NOTSENT_LOWAT, -1 },
+	{ IPPROTO_TCP, TCP_WINDOW_CLAMP, 0 },	{ IPPROTO_TCP, TCP_SYNCNT, 6 },
+	{ IPPROTO_TCP, TCP_LINGER2, 60 },
+	{ IPPROTO_IP, IP_RECVERR, 0 },		{ IPPROTO_IP, IP_MTU_DISCOVER, 1 },
+	{ IPPROTO_IP, IP_FREEBIND, 0 },		{ IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, 0 },
+	{ IPPROTO_IP, IP_MULTICAST_TTL, 1 },	{ IPPROTO_IP, IP_MULTICAST_LOOP, 1 },
+	{ IPPROTO_IPV6, IPV6_RECVERR, 0 },	{ IPPROTO_IPV6, IPV6_MTU_DISCOVER, 1 },
+	{ IPPROTO_IPV6, IPV6_MULTICAST_HOPS, 1 }, { IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 1 },
+};
+#define SOCKOPT_PLAIN_N	(sizeof(sockopt_plain) / sizeof(sockopt_plain[0]))
+_Static_assert(SOCKOPT_PLAIN_N <= sizeof(((struct lw_sock *)0)->plain) / sizeof(int),
+	       "struct lw_sock: plain[] too small");
+
+/*
+ * sockopt_plain_find() - the index of a kept-only option
+ * @s:		the socket (TCP options only for TCP, IPv6 ones for AF_INET6)
+ * @level:	as setsockopt(2)
+ * @name:	as setsockopt(2)
+ *
+ * Return: the index in sockopt_plain, or -1
+ */
+static int sockopt_plain_find(const struct lw_sock *s, int level, int name)
+{
+	unsigned int i;
+
+	if ((level == IPPROTO_TCP && s->type != SOCK_STREAM) ||
+	    (level == IPPROTO_IPV6 && s->domain != AF_INET6))
+		return -1;
+	for (i = 0; i < SOCKOPT_PLAIN_N; i++)
+		if (sockopt_plain[i].level == level && sockopt_plain[i].name == name)
+			return (int)i;
+	return -1;
+}
 
 /*
  * sockopt_init() - the defaults of a new socket, as Linux has them
@@ -36,6 +85,10 @@
  */
 void sockopt_init(struct lw_sock *s)
 {
+	unsigned int i;
+
+	for (i = 0; i < SOCKOPT_PLAIN_N; i++)
+		s->plain[i] = sockopt_plain[i].def;
 	s->keepidle = 7200;
 	s->keepintvl = 75;
 	s->keepcnt = 9;
@@ -132,10 +185,19 @@ static int sockopt_set_buf(struct lw_sock *s, int name, int v)
  */
 int sockopt_set(struct lw_sock *s, int level, int name, const void *val, uint32_t len)
 {
-	int v, rc = sockopt_int(val, len, &v);
+	int v, rc, i;
 
+	if (level == IPPROTO_TCP && name == TCP_CONGESTION && s->type == SOCK_STREAM)
+		return val && len >= 4 && !memcmp(val, "reno", 4) &&
+		       (len == 4 || !((const char *)val)[4]) ? 0 : -ENOENT;
+	rc = sockopt_int(val, len, &v);
 	if (rc < 0)
 		return rc;
+	i = sockopt_plain_find(s, level, name);
+	if (i >= 0) {
+		s->plain[i] = v;
+		return 0;
+	}
 	switch (level) {
 	case SOL_SOCKET:
 		switch (name) {
@@ -200,6 +262,18 @@ int sockopt_set(struct lw_sock *s, int level, int name, const void *val, uint32_
 		}
 		break;
 	case IPPROTO_IPV6:
+		if (s->domain == AF_INET6 && name == IPV6_UNICAST_HOPS) {
+			if (v < -1 || v > 255)
+				return -EINVAL;
+			s->ttl = v == -1 ? 64 : v;
+			break;
+		}
+		if (s->domain == AF_INET6 && name == IPV6_TCLASS) {
+			if (v < -1 || v > 255)
+				return -EINVAL;
+			s->tos = v == -1 ? 0 : v;
+			break;
+		}
 		if (s->domain != AF_INET6 || name != IPV6_V6ONLY)
 			return -ENOPROTOOPT;
 		if (s->bound || s->state != ST_NEW)
@@ -232,6 +306,12 @@ int sockopt_set(struct lw_sock *s, int level, int name, const void *val, uint32_
 static int sockopt_get_int(struct lw_sock *s, int level, int name, int *v)
 {
 	bool tcp = s->type == SOCK_STREAM;
+	int i = sockopt_plain_find(s, level, name);
+
+	if (i >= 0) {
+		*v = s->plain[i];
+		return 0;
+	}
 
 	if (level == SOL_SOCKET) {
 		switch (name) {
@@ -265,11 +345,79 @@ static int sockopt_get_int(struct lw_sock *s, int level, int name, int *v)
 		case IP_TOS:		*v = s->tos; return 0;
 		case IP_TTL:		*v = s->ttl; return 0;
 		}
-	} else if (level == IPPROTO_IPV6 && s->domain == AF_INET6 && name == IPV6_V6ONLY) {
-		*v = s->v6only;
-		return 0;
+	} else if (level == IPPROTO_IPV6 && s->domain == AF_INET6) {
+		switch (name) {
+		case IPV6_V6ONLY:	*v = s->v6only; return 0;
+		case IPV6_UNICAST_HOPS:	*v = s->ttl; return 0;
+		case IPV6_TCLASS:	*v = s->tos; return 0;
+		}
 	}
 	return -ENOPROTOOPT;
+}
+
+/*
+ * sockopt_tcp_state() - lwIP's TCP state as Linux numbers it (tcp_states.h)
+ * @s:		the socket
+ *
+ * Return: TCP_ESTABLISHED (1) .. TCP_CLOSING (11)
+ */
+static uint8_t sockopt_tcp_state(const struct lw_sock *s)
+{
+	/* CLOSED LISTEN SYN_SENT SYN_RCVD ESTABLISHED FIN_WAIT_1 FIN_WAIT_2
+	 * CLOSE_WAIT CLOSING LAST_ACK TIME_WAIT */
+	static const uint8_t linux_state[] = { 7, 10, 2, 3, 1, 4, 5, 8, 11, 9, 6 };
+	unsigned int st;
+
+	if (!s->pcb.tcp)
+		return 7;
+	st = (unsigned int)s->pcb.tcp->state;
+	return st < sizeof(linux_state) ? linux_state[st] : 7;
+}
+
+/*
+ * sockopt_get_tcp() - TCP_INFO and TCP_CONGESTION
+ * @s:		the stream socket
+ * @name:	which
+ * @val:	the value, truncated to *@len
+ * @len:	in: room; out: the length of the value
+ *
+ * TCP_INFO fills what lwIP knows: the state, the MSS both ways, the
+ * congestion window and threshold in segments, the smoothed round-trip
+ * time (lwIP counts it in 500 ms ticks), retransmissions.
+ *
+ * Return: 0
+ */
+static int sockopt_get_tcp(struct lw_sock *s, int name, void *val, uint32_t *len)
+{
+	struct tcp_info ti;
+	char ca[16] = "reno";
+	const void *src = ca;
+	uint32_t n = sizeof(ca);
+
+	if (name == TCP_INFO) {
+		memset(&ti, 0, sizeof(ti));
+		ti.tcpi_state = sockopt_tcp_state(s);
+		ti.tcpi_rcv_mss = TCP_MSS;
+		ti.tcpi_advmss = TCP_MSS;
+		if (s->pcb.tcp && s->state == ST_CONNECTED) {
+			const struct tcp_pcb *p = s->pcb.tcp;
+			uint32_t mss = p->mss ? p->mss : TCP_MSS;
+
+			ti.tcpi_snd_mss = mss;
+			ti.tcpi_snd_cwnd = p->cwnd / mss;
+			ti.tcpi_snd_ssthresh = p->ssthresh / mss;
+			ti.tcpi_rtt = (uint32_t)(p->sa >> 3) * SOCKOPT_TICK_MS * 1000;
+			ti.tcpi_rttvar = (uint32_t)(p->sv >> 2) * SOCKOPT_TICK_MS * 1000;
+			ti.tcpi_retransmits = p->nrtx;
+			ti.tcpi_rcv_space = p->rcv_wnd;
+		}
+		src = &ti;
+		n = sizeof(ti);
+	}
+	if (*len > n)
+		*len = n;
+	memcpy(val, src, *len);
+	return 0;
 }
 
 /*
@@ -284,8 +432,12 @@ static int sockopt_get_int(struct lw_sock *s, int level, int name, int *v)
  */
 int sockopt_get(struct lw_sock *s, int level, int name, void *val, uint32_t *len)
 {
-	int v, rc = sockopt_get_int(s, level, name, &v);
+	int v, rc;
 
+	if (level == IPPROTO_TCP && s->type == SOCK_STREAM &&
+	    (name == TCP_INFO || name == TCP_CONGESTION))
+		return sockopt_get_tcp(s, name, val, len);
+	rc = sockopt_get_int(s, level, name, &v);
 	if (rc < 0)
 		return rc;
 	if (*len > sizeof(v))

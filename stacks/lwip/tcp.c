@@ -196,6 +196,7 @@ static err_t tcp_cb_accept(void *arg, struct tcp_pcb *newpcb, err_t err)
 	s->tos = l->tos;
 	s->ttl = l->ttl;
 	s->sndbuf = l->sndbuf;
+	memcpy(s->plain, l->plain, sizeof(s->plain));
 	if (l->rcvbuf)
 		sockopt_set(s, SOL_SOCKET, SO_RCVBUF, &l->rcvbuf, sizeof(l->rcvbuf));
 	tcp_sock_attach(s, newpcb);

@@ -242,8 +242,14 @@ static int cmd_connect(char **a, bool nonblock)
 		fail("connect: never writable");
 	rc = getopt_int(h, SOL_SOCKET, SO_ERROR);
 	printf("so_error %s\n", rc ? strerrorname_np(rc) : "0");
-	if (!rc)
+	if (!rc) {
+		struct sp_msg m = { .op = SP_GETSOCKOPT, .handle = h, .level = IPPROTO_TCP,
+				    .name = TCP_INFO, .optlen = 8 }, r;
+
 		print_name("peer", SP_GETPEERNAME, h);
+		check("tcp_info", rpc(&m, &r, NULL));
+		printf("tcp_state %u\n", ((const unsigned char *)r.data)[0]);
+	}
 	return 0;
 }
 
@@ -359,6 +365,26 @@ static int cmd_sockopts(void)
 	printf("nodelay %d keepalive %d rcvbuf %d v6only %d\n",
 	       getopt_int(t, IPPROTO_TCP, TCP_NODELAY), getopt_int(t, SOL_SOCKET, SO_KEEPALIVE),
 	       getopt_int(t, SOL_SOCKET, SO_RCVBUF), getopt_int(t, IPPROTO_IPV6, IPV6_V6ONLY));
+	check("setsockopt", setopt_int(t, IPPROTO_TCP, TCP_CORK, 1));
+	printf("cork %d quickack %d hops %d pktinfo %s\n",
+	       getopt_int(t, IPPROTO_TCP, TCP_CORK), getopt_int(t, IPPROTO_TCP, TCP_QUICKACK),
+	       getopt_int(t, IPPROTO_IPV6, IPV6_UNICAST_HOPS),
+	       strerrorname_np(-setopt_int(u, IPPROTO_IP, IP_PKTINFO, 1)));
+	{
+		struct sp_msg m = { .op = SP_GETSOCKOPT, .handle = t, .level = IPPROTO_TCP,
+				    .name = TCP_INFO, .optlen = SP_OPT_MAX }, r;
+		struct sp_msg c = { .op = SP_GETSOCKOPT, .handle = t, .level = IPPROTO_TCP,
+				    .name = TCP_CONGESTION, .optlen = 16 }, cr;
+
+		unsigned int len, state;
+
+		check("tcp_info", rpc(&m, &r, NULL));
+		len = r.datalen;
+		state = ((const unsigned char *)r.data)[0];	/* tcpi_state */
+		check("tcp_congestion", rpc(&c, &cr, NULL));
+		printf("tcp_info %u bytes state %u congestion %.*s\n", len, state,
+		       (int)strnlen(cr.data, cr.datalen), (const char *)cr.data);
+	}
 	printf("bogus %s\n", strerrorname_np(-setopt_int(t, SOL_SOCKET, 12345, 1)));
 	printf("unknown handle %s\n", strerrorname_np(-simple(SP_LISTEN, 999999, 1, 0)));
 	printf("udp listen %s\n", strerrorname_np(-simple(SP_LISTEN, u, 1, 0)));
