@@ -488,3 +488,36 @@ c.close()'
 	"$CLI" "$SF" hello > /dev/null
 	assert_equal "$(ls "/proc/$LWPID/fd" | wc -l)" "$base"
 }
+
+@test "netsup-lwip: at SIGTERM a kernel peer sees its connection end with a FIN, not silence" {
+	lwip_up
+	ip netns exec "$P" "$PY" -u -c '
+import socket
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("10.203.0.1", 5014)); s.listen()
+c, _ = s.accept()
+print("accepted")
+c.settimeout(30)
+try:
+    print("eof" if c.recv(10) == b"" else "data")
+except ConnectionResetError:
+    print("reset")
+except socket.timeout:
+    print("timeout")' > "$BATS_TEST_TMPDIR/peer" 3>&- &
+	peer=$!
+	echo "pid $peer" >> "$_fixtures"
+	wait_listen "$P" 5014
+	mkfifo "$BATS_TEST_TMPDIR/in"
+	"$CLI" "$SF" connect 10.203.0.1 5014 < "$BATS_TEST_TMPDIR/in" > /dev/null 3>&- &
+	echo "pid $!" >> "$_fixtures"
+	exec 8> "$BATS_TEST_TMPDIR/in"	# the client's stdin stays open, empty
+	wait_file "$BATS_TEST_TMPDIR/peer"
+	kill -TERM "$LWPID"
+	wait_gone "$LWPID"
+	wait_gone "$peer"
+	exec 8>&-
+	run cat "$BATS_TEST_TMPDIR/peer"
+	assert_line "accepted"
+	assert_line "eof"
+}

@@ -16,9 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <poll.h>
 #include <sys/signalfd.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "lwip/priv/tcp_priv.h"
 #include "lwip/tcpip.h"
 
 #include "lw.h"
@@ -167,4 +170,54 @@ int loop_run(struct lw_daemon *d)
 		UNLOCK_TCPIP_CORE();
 	}
 	return 0;
+}
+
+/*
+ * loop_tcp_busy() - does lwIP still hold TCP data or a FIN to send?
+ *
+ * Called with the core lock held.
+ *
+ * Return: true while a pcb has unsent or unacknowledged segments
+ */
+static bool loop_tcp_busy(void)
+{
+	const struct tcp_pcb *pcb;
+
+	for (pcb = tcp_active_pcbs; pcb; pcb = pcb->next)
+		if (pcb->unsent || pcb->unacked)
+			return true;
+	return false;
+}
+
+/*
+ * loop_drain() - after every socket is closed, let lwIP finish sending
+ * @d:		the daemon
+ * @ms:		at most this long
+ *
+ * The sockets closed at SIGTERM still have their last data and their FIN
+ * queued in lwIP; the link is read (its ACKs) and lwIP's thread
+ * retransmits, until nothing is left to send or @ms have passed, so that
+ * peers see their connections end with a FIN rather than go silent.
+ */
+void loop_drain(struct lw_daemon *d, int ms)
+{
+	struct pollfd p = { .fd = d->link_fd, .events = POLLIN };
+	struct timespec t0, t;
+	bool busy;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		LOCK_TCPIP_CORE();
+		busy = loop_tcp_busy();
+		UNLOCK_TCPIP_CORE();
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if (!busy || (t.tv_sec - t0.tv_sec) * 1000 +
+			     (t.tv_nsec - t0.tv_nsec) / 1000000 >= ms)
+			return;
+		if (poll(&p, 1, 50) > 0) {
+			LOCK_TCPIP_CORE();
+			link_input(d);
+			UNLOCK_TCPIP_CORE();
+		}
+	}
 }

@@ -178,6 +178,7 @@ int loop_mod(struct lw_daemon *d, int fd, uint32_t events, struct lw_src *src);
 void loop_del(struct lw_daemon *d, int fd);
 int loop_run(struct lw_daemon *d);
 void loop_reap(struct lw_daemon *d);
+void loop_drain(struct lw_daemon *d, int ms);
 
 /* serve.c */
 int serve_listen(struct lw_daemon *d);

@@ -266,9 +266,13 @@ int main(int argc, char **argv)
 	main_started(pipefd, &o);
 	pipefd = -1;
 	status = loop_run(&d) < 0;
+	unlink(o.stackfile);		/* no new client from now on */
 	LOCK_TCPIP_CORE();
 	serve_close_all(&d);
 	loop_reap(&d);
+	UNLOCK_TCPIP_CORE();
+	loop_drain(&d, 1000);
+	LOCK_TCPIP_CORE();
 	netif_remove(&d.netif);		/* its multicast groups with it */
 	UNLOCK_TCPIP_CORE();
 	if (o.pidfile)
