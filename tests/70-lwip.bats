@@ -521,3 +521,34 @@ except socket.timeout:
 	assert_line "accepted"
 	assert_line "eof"
 }
+
+@test "netsup-lwip: out of descriptors, SOCKET gets EMFILE, new clients wait and are served once some are freed" {
+	ns_new P
+	ip -n "$P" tuntap add mode tap name lwtap
+	SF="$BATS_TEST_TMPDIR/lwip.sock"
+	bg prlimit --nofile=48:48 "$LWIP" --link tap://lwtap --netns "/run/netns/$P" \
+		--ip 10.203.0.2/24 "$SF"
+	LWPID=$!
+	wait_sock "$SF"
+	mkfifo "$BATS_TEST_TMPDIR/hold"
+	"$CLI" "$SF" many < "$BATS_TEST_TMPDIR/hold" > "$BATS_TEST_TMPDIR/many" 3>&- &
+	echo "pid $!" >> "$_fixtures"
+	exec 8> "$BATS_TEST_TMPDIR/hold"
+	wait_file "$BATS_TEST_TMPDIR/many"
+	run cat "$BATS_TEST_TMPDIR/many"
+	assert_output --regexp "^socket [0-9]+: EMFILE$"
+	"$CLI" "$SF" hello > "$BATS_TEST_TMPDIR/h1" 3>&- &
+	h1=$!
+	"$CLI" "$SF" hello > "$BATS_TEST_TMPDIR/h2" 3>&- &
+	h2=$!
+	echo "pid $h1" >> "$_fixtures"
+	echo "pid $h2" >> "$_fixtures"
+	exec 8>&-		# the first client leaves, its sockets with it
+	wait_gone "$h1"
+	assert_equal "$gone_status" 0
+	wait_gone "$h2"
+	assert_equal "$gone_status" 0
+	run cat "$BATS_TEST_TMPDIR/h1" "$BATS_TEST_TMPDIR/h2"
+	assert_equal "$(grep -c '^version 1 ' <<< "$output")" 2
+	kill -0 "$LWPID"
+}

@@ -77,6 +77,9 @@ void loop_reap(struct lw_daemon *d)
 	struct lw_sock *s;
 	struct lw_conn *c;
 
+	if (d->dead_socks || d->dead_conns)
+		serve_accept_resume(d);	/* descriptors were freed */
+
 	while ((s = d->dead_socks)) {
 		d->dead_socks = s->next;
 		free(s->dq);

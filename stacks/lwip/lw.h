@@ -70,6 +70,7 @@ struct lw_daemon {
 	struct lw_sock *dead_socks;
 	struct lw_sock *rx_dirty;	/* peer data to write after this batch */
 	bool batch;			/* the loop is in a batch of events */
+	bool accept_paused;		/* out of descriptors: stack file not watched */
 	bool stop;
 	unsigned char *iobuf;		/* the data path: one read, SP_MSG_MAX */
 	unsigned char *msgbuf;		/* one request, SP_MSG_MAX */
@@ -183,6 +184,7 @@ void loop_drain(struct lw_daemon *d, int ms);
 /* serve.c */
 int serve_listen(struct lw_daemon *d);
 void serve_accept(struct lw_daemon *d);
+void serve_accept_resume(struct lw_daemon *d);
 void serve_conn_event(struct lw_conn *c, uint32_t events);
 void serve_close_all(struct lw_daemon *d);
 int serve_reply(struct lw_conn *c, struct sp_msg *m, int passfd);

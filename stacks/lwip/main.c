@@ -27,6 +27,7 @@
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "lwip/init.h"
@@ -223,6 +224,23 @@ static int main_signals(struct lw_daemon *d)
 	return d->signal_fd < 0 ? -errno : 0;
 }
 
+/*
+ * main_nofile() - raise the soft descriptor limit to the hard one
+ *
+ * Each socket of the stack costs the daemon one descriptor (its end of
+ * the socketpair) and each client one more.
+ */
+static void main_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			lw_warn("RLIMIT_NOFILE: %s", strerror(errno));
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct lw_options o = { 0 };
@@ -235,6 +253,7 @@ int main(int argc, char **argv)
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	lw_log_level(LW_WARN + o.verbose);
+	main_nofile();
 	/* lwIP draws ports and sequence numbers with rand() (LWIP_RAND) */
 	if (getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
 		seed = (unsigned int)getpid();

@@ -85,6 +85,41 @@ int serve_listen(struct lw_daemon *d)
 }
 
 /*
+ * serve_accept_full() - accept4() failed: out of descriptors?
+ * @d:		the daemon
+ *
+ * With EMFILE or ENFILE the connection stays in the backlog and the stack
+ * file stays readable: level-triggered epoll would spin.  The stack file
+ * is taken out of the set until a descriptor is freed
+ * (serve_accept_resume()).
+ *
+ * Return: true (after pausing) when the error was a lack of descriptors
+ */
+static bool serve_accept_full(struct lw_daemon *d)
+{
+	if (errno != EMFILE && errno != ENFILE)
+		return false;
+	if (!d->accept_paused) {
+		lw_warn("%s: out of descriptors; new clients wait", d->opt->stackfile);
+		loop_mod(d, d->listen_fd, 0, &d->listen_src);
+		d->accept_paused = true;
+	}
+	return true;
+}
+
+/*
+ * serve_accept_resume() - a descriptor was freed: watch the stack file again
+ * @d:		the daemon
+ */
+void serve_accept_resume(struct lw_daemon *d)
+{
+	if (!d->accept_paused)
+		return;
+	d->accept_paused = false;
+	loop_mod(d, d->listen_fd, EPOLLIN, &d->listen_src);
+}
+
+/*
  * serve_accept() - take the clients that connected to the stack file
  * @d:		the daemon
  */
@@ -95,7 +130,10 @@ void serve_accept(struct lw_daemon *d)
 	socklen_t crl = sizeof(cr);
 	struct lw_conn *c;
 
-	while ((fd = accept4(d->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+	while ((fd = accept4(d->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0 ||
+	       serve_accept_full(d)) {
+		if (fd < 0)
+			return;
 		c = calloc(1, sizeof(*c));
 		if (!c) {
 			close(fd);

@@ -13,6 +13,7 @@
  *   stackcli STACKFILE cancel                  a blocking ACCEPT, cancelled
  *   stackcli STACKFILE errors HOST PEER6       bind and connect errors
  *   stackcli STACKFILE reset HOST PORT         a peer that resets: read, SO_ERROR
+ *   stackcli STACKFILE many                    sockets until an error, kept until stdin ends
  *   stackcli STACKFILE garbage                 hostile messages
  *
  * It speaks the protocol directly (stacks/stackproto.c), as netsup does,
@@ -439,6 +440,25 @@ static int cmd_reset(char **a)
 	return 0;
 }
 
+/* cmd_many() - SOCKET until the daemon runs out; hold them until stdin ends */
+static int cmd_many(void)
+{
+	struct sp_msg m = { .op = SP_SOCKET, .domain = AF_INET, .type = SOCK_DGRAM }, r;
+	char c;
+	int n, fd, rc;
+
+	for (n = 0; n < 100000; n++) {
+		rc = rpc(&m, &r, &fd);
+		if (rc < 0)
+			break;
+	}
+	printf("socket %d: %s\n", n, rc < 0 ? strerrorname_np(-rc) : "0");
+	fflush(stdout);
+	while (read(0, &c, 1) > 0)
+		;
+	return 0;
+}
+
 static int cmd_cancel(void)
 {
 	struct sockaddr_in any = { .sin_family = AF_INET };
@@ -569,6 +589,8 @@ int main(int argc, char **argv)
 		return cmd_errors(argv + 3);
 	if (!strcmp(cmd, "reset") && argc == 5)
 		return cmd_reset(argv + 3);
+	if (!strcmp(cmd, "many"))
+		return cmd_many();
 	if (!strcmp(cmd, "cancel"))
 		return cmd_cancel();
 	if (!strcmp(cmd, "garbage"))
