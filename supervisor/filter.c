@@ -111,18 +111,20 @@ static const struct {
 	{ "recvfrom", FILTER_CALL_USOCK },
 	{ "sendmsg", FILTER_CALL_USOCK },
 	{ "recvmsg", FILTER_CALL_USOCK },
+	{ "sendmmsg", FILTER_CALL_USOCK },
+	{ "recvmmsg", FILTER_CALL_USOCK },
 };
 
 /*
  * In a session that can use userspace stacks, the calls whose meaning a
  * socketpair cannot carry are notified, for every descriptor (a filter
  * cannot tell which is which); sendto and recvfrom only with an address
- * (their fifth argument), the others always.  sendmmsg and recvmmsg are
- * not: their addresses, if any, go to the socketpair (a known gap).
+ * (their fifth argument), the others always.
  */
 static const char *const filter_usock_calls[] = {
 	"bind", "connect", "listen", "accept", "accept4", "getsockname",
 	"getpeername", "getsockopt", "setsockopt", "shutdown", "recvmsg",
+	"sendmmsg", "recvmmsg",
 };
 
 #define FILTER_ARCHS	3

@@ -68,6 +68,7 @@ struct ucall {
 	size_t iovcnt;
 	uint64_t msghdr;	/* recvmsg: the child's struct msghdr */
 	size_t want;		/* recvfrom: the child's buffer size */
+	bool mmsg;		/* sendmmsg/recvmmsg: msg_len, and 1 message */
 	int tries;		/* recvfrom: the datagram went elsewhere */
 	uid_t uid;		/* whom it counts against */
 };
@@ -425,6 +426,13 @@ static void ucall_recv_done(struct ureq *rq, struct worker *w)
 	}
 	if (!rc && !(uc->flags & MSG_TRUNC) && (size_t)n > uc->want)
 		n = (ssize_t)uc->want;
+	if (!rc && uc->mmsg) {
+		unsigned int len = (unsigned int)n;
+
+		rc = childmem_write(rq->d.tid, uc->msghdr + sizeof(struct msghdr), &len,
+				    sizeof(len));
+		n = 1;		/* one message */
+	}
 	ucall_reply_result(w, uc, rc ? rc : n);
 }
 
@@ -485,7 +493,21 @@ static long ucall_stream_recv(struct ucall *uc, uint64_t buf, size_t len, int fl
 	return n;
 }
 
-/* sendto/sendmsg with an address, datagram: SENDTO */
+/* sendmmsg: the first message went; its msg_len, and 1 */
+static void ucall_mmsg_sent_done(struct ureq *rq, struct worker *w)
+{
+	struct ucall *uc = (struct ucall *)rq;
+	unsigned int len = (unsigned int)rq->result;
+	long long rc = rq->result;
+
+	notify_own(w);
+	if (rc >= 0)
+		rc = childmem_write(rq->d.tid, uc->msghdr + sizeof(struct msghdr), &len,
+				    sizeof(len));
+	ucall_reply_result(w, uc, rc < 0 ? rc : 1);
+}
+
+/* sendto/sendmsg/sendmmsg with an address, datagram: SENDTO */
 static void ucall_sendto(struct worker *w, struct ucall *uc, const unsigned char *data,
 			 size_t len, uint64_t addr, uint64_t alen, int flags, uid_t uid,
 			 struct notify_reply *r)
@@ -501,7 +523,7 @@ static void ucall_sendto(struct worker *w, struct ucall *uc, const unsigned char
 		ucall_free(uc);
 		return;
 	}
-	ucall_send(w, uc, &m, ucall_result_done, uid, r);
+	ucall_send(w, uc, &m, uc->mmsg ? ucall_mmsg_sent_done : ucall_result_done, uid, r);
 }
 
 /**
@@ -676,8 +698,21 @@ void ucall_handle(struct worker *w, struct notify_reply *r)
 		uc->uid = uid;
 		ucall_dgramsrc(w, uc, r);
 		return;
+	case SYS_sendmmsg:
+	case SYS_recvmmsg:
 	case SYS_sendmsg:
 	case SYS_recvmsg:
+		/*
+		 * sendmmsg and recvmmsg with addresses: the first message only,
+		 * and 1 returned, which both calls allow (the program calls
+		 * again for the rest); a struct mmsghdr starts with its msghdr.
+		 */
+		uc->mmsg = d->nr == SYS_sendmmsg || d->nr == SYS_recvmmsg;
+		uc->msghdr = d->args[1];
+		if (uc->mmsg && !d->args[2]) {
+			ucall_free(uc);
+			return;	/* no message: the kernel's answer */
+		}
 		rc = childmem_read((pid_t)w->req->pid, d->args[1], &mh, sizeof(mh));
 		if (rc)
 			break;
@@ -685,7 +720,7 @@ void ucall_handle(struct worker *w, struct notify_reply *r)
 			ucall_free(uc);
 			return;	/* no address: the pair carries it */
 		}
-		if (d->nr == SYS_sendmsg) {
+		if (d->nr == SYS_sendmsg || d->nr == SYS_sendmmsg) {
 			n = ucall_gather((pid_t)w->req->pid, (uint64_t)(uintptr_t)mh.msg_iov,
 					 mh.msg_iovlen, data, SP_DATA_MAX);
 			if (n < 0) {
@@ -693,7 +728,7 @@ void ucall_handle(struct worker *w, struct notify_reply *r)
 				break;
 			}
 			ucall_sendto(w, uc, data, (size_t)n, (uint64_t)(uintptr_t)mh.msg_name,
-				     mh.msg_namelen, (int)d->args[2], uid, r);
+				     mh.msg_namelen, (int)d->args[uc->mmsg ? 3 : 2], uid, r);
 			return;
 		}
 		if (mh.msg_iovlen > UCALL_IOV_MAX) {
@@ -713,8 +748,7 @@ void ucall_handle(struct worker *w, struct notify_reply *r)
 		}
 		for (size_t i = 0; i < uc->iovcnt; i++)
 			uc->want += uc->iov[i].iov_len;
-		uc->flags = (int)d->args[2];
-		uc->msghdr = d->args[1];
+		uc->flags = (int)d->args[uc->mmsg ? 3 : 2];
 		uc->name = (uint64_t)(uintptr_t)mh.msg_name;
 		uc->namelen = d->args[1] + offsetof(struct msghdr, msg_namelen);
 		if (!notify_id_valid(w)) {
@@ -725,7 +759,6 @@ void ucall_handle(struct worker *w, struct notify_reply *r)
 		ucall_dgramsrc(w, uc, r);
 		return;
 	default:
-		/* sendmmsg, recvmmsg and the rest: the pair's, as they are */
 		ucall_free(uc);
 		return;
 	}

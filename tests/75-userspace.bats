@@ -103,6 +103,14 @@ print("bound", s.getsockname()[0], s.getsockname()[1] > 0)'
 	assert_line --index 4 "bound 0.0.0.0 True"
 	run "$NETSUP" -d "$SF" -- sh -c 'echo hi | socat -t2 - UDP:10.204.0.1:9000'
 	assert_output "from 10.204.0.2"
+	# sendmmsg and recvmmsg with an address in each message
+	run timeout 20 "$NETSUP" -d "$SF" -- "$PROGS/mmsg" 10.204.0.1 9000
+	assert_success
+	assert_output - <<-OUT
+	reply from 10.204.0.2 from 10.204.0.1 9000
+	reply from 10.204.0.2 from 10.204.0.1 9000
+	reply from 10.204.0.2 from 10.204.0.1 9000
+	OUT
 }
 
 @test "a mixed session: inet in lwIP, inet6 in a namespace, in one program" {
