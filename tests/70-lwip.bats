@@ -207,8 +207,8 @@ payload() {
 		a.sendto(b"a" * 10, ("10.203.0.2", 7002))
 		b.sendto(b"b" * 1000, ("10.203.0.2", 7002))
 		b.sendto(b"c" * 100, ("10.203.0.2", 7002))
-		a.sendto(b"d" * 3000, ("10.203.0.2", 7002))
-		for s, want in ((a, b"a" * 10), (b, b"b" * 1000), (b, b"c" * 100), (a, b"d" * 3000)):
+		a.sendto(b"d" * 14000, ("10.203.0.2", 7002))	# 10 fragments, both ways
+		for s, want in ((a, b"a" * 10), (b, b"b" * 1000), (b, b"c" * 100), (a, b"d" * 14000)):
 		    data, src = s.recvfrom(65536)
 		    print(src[0], src[1], data == want)
 	EOF
@@ -219,7 +219,7 @@ payload() {
 	assert_line --index 1 "from 10.203.0.1 40001 len 10"
 	assert_line --index 2 "from 10.203.0.1 40002 len 1000"
 	assert_line --index 3 "from 10.203.0.1 40002 len 100"
-	assert_line --index 4 "from 10.203.0.1 40001 len 3000"
+	assert_line --index 4 "from 10.203.0.1 40001 len 14000"
 }
 
 @test "netsup-lwip: UDP to a kernel server: SENDTO, the reply's source, then connected send" {
