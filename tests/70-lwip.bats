@@ -552,3 +552,23 @@ except socket.timeout:
 	assert_equal "$(grep -c '^version 1 ' <<< "$output")" 2
 	kill -0 "$LWPID"
 }
+
+@test "netsup-lwip: a program that writes 8 MB and closes at once: all of it reaches the peer, then FIN" {
+	lwip_up
+	payload "$BATS_TEST_TMPDIR/up" 8
+	ip netns exec "$P" socat -u TCP-LISTEN:5015,bind=10.203.0.1,reuseaddr \
+		CREATE:"$BATS_TEST_TMPDIR/stored" 3>&- &
+	sock_pid=$!
+	echo "pid $sock_pid" >> "$_fixtures"
+	wait_listen "$P" 5015
+	mkfifo "$BATS_TEST_TMPDIR/hold"
+	"$CLI" "$SF" send 10.203.0.1 5015 "$BATS_TEST_TMPDIR/up" \
+		< "$BATS_TEST_TMPDIR/hold" > "$BATS_TEST_TMPDIR/out" 3>&- &
+	echo "pid $!" >> "$_fixtures"
+	exec 8> "$BATS_TEST_TMPDIR/hold"	# the client connection stays
+	wait_gone "$sock_pid"			# socat ends at the FIN
+	exec 8>&-
+	run cat "$BATS_TEST_TMPDIR/out"
+	assert_output "sent"
+	assert_equal "$(sha256sum < "$BATS_TEST_TMPDIR/stored")" "$(sha256sum < "$BATS_TEST_TMPDIR/up")"
+}

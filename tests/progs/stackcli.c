@@ -14,6 +14,8 @@
  *   stackcli STACKFILE errors HOST PEER6       bind and connect errors
  *   stackcli STACKFILE reset HOST PORT         a peer that resets: read, SO_ERROR
  *   stackcli STACKFILE many                    sockets until an error, kept until stdin ends
+ *   stackcli STACKFILE send HOST PORT FILE     write FILE and close(2) the socket, as a
+ *                                              program that exits does; stay until stdin ends
  *   stackcli STACKFILE garbage                 hostile messages
  *
  * It speaks the protocol directly (stacks/stackproto.c), as netsup does,
@@ -440,6 +442,32 @@ static int cmd_reset(char **a)
 	return 0;
 }
 
+/* cmd_send() - write a file and close the child's end at once */
+static int cmd_send(char **a)
+{
+	static char buf[65536];
+	struct sockaddr_storage ss;
+	uint32_t len = addr(a[0], a[1], &ss);
+	int fd, in = open(a[2], O_RDONLY);
+	ssize_t n;
+	char c;
+	uint64_t h = sock_new(ss.ss_family, SOCK_STREAM, &fd);
+
+	if (in < 0)
+		fail("%s: %s", a[2], strerror(errno));
+	check("connect", with_addr(SP_CONNECT, h, 0, &ss, len));
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(fd, buf, (size_t)n) != n)
+			fail("write: %s", strerrorname_np(errno));
+	close(fd);		/* no SHUTDOWN, no CLOSE: the daemon sees POLLHUP */
+	close(in);
+	printf("sent\n");
+	fflush(stdout);
+	while (read(0, &c, 1) > 0)
+		;
+	return 0;
+}
+
 /* cmd_many() - SOCKET until the daemon runs out; hold them until stdin ends */
 static int cmd_many(void)
 {
@@ -589,6 +617,8 @@ int main(int argc, char **argv)
 		return cmd_errors(argv + 3);
 	if (!strcmp(cmd, "reset") && argc == 5)
 		return cmd_reset(argv + 3);
+	if (!strcmp(cmd, "send") && argc == 6)
+		return cmd_send(argv + 3);
 	if (!strcmp(cmd, "many"))
 		return cmd_many();
 	if (!strcmp(cmd, "cancel"))
