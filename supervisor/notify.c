@@ -811,7 +811,7 @@ static void notify_ifioctl(struct worker *w, struct notify_reply *r)
 		s = proc_default(procs, c.tgid, c.ppid, FAM_INET6);
 		domain = AF_INET6;
 	}
-	if (!s || s->fd < 0 || notify_own(w))
+	if (!s || stack_is_userspace(s) || notify_own(w))
 		goto out;
 	/* pidfd_getfd (5.6) needs ptrace access: netsup's own credentials */
 	pidfd = (int)syscall(SYS_pidfd_open, c.tgid, 0);
