@@ -347,3 +347,9 @@ print("done")'
 	assert_output "done"
 	grep -qE "userspace sockets: [0-9]+ known, [1-9][0-9]* of the [0-9]+ asked about last were gone" <<< "$stderr"
 }
+
+@test "interface lookups of a program on lwIP are the kernel's own (not an error)" {
+	run "$NETSUP" -d "$SF" -- $PY -c 'import socket; print(socket.if_nametoindex("lo"))'
+	assert_success
+	assert_output "1"
+}
