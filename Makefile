@@ -39,7 +39,7 @@ CPPFLAGS += -DNETSUP_VERSION=\"$(VERSION)\"
 ALLCFLAGS = -std=gnu11 $(WARN) $(OPT) $(HARDEN) $(CFLAGS)
 LDFLAGS_BIN = -pie -Wl,-z,relro,-z,now $(SANLD) $(LDFLAGS)
 
-STACK_SRC := stacks/stack.c stacks/netns.c stacks/fdpass.c stacks/userspace.c stacks/stackproto.c
+STACK_SRC := stacks/stack.c stacks/netns.c stacks/fdpass.c stacks/userspace.c stacks/stackproto.c stacks/userstack.c
 SUP_SRC   := supervisor/main.c supervisor/options.c supervisor/log.c supervisor/proctitle.c \
              supervisor/launch.c supervisor/filter.c supervisor/notify.c \
              supervisor/creds.c supervisor/childmem.c supervisor/proc.c supervisor/view.c \
@@ -68,7 +68,7 @@ $(B)/%.o: %.c $(wildcard */*.h)
 $(B)/netsup: $(SUP_OBJ)
 	$(CC) -o $@ $^ $(LDFLAGS_BIN) -lseccomp -lcap -lpthread
 
-TOOL_SRC  := stacks/netsup-stack.c stacks/netsup-stack-lwip.c stacks/stackps.c stacks/unixdiag.c stacks/json.c
+TOOL_SRC  := stacks/netsup-stack.c stacks/netsup-stack-lwip.c stacks/netsup-stack-user.c stacks/stackps.c stacks/unixdiag.c stacks/json.c
 
 $(B)/netsup-stack: $(patsubst %.c,$(B)/%.o,$(TOOL_SRC) $(STACK_SRC))
 	$(CC) -o $@ $^ $(LDFLAGS_BIN) -lpthread
@@ -164,16 +164,16 @@ FUZZ_FLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -DNETSUP_VER
 FUZZ       := $(B)/fuzz/fuzz_options $(B)/fuzz/fuzz_stackspec $(B)/fuzz/fuzz_procparse $(B)/fuzz/fuzz_stackproto
 FUZZ_SECS  ?= 60
 
-$(B)/fuzz/fuzz_options: tests/fuzz/fuzz_options.c supervisor/options.c supervisor/usernet.c supervisor/log.c stacks/stack.c stacks/netns.c stacks/userspace.c stacks/stackproto.c
+$(B)/fuzz/fuzz_options: tests/fuzz/fuzz_options.c supervisor/options.c supervisor/usernet.c supervisor/log.c stacks/stack.c stacks/netns.c stacks/userspace.c stacks/stackproto.c stacks/userstack.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^
 
-$(B)/fuzz/fuzz_stackspec: tests/fuzz/fuzz_stackspec.c stacks/stack.c stacks/netns.c stacks/userspace.c stacks/stackproto.c
+$(B)/fuzz/fuzz_stackspec: tests/fuzz/fuzz_stackspec.c stacks/stack.c stacks/netns.c stacks/userspace.c stacks/stackproto.c stacks/userstack.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^
 
 $(B)/fuzz/fuzz_procparse: tests/fuzz/fuzz_procparse.c supervisor/creds.c supervisor/proc.c \
-		supervisor/credcache.c supervisor/log.c stacks/stack.c stacks/netns.c stacks/userspace.c stacks/stackproto.c
+		supervisor/credcache.c supervisor/log.c stacks/stack.c stacks/netns.c stacks/userspace.c stacks/stackproto.c stacks/userstack.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ -lcap -lpthread
 

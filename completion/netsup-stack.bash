@@ -7,17 +7,28 @@
 #
 # Commands and options as `netsup-stack --help` lists them
 # (tests/36-install.bats checks that each is offered); STACK: the bare
-# NAMEs of /dev/net and /run/netns, or a path once it holds a '/'.
+# NAMEs of /dev/net, /run/netns and (not for root) the user's own directory,
+# or a path once it holds a '/'.
 
-# _netsup_stack_stacks: the bare NAMEs of the stacks in /dev/net and /run/netns
-# (mounted namespaces, and the sockets of userspace stack daemons)
+# _netsup_stack_stacks: the bare NAMEs of the stacks in /dev/net, /run/netns
+# and, for a user other than root, $XDG_RUNTIME_DIR/netsup (or
+# /tmp/netsup-UID): mounted namespaces, links to a holder's namespace, and
+# the sockets of userspace stack daemons
 _netsup_stack_stacks()
 {
-	local dir f
-	for dir in /dev/net /run/netns; do
+	local dir f dirs=(/dev/net /run/netns)
+	if ((EUID != 0)); then
+		if [[ $XDG_RUNTIME_DIR == /* ]]; then
+			dirs+=("$XDG_RUNTIME_DIR/netsup")
+		else
+			dirs+=("/tmp/netsup-$EUID")
+		fi
+	fi
+	for dir in "${dirs[@]}"; do
 		for f in "$dir"/*; do
-			# a stack is a regular file (a mounted namespace) or a
-			# socket (a userspace stack); not tun
+			# a stack is a regular file (a mounted namespace, or a
+			# holder's, through its link) or a socket (a userspace
+			# stack); not tun
 			[[ -f $f || -S $f ]] && printf '%s\n' "${f##*/}"
 		done
 	done

@@ -13,8 +13,11 @@
  *   netsup-stack ps [--json] STACK        the processes that use it (stackps.c)
  *
  * A bare NAME (no '/') is looked up as netsup does (stack_resolve_name():
- * /dev/net/NAME if that exists, else /run/netns/NAME); add makes
- * /dev/net/NAME when neither exists, and creates /dev/net when missing.
+ * /dev/net/NAME if that exists, else /run/netns/NAME, else, for a caller
+ * that is not root, the caller's own directory); add makes /dev/net/NAME
+ * when none exists, and creates /dev/net when missing.  A caller that
+ * cannot mount there gets a stack kept by a holder process instead, named
+ * in its own directory (netsup-stack-user.c).
  * Options may come before or after the operands (getopt_long permutes);
  * "--" ends them.
  *
@@ -55,6 +58,7 @@
 #include "netsup-stack.h"
 #include "stack.h"
 #include "stackps.h"
+#include "userstack.h"
 
 #ifndef NETSUP_VERSION
 #define NETSUP_VERSION "0"
@@ -109,8 +113,12 @@ static int stacktool_usage(FILE *f, int status)
 		"  -V, --version   print the version and exit\n"
 		"\n"
 		"STACK is a path, or a NAME without '/': " NS_DIR "/NAME if that exists,\n"
-		"else /run/netns/NAME (add makes " NS_DIR "/NAME).  list shows " NS_DIR " and\n"
-		"/run/netns.  Options may follow the operands; \"--\" ends them.\n");
+		"else /run/netns/NAME, else (not for root) USERDIR/NAME; add makes\n"
+		NS_DIR "/NAME.  list shows " NS_DIR ", /run/netns and USERDIR.\n"
+		"Without root, add NAME makes a namespace kept by a holder process and named\n"
+		"USERDIR/NAME (del ends the holder); USERDIR is $XDG_RUNTIME_DIR/netsup, or\n"
+		USERSTACK_FALLBACK "UID without XDG_RUNTIME_DIR.\n"
+		"Options may follow the operands; \"--\" ends them.\n");
 	return status;
 }
 
@@ -156,6 +164,7 @@ const char *stacktool_why(int error)
 	case EACCES:	return "permission denied";
 	case ENOTSUP:	return "not a stack";
 	case ENOENT:	return "no such file";
+	case ESTALE:	return "its holder process is gone (del removes the name)";
 	default:	return strerror(-error);
 	}
 }
@@ -286,6 +295,12 @@ static int stacktool_add(const char *spec, const struct stacklwip_opts *lw)
 		return stacktool_fail(spec, bad);
 	if (stacktool_resolve(spec, path, sizeof(path)))
 		return 1;
+	if (!lw && !strchr(spec, '/') && access(path, F_OK) && stackuser_wanted()) {
+		/* no mount for this caller: a holder, in its own directory */
+		if (stackuser_target(spec, path, sizeof(path)))
+			return 1;
+		return stackuser_add(path);
+	}
 	in.path = path;
 	snprintf(dir, sizeof(dir), "%s", path);
 	slash = strrchr(dir, '/');
@@ -360,10 +375,11 @@ static int stacktool_sockets_inside(struct inside *in)
 /**
  * stacktool_process_inside() - a process whose network namespace is @s
  * @s:		the stack
+ * @except:	a process not to count (a holder's stack's holder), or 0
  *
  * Return: its pid, or 0
  */
-static pid_t stacktool_process_inside(const struct stack *s)
+static pid_t stacktool_process_inside(const struct stack *s, pid_t except)
 {
 	char path[300];
 	struct dirent *d;
@@ -377,6 +393,8 @@ static pid_t stacktool_process_inside(const struct stack *s)
 		snprintf(path, sizeof(path), "/proc/%s/ns/net", d->d_name);
 		if (!stat(path, &st) && st.st_dev == s->dev && st.st_ino == s->ino)
 			pid = (pid_t)strtol(d->d_name, NULL, 10);
+		if (pid == except)
+			pid = 0;
 	}
 	if (proc)
 		closedir(proc);
@@ -411,26 +429,34 @@ static int stacktool_del(const char *spec, bool force)
 {
 	struct inside in = { .fd = -1, .fn = stacktool_sockets_inside };
 	char path[PATH_MAX], msg[128];
+	pid_t pid, holder;
 	struct stack *s;
-	pid_t pid;
 	int rc;
 
+	rc = stack_resolve_name(spec, path, sizeof(path));
+	if (rc == -ESTALE)
+		return stackuser_del(path);	/* only the name is left */
 	if (stacktool_resolve(spec, path, sizeof(path)))
 		return 1;
 	if (stacklwip_is(path))
 		return stacklwip_del(path, force);
+	rc = stackuser_holder_of(path, &holder);
+	if (rc == -ESTALE)
+		return stackuser_del(path);
+	if (rc == 1)
+		stackuser_join(path);
 	rc = stack_open(path, &s);
 	if (rc)
 		return stacktool_fail(path, stacktool_why(rc));
 	/* -f cannot help with what is no mount: say so before anything */
-	rc = stacktool_is_mount(path);
+	rc = holder ? 1 : stacktool_is_mount(path);
 	if (!rc) {
 		stack_put(s);
 		return stacktool_fail(path, "not a mount point: only a stack mounted on a file can be removed");
 	}
 	in.fd = s->fd;
 	rc = force ? 0 : stacktool_inside_run(&in);
-	pid = force ? 0 : stacktool_process_inside(s);
+	pid = force ? 0 : stacktool_process_inside(s, holder);
 	stack_put(s);
 	if (rc)
 		return stacktool_fail(path, stacktool_why(rc));
@@ -442,6 +468,8 @@ static int stacktool_del(const char *spec, bool force)
 				 in.sockets, in.sockets == 1 ? " is" : "s are");
 		return stacktool_fail(path, msg);
 	}
+	if (holder)
+		return stackuser_del(path);
 	if (umount2(path, UMOUNT_NOFOLLOW | (force ? MNT_DETACH : 0)))
 		return stacktool_fail(path, errno == EINVAL ? "not a mount point: only a stack mounted on a file can be removed" :
 				      errno == EBUSY ? "busy: the file is open or mounted on (-f removes it anyway)" :
@@ -641,6 +669,7 @@ static int stacktool_info(const char *spec, bool json)
 		return 1;
 	if (stacklwip_is(path))
 		return stacklwip_info(path, json);
+	stackuser_join(path);	/* a user's own stack, from outside its user namespace */
 	rc = stacktool_describe(path, &s, &ifa);
 	if (rc) {
 		if (s)
@@ -688,6 +717,7 @@ static int stacktool_list_dir(const char *dir, bool explicit, bool json, int *sh
 	for (i = 0; i < n; i++) {
 		struct ifaddrs *ifa;
 		struct stack *s;
+		pid_t holder;
 		int rc;
 
 		if (names[i]->d_name[0] == '.') {
@@ -699,6 +729,10 @@ static int stacktool_list_dir(const char *dir, bool explicit, bool json, int *sh
 		free(names[i]);
 		if (stacklwip_is(path)) {
 			stacklwip_list_entry(path, json, shown);
+			continue;
+		}
+		if (stackuser_holder_of(path, &holder) == -ESTALE) {
+			stackuser_list_stale(path, json, shown);
 			continue;
 		}
 		rc = stacktool_describe(path, &s, &ifa);
@@ -733,21 +767,27 @@ static int stacktool_list_dir(const char *dir, bool explicit, bool json, int *sh
 /**
  * stacktool_list() - netsup-stack list [--json] [DIR]...
  * @argc:	how many DIRs
- * @argv:	the DIRs; none: /dev/net and /run/netns, skipped when missing
+ * @argv:	the DIRs; none: /dev/net, /run/netns and, for a caller that is
+ *		not root, its own directory if it may trust it; skipped
+ *		when missing
  * @json:	print one JSON array
  *
  * Return: exit status: 1 if a DIR could not be read, after the others
  */
 static int stacktool_list(int argc, char **argv, bool json)
 {
-	static char *const defaults[] = { NS_DIR, "/run/netns" };
+	static char own[PATH_MAX];
+	static char *defaults[] = { NS_DIR, "/run/netns", own };
 	bool explicit = argc > 0;
 	int i, rc = 0, shown = 0;
 
 	if (!explicit) {
 		argc = 2;
-		argv = (char **)defaults;
+		argv = defaults;
+		if (!userstack_dir(own, sizeof(own)) && !userstack_dir_check(own))
+			argc = 3;
 	}
+	stackuser_join_dir();	/* the user's own stacks, from outside their user namespace */
 	if (json)
 		putchar('[');
 	for (i = 0; i < argc; i++)

@@ -25,6 +25,7 @@
 #include <linux/nsfs.h>
 
 #include "stack.h"
+#include "userstack.h"
 
 static const struct {
 	const char *name;
@@ -106,11 +107,16 @@ int stack_family_parse(const char *name, unsigned int *mask)
  * @buf:	receives the path
  * @len:	size of @buf
  *
- * A bare NAME is /dev/net/NAME if that exists, else /run/netns/NAME.
+ * A bare NAME is /dev/net/NAME if that exists, else /run/netns/NAME,
+ * else, for a caller that is not the system's root, NAME in the caller's
+ * own directory of stacks (userstack.c: $XDG_RUNTIME_DIR/netsup or
+ * /tmp/netsup-EUID, trusted only if the caller owns it); root never
+ * looks there, so no user can choose what a bare NAME means to root.
  *
- * Return: 0, -ENOENT if a bare NAME exists in neither place (@buf then
- *	   holds /dev/net/NAME), -EINVAL for "", "." or "..",
- *	   -ENAMETOOLONG
+ * Return: 0, -ENOENT if a bare NAME exists nowhere (@buf then holds
+ *	   /dev/net/NAME), -ESTALE if it names a stack of the caller's
+ *	   directory whose holder process is gone (@buf holds that path),
+ *	   -EINVAL for "", "." or "..", -ENAMETOOLONG
  */
 int stack_resolve_name(const char *spec, char *buf, size_t len)
 {
@@ -136,6 +142,9 @@ int stack_resolve_name(const char *spec, char *buf, size_t len)
 		if (!stat(buf, &st))
 			return 0;
 	}
+	n = userstack_lookup(spec, buf, len);
+	if (n == 0 || n == -ESTALE || n == -ENAMETOOLONG)
+		return n;
 	snprintf(buf, len, "%s%s", dirs[0], spec);
 	return -ENOENT;
 }

@@ -17,6 +17,7 @@
 #include "log.h"
 #include "options.h"
 #include "../stacks/stack.h"
+#include "../stacks/userstack.h"
 
 #ifndef NETSUP_VERSION
 #define NETSUP_VERSION "0"
@@ -28,10 +29,17 @@
 static void main_resolve(const char *spec, char *path, size_t len)
 {
 	int rc = stack_resolve_name(spec, path, len);
+	char own[PATH_MAX];
 
+	if (rc == -ENOENT && !userstack_dir(own, sizeof(own)))
+		die(EXIT_NETSUP, "%s: no such stack (neither /dev/net/%s nor /run/netns/%s nor %s/%s exists)",
+		    spec, spec, spec, own, spec);
 	if (rc == -ENOENT)
 		die(EXIT_NETSUP, "%s: no such stack (neither /dev/net/%s nor /run/netns/%s exists)",
 		    spec, spec, spec);
+	if (rc == -ESTALE)
+		die(EXIT_NETSUP, "%s: its holder process is gone, the namespace with it (netsup-stack del %s removes the name)",
+		    path, spec);
 	if (rc)
 		die(EXIT_NETSUP, "%s: invalid stack name: %s", spec, strerror(-rc));
 }
@@ -61,6 +69,13 @@ static struct stack *main_open_stack(const char *spec)
 	if (rc)
 		die(EXIT_NETSUP, "%s: %s", path, stack_strerror(rc));
 	rc = stack_check_enter(s);
+	/* a stack of a user namespace the user owns: netsup and the command join it */
+	if (rc == -EPERM && main_unprivileged() && !stack_is_userspace(s) &&
+	    userstack_join_owner(s->fd) > 0) {
+		info("%s: joined the user namespace that owns it: the command runs there", path);
+		s->foreign_owner = false;
+		rc = stack_check_enter(s);
+	}
 	if (rc == -EPERM && main_unprivileged())
 		die(EXIT_NETSUP, "%s: cannot enter the network namespace: %s (netsup runs without privilege: it serves userspace stacks such as --user-net or netsup-lwip, and the namespaces of a user namespace it runs in, e.g. under unshare -Urn; for this stack run it with sudo)",
 		    path, strerror(-rc));

@@ -1,0 +1,137 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# netsup-stack without root: add NAME makes a namespace kept by a holder
+# process, named in the user's own directory, which netsup -d NAME finds;
+# list, info and del know it, and a dead holder is never followed.  Run
+# by a normal user made for each test; root's lookups never look there.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+STACKTOOL="$BUILD/netsup-stack"
+
+setup() {
+	common_setup
+	U="nsup${BATS_ROOT_PID:-$$}s${BATS_TEST_NUMBER}"
+	U=${U:0:31}
+	useradd -M -s /bin/sh "$U"
+	echo "user $U" >> "$_fixtures"
+	chmod 755 "$BATS_TEST_TMPDIR"
+	# the user's runtime directory, unique to the test (one the user can reach)
+	XDG=$(mktemp -d /tmp/nsup-xdg.XXXXXX)
+	chown "$U:" "$XDG"
+	echo "dir $XDG" >> "$_fixtures"
+}
+teardown() {
+	# the holders that a failed test left, by the pids their records name
+	local rec
+	for rec in "$XDG"/netsup/.*.holder /tmp/netsup-"$(id -u "$U")"/.*.holder; do
+		[ -f "$rec" ] && echo "pid $(cut -d' ' -f1 "$rec")" >> "$_fixtures"
+	done
+	common_teardown
+}
+
+# as_user CMD: run CMD (a shell command) as the test's user, with its
+# XDG_RUNTIME_DIR
+as_user() {
+	su -s /bin/sh "$U" -c "cd /tmp && export XDG_RUNTIME_DIR='$XDG' && $1"
+}
+
+# holder_alive PID: is PID a live netsup holder?
+holder_alive() {
+	[ "$(cat "/proc/$1/comm" 2>/dev/null)" = netsup-holder ] &&
+		! grep -q '^State:.*Z' "/proc/$1/status"
+}
+
+@test "rootless stack: inside unshare -Urn, add makes a stack that netsup -d NAME serves; list shows it, del removes it and its holder" {
+	run as_user "unshare -Urn sh -c '
+		\"$STACKTOOL\" add vpn || exit 1
+		echo holder \$(cut -d\" \" -f1 \"\$XDG_RUNTIME_DIR/netsup/.vpn.holder\")
+		echo ns \$(stat -L -c %i \"\$XDG_RUNTIME_DIR/netsup/vpn\")
+		echo own \$(stat -L -c %i /proc/self/ns/net)
+		\"$NETSUP\" -d vpn -- \"$PROGS/sockns\" inet
+		\"$STACKTOOL\" list
+		\"$STACKTOOL\" del vpn && echo deleted
+		echo left: \$(ls -A \"\$XDG_RUNTIME_DIR/netsup\")'"
+	assert_success
+	local holder ns own
+	holder=$(sed -n 's/^holder //p' <<< "$output")
+	ns=$(sed -n 's/^ns //p' <<< "$output")
+	own=$(sed -n 's/^own //p' <<< "$output")
+	[ -n "$ns" ] && [ "$ns" != "$own" ]
+	assert_line "netns=$ns nonblock=0 cloexec=0"
+	assert_line --regexp "^$XDG/netsup/vpn +netns +lo up 127\.0\.0\.1/8 ::1/128$"
+	assert_line deleted
+	# the link and the record are gone, and so is the holder
+	assert_line "left:"
+	sleep 0.2
+	! holder_alive "$holder"
+}
+
+@test "rootless stack: from the initial user namespace, add and netsup -d NAME share a user namespace of the user's: the command configures its stack" {
+	local dir
+	dir=/tmp/netsup-$(id -u "$U")
+	echo "dir $dir" >> "$_fixtures"
+	# without XDG_RUNTIME_DIR: /tmp/netsup-UID
+	run su -s /bin/sh "$U" -c "cd /tmp && unset XDG_RUNTIME_DIR
+		'$STACKTOOL' add red && '$STACKTOOL' add blue || exit 1
+		'$NETSUP' -d red -- ip addr add 10.204.0.1/24 dev lo || exit 1
+		echo red \$(stat -L -c %i $dir/red)
+		'$NETSUP' -d inet=red -- '$PROGS/sockns' inet
+		'$STACKTOOL' info red
+		'$STACKTOOL' list $dir
+		'$STACKTOOL' del red && '$STACKTOOL' del blue && echo deleted"
+	assert_success
+	local red
+	red=$(sed -n 's/^red //p' <<< "$output")
+	assert_line "netns=$red nonblock=0 cloexec=0"
+	assert_line "path: $dir/red"
+	assert_line "interfaces: lo up 127.0.0.1/8 10.204.0.1/24 ::1/128"
+	assert_line --regexp "^$dir/blue +netns +lo up 127\.0\.0\.1/8 ::1/128$"
+	assert_line --regexp "^$dir/red +netns +lo up 127\.0\.0\.1/8 10\.204\.0\.1/24 ::1/128$"
+	assert_line deleted
+	# both holders keep their namespaces in one user namespace
+	run ls -A "$dir"
+	assert_output ""
+}
+
+@test "rootless stack: a dead holder is recognised: list says so, netsup refuses the name (exit 125), del removes it" {
+	run as_user "'$STACKTOOL' add gone"
+	assert_success
+	local holder
+	holder=$(cut -d' ' -f1 "$XDG/netsup/.gone.holder")
+	holder_alive "$holder"
+	kill -9 "$holder"
+	sleep 0.2
+	run as_user "'$STACKTOOL' list '$XDG/netsup'"
+	assert_success
+	assert_line --regexp "^$XDG/netsup/gone +\? +its holder process is gone \(del removes the name\)$"
+	run as_user "'$NETSUP' -d gone -- touch '$BATS_TEST_TMPDIR/ran'"
+	assert_equal "$status" 125
+	assert_output --partial "its holder process is gone"
+	assert_file_not_exists "$BATS_TEST_TMPDIR/ran"
+	run as_user "'$STACKTOOL' del gone"
+	assert_success
+	assert_file_not_exists "$XDG/netsup/gone"
+	assert_file_not_exists "$XDG/netsup/.gone.holder"
+}
+
+@test "rootless stack: root never follows a user's directory for a bare name" {
+	# a name in the user's directory that points at the host's namespace
+	mkdir -m 700 "$XDG/netsup"
+	ln -s /proc/1/ns/net "$XDG/netsup/trap$$"
+	chown -hR "$U:" "$XDG/netsup"
+	run env XDG_RUNTIME_DIR="$XDG" "$NETSUP" -d "trap$$" -- true
+	assert_equal "$status" 125
+	assert_output --partial "no such stack (neither /dev/net/trap$$ nor /run/netns/trap$$ exists)"
+	run env XDG_RUNTIME_DIR="$XDG" "$STACKTOOL" info "trap$$"
+	assert_failure
+	assert_output "netsup-stack: /dev/net/trap$$: no such file"
+}
+
+@test "rootless stack: a directory that is not the user's own, or that others may write to, is not used" {
+	mkdir -m 777 "$XDG/netsup"
+	run as_user "'$STACKTOOL' add x"
+	assert_failure
+	assert_output "netsup-stack: $XDG/netsup: not the caller's own, or writable by others: not used for stacks"
+}
