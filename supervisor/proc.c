@@ -323,6 +323,11 @@ static void proc_drain_locked(struct proctab *t, bool sweep);
  * a container) sees other numbers, and /proc may not say so (a /proc
  * mounted for the new namespace shows one level of NSpid).  So a child is
  * forked, and its fork event must arrive with the pid fork() returned.
+ * And the subscription must have been accepted: without CAP_NET_ADMIN
+ * the kernel refuses PROC_CN_MCAST_LISTEN (its acknowledgement says
+ * EPERM), yet a socket bound to the group still receives the events that
+ * other listeners keep flowing, until they go: a flow that can stop
+ * unseen at any time is no flow to rely on.
  */
 static bool proc_events_probe(struct proctab *t)
 {
@@ -336,13 +341,13 @@ static bool proc_events_probe(struct proctab *t)
 	if (!t->probe_pid)
 		_exit(0);
 	waitpid(t->probe_pid, NULL, 0);
-	for (i = 0; i < 20 && !t->probe_seen; i++) {
+	for (i = 0; i < 20 && (!t->probe_seen || t->probe_err < 0); i++) {
 		if (poll(&pfd, 1, 50) < 0 && errno != EINTR)
 			break;
 		proc_drain_locked(t, false);
 	}
 	t->probe_pid = 0;
-	return t->probe_seen;
+	return t->probe_seen && t->probe_err == 0;
 }
 
 /**
@@ -367,6 +372,11 @@ int proc_events_open(struct proctab *t)
 	int fd, size = 8 << 20;
 	char buf[256];
 	FILE *f;
+
+	/* our acknowledgement is the one whose ack is this plus one */
+	req.cn.ack = (__u32)getpid() ^ (__u32)time(NULL) ^ 0x6e657473;
+	t->probe_ack = req.cn.ack + 1;
+	t->probe_err = -1;
 
 	/* Pids in events are those of the initial pid namespace. */
 	f = fopen("/proc/self/status", "re");
@@ -467,6 +477,8 @@ static void proc_event(struct proctab *t, const struct proc_event *ev)
 	struct proc *parent, *p;
 
 	switch (ev->what) {
+	case PROC_EVENT_NONE:
+		break;	/* acknowledgements: see proc_drain_locked() */
 	case PROC_EVENT_FORK:
 		if (t->probe_pid && ev->event_data.fork.child_tgid == t->probe_pid &&
 		    ev->event_data.fork.parent_tgid == getpid())
@@ -597,6 +609,8 @@ static void proc_drain_locked(struct proctab *t, bool sweep)
 				continue;
 			/* cn->data is 4-byte aligned only: copy the event out */
 			memcpy(&ev, cn->data, sizeof(ev));
+			if (ev.what == PROC_EVENT_NONE && t->probe_pid && cn->ack == t->probe_ack)
+				t->probe_err = (int)ev.event_data.ack.err;
 			proc_check_seq(t, cn, &ev);
 			proc_event(t, &ev);
 		}

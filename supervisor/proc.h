@@ -48,6 +48,8 @@ struct proctab {
 	bool lost;			/* the connector dropped events */
 	pid_t probe_pid;		/* proc_events_open(): a child forked... */
 	bool probe_seen;		/* ...and its fork event, with that pid */
+	__u32 probe_ack;		/* our LISTEN's cn_msg.ack, plus one */
+	int probe_err;			/* its acknowledgement's error, or -1 */
 	__u32 seq[PROC_MAX_CPUS];	/* last event number, per CPU */
 	bool seq_seen[PROC_MAX_CPUS];
 };
