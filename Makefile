@@ -225,6 +225,7 @@ lint:
 install: all
 	install -Dm755 $(B)/netsup $(DESTDIR)$(bindir)/netsup
 	install -Dm755 $(B)/netsup-stack $(DESTDIR)$(bindir)/netsup-stack
+	install -Dm755 $(B)/netsup-lwip $(DESTDIR)$(bindir)/netsup-lwip
 	install -Dm755 $(B)/lib/$(SHLIB) $(DESTDIR)$(libdir)/$(SHLIB)
 	ln -sf $(SHLIB) $(DESTDIR)$(libdir)/libmsocket.so.$(SOMAJOR)
 	ln -sf $(SHLIB) $(DESTDIR)$(libdir)/libmsocket.so
@@ -237,17 +238,21 @@ install: all
 	install -Dm644 man/netsup.1 $(DESTDIR)$(mandir)/man1/netsup.1
 	install -Dm644 man/msocket.3 $(DESTDIR)$(mandir)/man3/msocket.3
 	install -Dm644 man/netsup-stack.8 $(DESTDIR)$(mandir)/man8/netsup-stack.8
+	install -Dm644 man/netsup-lwip.8 $(DESTDIR)$(mandir)/man8/netsup-lwip.8
+	install -Dm644 man/netsup-stack-protocol.7 $(DESTDIR)$(mandir)/man7/netsup-stack-protocol.7
 	install -Dm644 completion/netsup.bash $(DESTDIR)$(bashcompdir)/netsup
 	install -Dm644 completion/netsup-stack.bash $(DESTDIR)$(bashcompdir)/netsup-stack
 	$(if $(DESTDIR),,$(LDCONFIG))
 
 uninstall:
 	rm -f $(DESTDIR)$(bindir)/netsup $(DESTDIR)$(bindir)/netsup-stack \
+	  $(DESTDIR)$(bindir)/netsup-lwip \
 	  $(DESTDIR)$(libdir)/$(SHLIB) $(DESTDIR)$(libdir)/libmsocket.so.$(SOMAJOR) \
 	  $(DESTDIR)$(libdir)/libmsocket.so $(DESTDIR)$(libdir)/libmsocket.a \
 	  $(DESTDIR)$(includedir)/msocket.h $(DESTDIR)$(pkgconfigdir)/msocket.pc \
 	  $(DESTDIR)$(mandir)/man1/netsup.1 $(DESTDIR)$(mandir)/man3/msocket.3 \
-	  $(DESTDIR)$(mandir)/man8/netsup-stack.8 \
+	  $(DESTDIR)$(mandir)/man8/netsup-stack.8 $(DESTDIR)$(mandir)/man8/netsup-lwip.8 \
+	  $(DESTDIR)$(mandir)/man7/netsup-stack-protocol.7 \
 	  $(DESTDIR)$(bashcompdir)/netsup $(DESTDIR)$(bashcompdir)/netsup-stack
 	$(if $(DESTDIR),,$(LDCONFIG))
 

@@ -77,6 +77,9 @@ help_options() {
 	assert_line "$root/usr/local/share/bash-completion/completions/netsup"
 	assert_line "$root/usr/local/share/bash-completion/completions/netsup-stack"
 	assert_line "$root/usr/local/share/man/man8/netsup-stack.8"
+	assert_line "$root/usr/local/bin/netsup-lwip"
+	assert_line "$root/usr/local/share/man/man8/netsup-lwip.8"
+	assert_line "$root/usr/local/share/man/man7/netsup-stack-protocol.7"
 	make -s -C "$TOP" B="$BUILD" DESTDIR="$root" PREFIX=/usr/local uninstall >/dev/null
 	run find "$root" ! -type d
 	assert_output ""
