@@ -115,6 +115,14 @@ ab ns_per_op native_inet netsup_inet
 row "socket()+close() AF_INET, kernel stack" "ns/op" "lower is better" "native" "$bv" "$nv" "3x"
 ab ns_per_op netsup_inet netsup_inet_nosync
 row "… same, synchronous wake-up off" "ns/op" "lower is better" "sync on" "$bv" "$nv"
+# the floor: the least a supervisor can do with the same kernel mechanism
+floor_inet() { "$bb/floorsup" "/run/netns/$A" "$bb/sockbench" inet 1 "$secs"; }
+ab ns_per_op floor_inet netsup_inet
+row "socket()+close() AF_INET against the minimal ADDFD supervisor (floorsup)" "ns/op" "lower is better" "floor" "$bv" "$nv" "1.15x"
+floor_pinned() { taskset -c 0 "$bb/floorsup" "/run/netns/$A" "$bb/sockbench" inet 1 "$secs"; }
+netsup_pinned() { taskset -c 0 "$netsup" -d inet="$A" -- "$bb/sockbench" inet 1 "$secs"; }
+ab ns_per_op floor_pinned netsup_pinned
+row "… the same, everything on one CPU" "ns/op" "lower is better" "floor" "$bv" "$nv" "1.15x"
 ab ns_per_op native_inet netsup_cont
 row "socket()+close() AF_INET, no default (CONTINUE)" "ns/op" "lower is better" "native" "$bv" "$nv"
 # one CONTINUE round trip, as this row measures it: netsup's median - native's
