@@ -139,20 +139,33 @@ static void usernet_daemon_path(char *buf, size_t len)
 	snprintf(buf, len, "netsup-lwip");
 }
 
-/* Wait for the stack file, while the daemon lives. */
-static int usernet_wait(struct usernet *un)
+/*
+ * Wait for the daemon's --ready-fd byte: it is serving the stack file.
+ * EOF without the byte means it died at start (it said why).
+ */
+static int usernet_wait(struct usernet *un, int ready)
 {
-	struct pollfd pfd = { .fd = un->pidfd, .events = POLLIN };
-	struct stat st;
-	int waited;
+	struct pollfd pfd[2] = {
+		{ .fd = ready, .events = POLLIN },
+		{ .fd = un->pidfd, .events = POLLIN },
+	};
+	char byte;
+	ssize_t n;
+	int rc;
 
-	for (waited = 0; waited < USERNET_START_MS; waited += 20) {
-		if (!stat(un->path, &st) && S_ISSOCK(st.st_mode))
-			return 0;
-		if (poll(&pfd, 1, 20) > 0)
-			return -ECHILD;		/* it died: it said why */
-	}
-	return -ETIMEDOUT;
+	do
+		rc = poll(pfd, 2, USERNET_START_MS);
+	while (rc < 0 && errno == EINTR);
+	if (rc == 0)
+		return -ETIMEDOUT;
+	if (rc < 0)
+		return -errno;
+	if (!pfd[0].revents)
+		return -ECHILD;
+	do
+		n = read(ready, &byte, 1);
+	while (n < 0 && errno == EINTR);
+	return n == 1 ? 0 : -ECHILD;
 }
 
 /**
@@ -173,7 +186,8 @@ int usernet_start(struct usernet *un, const char *const *publish, int n,
 	const char *run = getenv("XDG_RUNTIME_DIR");
 	char url[2048], daemon[PATH_MAX];
 	pid_t parent = getpid();
-	int pidfd = -1, rc;
+	int pidfd = -1, rc, ready[2];
+	char readyfd[16];
 	long pid;
 
 	un->pidfd = -1;
@@ -199,11 +213,20 @@ int usernet_start(struct usernet *un, const char *const *publish, int n,
 	memcpy(un->path, un->dir, strlen(un->dir));
 	memcpy(un->path + strlen(un->dir), "/stack", sizeof("/stack"));
 	usernet_daemon_path(daemon, sizeof(daemon));
+	if (pipe2(ready, O_CLOEXEC)) {
+		rc = -errno;
+		err("--user-net: pipe: %s", strerror(-rc));
+		usernet_stop(un);
+		return rc;
+	}
+	snprintf(readyfd, sizeof(readyfd), "%d", ready[1]);
 
 	pid = syscall(SYS_clone, CLONE_PIDFD | SIGCHLD, 0, &pidfd, 0, 0);
 	if (pid < 0) {
 		rc = -errno;
 		err("--user-net: cannot start netsup-lwip: %s", strerror(-rc));
+		close(ready[0]);
+		close(ready[1]);
 		usernet_stop(un);
 		return rc;
 	}
@@ -212,6 +235,7 @@ int usernet_start(struct usernet *un, const char *const *publish, int n,
 		char *argv[] = {
 			daemon, "--link", url, "--ip", (char *)ip, "--gw", "10.0.2.2",
 			"--ip6", (char *)ip6, "--gw6", "fd00::2",
+			"--ready-fd", readyfd,
 			verbose > 1 ? "-v" : "--mtu", verbose > 1 ? "-v" : "1500",
 			un->path, NULL,
 		};
@@ -227,6 +251,8 @@ int usernet_start(struct usernet *un, const char *const *publish, int n,
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);
+		/* the daemon's alone: it writes there once serving */
+		fcntl(ready[1], F_SETFD, 0);
 		/* libslirp's own complaints are noise on the command's
 		 * terminal: the daemon speaks with -v only */
 		null = verbose ? -1 : open("/dev/null", O_WRONLY | O_CLOEXEC);
@@ -236,8 +262,10 @@ int usernet_start(struct usernet *un, const char *const *publish, int n,
 		fprintf(stderr, "netsup: --user-net: %s: %s\n", daemon, strerror(errno));
 		_exit(127);
 	}
+	close(ready[1]);
 	un->pidfd = pidfd;
-	rc = usernet_wait(un);
+	rc = usernet_wait(un, ready[0]);
+	close(ready[0]);
 	if (!rc)
 		rc = stack_open(un->path, out);
 	if (rc) {

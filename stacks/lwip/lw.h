@@ -52,6 +52,7 @@ struct lw_options {
 	int verbose;
 	bool daemon;
 	const char *pidfile;
+	int ready_fd;			/* --ready-fd, or -1 */
 };
 
 struct lw_daemon {

@@ -53,11 +53,12 @@ static const char usage[] =
 "      --mtu N         link MTU, 576..9000 (default 1500)\n"
 "  -d, --daemon        run in the background once serving\n"
 "  -p, --pidfile FILE  write the daemon's pid to FILE\n"
+"      --ready-fd FD   write one byte to FD and close it once serving\n"
 "  -v, --verbose       one line per client and socket event; twice: every request\n"
 "  -h, --help          this text\n"
 "  -V, --version       the version\n";
 
-enum { OPT_IP = 256, OPT_GW, OPT_IP6, OPT_GW6, OPT_MTU };
+enum { OPT_IP = 256, OPT_GW, OPT_IP6, OPT_GW6, OPT_MTU, OPT_READY_FD };
 
 /*
  * main_options() - parse the command line into @o
@@ -79,6 +80,7 @@ static int main_options(int argc, char **argv, struct lw_options *o)
 		{ "mtu", required_argument, NULL, OPT_MTU },
 		{ "daemon", no_argument, NULL, 'd' },
 		{ "pidfile", required_argument, NULL, 'p' },
+		{ "ready-fd", required_argument, NULL, OPT_READY_FD },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -89,6 +91,7 @@ static int main_options(int argc, char **argv, struct lw_options *o)
 	int c;
 
 	o->mtu = 1500;
+	o->ready_fd = -1;
 	while ((c = getopt_long(argc, argv, "l:n:dp:vhV", lo, NULL)) != -1) {
 		switch (c) {
 		case 'l': o->link = optarg; break;
@@ -104,6 +107,15 @@ static int main_options(int argc, char **argv, struct lw_options *o)
 				return -EINVAL;
 			}
 			o->mtu = (unsigned int)v;
+			break;
+		case OPT_READY_FD:
+			v = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end || v < 0 || v > 65535 ||
+			    fcntl((int)v, F_GETFD) < 0) {
+				lw_err("--ready-fd %s: not an open descriptor", optarg);
+				return -EINVAL;
+			}
+			o->ready_fd = (int)v;
 			break;
 		case 'd': o->daemon = true; break;
 		case 'p': o->pidfile = optarg; break;
@@ -284,6 +296,11 @@ int main(int argc, char **argv)
 	lw_info("serving %s on %s (lwIP %s)", o.stackfile, o.link, LWIP_VERSION_STRING);
 	main_started(pipefd, &o);
 	pipefd = -1;
+	if (o.ready_fd >= 0) {		/* as slirp4netns's --ready-fd */
+		if (write(o.ready_fd, "", 1) < 0)
+			lw_warn("--ready-fd: %s", strerror(errno));
+		close(o.ready_fd);
+	}
 	status = loop_run(&d) < 0;
 	unlink(o.stackfile);		/* no new client from now on */
 	LOCK_TCPIP_CORE();
