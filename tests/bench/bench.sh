@@ -29,6 +29,7 @@ B=nsupbench$$b
 NOBODY=(setpriv --reuid 65534 --regid 65534 --clear-groups)
 pids=()
 rows=()
+users=()
 
 H=nsupbench$$h
 tmp=$(mktemp -d)
@@ -40,6 +41,7 @@ cleanup() {
 	for n in "$A" "$B" "$H" "${H}s1" "${H}s6" "${H}p1" "${H}p6"; do
 		ip netns del "$n" 2>/dev/null || true
 	done
+	for n in "${users[@]}"; do userdel "$n" 2>/dev/null || true; done
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -254,6 +256,79 @@ cont_rows=("- connect() of a kernel fd in a userspace-enabled session costs $(aw
 printf '%s\n' "${cont_rows[@]}" >&2
 ab ns_per_connect s4_cc lwslirp_cc
 row "connect() of a userspace socket: netsup + lwIP on slirp://" "ns" "lower is better" "slirp4netns" "$bv" "$nv"
+
+# --- without root: --user-net, slirp4netns and pasta, as the same user ------------
+# A normal user made here (removed on exit) runs each tool the way a user
+# would, in H (whose loopback plays the host's): netsup --user-net;
+# slirp4netns behind unshare -rn (slirp4netns-run.sh: the namespace made,
+# slirp4netns started, its --ready-fd awaited, then the command); pasta
+# --config-net (its gateway address is H's loopback).  /dev/net/tun is
+# 0666 on a stock system (udev); where it is not, the user's processes get
+# a 0666 node in a mount namespace of their own, nothing else changes.
+U=nsupb$$u
+useradd -M -s /bin/sh "$U"
+users+=("$U")
+chmod 755 "$tmp"
+mkdir "$tmp/www"
+head -c 100 /dev/urandom > "$tmp/www/small"
+chmod -R a+rX "$tmp/www"
+serve "$H" "$py" -m http.server 7507 --bind 127.0.0.1 --directory "$tmp/www"
+cat > "$tmp/asuser" <<EOS
+#!/bin/sh
+if [ "\$(stat -c %a /dev/net/tun 2>/dev/null)" != 666 ]; then
+	mount -t tmpfs -o mode=755 none /dev/net && mknod -m 666 /dev/net/tun c 10 200
+fi
+exec setpriv --reuid $U --regid $U --init-groups env -i PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin HOME=/ "\$@"
+EOS
+chmod 755 "$tmp/asuser"
+AS=(ip netns exec "$H" "$tmp/asuser")
+s4run=$(cd "$(dirname "$0")" && pwd)/slirp4netns-run.sh
+S4=("${AS[@]}" "$s4run")
+S4BIG=("${AS[@]}" env S4MTU=65520 "$s4run")
+PASTA=("${AS[@]}" pasta -q --config-net --)
+UNET=("${AS[@]}" "$netsup" --user-net --)
+sleep 0.3
+
+un_s4_iperf() { iperf_to 10.0.2.2 7504 "${S4[@]}"; }
+un_s4big_iperf() { iperf_to 10.0.2.2 7504 "${S4BIG[@]}"; }
+un_pasta_iperf() { iperf_to 10.213.0.254 7504 "${PASTA[@]}"; }
+un_netsup_iperf() { iperf_to 10.0.2.2 7504 "${UNET[@]}"; }
+ab gbps un_s4_iperf un_netsup_iperf
+row "As a user: TCP bulk to the host's loopback: netsup --user-net" "Gbit/s" "higher is better" "slirp4netns" "$bv" "$nv" "> 1x"
+ab gbps un_s4_iperf un_pasta_iperf
+row "… pasta --config-net" "Gbit/s" "higher is better" "slirp4netns" "$bv" "$nv"
+ab gbps un_s4_iperf un_s4big_iperf
+row "… slirp4netns --mtu 65520 (as podman runs it)" "Gbit/s" "higher is better" "slirp4netns" "$bv" "$nv"
+
+un_s4_pp() { "${S4[@]}" "$bb/pingpong" client 10.0.2.2 7505 "$secs"; }
+un_pasta_pp() { "${PASTA[@]}" "$bb/pingpong" client 10.213.0.254 7505 "$secs" 2>/dev/null; }
+un_netsup_pp() { "${UNET[@]}" "$bb/pingpong" client 10.0.2.2 7505 "$secs"; }
+ab mean_us un_s4_pp un_netsup_pp
+row "As a user: TCP request/response latency to the host: netsup --user-net" "µs" "lower is better" "slirp4netns" "$bv" "$nv" "< 1x"
+ab mean_us un_s4_pp un_pasta_pp
+row "… pasta --config-net" "µs" "lower is better" "slirp4netns" "$bv" "$nv"
+
+# `TOOL -- curl` of 100 bytes, the whole command timed (walltime), the
+# tool's set-up and tear-down included, the four in turn; a run that did
+# not fetch the 100 bytes gives no figure
+ttfb() {	# ttfb NAME CMD...: CMD timed as the user; appends to ms_NAME, first_NAME
+	local n=$1 out
+	shift
+	out=$("${AS[@]}" "$bb/walltime" "$@" 2>/dev/null | grep 'bytes=100 ' || true)
+	eval "ms_$n+=\" $(field ms <<< "$out")\"; first_$n+=\" $(field first_ms <<< "$out")\""
+}
+ms_s4= ms_un= ms_pa= ms_cu= first_s4= first_un= first_pa= first_cu=
+for i in $(seq "${BENCH_TTFB_REPS:-21}"); do
+	ttfb s4 "$s4run" curl -s http://10.0.2.2:7507/small
+	ttfb un "$netsup" --user-net -- curl -s http://10.0.2.2:7507/small
+	ttfb pa pasta -q --config-net -- curl -s http://10.213.0.254:7507/small
+	ttfb cu curl -s http://127.0.0.1:7507/small
+done
+row "As a user: \`TOOL -- curl\` of 100 bytes from the host, wall time: netsup --user-net" "ms" "lower is better" "slirp4netns" "$ms_s4" "$ms_un" "< 1x"
+row "… pasta --config-net" "ms" "lower is better" "slirp4netns" "$ms_s4" "$ms_pa"
+row "… curl alone on the host's loopback, no tool (the floor)" "ms" "lower is better" "slirp4netns" "$ms_s4" "$ms_cu"
+row "… to the first byte of curl's output: netsup --user-net" "ms" "lower is better" "slirp4netns" "$first_s4" "$first_un"
+row "… to the first byte of curl's output: pasta --config-net" "ms" "lower is better" "slirp4netns" "$first_s4" "$first_pa"
 
 # --- memory -----------------------------------------------------------------------
 rss_rows=()
