@@ -7,7 +7,6 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
-LWIP="$BUILD/netsup-lwip"
 
 setup() {
 	common_setup
@@ -17,16 +16,7 @@ setup() {
 	ip -n "$P" addr add fd04::1/64 dev lwtap nodad
 	ip -n "$P" link set lwtap up
 	SF="$BATS_TEST_TMPDIR/lwip0"
-	"$LWIP" --link tap://lwtap --netns "/run/netns/$P" --ip 10.204.0.2/24 \
-		--ip6 fd04::2/64 "$SF" 2>"$BATS_TEST_TMPDIR/lwip.log" &
-	LWPID=$!
-	echo "pid $LWPID" >> "$_fixtures"
-	local i
-	for i in $(seq 200); do
-		[ -S "$SF" ] && break
-		sleep 0.05
-	done
-	[ -S "$SF" ]
+	lwip_serve "$SF" "$P" 10.204.0.2/24 fd04::2/64
 	chmod 755 "$BATS_TEST_TMPDIR"
 }
 teardown() { common_teardown; }

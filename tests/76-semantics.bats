@@ -10,7 +10,6 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
-LWIP="$BUILD/netsup-lwip"
 ARGS=(10.207.0.2 fd07::2 10.207.0.1 fd07::1 7000)
 
 # peer_setup NS DEV: the peer's addresses on DEV and its echo servers
@@ -53,15 +52,7 @@ setup() {
 	ip -n "$L" tuntap add mode tap name lwtap
 	peer_setup "$L" lwtap
 	SF="$BATS_TEST_TMPDIR/lwip0"
-	"$LWIP" --link tap://lwtap --netns "/run/netns/$L" --ip 10.207.0.2/24 \
-		--ip6 fd07::2/64 "$SF" 2>"$BATS_TEST_TMPDIR/lwip.log" &
-	echo "pid $!" >> "$_fixtures"
-	local i
-	for i in $(seq 200); do
-		[ -S "$SF" ] && break
-		sleep 0.05
-	done
-	[ -S "$SF" ]
+	lwip_serve "$SF" "$L" 10.207.0.2/24 fd07::2/64
 }
 teardown() { common_teardown; }
 

@@ -10,10 +10,7 @@ load helpers
 
 setup() {
 	common_setup
-	U="nsup${BATS_ROOT_PID:-$$}t${BATS_TEST_NUMBER}"
-	U=${U:0:31}
-	useradd -M -s /bin/sh "$U"
-	echo "user $U" >> "$_fixtures"
+	user_new U
 	chmod 755 "$BATS_TEST_TMPDIR"
 	PORT=$((20000 + (BATS_ROOT_PID + BATS_TEST_NUMBER * 7) % 20000))
 }

@@ -12,10 +12,7 @@ STACKTOOL="$BUILD/netsup-stack"
 
 setup() {
 	common_setup
-	U="nsup${BATS_ROOT_PID:-$$}s${BATS_TEST_NUMBER}"
-	U=${U:0:31}
-	useradd -M -s /bin/sh "$U"
-	echo "user $U" >> "$_fixtures"
+	user_new U
 	chmod 755 "$BATS_TEST_TMPDIR"
 	# the user's runtime directory, unique to the test (one the user can reach)
 	XDG=$(mktemp -d /tmp/nsup-xdg.XXXXXX)

@@ -10,10 +10,7 @@ load helpers
 
 setup() {
 	common_setup
-	U="nsup${BATS_ROOT_PID:-$$}t${BATS_TEST_NUMBER}"
-	U=${U:0:31}
-	useradd -M -s /bin/sh "$U"
-	echo "user $U" >> "$_fixtures"
+	user_new U
 	W=$(mktemp -d /tmp/nsup-rl.XXXXXX)
 	echo "dir $W" >> "$_fixtures"
 	chmod 755 "$W"

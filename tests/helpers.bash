@@ -116,3 +116,32 @@ wait_file() {
 	echo "$1 never appeared" >&2
 	return 1
 }
+
+# user_new VAR: a normal user made for the test (no home directory), its
+# name in VAR; removed at teardown
+user_new() {
+	local name="nsup${BATS_ROOT_PID:-$$}u${BATS_SUITE_TEST_NUMBER:-$BATS_TEST_NUMBER}"
+	name=${name:0:31}
+	useradd -M -s /bin/sh "$name"
+	echo "user $name" >> "$_fixtures"
+	printf -v "$1" '%s' "$name"
+}
+
+# lwip_serve SF NS ADDR4/LEN ADDR6/LEN [ARG...]: a netsup-lwip whose link
+# is the TAP "lwtap" of namespace NS (made by the caller), serving the
+# stack file SF, its diagnostics in $BATS_TEST_TMPDIR/lwip.log; its pid in
+# LWPID, stopped at teardown
+lwip_serve() {
+	local sf=$1 ns=$2 ip4=$3 ip6=$4 i
+	shift 4
+	"$BUILD/netsup-lwip" --link tap://lwtap --netns "/run/netns/$ns" --ip "$ip4" \
+		--ip6 "$ip6" "$@" "$sf" 2>"$BATS_TEST_TMPDIR/lwip.log" &
+	LWPID=$!
+	echo "pid $LWPID" >> "$_fixtures"
+	for i in $(seq 200); do
+		[ -S "$sf" ] && return 0
+		sleep 0.05
+	done
+	echo "$sf never appeared" >&2
+	return 1
+}
