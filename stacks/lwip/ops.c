@@ -153,6 +153,7 @@ static int ops_connect(struct lw_conn *c, struct sp_msg *m, struct lw_sock *s)
 		return rc;
 	if (s->type == SOCK_DGRAM)
 		return udp_sock_connect(s, &ip, port);
+	sock_reap_listeners(c->d);
 	rc = tcp_sock_connect(s, &ip, port);
 	if (rc < 0)
 		return rc;

@@ -287,6 +287,39 @@ void sock_event(struct lw_sock *s, uint32_t events)
 	sock_update(s);
 }
 
+/**
+ * sock_reap_listeners() - release the listeners whose program closed them
+ * @d:		the daemon
+ *
+ * close(2) of a kernel listener is immediate: a connect() right after it
+ * is refused.  Here the daemon learns of the close from POLLHUP on its end,
+ * in its own time; before it starts a TCP connection it looks at every
+ * listener's end (few, and poll(2) with no wait), so that a local connect
+ * never reaches a listener its program has closed.
+ */
+void sock_reap_listeners(struct lw_daemon *d)
+{
+	struct lw_conn *c;
+	struct lw_sock *s;
+	bool again = true;
+
+	/* a release may unlink more than one socket: scan again after one */
+	while (again) {
+		again = false;
+		for (c = d->conns; c && !again; c = c->next)
+			for (s = c->socks; s && !again; s = s->next) {
+				struct pollfd p = { .fd = s->fd, .events = 0 };
+
+				if (s->state != ST_LISTEN || s->fd < 0 || s->hup)
+					continue;
+				if (poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR))) {
+					sock_event(s, EPOLLHUP);
+					again = true;
+				}
+			}
+	}
+}
+
 /*
  * sock_unlink() - take a socket out of its connection's list and hand it
  * to the loop, which frees it after the current batch of events
