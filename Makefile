@@ -76,7 +76,7 @@ $(B)/netsup-stack: $(patsubst %.c,$(B)/%.o,$(TOOL_SRC) $(STACK_SRC))
 # netsup-lwip: the lwIP stack daemon (liblwip-dev, libvdeplug-dev).  With
 # SAN=1 it gets UBSan only: libvdeplug dlopen()s its plugins with
 # RTLD_DEEPBIND, which ASan refuses.
-LWIP_SRC  := $(wildcard stacks/lwip/*.c) stacks/stackproto.c
+LWIP_SRC  := $(wildcard stacks/lwip/*.c) stacks/stackproto.c stacks/fdpass.c
 LWIP_OBJ  := $(patsubst %.c,$(B)/lwip-obj/%.o,$(LWIP_SRC))
 LWIP_INC  := $(shell pkg-config --cflags lwip 2>/dev/null || echo -I/usr/include/lwip)
 LWIP_OPT  := $(if $(filter 1,$(SAN)),-O1 -g -fno-omit-frame-pointer -fsanitize=undefined -fno-sanitize-recover=undefined,-O2 -g)
@@ -130,7 +130,7 @@ $(B)/tests/uring_socket: tests/progs/uring_socket.c tests/progs/progs.h
 	$(CC) -std=gnu11 $(WARN) -O2 -g $(SANLD) -o $@ $< -luring
 
 # The stack protocol's test client links the protocol code.
-$(B)/tests/stackcli: tests/progs/stackcli.c tests/progs/progs.h stacks/stackproto.c stacks/stackproto.h
+$(B)/tests/stackcli: tests/progs/stackcli.c tests/progs/progs.h stacks/stackproto.c stacks/fdpass.c stacks/stackproto.h
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 $(WARN) -O2 -g $(SANLD) -o $@ $(filter %.c,$^)
 
@@ -164,20 +164,20 @@ FUZZ_FLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -DNETSUP_VER
 FUZZ       := $(B)/fuzz/fuzz_options $(B)/fuzz/fuzz_stackspec $(B)/fuzz/fuzz_procparse $(B)/fuzz/fuzz_stackproto
 FUZZ_SECS  ?= 60
 
-$(B)/fuzz/fuzz_options: tests/fuzz/fuzz_options.c supervisor/options.c supervisor/usernet.c supervisor/log.c stacks/stack.c stacks/netns.c stacks/userspace.c stacks/stackproto.c stacks/userstack.c
+$(B)/fuzz/fuzz_options: tests/fuzz/fuzz_options.c supervisor/options.c supervisor/usernet.c supervisor/log.c stacks/stack.c stacks/netns.c stacks/userspace.c stacks/stackproto.c stacks/fdpass.c stacks/userstack.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^
 
-$(B)/fuzz/fuzz_stackspec: tests/fuzz/fuzz_stackspec.c stacks/stack.c stacks/netns.c stacks/userspace.c stacks/stackproto.c stacks/userstack.c
+$(B)/fuzz/fuzz_stackspec: tests/fuzz/fuzz_stackspec.c stacks/stack.c stacks/netns.c stacks/userspace.c stacks/stackproto.c stacks/fdpass.c stacks/userstack.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^
 
 $(B)/fuzz/fuzz_procparse: tests/fuzz/fuzz_procparse.c supervisor/creds.c supervisor/proc.c \
-		supervisor/credcache.c supervisor/log.c stacks/stack.c stacks/netns.c stacks/userspace.c stacks/stackproto.c stacks/userstack.c
+		supervisor/credcache.c supervisor/log.c stacks/stack.c stacks/netns.c stacks/userspace.c stacks/stackproto.c stacks/fdpass.c stacks/userstack.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ -lcap -lpthread
 
-$(B)/fuzz/fuzz_stackproto: tests/fuzz/fuzz_stackproto.c stacks/stackproto.c stacks/stackproto.h
+$(B)/fuzz/fuzz_stackproto: tests/fuzz/fuzz_stackproto.c stacks/stackproto.c stacks/fdpass.c stacks/stackproto.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(filter %.c,$^)
 
@@ -218,7 +218,7 @@ lint:
 	  --std=c11 --inline-suppr -I supervisor -I stacks -I shim \
 	  supervisor stacks shim
 	clang-tidy --quiet $(SUP_SRC) $(STACK_SRC) shim/msocket.c $(TOOL_SRC) stacks/stackproto.c -- -std=gnu11 $(CPPFLAGS)
-	clang-tidy --quiet $(filter-out stacks/stackproto.c,$(LWIP_SRC)) -- -std=gnu11 $(CPPFLAGS) $(LWIP_INC)
+	clang-tidy --quiet $(filter-out stacks/stackproto.c stacks/fdpass.c,$(LWIP_SRC)) -- -std=gnu11 $(CPPFLAGS) $(LWIP_INC)
 
 # Without DESTDIR, ldconfig: the dynamic linker finds the new
 # libmsocket.so.1 in $(libdir) only through its cache.

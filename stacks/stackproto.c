@@ -25,6 +25,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "fdpass.h"
 #include "stackproto.h"
 
 #define HDR	sizeof(struct sp_hdr)
@@ -549,68 +550,11 @@ ssize_t sp_encode(const struct sp_msg *m, void *buf, size_t cap)
  */
 ssize_t sp_send(int fd, const void *buf, size_t len, int passfd)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctl;
-	struct iovec iov = { (void *)buf, len };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-	ssize_t n;
+	ssize_t n = fdpass_send(fd, buf, len, passfd);
 
-	if (passfd >= 0) {
-		struct cmsghdr *c;
-
-		memset(&ctl, 0, sizeof(ctl));
-		mh.msg_control = ctl.buf;
-		mh.msg_controllen = sizeof(ctl.buf);
-		c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &passfd, sizeof(int));
-	}
-	do
-		n = sendmsg(fd, &mh, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
 	if (n < 0)
-		return -errno;
+		return n;
 	return n == (ssize_t)len ? n : -EMSGSIZE;
-}
-
-/*
- * sp_recv_fds() - take the descriptors of a received control buffer
- * @mh:		the received message header
- * @fd_out:	the one descriptor, or -1
- *
- * Every descriptor beyond the first, and all of them when the control
- * data was truncated, is closed.
- *
- * Return: 0, or -EBADMSG (more than one descriptor, or truncated control)
- */
-static int sp_recv_fds(struct msghdr *mh, int *fd_out)
-{
-	struct cmsghdr *c;
-	int bad = !!(mh->msg_flags & MSG_CTRUNC), fd, i, n;
-
-	for (c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-			continue;
-		n = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
-		for (i = 0; i < n; i++) {
-			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-			if (*fd_out < 0 && !bad) {
-				*fd_out = fd;
-				continue;
-			}
-			close(fd);
-			bad = 1;
-		}
-	}
-	if (bad && *fd_out >= 0) {
-		close(*fd_out);
-		*fd_out = -1;
-	}
-	return bad ? -EBADMSG : 0;
 }
 
 /*
@@ -626,36 +570,17 @@ static int sp_recv_fds(struct msghdr *mh, int *fd_out)
  */
 ssize_t sp_recv(int fd, void *buf, size_t cap, int *fd_out)
 {
-	union {
-		char buf[CMSG_SPACE(4 * sizeof(int))];
-		struct cmsghdr align;
-	} ctl;
-	struct iovec iov = { buf, cap };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf) };
-	int got = -1, rc;
 	ssize_t n;
+	int got;
 
 	if (fd_out)
 		*fd_out = -1;
-	do
-		n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
-	rc = sp_recv_fds(&mh, &got);
-	if (rc == 0 && got >= 0 && !fd_out) {
+	n = fdpass_recv(fd, buf, cap, &got, 0);
+	if (n >= 0 && got >= 0 && !fd_out) {
 		close(got);
-		rc = -EBADMSG;
+		return -EBADMSG;	/* a descriptor where none belongs */
 	}
-	if (rc == 0 && (mh.msg_flags & MSG_TRUNC))
-		rc = -EMSGSIZE;
-	if (rc < 0) {
-		if (got >= 0)
-			close(got);
-		return rc;
-	}
-	if (fd_out)
+	if (n >= 0 && fd_out)
 		*fd_out = got;
 	return n;
 }

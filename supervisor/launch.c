@@ -62,6 +62,7 @@
 #include "log.h"
 #include "proctitle.h"
 #include "supervisor.h"
+#include "../stacks/fdpass.h"
 #include "view.h"
 #include "../shim/msocket.h"
 
@@ -98,19 +99,9 @@ static const int launch_ignored[] = {
  */
 static int launch_send_fd(int sock, int fd, pid_t pid)
 {
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { &pid, sizeof(pid) };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+	ssize_t n = fdpass_send(sock, &pid, sizeof(pid), fd);
 
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	return sendmsg(sock, &msg, MSG_NOSIGNAL) < 0 ? -errno : 0;
+	return n < 0 ? (int)n : 0;
 }
 
 /*
@@ -122,28 +113,17 @@ static int launch_send_fd(int sock, int fd, pid_t pid)
  */
 static int launch_recv_fd(int sock, pid_t *pid)
 {
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { pid, sizeof(*pid) };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *cm;
 	ssize_t n;
 	int fd;
 
-	do
-		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
+	n = fdpass_recv(sock, pid, sizeof(*pid), &fd, 0);
 	if (n <= 0)
-		return n < 0 ? -errno : -EPIPE;
-	if (n != sizeof(*pid))
+		return n < 0 ? (int)n : -EPIPE;
+	if (n != sizeof(*pid) || fd < 0) {
+		if (fd >= 0)
+			close(fd);
 		return -EPROTO;
-	cm = CMSG_FIRSTHDR(&msg);
-	if (!cm || cm->cmsg_type != SCM_RIGHTS ||
-	    cm->cmsg_len != CMSG_LEN(sizeof(int)))
-		return -EPROTO;
-	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	}
 	return fd;
 }
 
