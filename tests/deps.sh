@@ -22,9 +22,11 @@ group_pkgs() {
 	check)    echo "$(group_pkgs build) bats bats-assert bats-support bats-file
 	                iproute2 procps util-linux socat python3 groff-base passwd
 	                liburing-dev bash-completion clang libclang-rt-14-dev
-	                libvdeplug-slirp" ;;
+	                libvdeplug-slirp iperf3 curl busybox-static nginx-light
+	                dnsmasq-base bind9-dnsutils" ;;
 	lint)     echo "cppcheck clang-tidy" ;;
-	bench)    echo "$(group_pkgs build) iproute2 procps iperf3 python3" ;;
+	bench)    echo "$(group_pkgs build) iproute2 procps util-linux iperf3 python3 curl
+	                libvdeplug-slirp slirp4netns passt" ;;
 	valgrind) echo "$(group_pkgs build) valgrind" ;;
 	*)        echo "deps: unknown group '$1' (build, demo, check, lint, bench, valgrind)" >&2
 	          return 1 ;;
