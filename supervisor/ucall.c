@@ -451,7 +451,7 @@ static void ucall_dgramsrc(struct worker *w, struct ucall *uc, struct notify_rep
 /* --- dispatch ----------------------------------------------------------------------- */
 
 /* The userspace socket the child's descriptor @fd is, if it is one. */
-static int ucall_lookup(struct worker *w, int fd, struct ucall *uc)
+static int ucall_lookup(struct worker *w, int fd, struct usock *us, int *cfdp)
 {
 	struct stat st;
 	int pidfd, cfd;
@@ -466,12 +466,11 @@ static int ucall_lookup(struct worker *w, int fd, struct ucall *uc)
 	close(pidfd);
 	if (cfd < 0)
 		return -errno;
-	if (fstat(cfd, &st) || !ustack_sock_find(st.st_dev, st.st_ino, &uc->us)) {
+	if (fstat(cfd, &st) || !ustack_sock_find(st.st_dev, st.st_ino, us)) {
 		close(cfd);
 		return -ENOENT;
 	}
-	uc->cfd = cfd;
-	uc->nonblock = fcntl(cfd, F_GETFL) & O_NONBLOCK;
+	*cfdp = cfd;
 	return 0;
 }
 
@@ -538,7 +537,9 @@ void ucall_handle(struct worker *w, struct notify_reply *r)
 	struct sp_msg m = { 0 };
 	struct ucall *uc;
 	struct msghdr mh;
+	struct usock us;
 	struct creds c;
+	int cfd = -1;
 	uid_t uid;
 	long n;
 	int rc;
@@ -546,20 +547,26 @@ void ucall_handle(struct worker *w, struct notify_reply *r)
 	r->what = NOTIFY_CONTINUE;
 	if (d->arch != AUDIT_ARCH_X86_64 || (d->nr & X32_SYSCALL_BIT) || !ustack_any())
 		return;
-	uc = ucall_new(w);
-	if (!uc)
+	/* a kernel descriptor, or none, goes back to the kernel before
+	 * anything is allocated: that is the common case, on every call */
+	if (ucall_lookup(w, (int)d->args[0], &us, &cfd))
 		return;
-	if (ucall_lookup(w, (int)d->args[0], uc)) {
-		ucall_free(uc);
-		return;		/* a kernel descriptor, or none: the kernel's */
+	uc = ucall_new(w);
+	if (!uc) {
+		close(cfd);
+		notify_fail(r, -ENOMEM);
+		return;
 	}
+	uc->us = us;
+	uc->cfd = cfd;
+	uc->nonblock = fcntl(cfd, F_GETFL) & O_NONBLOCK;
 	rc = notify_creds(w, &c);	/* whom the request counts against */
 	if (rc) {
 		notify_fail(r, rc);
 		ucall_free(uc);
 		return;
 	}
-	uid = c.ruid;
+	uid = uc->uid = c.ruid;
 	m.handle = uc->us.handle;
 	rc = 0;
 	switch (d->nr) {
@@ -695,7 +702,6 @@ void ucall_handle(struct worker *w, struct notify_reply *r)
 			rc = -ESRCH;
 			break;
 		}
-		uc->uid = uid;
 		ucall_dgramsrc(w, uc, r);
 		return;
 	case SYS_sendmmsg:
@@ -755,7 +761,6 @@ void ucall_handle(struct worker *w, struct notify_reply *r)
 			rc = -ESRCH;
 			break;
 		}
-		uc->uid = uid;
 		ucall_dgramsrc(w, uc, r);
 		return;
 	default:
