@@ -343,3 +343,72 @@ print("done")'
 	assert_success
 	assert_output "1"
 }
+
+@test "a hostile program on lwIP: bad pointers, a killed accepter, a swapped descriptor, 300 processes at once" {
+	local d="$BATS_TEST_TMPDIR/www"
+	mkdir -p "$d"
+	serve_dir "$d" 8000 10.204.0.1
+	cat > "$BATS_TEST_TMPDIR/attack.py" <<-'PY'
+	import ctypes, os, socket, signal, time, sys
+	libc = ctypes.CDLL(None, use_errno=True)
+	def err(rc):
+	    return "ok" if rc >= 0 else os.strerror(ctypes.get_errno())
+	s = socket.socket()
+	print("bind bad ptr:", err(libc.bind(s.fileno(), ctypes.c_void_p(1), 16)))
+	print("getsockopt bad len:", err(libc.getsockopt(s.fileno(), 1, 3, ctypes.c_void_p(16), ctypes.c_void_p(8))))
+	print("connect huge len:", err(libc.connect(s.fileno(), ctypes.c_void_p(16), 1 << 30)))
+	u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+	u.bind(("0.0.0.0", 0))
+	print("recvfrom bad buf (nonblock):", err(libc.recvfrom(u.fileno(), ctypes.c_void_p(8), 100, socket.MSG_DONTWAIT, ctypes.c_void_p(8), ctypes.c_void_p(8))))
+	# a child blocked in accept is killed; the listener keeps working for the parent
+	l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); l.bind(("0.0.0.0", 8555)); l.listen()
+	pid = os.fork()
+	if pid == 0:
+	    l.accept(); os._exit(0)
+	time.sleep(0.3); os.kill(pid, signal.SIGKILL); os.waitpid(pid, 0); time.sleep(0.6)
+	c = socket.create_connection(("10.204.0.2", 8555), timeout=5)
+	l.settimeout(5)
+	a, addr = l.accept()
+	print("accept after a killed accepter:", addr[0])
+	# a thread closes the socket another thread is blocked in accept on
+	import threading
+	l2 = socket.socket(); l2.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); l2.bind(("0.0.0.0", 8556)); l2.listen()
+	res = []
+	def blocker():
+	    try:
+	        l2.accept(); res.append("accepted")
+	    except OSError as e:
+	        res.append(e.strerror)
+	t = threading.Thread(target=blocker, daemon=True); t.start(); time.sleep(0.3)
+	fresh = socket.socket(); os.dup2(fresh.fileno(), l2.fileno())   # swap a fresh socket onto its number
+	time.sleep(0.5)
+	print("blocked accept after dup2 over its fd:", res or ["still blocked"])
+	# 300 processes at once, each a socket and a connect
+	pids = []
+	for i in range(300):
+	    p = os.fork()
+	    if p == 0:
+	        try:
+	            x = socket.create_connection(("10.204.0.1", 8000), timeout=20); x.close(); os._exit(0)
+	        except Exception:
+	            os._exit(1)
+	    pids.append(p)
+	bad = sum(1 for p in pids if os.waitpid(p, 0)[1] != 0)
+	print("300 processes connecting, failures:", bad)
+	PY
+	run timeout 90 "$NETSUP" -d "$SF" -- $PY "$BATS_TEST_TMPDIR/attack.py"
+	assert_success
+	# the kernel's answers: EFAULT, EFAULT, EINVAL, EAGAIN (nothing queued)
+	assert_output - <<-OUT
+	bind bad ptr: Bad address
+	getsockopt bad len: Bad address
+	connect huge len: Invalid argument
+	recvfrom bad buf (nonblock): Resource temporarily unavailable
+	accept after a killed accepter: 10.204.0.2
+	blocked accept after dup2 over its fd: ['still blocked']
+	300 processes connecting, failures: 0
+	OUT
+	# and the daemon serves on
+	run "$NETSUP" -d "$SF" -- curl -s -o /dev/null -w "%{http_code}" http://10.204.0.1:8000/
+	assert_output "200"
+}
