@@ -315,9 +315,11 @@ int filter_install(struct filter_config *cfg)
 	 * A call that waits in a userspace stack (accept, connect, recvfrom)
 	 * must be interruptible by a signal, as in the kernel: without
 	 * WAIT_KILLABLE_RECV the wait for an answer is, and ucall.c cancels
-	 * the request when the notification goes.  A socket() interrupted
-	 * while netsup injects it stays atomic: ADDFD with FLAG_SEND either
-	 * installs and answers, or fails and the socket is closed.
+	 * the request when the notification goes.  The price: a signal in
+	 * the microseconds between ADDFD and SEND of an answer with a
+	 * descriptor ends the call with the descriptor installed (see
+	 * notify_answer()); kernel sessions keep the flag, and with it no
+	 * signal can come between.
 	 */
 	if (cfg->userspace)
 		flags &= ~SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;

@@ -10,10 +10,10 @@
  *   /proc or its memory, because only then is its TID known not to have
  *   been reused;
  * - SECCOMP_IOCTL_NOTIF_ADDFD (5.9) installs our socket in the child's
- *   fd table, with O_CLOEXEC if the child asked for SOCK_CLOEXEC; with
- *   SECCOMP_ADDFD_FLAG_SEND (5.14) the same ioctl also answers the call
- *   with the new fd number, atomically;
- * - SECCOMP_IOCTL_NOTIF_SEND (5.0) answers with an errno, or with
+ *   fd table, with O_CLOEXEC if the child asked for SOCK_CLOEXEC, and
+ *   returns its number; we close our copy, then answer with SEND (never
+ *   SECCOMP_ADDFD_FLAG_SEND: see notify_answer());
+ * - SECCOMP_IOCTL_NOTIF_SEND (5.0) answers with a value, an errno, or with
  *   SECCOMP_USER_NOTIF_FLAG_CONTINUE (5.5) lets the call run in the child:
  *   used only for socket() of a family without a default stack, whose
  *   arguments are registers the child can no longer change.
@@ -855,7 +855,53 @@ out:
 	stack_put(s);
 }
 
-/* Send the reply; the injected socket, if any, is closed here. */
+/*
+ * notify_inject() - install @fd in the thread of notification @id
+ *
+ * SECCOMP_IOCTL_NOTIF_ADDFD without SECCOMP_ADDFD_FLAG_SEND: the child
+ * installs the descriptor and goes on waiting; the ioctl returns its
+ * number.  The caller closes its copy and only then answers with SEND, so
+ * that when the child runs again the socket has no second reference here
+ * (with FLAG_SEND the child ran on at once, and a close(), a bind() of the
+ * same port or a connect to a closed listener raced with our close).
+ *
+ * Return: the child's descriptor number, or -errno (ENOENT: the call is
+ * gone; EMFILE and such: the child's own limits)
+ */
+static int notify_inject(struct worker *w, int fd, bool cloexec)
+{
+	struct seccomp_notif_addfd addfd = {
+		.id = w->req->id,
+		.srcfd = (__u32)fd,
+		.newfd_flags = cloexec ? O_CLOEXEC : 0,
+	};
+	int rc = ioctl(w->sv->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd);
+
+	return rc < 0 ? -errno : rc;
+}
+
+/**
+ * notify_answer() - send the reply; the injected socket, if any, is closed
+ * @w:		the handling thread, whose w->req names the notification
+ * @r:		the outcome
+ *
+ * An fd is answered in three steps, ADDFD, close(), SEND, and the order is
+ * the point: see notify_inject().  It is also the fast order.  SEND wakes
+ * the child with complete_on_current_cpu() when the listener has
+ * SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (kernel/seccomp.c,
+ * seccomp_notify_send()), so the child runs on this CPU while this thread
+ * blocks again in RECV; ADDFD|FLAG_SEND is answered from the child's side
+ * (seccomp_handle_addfd() marks the notification replied and wakes us
+ * with a plain complete()), so child and supervisor wake each other across
+ * CPUs.  make bench has both against the bare mechanism (floorsup).
+ *
+ * Between ADDFD and SEND no signal can end the call where the filter has
+ * SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (sessions of kernel stacks).  A
+ * userspace session's filter lacks it (its forwarded calls must be
+ * interruptible): a signal landing in those few microseconds makes the
+ * kernel restart or end the call with the descriptor already installed,
+ * which SEND's ENOENT then tells; that is logged.
+ */
 void notify_answer(struct worker *w, struct notify_reply *r)
 {
 	struct seccomp_notif_resp *resp = w->resp;
@@ -871,18 +917,16 @@ void notify_answer(struct worker *w, struct notify_reply *r)
 		err("a handling thread lost its credentials: failing closed");
 	}
 	if (r->what == NOTIFY_FD) {
-		struct seccomp_notif_addfd addfd = {
-			.id = w->req->id,
-			.flags = SECCOMP_ADDFD_FLAG_SEND,
-			.srcfd = (__u32)r->fd,
-			.newfd_flags = r->cloexec ? O_CLOEXEC : 0,
-		};
-
-		rc = ioctl(w->sv->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd);
+		rc = notify_inject(w, r->fd, r->cloexec);
 		close(r->fd);
-		if (rc >= 0 || errno == ENOENT)
-			return;		/* answered, or the child is gone */
-		notify_fail(r, -errno);	/* EMFILE and such: the child's own */
+		if (rc == -ENOENT)
+			return;		/* the child is gone */
+		if (rc < 0) {
+			notify_fail(r, rc);	/* EMFILE and such */
+		} else {
+			r->what = NOTIFY_VALUE;
+			r->val = rc;
+		}
 	}
 
 	memset(resp, 0, w->sv->sizes.seccomp_notif_resp);
@@ -893,9 +937,14 @@ void notify_answer(struct worker *w, struct notify_reply *r)
 		resp->error = r->error ? r->error : -ENOSYS;
 	else if (r->what == NOTIFY_VALUE)
 		resp->val = r->val;
-	if (ioctl(w->sv->listener, SECCOMP_IOCTL_NOTIF_SEND, resp) && errno != ENOENT)
+	if (!ioctl(w->sv->listener, SECCOMP_IOCTL_NOTIF_SEND, resp))
+		return;
+	if (errno != ENOENT)
 		warn("[pid %u] cannot answer the notification: %s",
 		     w->req->pid, strerror(errno));
+	else if (r->what == NOTIFY_VALUE && r->val >= 0)
+		debug("[pid %u] interrupted after fd %lld was installed",
+		      w->req->pid, r->val);
 }
 
 static void notify_handle(struct worker *w)
@@ -996,12 +1045,9 @@ void notify_worker_free(struct worker *w)
  *
  * SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (Linux 6.6): the child hands its CPU
  * to the handling thread blocked in RECV, and SEND hands it back, instead
- * of waking the other up elsewhere.  Measured (make bench): a call
- * answered with CONTINUE costs a third less.  ADDFD_FLAG_SEND wakes the
- * child the ordinary way; splitting it into ADDFD then SEND (safe with
- * WAIT_KILLABLE_RECV) was measured slower: ADDFD is a round trip of its
- * own, since the child installs the descriptor itself.  So the flag is
- * set, and answers with a socket stay one ADDFD_FLAG_SEND.
+ * of waking the other up elsewhere.  Every answer ends with a SEND (an fd
+ * too: ADDFD, close, SEND), so every answer takes the fast wake-up;
+ * make bench measures it on and off.
  * NETSUP_NO_SYNC_WAKEUP=1 leaves it off, for comparison.
  */
 void notify_fast_paths(struct supervisor *sv)

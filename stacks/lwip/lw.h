@@ -211,7 +211,7 @@ void sock_zombify(struct lw_sock *s);
 struct lw_sock *sock_find(struct lw_conn *c, uint64_t handle);
 void sock_update(struct lw_sock *s);
 void sock_event(struct lw_sock *s, uint32_t events);
-void sock_reap_listeners(struct lw_daemon *d);
+void sock_reap_closed(struct lw_daemon *d, bool listeners);
 void sock_drop_filler(struct lw_sock *s);
 int sock_to_ip(const struct lw_sock *s, const void *addr, uint32_t len,
 	       ip_addr_t *ip, uint16_t *port);

@@ -107,9 +107,14 @@ static int ops_bind(struct lw_conn *c, struct sp_msg *m, struct lw_sock *s)
 	uint16_t port;
 	int rc = sock_to_ip(s, m->addr, m->addrlen, &ip, &port);
 
-	(void)c;
 	if (rc < 0)
 		return rc;
+	rc = s->type == SOCK_STREAM ? tcp_sock_bind(s, &ip, port)
+				    : udp_sock_bind(s, &ip, port);
+	if (rc != -EADDRINUSE || !port)
+		return rc;
+	/* the port may be held by a socket closed a moment ago */
+	sock_reap_closed(c->d, false);
 	return s->type == SOCK_STREAM ? tcp_sock_bind(s, &ip, port)
 				      : udp_sock_bind(s, &ip, port);
 }
@@ -153,7 +158,7 @@ static int ops_connect(struct lw_conn *c, struct sp_msg *m, struct lw_sock *s)
 		return rc;
 	if (s->type == SOCK_DGRAM)
 		return udp_sock_connect(s, &ip, port);
-	sock_reap_listeners(c->d);
+	sock_reap_closed(c->d, true);
 	rc = tcp_sock_connect(s, &ip, port);
 	if (rc < 0)
 		return rc;

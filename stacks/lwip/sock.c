@@ -288,16 +288,18 @@ void sock_event(struct lw_sock *s, uint32_t events)
 }
 
 /**
- * sock_reap_listeners() - release the listeners whose program closed them
+ * sock_reap_closed() - release the sockets whose program closed them
  * @d:		the daemon
+ * @listeners:	only listeners (before a connect), or every socket (before
+ *		a bind is refused: the port may be held by a closed one)
  *
- * close(2) of a kernel listener is immediate: a connect() right after it
- * is refused.  Here the daemon learns of the close from POLLHUP on its end,
- * in its own time; before it starts a TCP connection it looks at every
- * listener's end (few, and poll(2) with no wait), so that a local connect
- * never reaches a listener its program has closed.
+ * close(2) of a kernel socket is immediate: a connect() right after it is
+ * refused, a bind() of the same port succeeds.  Here the daemon learns of
+ * the close from POLLHUP on its end, in its own time; before it starts a
+ * TCP connection, or refuses a bind, it looks at the ends (poll(2) with no
+ * wait), so that neither sees a socket its program has closed.
  */
-void sock_reap_listeners(struct lw_daemon *d)
+void sock_reap_closed(struct lw_daemon *d, bool listeners)
 {
 	struct lw_conn *c;
 	struct lw_sock *s;
@@ -310,7 +312,7 @@ void sock_reap_listeners(struct lw_daemon *d)
 			for (s = c->socks; s && !again; s = s->next) {
 				struct pollfd p = { .fd = s->fd, .events = 0 };
 
-				if (s->state != ST_LISTEN || s->fd < 0 || s->hup)
+				if ((listeners && s->state != ST_LISTEN) || s->fd < 0 || s->hup)
 					continue;
 				if (poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR))) {
 					sock_event(s, EPOLLHUP);

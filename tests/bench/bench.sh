@@ -117,10 +117,16 @@ ab ns_per_op native_inet netsup_inet
 row "socket()+close() AF_INET, kernel stack" "ns/op" "lower is better" "native" "$bv" "$nv" "3x"
 ab ns_per_op netsup_inet netsup_inet_nosync
 row "… same, synchronous wake-up off" "ns/op" "lower is better" "sync on" "$bv" "$nv"
-# the floor: the least a supervisor can do with the same kernel mechanism
+# the floor: the least a correct supervisor can do with the same kernel
+# mechanism (ADDFD, close, SEND); ADDFD|SEND beside it, to show why not
 floor_inet() { "$bb/floorsup" "/run/netns/$A" "$bb/sockbench" inet 1 "$secs"; }
+floor_addfd_send() { "$bb/floorsup" --addfd-send "/run/netns/$A" "$bb/sockbench" inet 1 "$secs"; }
+ab ns_per_op native_inet floor_inet
+row "socket()+close() AF_INET, the floor: ADDFD, close, SEND (floorsup)" "ns/op" "lower is better" "native" "$bv" "$nv"
+ab ns_per_op floor_inet floor_addfd_send
+row "… the floor answering with ADDFD|SEND instead (incorrect: see notify_answer)" "ns/op" "lower is better" "floor" "$bv" "$nv"
 ab ns_per_op floor_inet netsup_inet
-row "socket()+close() AF_INET against the minimal ADDFD supervisor (floorsup)" "ns/op" "lower is better" "floor" "$bv" "$nv" "1.15x"
+row "socket()+close() AF_INET, netsup against the floor" "ns/op" "lower is better" "floor" "$bv" "$nv" "1.15x"
 floor_pinned() { taskset -c 0 "$bb/floorsup" "/run/netns/$A" "$bb/sockbench" inet 1 "$secs"; }
 netsup_pinned() { taskset -c 0 "$netsup" -d inet="$A" -- "$bb/sockbench" inet 1 "$secs"; }
 ab ns_per_op floor_pinned netsup_pinned
