@@ -49,6 +49,7 @@
 #include "childmem.h"
 #include "credcache.h"
 #include "creds.h"
+#include "errset.h"
 #include "filter.h"
 #include "ifioctl.h"
 #include "log.h"
@@ -294,7 +295,7 @@ static void notify_log(struct worker *w, const struct creds *c, const char *call
 static void notify_socket_resume(struct deferred *d, struct worker *w, bool expired)
 {
 	struct notify_socket_wait *sw = (struct notify_socket_wait *)d;
-	struct notify_reply r = { .what = NOTIFY_FD };
+	struct notify_reply r = { .what = NOTIFY_FD, .errset = ERRSET_SOCKET };
 	int fd = pathres_finish(&sw->hw.job, expired);
 
 	w->req->id = d->id;
@@ -608,7 +609,7 @@ struct notify_msocket_wait {
 static void notify_msocket_resume(struct deferred *d, struct worker *w, bool expired)
 {
 	struct notify_msocket_wait *mw = (struct notify_msocket_wait *)d;
-	struct notify_reply r = { .what = NOTIFY_ERROR };
+	struct notify_reply r = { .what = NOTIFY_ERROR, .errset = ERRSET_SOCKET };
 	struct stack *s = NULL;
 	int fd, rc;
 
@@ -934,7 +935,7 @@ void notify_answer(struct worker *w, struct notify_reply *r)
 	if (r->what == NOTIFY_CONTINUE)
 		resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
 	else if (r->what == NOTIFY_ERROR)
-		resp->error = r->error ? r->error : -ENOSYS;
+		resp->error = errset_filter(r->errset, r->error ? r->error : -ENOSYS);
 	else if (r->what == NOTIFY_VALUE)
 		resp->val = r->val;
 	if (!ioctl(w->sv->listener, SECCOMP_IOCTL_NOTIF_SEND, resp))
@@ -952,7 +953,11 @@ static void notify_handle(struct worker *w)
 	const struct seccomp_data *d = &w->req->data;
 	struct notify_reply r = { .what = NOTIFY_ERROR, .error = -ENOSYS };
 
-	switch (notify_classify(w->req)) {
+	enum notify_call call = notify_classify(w->req);
+
+	if (call == CALL_SOCKET || call == CALL_SOCKETCALL || call == CALL_MSOCKET)
+		r.errset = ERRSET_SOCKET;
+	switch (call) {
 	case CALL_SOCKET:
 		notify_socket(w, (int)d->args[0], (int)d->args[1],
 			      (int)d->args[2], false, &r);

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <linux/seccomp.h>
 
+#include "errset.h"
 #include "creds.h"
 #include "supervisor.h"
 #include "../stacks/stack.h"
@@ -43,6 +44,7 @@ enum notify_outcome {
 
 struct notify_reply {
 	enum notify_outcome what;
+	enum errset errset;	/* which documented errnos may leave */
 	int fd;			/* NOTIFY_FD: the socket, closed once sent */
 	int error;		/* NOTIFY_ERROR: -errno */
 	bool cloexec;		/* NOTIFY_FD: O_CLOEXEC in the child */

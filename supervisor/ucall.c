@@ -168,7 +168,7 @@ static int ucall_put_name(struct ucall *uc, const void *addr, uint32_t addrlen)
 static void ucall_socket_done(struct ureq *rq, struct worker *w)
 {
 	struct ucall *uc = (struct ucall *)rq;
-	struct notify_reply r = { .what = NOTIFY_FD };
+	struct notify_reply r = { .what = NOTIFY_FD, .errset = ERRSET_SOCKET };
 	int rc = rq->result;
 
 	if (rc >= 0 && rq->fd < 0)

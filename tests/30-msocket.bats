@@ -250,3 +250,12 @@ relay_check() {
 	run "$NETSUP" -d inet="$A" -- "$NETSUP" -d inet="$B" -- sh -c 'exit 9'
 	assert_equal "$status" 9
 }
+
+@test "msocket errors: only msocket(3)'s errnos leave netsup: a stack socket nobody serves is ENETDOWN, not the transport's ECONNREFUSED" {
+	local sf="$BATS_TEST_TMPDIR/stale.sock"
+	# a socket file whose daemon is gone: bound, then closed
+	$PY -c "import socket,sys; s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.close()" "$sf"
+	run "$NETSUP" -- "$MSOCK" "M:$sf:inet:stream"
+	assert_success
+	assert_output "M:$sf:inet:stream errno=ENETDOWN"
+}

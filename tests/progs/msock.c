@@ -36,6 +36,8 @@ static const char *errname(int e)
 	case EINVAL: return "EINVAL";
 	case ENOSYS: return "ENOSYS";
 	case EPERM: return "EPERM";
+	case ENETDOWN: return "ENETDOWN";
+	case EIO: return "EIO";
 	default: return strerror(e);
 	}
 }
