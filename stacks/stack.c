@@ -221,12 +221,13 @@ int stack_open(const char *path, struct stack **out)
  * sockets should not land in a stack its owner removed.
  *
  * Return: true if the path no longer names the same namespace; the
- *	   answer is kept in s->removed
+ *	   answer is kept in s->removed; false for an unnamed stack
  */
 bool stack_check_removed(struct stack *s)
 {
 	struct stat st;
-	bool gone = stat(s->path, &st) || st.st_dev != s->dev || st.st_ino != s->ino;
+	bool gone = !s->unnamed &&
+		    (stat(s->path, &st) || st.st_dev != s->dev || st.st_ino != s->ino);
 
 	if (gone)
 		__atomic_store_n(&s->removed, true, __ATOMIC_RELEASE);

@@ -65,6 +65,8 @@ struct stack {
 	unsigned int families;	/* mask of 1 << enum stack_family served */
 	unsigned int refs;	/* atomic */
 	bool removed;		/* atomic: its file is gone (stack_check_removed) */
+	bool unnamed;		/* its file was removed on purpose once opened
+				 * (--user-net's): it cannot be "removed" */
 	void *client;		/* userspace: the supervisor's client of it */
 	char path[];		/* as named, for messages */
 };

@@ -50,6 +50,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -196,6 +197,24 @@ int launch_check_nofile(void)
 	err("RLIMIT_NOFILE is %llu, the supervisor needs %d: raise the hard limit, or give netsup CAP_SYS_RESOURCE",
 	    (unsigned long long)rl.rlim_max, LAUNCH_MIN_FDS);
 	return -EMFILE;
+}
+
+/*
+ * launch_die_with() - --die-with-parent: SIGKILL when @parent dies
+ * @parent:	the process that must outlive the caller
+ *
+ * PR_SET_PDEATHSIG (Linux 2.1.57) fires when the parent thread exits; it
+ * is cleared by fork and by an execve that raises privileges (set-user-ID,
+ * file capabilities), as under bwrap --die-with-parent.  A parent already
+ * gone before the call (the caller was reparented) counts as dead.
+ *
+ * Return: 0, or -ESRCH if @parent is already gone
+ */
+static int launch_die_with(pid_t parent)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0))
+		return -errno;
+	return getppid() == parent ? 0 : -ESRCH;
 }
 
 /*
@@ -372,15 +391,19 @@ launch_command(int sock, const struct options *o, const struct stack *view, pid_
 	/* before the filter, which would take its setns() for the command's own */
 	if (view && launch_view(sock, view, sup))
 		_exit(EXIT_NETSUP);
-	if (log_get_level() >= LOG_DEBUG)
+	/* some 360 lines of libseccomp's pseudo-code: -vvv only */
+	if (log_get_level() > LOG_DEBUG)
 		filter_dump(&cfg, STDERR_FILENO);
 	listener = filter_install(&cfg);
 	if (listener < 0) {
 		err("cannot install the seccomp filter: %s", strerror(-listener));
 		_exit(EXIT_NETSUP);
 	}
+	/* filter_install() leaves it out on purpose with userspace stacks */
 	debug("notifications wait killably once received: %s",
-	      cfg.killable ? "yes" : "no (kernel older than 5.19)");
+	      cfg.killable ? "yes" : o->userspace ?
+	      "no (a call waiting for a userspace stack must stay interruptible by signals)" :
+	      "no (kernel older than 5.19)");
 	rc = launch_send_fd(sock, listener, getpid());
 	close(listener);
 	if (!rc)
@@ -424,6 +447,10 @@ int launch_run(const struct options *o, struct stack *defaults[FAM_COUNT],
 	sigset_t mask, old;
 	size_t i;
 
+	if (o->die_with_parent && (rc = launch_die_with(getppid()))) {
+		err("--die-with-parent: %s", rc == -ESRCH ? "the parent is already gone" : strerror(-rc));
+		return EXIT_NETSUP;
+	}
 	rc = o->view ? view_pick(defaults, &view) : 0;
 	if (rc == -ENOENT) {
 		err("--view: no inet or inet6 stack to show (give one with -d)");
@@ -454,6 +481,8 @@ int launch_run(const struct options *o, struct stack *defaults[FAM_COUNT],
 		return EXIT_NETSUP;
 	}
 	if (!sup) {
+		if (o->die_with_parent && launch_die_with(self))
+			_exit(0);
 		close(sfd);
 		close(sp[0]);
 		launch_reset_signals(&old);
@@ -471,6 +500,8 @@ int launch_run(const struct options *o, struct stack *defaults[FAM_COUNT],
 		return EXIT_NETSUP;
 	}
 	if (!cmd) {
+		if (o->die_with_parent && launch_die_with(self))
+			_exit(EXIT_NETSUP);
 		close(sfd);
 		close(sp[1]);
 		launch_reset_signals(&old);

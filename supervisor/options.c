@@ -23,6 +23,9 @@ static const char options_help[] =
 "                          (the default); repeatable, the last one wins\n"
 "  -w, --wait              wait until every process of the command is gone,\n"
 "                          not only the command itself\n"
+"      --die-with-parent   kill the command (SIGKILL) and the supervisor when\n"
+"                          netsup dies, and netsup when its parent does;\n"
+"                          implies --wait\n"
 "      --allow STACK       msocket() may name only the defaults and the\n"
 "                          stacks allowed so (repeatable); without it, any\n"
 "                          stack the process could open itself, except\n"
@@ -47,7 +50,8 @@ static const char options_help[] =
 "      --userspace         let msocket() use userspace stacks (implied by a\n"
 "                          userspace --default): their calls are notified\n"
 "                          for every descriptor, at some cost\n"
-"  -v, --verbose           one line per decision on stderr (-vv: more)\n"
+"  -v, --verbose           one line per decision on stderr (-vv: more,\n"
+"                          -vvv: the seccomp filter too)\n"
 "      --log FILE          append every message to FILE too, with a\n"
 "                          timestamp; FILE is created with mode 0600, and\n"
 "                          keeps the lines about processes left behind\n"
@@ -104,6 +108,55 @@ int options_parse_default(const char *arg, unsigned int *mask, const char **stac
 	return **stack ? 0 : -EINVAL;
 }
 
+/*
+ * options_long_error() - say in one line what is wrong with a long option
+ * @arg:	the argument getopt_long() stopped at ("--name" or "--name=value")
+ * @c:		what it returned: ':' (no argument given) or '?'
+ * @longopts:	the table it used
+ *
+ * getopt_long() with opterr 0 says only '?' and puts the option's value
+ * in optopt when an option takes no argument but was given one: for
+ * "--user-net=yes" that is OPT_USER_NET, not a character.  So the table
+ * is read again here: a name that matches no option is unknown, one that
+ * is a prefix of several (and none exactly) is ambiguous, and one that
+ * matches takes no argument (or needs one).
+ */
+static void options_long_error(const char *arg, int c, const struct option *longopts)
+{
+	const char *name = arg + 2, *eq = strchr(name, '=');
+	size_t len = eq ? (size_t)(eq - name) : strlen(name);
+	const struct option *o, *match = NULL;
+	char cands[256] = "";
+	size_t used = 0;
+	int n = 0;
+
+	for (o = longopts; o->name; o++) {
+		if (strncmp(o->name, name, len))
+			continue;
+		if (strlen(o->name) == len) {
+			match = o;
+			n = 1;
+			break;
+		}
+		match = o;
+		n++;
+		if (used < sizeof(cands)) {
+			int w = snprintf(cands + used, sizeof(cands) - used, "%s--%s",
+					 n > 1 ? ", " : "", o->name);
+
+			used += w > 0 ? (size_t)w : 0;
+		}
+	}
+	if (n > 1)
+		err("option --%.*s is ambiguous (%s); see netsup --help", (int)len, name, cands);
+	else if (!match)
+		err("unknown option --%.*s; see netsup --help", (int)len, name);
+	else if (c == ':' || match->has_arg == required_argument)
+		err("option --%s needs an argument; see netsup --help", match->name);
+	else
+		err("option --%s takes no argument (%s); see netsup --help", match->name, arg);
+}
+
 /**
  * options_parse() - parse netsup's command line
  * @argc:	argument count
@@ -115,13 +168,14 @@ int options_parse_default(const char *arg, unsigned int *mask, const char **stac
 int options_parse(int argc, char **argv, struct options *o)
 {
 	enum { OPT_ALLOW_IO_URING = 256, OPT_ALLOW, OPT_ISOLATE, OPT_LOG, OPT_USERSPACE,
-	       OPT_USER_NET, OPT_PUBLISH, OPT_VIEW };
+	       OPT_USER_NET, OPT_PUBLISH, OPT_VIEW, OPT_DIE_WITH_PARENT };
 	static const struct option longopts[] = {
 		{ "default",		required_argument, NULL, 'd' },
 		{ "allow",		required_argument, NULL, OPT_ALLOW },
 		{ "isolate",		no_argument,	   NULL, OPT_ISOLATE },
 		{ "view",		no_argument,	   NULL, OPT_VIEW },
 		{ "wait",		no_argument,	   NULL, 'w' },
+		{ "die-with-parent",	no_argument,	   NULL, OPT_DIE_WITH_PARENT },
 		{ "allow-io-uring",	no_argument,	   NULL, OPT_ALLOW_IO_URING },
 		{ "userspace",		no_argument,	   NULL, OPT_USERSPACE },
 		{ "user-net",		no_argument,	   NULL, OPT_USER_NET },
@@ -141,7 +195,18 @@ int options_parse(int argc, char **argv, struct options *o)
 	o->self_argc = argc;
 	optind = 0;		/* full reset: options_parse() may run twice */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:d:wvhV", longopts, NULL)) != -1) {
+	for (;;) {
+		/* the argument getopt_long() looks at: it moves optind past
+		 * a long option, and past a cluster of short ones at its end */
+		const char *cur = argv[optind ? optind : 1];
+
+		c = getopt_long(argc, argv, "+:d:wvhV", longopts, NULL);
+		if (c == -1)
+			break;
+		if ((c == '?' || c == ':') && cur && !strncmp(cur, "--", 2)) {
+			options_long_error(cur, c, longopts);
+			return -EINVAL;
+		}
 		switch (c) {
 		case 'd':
 			if (options_parse_default(optarg, &mask, &stack)) {
@@ -155,6 +220,10 @@ int options_parse(int argc, char **argv, struct options *o)
 			break;
 		case 'w':
 			o->wait = true;
+			break;
+		case OPT_DIE_WITH_PARENT:
+			/* the supervisor ends with netsup: netsup waits for all */
+			o->die_with_parent = o->wait = true;
 			break;
 		case OPT_ALLOW_IO_URING:
 			o->allow_io_uring = true;
@@ -207,15 +276,13 @@ int options_parse(int argc, char **argv, struct options *o)
 		case 'V':
 			return OPTIONS_VERSION;
 		case ':':
-			err("option %s needs an argument; see netsup --help",
-			    argv[optind - 1]);
+			err("option -%c needs an argument; see netsup --help", optopt);
 			return -EINVAL;
 		default:
-			if (optopt)
+			if (optopt > ' ' && optopt < 0x7f)
 				err("unknown option -%c; see netsup --help", optopt);
 			else
-				err("unknown option %s; see netsup --help",
-				    argv[optind - 1]);
+				err("unknown option %s; see netsup --help", cur ? cur : "?");
 			return -EINVAL;
 		}
 	}
@@ -225,6 +292,10 @@ int options_parse(int argc, char **argv, struct options *o)
 	}
 	if (o->n_publish && !o->user_net) {
 		err("--publish needs --user-net");
+		return -EINVAL;
+	}
+	if (o->user_net && o->view) {
+		err("--view shows a kernel stack (its /proc/net, /proc/sys/net, /sys): --user-net's stack is a userspace one, which has none; drop --view");
 		return -EINVAL;
 	}
 	if (o->user_net && (o->defaults[FAM_INET] || o->defaults[FAM_INET6])) {

@@ -14,6 +14,7 @@
 struct options {
 	const char *defaults[FAM_COUNT];	/* STACK of -d, per family */
 	bool wait;			/* --wait */
+	bool die_with_parent;		/* --die-with-parent */
 	int verbose;			/* -v count */
 	const char *log_file;		/* --log FILE, or NULL */
 	bool allow_io_uring;		/* --allow-io-uring */

@@ -13,8 +13,11 @@
  * forwards a host port into the stack (slirp's tcpfwd/udpfwd).
  *
  * The daemon is a child of the supervisor with PR_SET_PDEATHSIG: it gets
- * SIGTERM when the supervisor ends, however that happens, and then removes
- * its stack file; usernet_stop() also removes the directory.
+ * SIGTERM when the supervisor ends, however that happens.  The directory
+ * ($XDG_RUNTIME_DIR, else $TMPDIR, else /tmp) and the stack file in it are
+ * removed as soon as the supervisor has connected: its connection is all
+ * it needs (userspace.c), and a supervisor killed later leaves nothing
+ * behind.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -168,6 +171,26 @@ static int usernet_wait(struct usernet *un, int ready)
 	return n == 1 ? 0 : -ECHILD;
 }
 
+/*
+ * usernet_tmpdir() - where the private directory goes: $XDG_RUNTIME_DIR,
+ * else $TMPDIR, else /tmp; an unset, relative or unwritable one is passed
+ *
+ * Return: the directory (static or the environment's)
+ */
+static const char *usernet_tmpdir(void)
+{
+	static const char *const vars[] = { "XDG_RUNTIME_DIR", "TMPDIR" };
+	size_t i;
+
+	for (i = 0; i < sizeof(vars) / sizeof(*vars); i++) {
+		const char *d = getenv(vars[i]);
+
+		if (d && d[0] == '/' && !access(d, W_OK | X_OK))
+			return d;
+	}
+	return "/tmp";
+}
+
 /**
  * usernet_start() - start the private stack and open it
  * @un:		receives the daemon and its files
@@ -183,7 +206,7 @@ static int usernet_wait(struct usernet *un, int ready)
 int usernet_start(struct usernet *un, const char *const *publish, int n,
 		  int verbose, struct stack **out)
 {
-	const char *run = getenv("XDG_RUNTIME_DIR");
+	const char *run = usernet_tmpdir();
 	char url[2048], daemon[PATH_MAX];
 	pid_t parent = getpid();
 	int pidfd = -1, rc, ready[2];
@@ -197,8 +220,6 @@ int usernet_start(struct usernet *un, const char *const *publish, int n,
 		err("--publish: %s", strerror(-rc));
 		return rc;
 	}
-	if (!run || access(run, W_OK | X_OK))
-		run = "/tmp";
 	snprintf(un->dir, sizeof(un->dir), "%s/netsup-usernet.XXXXXX", run);
 	if (!mkdtemp(un->dir)) {
 		rc = -errno;
@@ -280,6 +301,11 @@ int usernet_start(struct usernet *un, const char *const *publish, int n,
 	}
 	info("--user-net: %s on %s, the command at %s and %s", un->path, url,
 	     USERNET_IP, USERNET_IP6);
+	/* connected: the names are no longer needed (nobody else may use them) */
+	(*out)->unnamed = true;
+	unlink(un->path);
+	rmdir(un->dir);
+	un->dir[0] = un->path[0] = '\0';
 	return 0;
 }
 

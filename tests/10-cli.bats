@@ -264,3 +264,134 @@ teardown() { common_teardown; }
 	run kill -0 "$sup"
 	assert_failure
 }
+
+@test "option errors are one line naming the option: an argument to a flag, an ambiguous or unknown abbreviation" {
+	local mark="$BATS_TEST_TMPDIR/started"
+	run "$NETSUP" --user-net=yes -- touch "$mark"
+	assert_equal "$status" 125
+	assert_output "netsup: option --user-net takes no argument (--user-net=yes); see netsup --help"
+	run "$NETSUP" --wait=1 -- touch "$mark"
+	assert_output "netsup: option --wait takes no argument (--wait=1); see netsup --help"
+	run "$NETSUP" --user -- touch "$mark"
+	assert_equal "$status" 125
+	assert_output "netsup: option --user is ambiguous (--userspace, --user-net); see netsup --help"
+	run "$NETSUP" --allow-io -- true
+	assert_success
+	run "$NETSUP" --bogus -- touch "$mark"
+	assert_output "netsup: unknown option --bogus; see netsup --help"
+	run "$NETSUP" -wx -- touch "$mark"
+	assert_output "netsup: unknown option -x; see netsup --help"
+	run "$NETSUP" -w -d
+	assert_output "netsup: option -d needs an argument; see netsup --help"
+	run "$NETSUP" -w --default
+	assert_output "netsup: option --default needs an argument; see netsup --help"
+	# a unique abbreviation works as the option
+	run "$NETSUP" --wai -- true
+	assert_success
+	assert_file_not_exists "$mark"
+}
+
+@test "--user-net with --view is refused at once, saying why (not asking for a -d it refuses)" {
+	run "$NETSUP" --user-net --view -- true
+	assert_equal "$status" 125
+	assert_output --partial "--view shows a kernel stack"
+	assert_output --partial "--user-net's stack is a userspace one"
+	refute_output --partial "give one with -d"
+	assert_equal "${#lines[@]}" 1
+}
+
+@test "-vv tells why notifications do not wait killably, and keeps the filter's pseudo-code for -vvv" {
+	local ns major minor
+	ns_new ns
+	IFS=. read -r major minor _ <<< "$(uname -r)"
+	run "$NETSUP" -vv --userspace -d "$ns" -- true
+	assert_success
+	assert_output --partial "notifications wait killably once received: no (a call waiting for a userspace stack"
+	if [ "$major" -gt 5 ] || { [ "$major" -eq 5 ] && [ "$minor" -ge 19 ]; }; then
+		refute_output --partial "older than 5.19"
+		run "$NETSUP" -vv -d "$ns" -- true
+		assert_output --partial "notifications wait killably once received: yes"
+	fi
+	refute_output --partial "# filter for syscall"
+	[ "${#lines[@]}" -lt 40 ] || fail "-vv printed ${#lines[@]} lines"
+	run "$NETSUP" -vvv -d "$ns" -- true
+	assert_success
+	assert_output --partial "# filter for syscall"
+}
+
+# gone PID: until PID has exited (5 s); zombies count as gone
+gone() {
+	local i
+	for i in $(seq 100); do
+		[ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" = Z ] && return 0
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+@test "--die-with-parent: when netsup is killed, or its parent dies, the command and the supervisor die with it" {
+	local ns d="$BATS_TEST_TMPDIR" cmd sup ns_pid parent
+	ns_new ns
+	# netsup itself killed
+	"$NETSUP" --die-with-parent -d "$ns" -- sh -c "echo \$\$ > '$d/cmd1'; exec sleep 3600" &
+	ns_pid=$!
+	echo "pid $ns_pid" >> "$_fixtures"
+	wait_file "$d/cmd1"
+	cmd=$(cat "$d/cmd1")
+	echo "pid $cmd" >> "$_fixtures"
+	sup=$(pgrep -f "^netsup: supervisor of pid $cmd\$")
+	[ -n "$sup" ]
+	kill -KILL "$ns_pid"
+	gone "$cmd" || fail "the command outlived netsup"
+	gone "$sup" || fail "the supervisor outlived netsup"
+
+	# netsup's parent dies: netsup, the command and the supervisor go
+	sh -c "'$NETSUP' --die-with-parent -d '$ns' -- sh -c \"echo \\\$\\\$ > '$d/cmd2'; exec sleep 3600\" &
+		echo \$! > '$d/netsup2'; exec sleep 3600" &
+	parent=$!
+	echo "pid $parent" >> "$_fixtures"
+	wait_file "$d/cmd2"
+	cmd=$(cat "$d/cmd2")
+	echo "pid $cmd" >> "$_fixtures"
+	sup=$(pgrep -f "^netsup: supervisor of pid $cmd\$")
+	kill -KILL "$parent"
+	gone "$(cat "$d/netsup2")" || fail "netsup outlived its parent"
+	gone "$cmd" || fail "the command outlived netsup's parent"
+	gone "$sup" || fail "the supervisor outlived netsup's parent"
+}
+
+@test "without --die-with-parent the command outlives a killed netsup (as documented)" {
+	local ns d="$BATS_TEST_TMPDIR" cmd ns_pid
+	ns_new ns
+	"$NETSUP" -d "$ns" -- sh -c "echo \$\$ > '$d/cmd'; exec sleep 3600" &
+	ns_pid=$!
+	wait_file "$d/cmd"
+	cmd=$(cat "$d/cmd")
+	echo "pid $cmd" >> "$_fixtures"
+	kill -KILL "$ns_pid"
+	wait "$ns_pid" || true
+	kill -0 "$cmd"
+	[ "$(awk '{print $3}' "/proc/$cmd/stat")" != Z ]
+}
+
+@test "--user-net: its private directory is made in XDG_RUNTIME_DIR, else TMPDIR, and gone once the command runs" {
+	local d="$BATS_TEST_TMPDIR"
+	mkdir -m 700 "$d/xdg" "$d/tmp"
+	run --separate-stderr env -u XDG_RUNTIME_DIR TMPDIR="$d/tmp" "$NETSUP" -v --user-net -- ls -A "$d/tmp"
+	assert_success
+	[[ $stderr =~ "netsup: --user-net: $d/tmp/netsup-usernet."[A-Za-z0-9]{6}"/stack on slirp://" ]] ||
+		fail "not in TMPDIR: $stderr"
+	# the command saw nothing left there: a supervisor killed now leaves nothing
+	assert_output ""
+	run --separate-stderr env XDG_RUNTIME_DIR="$d/xdg" TMPDIR="$d/tmp" "$NETSUP" -v --user-net -- ls -A "$d/xdg"
+	assert_success
+	[[ $stderr == *"netsup: --user-net: $d/xdg/netsup-usernet."* ]] || fail "not in XDG_RUNTIME_DIR: $stderr"
+	assert_output ""
+	run ls -A "$d/xdg" "$d/tmp"
+	refute_output --partial "usernet"
+	# its sockets still work, the stack not taken for removed
+	run env TMPDIR="$d/tmp" "$NETSUP" --user-net -- "$PROGS/sockns" inet stream
+	assert_success
+	refute_output --partial "removed"
+}
