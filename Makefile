@@ -5,8 +5,11 @@
 #   make check      install the Debian packages needed, build, run every test
 #   make demo       two namespace stacks, unmodified programs in each
 #   make install    PREFIX=/usr/local DESTDIR=  (and make uninstall)
+#   make install-strip  the same, stripped, the debug info kept apart
+#                   in $(debugdir)/.build-id/ as Debian's dh_strip does
 #   make check SAN=1   the same with ASan and UBSan
 #   make lint       cppcheck and clang-tidy
+#   make WERROR=0   warnings are not errors (for packagers' compilers)
 
 VERSION    := 0.1.0
 PREFIX     ?= /usr/local
@@ -18,14 +21,24 @@ mandir     ?= $(PREFIX)/share/man
 pkgconfigdir ?= $(libdir)/pkgconfig
 datadir    ?= $(PREFIX)/share
 bashcompdir ?= $(datadir)/bash-completion/completions
+zshcompdir ?= $(datadir)/zsh/site-functions
+# systemd's search path has /usr/local/lib/systemd/system and /usr/lib/...
+systemdunitdir ?= $(PREFIX)/lib/systemd/system
+# the units read /etc/netsup/NAME.conf, whatever the PREFIX
+sysconfdir ?= /etc
+debugdir   ?= $(PREFIX)/lib/debug
 LDCONFIG   ?= ldconfig
+STRIP      ?= strip
 
 CC      ?= gcc
 OBJCOPY ?= objcopy
 B       := build
 SOMAJOR := 1
 
-WARN    := -Wall -Wextra -Werror -Wmissing-prototypes -Wshadow -Wformat=2
+WERROR  ?= 1
+WARN    := -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -Wmissing-prototypes -Wshadow -Wformat=2
+# each object's header dependencies, written beside it (build/**/*.d)
+DEPFLAGS = -MMD -MP
 HARDEN  := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
 OPT     := -O2 -g
 ifeq ($(SAN),1)
@@ -59,18 +72,24 @@ PROGS_SRC := $(wildcard tests/progs/*.c)
 PROGS     := $(patsubst tests/progs/%.c,$(B)/tests/%,$(PROGS_SRC))
 MSOCK_PROGS := $(B)/tests/msock $(B)/tests/pathrace
 
-all: $(B)/netsup $(B)/netsup-stack $(B)/netsup-lwip $(B)/lib/$(SHLIB) $(B)/lib/libmsocket.a $(PROGS) $(B)/nsrelay
+# what make install installs: no test helper (uring_socket needs liburing)
+PRODUCTS  := $(B)/netsup $(B)/netsup-stack $(B)/netsup-lwip $(B)/lib/$(SHLIB) \
+	     $(B)/lib/libmsocket.a
 
-$(B)/%.o: %.c $(wildcard */*.h)
+all: $(PRODUCTS) $(PROGS) $(B)/nsrelay
+
+$(B)/%.o: %.c $(B)/%.d
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 $(B)/netsup: $(SUP_OBJ)
 	$(CC) -o $@ $^ $(LDFLAGS_BIN) -lseccomp -lcap -lpthread
 
 TOOL_SRC  := stacks/netsup-stack.c stacks/netsup-stack-lwip.c stacks/netsup-stack-user.c stacks/stackps.c stacks/unixdiag.c stacks/json.c
 
-$(B)/netsup-stack: $(patsubst %.c,$(B)/%.o,$(TOOL_SRC) $(STACK_SRC))
+TOOL_OBJ  := $(patsubst %.c,$(B)/%.o,$(TOOL_SRC) $(STACK_SRC))
+
+$(B)/netsup-stack: $(TOOL_OBJ)
 	$(CC) -o $@ $^ $(LDFLAGS_BIN) -lpthread
 
 # netsup-lwip: the lwIP stack daemon (liblwip-dev, libvdeplug-dev).  With
@@ -81,17 +100,17 @@ LWIP_OBJ  := $(patsubst %.c,$(B)/lwip-obj/%.o,$(LWIP_SRC))
 LWIP_INC  := $(shell pkg-config --cflags lwip 2>/dev/null || echo -I/usr/include/lwip)
 LWIP_OPT  := $(if $(filter 1,$(SAN)),-O1 -g -fno-omit-frame-pointer -fsanitize=undefined -fno-sanitize-recover=undefined,-O2 -g)
 
-$(B)/lwip-obj/%.o: %.c stacks/lwip/lw.h stacks/stackproto.h
+$(B)/lwip-obj/%.o: %.c $(B)/lwip-obj/%.d
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(LWIP_INC) -std=gnu11 $(WARN) $(LWIP_OPT) $(HARDEN) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(LWIP_INC) -std=gnu11 $(WARN) $(LWIP_OPT) $(HARDEN) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 $(B)/netsup-lwip: $(LWIP_OBJ)
 	$(CC) -o $@ $^ -pie -Wl,-z,relro,-z,now $(if $(filter 1,$(SAN)),-fsanitize=undefined) $(LDFLAGS) -llwip -lvdeplug -lpthread
 
 # libmsocket exports msocket() only.
-$(B)/pic/%.o: %.c $(wildcard */*.h)
+$(B)/pic/%.o: %.c $(B)/pic/%.d
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(DEPFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
 
 $(B)/lib/$(SHLIB): $(SHIM_OBJ)
 	@mkdir -p $(dir $@)
@@ -221,12 +240,13 @@ lint:
 	clang-tidy --quiet $(filter-out stacks/stackproto.c stacks/fdpass.c,$(LWIP_SRC)) -- -std=gnu11 $(CPPFLAGS) $(LWIP_INC)
 
 # Without DESTDIR, ldconfig: the dynamic linker finds the new
-# libmsocket.so.1 in $(libdir) only through its cache.
-install: all
+# libmsocket.so.1 in $(libdir) only through its cache.  Only the products
+# are built first, never the test helpers.
+install: $(PRODUCTS)
 	install -Dm755 $(B)/netsup $(DESTDIR)$(bindir)/netsup
 	install -Dm755 $(B)/netsup-stack $(DESTDIR)$(bindir)/netsup-stack
 	install -Dm755 $(B)/netsup-lwip $(DESTDIR)$(bindir)/netsup-lwip
-	install -Dm755 $(B)/lib/$(SHLIB) $(DESTDIR)$(libdir)/$(SHLIB)
+	install -Dm644 $(B)/lib/$(SHLIB) $(DESTDIR)$(libdir)/$(SHLIB)
 	ln -sf $(SHLIB) $(DESTDIR)$(libdir)/libmsocket.so.$(SOMAJOR)
 	ln -sf $(SHLIB) $(DESTDIR)$(libdir)/libmsocket.so
 	install -Dm644 $(B)/lib/libmsocket.a $(DESTDIR)$(libdir)/libmsocket.a
@@ -242,9 +262,32 @@ install: all
 	install -Dm644 man/netsup-stack-protocol.7 $(DESTDIR)$(mandir)/man7/netsup-stack-protocol.7
 	install -Dm644 completion/netsup.bash $(DESTDIR)$(bashcompdir)/netsup
 	install -Dm644 completion/netsup-stack.bash $(DESTDIR)$(bashcompdir)/netsup-stack
+	install -Dm644 completion/_netsup $(DESTDIR)$(zshcompdir)/_netsup
+	install -Dm644 completion/_netsup-stack $(DESTDIR)$(zshcompdir)/_netsup-stack
+	install -d $(DESTDIR)$(systemdunitdir)
+	sed -e 's|@bindir@|$(bindir)|g' -e 's|@sysconfdir@|$(sysconfdir)|g' \
+	    systemd/netsup-stack@.service.in > $(DESTDIR)$(systemdunitdir)/netsup-stack@.service
 	$(if $(DESTDIR),,$(LDCONFIG))
 
+# The ELF files make install puts in place, and where each one's debug
+# info goes: $(debugdir)/.build-id/NN/REST.debug, NNREST its build id,
+# where gdb looks for it (with PREFIX=/usr).
+STRIPPED := $(bindir)/netsup $(bindir)/netsup-stack $(bindir)/netsup-lwip $(libdir)/$(SHLIB)
+debugfile = $(debugdir)/.build-id/$$(readelf -n $(1) | sed -n 's/^ *Build ID: \(..\)\(.*\)/\1\/\2/p').debug
+
+install-strip: install
+	set -e; for f in $(STRIPPED); do \
+	  d=$(DESTDIR)$(call debugfile,$(DESTDIR)$$f); \
+	  mkdir -p $$(dirname $$d); \
+	  $(OBJCOPY) --only-keep-debug --compress-debug-sections $(DESTDIR)$$f $$d; \
+	  chmod 644 $$d; \
+	  $(STRIP) --remove-section=.comment --remove-section=.note --strip-unneeded $(DESTDIR)$$f; \
+	  $(OBJCOPY) --add-gnu-debuglink=$$d $(DESTDIR)$$f; \
+	done
+	$(STRIP) --strip-debug $(DESTDIR)$(libdir)/libmsocket.a
+
 uninstall:
+	rm -f $(foreach f,$(STRIPPED),$(DESTDIR)$(call debugfile,$(DESTDIR)$(f)))
 	rm -f $(DESTDIR)$(bindir)/netsup $(DESTDIR)$(bindir)/netsup-stack \
 	  $(DESTDIR)$(bindir)/netsup-lwip \
 	  $(DESTDIR)$(libdir)/$(SHLIB) $(DESTDIR)$(libdir)/libmsocket.so.$(SOMAJOR) \
@@ -253,11 +296,20 @@ uninstall:
 	  $(DESTDIR)$(mandir)/man1/netsup.1 $(DESTDIR)$(mandir)/man3/msocket.3 \
 	  $(DESTDIR)$(mandir)/man8/netsup-stack.8 $(DESTDIR)$(mandir)/man8/netsup-lwip.8 \
 	  $(DESTDIR)$(mandir)/man7/netsup-stack-protocol.7 \
-	  $(DESTDIR)$(bashcompdir)/netsup $(DESTDIR)$(bashcompdir)/netsup-stack
+	  $(DESTDIR)$(bashcompdir)/netsup $(DESTDIR)$(bashcompdir)/netsup-stack \
+	  $(DESTDIR)$(zshcompdir)/_netsup $(DESTDIR)$(zshcompdir)/_netsup-stack \
+	  $(DESTDIR)$(systemdunitdir)/netsup-stack@.service
 	$(if $(DESTDIR),,$(LDCONFIG))
 
 clean:
 	rm -rf $(B)
 
-.PHONY: all deps check lint install uninstall clean demo bench fuzz stress valgrind soak unit
+# Header dependencies: each object's .d, written by the compiler (-MMD).
+# An object whose .d is missing (built before -MMD) is built again: its
+# .d is a target with no recipe, which puts the object out of date.
+DEPFILES  := $(patsubst %.o,%.d,$(sort $(SUP_OBJ) $(SHIM_OBJ) $(LWIP_OBJ) $(TOOL_OBJ)))
+$(DEPFILES):
+-include $(wildcard $(DEPFILES))
+
+.PHONY: all deps check lint install install-strip uninstall clean demo bench fuzz stress valgrind soak unit
 .DELETE_ON_ERROR:

@@ -10,28 +10,40 @@
 # NAMEs of /dev/net, /run/netns and (not for root) the user's own directory,
 # or a path once it holds a '/'.
 
-# _netsup_stack_stacks: the bare NAMEs of the stacks in /dev/net, /run/netns
+# _netsup_stack_dirs: where bare NAMEs are looked up: /dev/net, /run/netns
 # and, for a user other than root, $XDG_RUNTIME_DIR/netsup (or
-# /tmp/netsup-UID): mounted namespaces, links to a holder's namespace, and
-# the sockets of userspace stack daemons
-_netsup_stack_stacks()
+# /tmp/netsup-UID)
+_netsup_stack_dirs()
 {
-	local dir f dirs=(/dev/net /run/netns)
+	printf '%s\n' /dev/net /run/netns
 	if ((EUID != 0)); then
 		if [[ $XDG_RUNTIME_DIR == /* ]]; then
-			dirs+=("$XDG_RUNTIME_DIR/netsup")
+			printf '%s\n' "$XDG_RUNTIME_DIR/netsup"
 		else
-			dirs+=("/tmp/netsup-$EUID")
+			printf '%s\n' "/tmp/netsup-$EUID"
 		fi
 	fi
-	for dir in "${dirs[@]}"; do
+}
+
+# _netsup_stack_stacks [-n]: the bare NAMEs of the stacks in those
+# directories: mounted namespaces, links to a holder's namespace, and the
+# sockets of userspace stack daemons; with -n, the paths of the
+# namespaces only
+_netsup_stack_stacks()
+{
+	local dir f
+	while read -r dir; do
 		for f in "$dir"/*; do
 			# a stack is a regular file (a mounted namespace, or a
 			# holder's, through its link) or a socket (a userspace
 			# stack); not tun
-			[[ -f $f || -S $f ]] && printf '%s\n' "${f##*/}"
+			if [[ $1 == -n ]]; then
+				[[ -f $f ]] && printf '%s\n' "$f"
+			else
+				[[ -f $f || -S $f ]] && printf '%s\n' "${f##*/}"
+			fi
 		done
-	done
+	done < <(_netsup_stack_dirs)
 }
 
 _netsup_stack()
@@ -55,11 +67,10 @@ _netsup_stack()
 		return
 		;;
 	--netns)
-		if [[ $cur == */* ]]; then
-			_filedir
-		else
-			mapfile -t COMPREPLY < <(compgen -W "$(ls /run/netns 2>/dev/null | sed 's|^|/run/netns/|')" -- "$cur")
-		fi
+		# a network namespace by its path: the namespace stacks (not the
+		# sockets), then any file, such as /proc/PID/ns/net
+		mapfile -t COMPREPLY < <(compgen -W "$(_netsup_stack_stacks -n)" -- "$cur")
+		[[ $cur == */* ]] && _filedir
 		return
 		;;
 	--ip | --gw | --ip6 | --gw6 | --mtu)

@@ -4,17 +4,28 @@
 #   netsup [OPTION]... [--] COMMAND [ARG]...
 #
 # Options as `netsup --help` lists them (tests/36-install.bats checks that
-# each is offered); after -d, FAMILY= and the stacks of /dev/net and
-# /run/netns; from COMMAND on, COMMAND's own completion.
+# each is offered); after -d and --allow, FAMILY= and the stacks that a
+# bare NAME finds (/dev/net, /run/netns, and for a user other than root
+# the user's own directory); from COMMAND on, COMMAND's own completion.
 
-# _netsup_stack_names: the bare NAMEs of the stacks in /dev/net and /run/netns
+# _netsup_stack_names: the bare NAMEs of the stacks in /dev/net, /run/netns
+# and, for a user other than root, $XDG_RUNTIME_DIR/netsup (or
+# /tmp/netsup-UID): mounted namespaces, links to a holder's namespace, and
+# the sockets of userspace stack daemons (netsup-lwip)
 _netsup_stack_names()
 {
-	local dir f
-	for dir in /dev/net /run/netns; do
+	local dir f dirs=(/dev/net /run/netns)
+	if ((EUID != 0)); then
+		if [[ $XDG_RUNTIME_DIR == /* ]]; then
+			dirs+=("$XDG_RUNTIME_DIR/netsup")
+		else
+			dirs+=("/tmp/netsup-$EUID")
+		fi
+	fi
+	for dir in "${dirs[@]}"; do
 		for f in "$dir"/*; do
-			# a stack is a regular file (a mounted namespace); not tun
-			[[ -f $f ]] && printf '%s\n' "${f##*/}"
+			# a regular file (a namespace) or a socket; not tun
+			[[ -f $f || -S $f ]] && printf '%s\n' "${f##*/}"
 		done
 	done
 }
@@ -28,7 +39,8 @@ _netsup()
 	for ((i = 1; i < cword; i++)); do
 		case ${words[i]} in
 		--) cmd=$((i + 1)); break ;;
-		-d | --default | --allow | --log) ((i++)) ;;
+		# options with a value in the next word: that word is no command
+		-d | --default | --allow | --log | --publish) ((i++)) ;;
 		-*) ;;
 		*) cmd=$i; break ;;
 		esac
@@ -68,10 +80,13 @@ _netsup()
 		_filedir
 		return
 		;;
+	--publish)
+		return	# [IP:]HOSTPORT:PORT[/tcp|/udp]: nothing to offer
+		;;
 	esac
 
 	if [[ $cur == -* ]]; then
-		mapfile -t COMPREPLY < <(compgen -W "-d --default -w --wait --allow --isolate --view
+		mapfile -t COMPREPLY < <(compgen -W "-d --default -w --wait --die-with-parent --allow --isolate --view
 			--allow-io-uring --userspace --user-net --publish --log -v --verbose -h --help -V --version" -- "$cur")
 		return
 	fi

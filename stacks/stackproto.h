@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0-or-later
+/* SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * stackproto.h - the stack protocol between netsup and a userspace stack
  *

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-or-later
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * userstack.c - stacks of a normal user: where their names live, how a
  * dead holder is told from a live one, and joining the user namespace

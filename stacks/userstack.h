@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0-or-later
+/* SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * userstack.h - stacks of a normal user: the per-user directory, the
  * holder processes that keep its namespaces alive, and joining the user

@@ -21,7 +21,7 @@ group_pkgs() {
 	demo)     echo "$(group_pkgs build) iproute2 socat" ;;
 	check)    echo "$(group_pkgs build) bats bats-assert bats-support bats-file
 	                iproute2 procps util-linux socat python3 groff-base passwd
-	                liburing-dev bash-completion clang libclang-rt-14-dev
+	                liburing-dev bash-completion zsh clang libclang-rt-14-dev
 	                libvdeplug-slirp iperf3 curl busybox-static nginx-light
 	                dnsmasq-base bind9-dnsutils" ;;
 	lint)     echo "cppcheck clang-tidy" ;;
