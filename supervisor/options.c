@@ -131,7 +131,7 @@ static void options_long_error(const char *arg, int c, const struct option *long
 	int n = 0;
 
 	for (o = longopts; o->name; o++) {
-		if (strncmp(o->name, name, len))
+		if (strncmp(o->name, name, len) != 0)
 			continue;
 		if (strlen(o->name) == len) {
 			match = o;
@@ -203,7 +203,7 @@ int options_parse(int argc, char **argv, struct options *o)
 		c = getopt_long(argc, argv, "+:d:wvhV", longopts, NULL);
 		if (c == -1)
 			break;
-		if ((c == '?' || c == ':') && cur && !strncmp(cur, "--", 2)) {
+		if ((c == '?' || c == ':') && cur && strncmp(cur, "--", 2) == 0) {
 			options_long_error(cur, c, longopts);
 			return -EINVAL;
 		}
