@@ -20,6 +20,9 @@
  *   then its creator's parent, whose stacks it would take (notify.c
  *   decides); with CLONE_NEWNET too, as are unshare and setns: a process
  *   that changes its network namespace takes charge of its networking.
+ * - connect(2), for every descriptor, in a session with rules (--route,
+ *   --user-net): a socket may move to another stack then (move.c); a
+ *   session that can use userspace stacks notifies more (below).
  * - ioctl(2) of the interface requests (SIOCGIF*), answered from the stack.  clone3(2) (5.3) keeps its flags in memory, out of the
  *   filter's sight, so it fails with ENOSYS, and glibc falls back to
  *   clone(2), as under the default profiles of container runtimes.
@@ -205,6 +208,10 @@ static scmp_filter_ctx filter_build(const struct filter_config *cfg)
 	if (!rc)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(clone), 1,
 				      SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWNET, CLONE_NEWNET));
+	/* sockets move at connect() (move.c): only that, where no
+	 * userspace stack needs the rest */
+	if (!rc && cfg->routes && !cfg->userspace)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(connect), 0);
 	for (i = 0; !rc && cfg->userspace &&
 		    i < sizeof(filter_usock_calls) / sizeof(*filter_usock_calls); i++)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY,

@@ -11,6 +11,7 @@
 struct filter_config {
 	bool allow_io_uring;	/* --allow-io-uring: leave io_uring_setup */
 	bool userspace;		/* the session can use userspace stacks */
+	bool routes;		/* --route, --user-net: connect() is notified */
 	int handoff_fd;		/* > 0: its sendmsg is never notified */
 	bool killable;		/* out: received notifications wait killably */
 };

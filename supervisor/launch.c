@@ -243,7 +243,8 @@ static void __attribute__((noreturn))
 launch_supervisor(int sock, pid_t netsup, const struct options *o,
 		  struct stack *defaults[FAM_COUNT], const struct policy *policy)
 {
-	struct supervisor sv = { .listener = -1, .parent_pidfd = -1, .policy = *policy };
+	struct supervisor sv = { .listener = -1, .parent_pidfd = -1, .policy = *policy,
+				 .routes = o->routes };
 	struct usernet un = { .pidfd = -1 };
 	char **self_argv = o->self_argv;
 	char title[64];
@@ -362,7 +363,8 @@ static void __attribute__((noreturn))
 launch_command(int sock, const struct options *o, const struct stack *view, pid_t sup)
 {
 	struct filter_config cfg = { .allow_io_uring = o->allow_io_uring,
-				     .userspace = o->userspace };
+				     .userspace = o->userspace,
+				     .routes = o->routes && o->routes->n };
 	struct rlimit rl;
 	int listener, rc, high;
 

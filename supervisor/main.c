@@ -85,8 +85,32 @@ static struct stack *main_open_stack(const char *spec)
 	return s;
 }
 
+/* Open the stacks of --route and make its table, or die naming the rule. */
+static void main_routes(struct options *o, struct route_table *t)
+{
+	const char *spec;
+	struct route rt;
+	int i, rc;
+
+	for (i = 0; i < o->n_route; i++) {
+		if (route_parse(o->route[i], &rt, &spec))
+			die(EXIT_NETSUP, "--route %s: expected CIDR=STACK", o->route[i]);
+		rt.s = main_open_stack(spec);
+		if (stack_is_userspace(rt.s))
+			die(EXIT_NETSUP, "--route %s: %s is a userspace stack: a route goes to a network namespace",
+			    o->route[i], rt.s->path);
+		rc = route_add(t, &rt);
+		if (rc)
+			die(EXIT_NETSUP, "--route %s: %s", o->route[i], rc == -EEXIST ?
+			    "that network has a route already" : strerror(-rc));
+		info("route: %s", o->route[i]);
+	}
+	o->routes = t;
+}
+
 int main(int argc, char **argv)
 {
+	static struct route_table routes;
 	struct stack *defaults[FAM_COUNT] = { NULL };
 	struct policy policy;
 	struct options o;
@@ -108,6 +132,8 @@ int main(int argc, char **argv)
 	if (o.log_file && (rc = log_open_file(o.log_file)))
 		die(EXIT_NETSUP, "--log %s: %s", o.log_file, strerror(-rc));
 
+	if (launch_is_nested() && o.n_route)
+		die(EXIT_NETSUP, "--route: not inside a netsup session (the outer netsup would have to move the sockets)");
 	if (launch_is_nested()) {
 		static char paths[FAM_COUNT][PATH_MAX];
 		char *p[FAM_COUNT] = { NULL };
@@ -160,9 +186,11 @@ int main(int argc, char **argv)
 		stack_put(s);
 	}
 	policy.restricted = o.n_allow > 0;
+	main_routes(&o, &routes);
 
 	rc = launch_check_nofile() ? EXIT_NETSUP : launch_run(&o, defaults, &policy);
 	for (i = 0; i < FAM_COUNT; i++)
 		stack_put(defaults[i]);
+	route_table_free(&routes);
 	return rc;
 }

@@ -52,6 +52,7 @@
 #include "errset.h"
 #include "filter.h"
 #include "ifioctl.h"
+#include "move.h"
 #include "log.h"
 #include "pathres.h"
 #include "notify.h"
@@ -343,11 +344,19 @@ static void notify_create_by_helper(struct worker *w, struct stack *s, const str
 	r->what = NOTIFY_DEFERRED;
 }
 
-/*
- * Create a socket in @s for the thread of the current request, wearing its
- * credentials.  @c has been read and re-validated by the caller.
+/**
+ * notify_create() - a socket in @s for the thread of the current request,
+ *		     made wearing its credentials (which it then still wears)
+ * @w:		the handling thread
+ * @s:		the stack
+ * @c:		the thread's credentials, read and re-validated by the caller
+ * @domain:	socket(2) arguments
+ * @type:
+ * @protocol:
+ * @r:		the outcome: NOTIFY_FD, NOTIFY_ERROR, or NOTIFY_DEFERRED (a
+ *		userspace stack, a helper: answered later as socket())
  */
-static void notify_create(struct worker *w, struct stack *s, const struct creds *c,
+void notify_create(struct worker *w, struct stack *s, const struct creds *c,
 			  int domain, int type, int protocol, struct notify_reply *r)
 {
 	int rc = 0;
@@ -989,7 +998,8 @@ static void notify_handle(struct worker *w)
 		notify_ifioctl(w, &r);
 		break;
 	case CALL_USOCK:
-		ucall_handle(w, &r);
+		if (!move_call(w, &r))	/* --route, --user-net: move.c */
+			ucall_handle(w, &r);
 		break;
 	case CALL_OTHER:
 		break;

@@ -56,5 +56,7 @@ bool notify_id_valid(struct worker *w);
 int notify_creds(struct worker *w, struct creds *c);
 void notify_fail(struct notify_reply *r, int error);
 void notify_answer(struct worker *w, struct notify_reply *r);
+void notify_create(struct worker *w, struct stack *s, const struct creds *c,
+		   int domain, int type, int protocol, struct notify_reply *r);
 
 #endif /* NETSUP_NOTIFY_H */

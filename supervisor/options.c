@@ -30,6 +30,10 @@ static const char options_help[] =
 "                          stacks allowed so (repeatable); without it, any\n"
 "                          stack the process could open itself, except\n"
 "                          init's and netsup's own namespace\n"
+"      --route CIDR=STACK  connections to CIDR (10.8.0.0/16, fd00:1::/32) go\n"
+"                          through STACK: a socket moves there at connect(),\n"
+"                          under the same number; repeatable, the most\n"
+"                          specific CIDR wins; STACK as for --default\n"
 "      --isolate           run the command in a new, empty network\n"
 "                          namespace (lo up): families without a stack\n"
 "                          reach nothing\n"
@@ -168,7 +172,7 @@ static void options_long_error(const char *arg, int c, const struct option *long
 int options_parse(int argc, char **argv, struct options *o)
 {
 	enum { OPT_ALLOW_IO_URING = 256, OPT_ALLOW, OPT_ISOLATE, OPT_LOG, OPT_USERSPACE,
-	       OPT_USER_NET, OPT_PUBLISH, OPT_VIEW, OPT_DIE_WITH_PARENT };
+	       OPT_USER_NET, OPT_PUBLISH, OPT_VIEW, OPT_DIE_WITH_PARENT, OPT_ROUTE };
 	static const struct option longopts[] = {
 		{ "default",		required_argument, NULL, 'd' },
 		{ "allow",		required_argument, NULL, OPT_ALLOW },
@@ -180,6 +184,7 @@ int options_parse(int argc, char **argv, struct options *o)
 		{ "userspace",		no_argument,	   NULL, OPT_USERSPACE },
 		{ "user-net",		no_argument,	   NULL, OPT_USER_NET },
 		{ "publish",		required_argument, NULL, OPT_PUBLISH },
+		{ "route",		required_argument, NULL, OPT_ROUTE },
 		{ "verbose",		no_argument,	   NULL, 'v' },
 		{ "log",		required_argument, NULL, OPT_LOG },
 		{ "help",		no_argument,	   NULL, 'h' },
@@ -259,6 +264,18 @@ int options_parse(int argc, char **argv, struct options *o)
 				return -EINVAL;
 			}
 			o->publish[o->n_publish++] = optarg;
+			break;
+		}
+		case OPT_ROUTE: {
+			struct route rt;
+
+			if (o->n_route >= ROUTE_MAX || route_parse(optarg, &rt, &stack)) {
+				err("--route %s: %s", optarg, o->n_route >= ROUTE_MAX ?
+				    "too many routes" :
+				    "expected CIDR=STACK, CIDR an IPv4 or IPv6 network such as 10.8.0.0/16 (no bits set past its length)");
+				return -EINVAL;
+			}
+			o->route[o->n_route++] = optarg;
 			break;
 		}
 		case 'v':

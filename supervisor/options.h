@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "policy.h"
+#include "route.h"
 #include "usernet.h"
 #include "../stacks/stack.h"
 
@@ -26,6 +27,9 @@ struct options {
 	bool view;			/* --view */
 	const char *allow[POLICY_MAX];	/* --allow STACK */
 	int n_allow;
+	const char *route[ROUTE_MAX];	/* --route CIDR=STACK */
+	int n_route;
+	struct route_table *routes;	/* the rules, their stacks opened by main() */
 	char **argv;			/* the command */
 	char **self_argv;		/* netsup's own argv (supervisor's title) */
 	int self_argc;

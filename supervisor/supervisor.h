@@ -32,6 +32,7 @@ struct sv_tag {
 };
 
 struct worker;
+struct route_table;
 
 /*
  * A notification answered later, by the event loop: its thread waits in
@@ -76,6 +77,7 @@ struct supervisor {
 	struct proctab procs;	/* default stacks, per process */
 	struct credcache cache;	/* credentials, per thread */
 	struct policy policy;	/* stacks msocket() may name */
+	const struct route_table *routes;	/* --route, --user-net (move.c), or NULL */
 	bool moved;		/* atomic: a process changed its namespace */
 	dev_t base_dev;		/* the namespace the tree started in */
 	ino_t base_ino;
