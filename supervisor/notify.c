@@ -964,6 +964,8 @@ static void notify_handle(struct worker *w)
 
 	enum notify_call call = notify_classify(w->req);
 
+	/* a thread waits in one call at a time: what it deferred is stale */
+	supervisor_caller_moved_on(w->sv, (pid_t)w->req->pid);
 	if (call == CALL_SOCKET || call == CALL_SOCKETCALL || call == CALL_MSOCKET)
 		r.errset = ERRSET_SOCKET;
 	switch (call) {

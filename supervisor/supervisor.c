@@ -58,19 +58,11 @@ static int sv_watch(struct supervisor *sv, int fd, uint32_t events, const struct
 	return epoll_ctl(sv->epfd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
 }
 
-static long long sv_ms_until(const struct timespec *t)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (t->tv_sec - now.tv_sec) * 1000LL + (t->tv_nsec - now.tv_nsec) / 1000000;
-}
-
 /**
  * supervisor_defer() - answer a notification later, from the event loop
  * @sv:		the supervisor
- * @d:		the request: tag, id, tid, uid, fd and complete set; owned
- *		by the loop from here on if this succeeds
+ * @d:		the request: tag, id, tid, uid, kind, fd and complete set;
+ *		owned by the loop from here on if this succeeds
  * @timeout_ms:	when complete() is called with @expired, if @d->fd has
  *		not become readable before
  *
@@ -80,36 +72,14 @@ static long long sv_ms_until(const struct timespec *t)
 int supervisor_defer(struct supervisor *sv, struct deferred *d, int timeout_ms)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &d->tag };
-	unsigned int mine = 0, all = 0;
-	struct deferred *p;
-	int rc = 0;
+	int rc;
 
 	d->tag.type = SV_SRC_DEFERRED;
-	clock_gettime(CLOCK_MONOTONIC, &d->deadline);
-	d->deadline.tv_sec += timeout_ms / 1000;
-	d->deadline.tv_nsec += (timeout_ms % 1000) * 1000000L;
-	if (d->deadline.tv_nsec >= 1000000000L) {
-		d->deadline.tv_sec++;
-		d->deadline.tv_nsec -= 1000000000L;
-	}
-	pthread_mutex_lock(&sv->dlock);
-	for (p = sv->deferred; p; p = p->next) {
-		if (p->stack_call != d->stack_call)
-			continue;
-		all++;
-		mine += p->uid == d->uid;
-	}
-	if (d->stack_call ? all >= SV_STACKCALLS_MAX || mine >= SV_STACKCALLS_PER_USER
-			  : all >= SV_DEFERRED_MAX || mine >= SV_DEFERRED_PER_USER)
-		rc = -EAGAIN;
-	else if (d->fd >= 0 && epoll_ctl(sv->epfd, EPOLL_CTL_ADD, d->fd, &ev))
+	rc = defer_add(&sv->deferred, d, timeout_ms);
+	if (!rc && d->fd >= 0 && epoll_ctl(sv->epfd, EPOLL_CTL_ADD, d->fd, &ev)) {
 		rc = -errno;
-	if (!rc) {
-		d->next = sv->deferred;
-		sv->deferred = d;
-		sv->ndeferred++;
+		defer_take(&sv->deferred, d);
 	}
-	pthread_mutex_unlock(&sv->dlock);
 	return rc;
 }
 
@@ -122,46 +92,30 @@ int supervisor_defer(struct supervisor *sv, struct deferred *d, int timeout_ms)
  */
 bool supervisor_undefer(struct supervisor *sv, struct deferred *d)
 {
-	struct deferred **pp;
-	bool found = false;
-
-	pthread_mutex_lock(&sv->dlock);
-	for (pp = &sv->deferred; *pp; pp = &(*pp)->next)
-		if (*pp == d) {
-			*pp = d->next;
-			sv->ndeferred--;
-			found = true;
-			break;
-		}
-	if (found && d->fd >= 0)
+	if (!defer_take(&sv->deferred, d))
+		return false;
+	if (d->fd >= 0)
 		epoll_ctl(sv->epfd, EPOLL_CTL_DEL, d->fd, NULL);
-	pthread_mutex_unlock(&sv->dlock);
-	return found;
+	return true;
 }
 
-/* Complete the requests whose time is up (all with @all); the earliest
- * deadline left, in ms, or -1. */
+/*
+ * Complete the requests that are ready or whose time is up (all with
+ * @all), reading the clock once; the earliest deadline left, in ms, or -1.
+ */
 static int sv_expire(struct supervisor *sv, struct worker *w, bool all)
 {
-	long long next = -1, ms;
+	struct timespec now;
 	struct deferred *d;
+	int next;
 
-	for (;;) {
-		pthread_mutex_lock(&sv->dlock);
-		for (d = sv->deferred, next = -1; d; d = d->next) {
-			ms = sv_ms_until(&d->deadline);
-			if (all || ms <= 0 || __atomic_load_n(&d->ready, __ATOMIC_ACQUIRE))
-				break;
-			if (next < 0 || ms < next)
-				next = ms;
-		}
-		pthread_mutex_unlock(&sv->dlock);
-		if (!d)
-			break;
-		if (supervisor_undefer(sv, d))
-			d->complete(d, w, true);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	while ((d = defer_next_due(&sv->deferred, &now, all, &next))) {
+		if (d->fd >= 0)
+			epoll_ctl(sv->epfd, EPOLL_CTL_DEL, d->fd, NULL);
+		d->complete(d, w, true);
 	}
-	return next > INT_MAX ? INT_MAX : (int)next;
+	return next;
 }
 
 /**
@@ -171,8 +125,21 @@ static int sv_expire(struct supervisor *sv, struct worker *w, bool all)
  */
 void supervisor_ready(struct supervisor *sv, struct deferred *d)
 {
-	__atomic_store_n(&d->ready, true, __ATOMIC_RELEASE);
-	if (eventfd_write(sv->wake_fd, 1)) {
+	if (defer_make_ready(&sv->deferred, d) && eventfd_write(sv->wake_fd, 1)) {
+		/* the loop sees it at its next wake-up */
+	}
+}
+
+/**
+ * supervisor_caller_moved_on() - a thread made a notified call
+ * @sv:		the supervisor
+ * @tid:	the thread
+ *
+ * Whatever it had deferred is stale: the loop cancels it (defer.c).
+ */
+void supervisor_caller_moved_on(struct supervisor *sv, pid_t tid)
+{
+	if (defer_caller_moved_on(&sv->deferred, tid) && eventfd_write(sv->wake_fd, 1)) {
 		/* the loop sees it at its next wake-up */
 	}
 }
@@ -309,6 +276,11 @@ static int sv_open(struct supervisor *sv)
 	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sv->sizes))
 		return -errno;
 	pthread_mutex_init(&sv->dlock, NULL);
+	defer_init(&sv->deferred);
+	sv->deferred.max[DEFER_HELPER] = SV_DEFERRED_MAX;
+	sv->deferred.per_user[DEFER_HELPER] = SV_DEFERRED_PER_USER;
+	sv->deferred.max[DEFER_STACK_CALL] = SV_STACKCALLS_MAX;
+	sv->deferred.per_user[DEFER_STACK_CALL] = SV_STACKCALLS_PER_USER;
 	sv->epfd = epoll_create1(EPOLL_CLOEXEC);
 	sv->stop_fd = eventfd(0, EFD_CLOEXEC);
 	sv->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -347,6 +319,7 @@ static void sv_close(struct supervisor *sv)
 	if (sv->epfd >= 0)
 		close(sv->epfd);
 	pthread_mutex_destroy(&sv->dlock);
+	defer_fini(&sv->deferred);
 }
 
 /**

@@ -11,57 +11,26 @@
 #include <sys/types.h>
 #include <linux/seccomp.h>
 
+#include "defer.h"
 #include "policy.h"
+#include "svtag.h"
 #include "proc.h"
 #include "../stacks/stack.h"
-
-/* What woke the event loop up (the tag of each epoll source). */
-enum sv_source {
-	SV_SRC_LISTENER,	/* POLLHUP: no task uses the filter any more */
-	SV_SRC_PROC_EVENTS,	/* the process events connector */
-	SV_SRC_PARENT,		/* the netsup waiting for the command exited */
-	SV_SRC_STOP,		/* a handling thread ended */
-	SV_SRC_MOUNTS,		/* the mount table changed */
-	SV_SRC_DEFERRED,	/* a deferred request can go on */
-	SV_SRC_USTACK,		/* a userspace stack daemon answered */
-	SV_SRC_WAKE,		/* a deferred request is ready at once */
-};
-
-struct sv_tag {
-	enum sv_source type;
-};
 
 struct worker;
 struct route_table;
 
 /*
- * A notification answered later, by the event loop: its thread waits in
- * the system call, everybody else is served meanwhile.  Whoever defers
- * embeds this, fills it in and hands it over with supervisor_defer().
- */
-struct deferred {
-	struct sv_tag tag;		/* SV_SRC_DEFERRED */
-	__u64 id;			/* the notification */
-	pid_t tid;			/* its thread */
-	uid_t uid;			/* counted against this user */
-	bool stack_call;		/* a userspace stack's, not a helper's */
-	int fd;				/* readable: complete() can go on */
-	struct timespec deadline;	/* CLOCK_MONOTONIC: complete() gives up */
-	bool ready;			/* complete() now (supervisor_ready()) */
-	/* answer the notification and free the request, on the loop thread */
-	void (*complete)(struct deferred *d, struct worker *w, bool expired);
-	struct deferred *next;
-};
-
-/*
- * At most this many deferred requests, and per user: path helpers (a
+ * The bounds of deferred requests, in all and per user: path helpers (a
  * process and two descriptors each), and calls waiting for a userspace
- * stack (a blocked accept or recvfrom each; a descriptor each).
+ * stack (a blocked accept or recvfrom each: memory only, no descriptor;
+ * a kernel lets a user block as many threads as it likes in accept(), so
+ * these are far above what a program needs and far below what would hurt).
  */
 #define SV_DEFERRED_MAX		64
 #define SV_DEFERRED_PER_USER	16
-#define SV_STACKCALLS_MAX	8192
-#define SV_STACKCALLS_PER_USER	2048
+#define SV_STACKCALLS_MAX	65536
+#define SV_STACKCALLS_PER_USER	16384
 
 struct supervisor {
 	int listener;		/* seccomp user-notification fd */
@@ -81,15 +50,15 @@ struct supervisor {
 	bool moved;		/* atomic: a process changed its namespace */
 	dev_t base_dev;		/* the namespace the tree started in */
 	ino_t base_ino;
-	pthread_mutex_t dlock;	/* the deferred requests, base_* */
-	struct deferred *deferred;
-	unsigned int ndeferred;
+	pthread_mutex_t dlock;	/* base_* */
+	struct defer_queue deferred;	/* requests answered later (defer.c) */
 };
 
 int supervisor_run(struct supervisor *sv);
 int supervisor_defer(struct supervisor *sv, struct deferred *d, int timeout_ms);
 bool supervisor_undefer(struct supervisor *sv, struct deferred *d);
 void supervisor_ready(struct supervisor *sv, struct deferred *d);
+void supervisor_caller_moved_on(struct supervisor *sv, pid_t tid);
 int supervisor_watch(struct supervisor *sv, int fd, const struct sv_tag *tag);
 void supervisor_unwatch(struct supervisor *sv, int fd);
 

@@ -100,9 +100,18 @@ static struct ucall *ucall_new(struct worker *w)
 	return uc;
 }
 
-/* Answer from a done() callback, on the loop thread. */
+/*
+ * Answer from a done() callback, on the loop thread.  Our copy of the
+ * child's descriptor is closed first: once answered, the child may close
+ * its own, and the socket must then have no other reference (a port
+ * bound, closed and bound again, as in notify_answer()).
+ */
 static void ucall_reply(struct worker *w, struct ucall *uc, struct notify_reply *r)
 {
+	if (uc->cfd >= 0) {
+		close(uc->cfd);
+		uc->cfd = -1;
+	}
 	w->req->id = uc->rq.d.id;
 	w->req->pid = (__u32)uc->rq.d.tid;
 	notify_answer(w, r);

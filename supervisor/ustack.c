@@ -44,13 +44,16 @@
 #define USTACK_SOCK_BUCKETS	1024
 #define USTACK_SWEEP_MIN	1024	/* sockets known before the first sweep */
 #define USTACK_SWEEP_BATCH	512	/* questions in flight at once */
+#define USTACK_PENDING_BUCKETS	1024	/* requests waiting, by id */
+#define USTACK_BACKOFF_MAX	9	/* a blocked call: polls up to 250 ms << 9 */
+#define USTACK_CHECKS_PER_SEC	64	/* ID_VALID of blocked calls, in all */
 
 struct ustack {
 	struct sv_tag tag;		/* SV_SRC_USTACK */
 	struct stack *s;		/* its connection is s->fd */
 	pthread_mutex_t lock;		/* pending, next_id, sending */
 	uint64_t next_id;
-	struct ureq *pending;
+	struct ureq *pending[USTACK_PENDING_BUCKETS];	/* by id */
 	bool dead;
 	struct ustack *next;		/* in sv->ustacks */
 };
@@ -152,18 +155,43 @@ void ustack_detach_all(struct supervisor *sv)
 	sv->ustacks = NULL;
 }
 
-/* Take the pending request @id off @u's list. */
+/* Put @rq among @u's pending requests (u->lock held). */
+static void ustack_pending_add(struct ustack *u, struct ureq *rq)
+{
+	struct ureq **b = &u->pending[rq->id % USTACK_PENDING_BUCKETS];
+
+	rq->next = *b;
+	*b = rq;
+}
+
+/* Take the pending request @id off @u's table. */
 static struct ureq *ustack_take(struct ustack *u, uint64_t id)
 {
 	struct ureq **pp, *rq = NULL;
 
 	pthread_mutex_lock(&u->lock);
-	for (pp = &u->pending; *pp; pp = &(*pp)->next)
+	for (pp = &u->pending[id % USTACK_PENDING_BUCKETS]; *pp; pp = &(*pp)->next)
 		if ((*pp)->id == id) {
 			rq = *pp;
 			*pp = rq->next;
 			break;
 		}
+	pthread_mutex_unlock(&u->lock);
+	return rq;
+}
+
+/* Take any pending request off @u's table, or NULL. */
+static struct ureq *ustack_take_any(struct ustack *u)
+{
+	struct ureq *rq = NULL;
+	size_t b;
+
+	pthread_mutex_lock(&u->lock);
+	for (b = 0; b < USTACK_PENDING_BUCKETS && !rq; b++) {
+		rq = u->pending[b];
+		if (rq)
+			u->pending[b] = rq->next;
+	}
 	pthread_mutex_unlock(&u->lock);
 	return rq;
 }
@@ -178,13 +206,13 @@ static void ustack_poll(struct deferred *d, struct worker *w, bool expired)
 	(void)expired;
 	if (!ustack_take(u, rq->id) && !d->ready)
 		return;		/* answered meanwhile: ustack_input() has it */
-	if (d->ready) {		/* not sent, or the daemon is gone */
+	if (d->ready && !d->gone) {	/* not sent, or the daemon is gone */
 		rq->done(rq, w);
 		return;
 	}
 	w->req->id = d->id;
 	w->req->pid = (__u32)d->tid;
-	if (!rq->internal && !notify_id_valid(w)) {
+	if (!rq->internal && (d->gone || !notify_id_valid(w))) {
 		/* interrupted by a signal, or killed: cancel and forget it */
 		struct sp_msg m = { .op = SP_CANCEL, .handle = rq->id };
 		struct ureq *cancel = rq;
@@ -210,11 +238,29 @@ static void ustack_poll(struct deferred *d, struct worker *w, bool expired)
 		rq->done(rq, w);
 		return;
 	}
+	/*
+	 * A blocking call may wait for ever.  A caller that a signal takes
+	 * away and that restarts or makes any other call is seen at once
+	 * (defer_caller_moved_on()); one that returns EINTR and goes on in
+	 * userspace, or is killed, only by NOTIF_ID_VALID, whose cost grows
+	 * with the number of waiting notifications.  So blocked calls are
+	 * checked less and less often (250 ms, 500 ms, 1 s...), and never
+	 * more than USTACK_CHECKS_PER_SEC in all: thousands of threads
+	 * blocked in accept() cost the loop next to nothing.
+	 */
+	if (rq->blocking) {
+		unsigned int n = defer_count(&sv->deferred, DEFER_STACK_CALL);
+
+		if (rq->backoff < USTACK_BACKOFF_MAX)
+			rq->backoff++;
+		while (rq->backoff < USTACK_BACKOFF_MAX &&
+		       (unsigned int)(USTACK_POLL_MS << rq->backoff) < n * 1000U / USTACK_CHECKS_PER_SEC)
+			rq->backoff++;
+	}
 	pthread_mutex_lock(&u->lock);
-	rq->next = u->pending;
-	u->pending = rq;
+	ustack_pending_add(u, rq);
 	pthread_mutex_unlock(&u->lock);
-	if (supervisor_defer(sv, d, USTACK_POLL_MS)) {
+	if (supervisor_defer(sv, d, USTACK_POLL_MS << rq->backoff)) {
 		/* over the bounds now: the caller gets EAGAIN */
 		ustack_take(u, rq->id);
 		rq->result = -EAGAIN;
@@ -247,7 +293,7 @@ int ustack_send(struct supervisor *sv, struct stack *s, struct sp_msg *m,
 	rq->fd = -1;
 	rq->d.fd = -1;
 	rq->d.uid = uid;
-	rq->d.stack_call = true;
+	rq->d.kind = DEFER_STACK_CALL;
 	rq->d.complete = ustack_poll;
 	pthread_mutex_lock(&u->lock);
 	rq->id = m->id = u->next_id++;
@@ -261,8 +307,7 @@ int ustack_send(struct supervisor *sv, struct stack *s, struct sp_msg *m,
 		pthread_mutex_unlock(&u->lock);
 		return rc;
 	}
-	rq->next = u->pending;
-	u->pending = rq;
+	ustack_pending_add(u, rq);
 	n = sp_send(s->fd, buf, (size_t)n, -1);
 	if (n < 0) {
 		/* handed over all the same: the loop answers it at once */
@@ -284,14 +329,7 @@ static void ustack_dead(struct supervisor *sv, struct ustack *u, struct worker *
 	u->dead = true;
 	__atomic_store_n(&u->s->removed, true, __ATOMIC_RELEASE);
 	supervisor_unwatch(sv, u->s->fd);
-	for (;;) {
-		pthread_mutex_lock(&u->lock);
-		rq = u->pending;
-		if (rq)
-			u->pending = rq->next;
-		pthread_mutex_unlock(&u->lock);
-		if (!rq)
-			break;
+	while ((rq = ustack_take_any(u))) {
 		if (supervisor_undefer(sv, &rq->d)) {
 			rq->result = -ENETDOWN;
 			rq->done(rq, w);

@@ -27,6 +27,7 @@ struct ureq {
 	bool blocking;		/* may wait long: cancelled if its caller goes */
 	bool internal;		/* the supervisor's own: no notification */
 	int polls;		/* deadlines passed without a reply */
+	int backoff;		/* a blocking call: polls every 250 ms << this */
 	/* the reply */
 	int32_t result;		/* >= 0, or -errno */
 	int fd;			/* a descriptor that came with it, or -1 */
@@ -38,7 +39,7 @@ struct ureq {
 	unsigned char opt[SP_OPT_MAX];
 	/* answer the notification, free the request */
 	void (*done)(struct ureq *rq, struct worker *w);
-	struct ureq *next;	/* in its ustack's pending list */
+	struct ureq *next;	/* in its ustack's pending table */
 };
 
 /* A socket of a userspace stack, known by the child's end. */

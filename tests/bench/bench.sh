@@ -263,6 +263,18 @@ printf '%s\n' "${cont_rows[@]}" >&2
 ab ns_per_connect s4_cc lwslirp_cc
 row "connect() of a userspace socket: netsup + lwIP on slirp://" "ns" "lower is better" "slirp4netns" "$bv" "$nv"
 
+# threads blocked in accept() on lwIP: what they cost the supervisor while
+# nothing happens (each is a deferred request; defer.c, ustack.c)
+for n in 2000 8000; do
+	v=
+	for i in 1 2 3; do
+		v="$v $("$netsup" -d "$tmp/tap1500" -- "$bb/blocked" 10.212.1.2 "$n" "$secs" | field cpu_pct)"
+	done
+	read -r m lo hi <<< "$(stats $v)"
+	rows+=("| supervisor CPU, $n threads blocked in accept() on lwIP, nothing happening | — | $m ($lo–$hi) | % of a CPU | | lower is better, target < 2 |")
+	printf '%-58s %12s %12s\n' "supervisor CPU, $n blocked accepts (%)" "-" "$m" >&2
+done
+
 # --- without root: --user-net, slirp4netns and pasta, as the same user ------------
 # A normal user made here (removed on exit) runs each tool the way a user
 # would, in H (whose loopback plays the host's): netsup --user-net;
