@@ -824,7 +824,7 @@ static void move_connect_rewritten(struct worker *w, const struct creds *c,
 	mw->d.id = w->req->id;
 	mw->d.tid = (pid_t)w->req->pid;
 	mw->d.uid = c->ruid;
-	mw->d.stack_call = true;
+	mw->d.kind = DEFER_STACK_CALL;
 	mw->d.complete = move_wait_done;
 	if (ss->ss_family == AF_INET)
 		memcpy(&((struct sockaddr_in *)ss)->sin_addr, rt->to, 4);
