@@ -45,7 +45,8 @@
 #define USTACK_SWEEP_MIN	1024	/* sockets known before the first sweep */
 #define USTACK_SWEEP_BATCH	512	/* questions in flight at once */
 #define USTACK_PENDING_BUCKETS	1024	/* requests waiting, by id */
-#define USTACK_BACKOFF_MAX	9	/* a blocked call: polls up to 250 ms << 9 */
+#define USTACK_BACKOFF_TIME	3	/* a blocked call: polls up to 2 s by age */
+#define USTACK_BACKOFF_MAX	9	/* ... up to 128 s when thousands wait */
 #define USTACK_CHECKS_PER_SEC	64	/* ID_VALID of blocked calls, in all */
 
 struct ustack {
@@ -251,7 +252,7 @@ static void ustack_poll(struct deferred *d, struct worker *w, bool expired)
 	if (rq->blocking) {
 		unsigned int n = defer_count(&sv->deferred, DEFER_STACK_CALL);
 
-		if (rq->backoff < USTACK_BACKOFF_MAX)
+		if (rq->backoff < USTACK_BACKOFF_TIME)
 			rq->backoff++;
 		while (rq->backoff < USTACK_BACKOFF_MAX &&
 		       (unsigned int)(USTACK_POLL_MS << rq->backoff) < n * 1000U / USTACK_CHECKS_PER_SEC)
