@@ -53,7 +53,7 @@ ALLCFLAGS = -std=gnu11 $(WARN) $(OPT) $(HARDEN) $(CFLAGS)
 LDFLAGS_BIN = -pie -Wl,-z,relro,-z,now $(SANLD) $(LDFLAGS)
 
 STACK_SRC := stacks/stack.c stacks/netns.c stacks/fdpass.c stacks/userspace.c stacks/stackproto.c stacks/userstack.c
-SUP_SRC   := supervisor/main.c supervisor/options.c supervisor/log.c supervisor/proctitle.c supervisor/errset.c supervisor/defer.c \
+SUP_SRC   := supervisor/main.c supervisor/options.c supervisor/log.c supervisor/proctitle.c supervisor/errset.c supervisor/defer.c supervisor/stray.c \
              supervisor/launch.c supervisor/filter.c supervisor/notify.c \
              supervisor/creds.c supervisor/childmem.c supervisor/proc.c supervisor/view.c \
              supervisor/pathres.c supervisor/policy.c supervisor/credcache.c \

@@ -244,7 +244,7 @@ launch_supervisor(int sock, pid_t netsup, const struct options *o,
 		  struct stack *defaults[FAM_COUNT], const struct policy *policy)
 {
 	struct supervisor sv = { .listener = -1, .parent_pidfd = -1, .policy = *policy,
-				 .routes = o->routes };
+				 .routes = o->routes, .interruptible = o->userspace };
 	struct usernet un = { .pidfd = -1 };
 	char **self_argv = o->self_argv;
 	char title[64];

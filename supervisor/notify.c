@@ -878,16 +878,36 @@ out:
  * Return: the child's descriptor number, or -errno (ENOENT: the call is
  * gone; EMFILE and such: the child's own limits)
  */
-static int notify_inject(struct worker *w, int fd, bool cloexec)
+static int notify_inject(struct worker *w, int fd, bool cloexec, int setfd)
 {
 	struct seccomp_notif_addfd addfd = {
 		.id = w->req->id,
 		.srcfd = (__u32)fd,
 		.newfd_flags = cloexec ? O_CLOEXEC : 0,
 	};
-	int rc = ioctl(w->sv->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd);
+	int rc;
 
+	if (setfd >= 0) {	/* in a stray's place (stray.c) */
+		addfd.flags = SECCOMP_ADDFD_FLAG_SETFD;
+		addfd.newfd = (__u32)setfd;
+	}
+	rc = ioctl(w->sv->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd);
 	return rc < 0 ? -errno : rc;
+}
+
+/*
+ * A stray this thread was left by an interrupted call, still there, for
+ * the answer's descriptor to take its place; false if none (stray.c).
+ */
+static bool notify_stray_slot(struct worker *w, struct stray *st)
+{
+	if (!w->sv->interruptible ||
+	    !stray_take(&w->sv->strays, (pid_t)w->req->pid, st) || notify_own(w))
+		return false;
+	if (stray_is_there(st))
+		return true;
+	debug("[pid %u] stray fd %d is gone", w->req->pid, st->nfd);
+	return false;
 }
 
 /**
@@ -910,11 +930,14 @@ static int notify_inject(struct worker *w, int fd, bool cloexec)
  * userspace session's filter lacks it (its forwarded calls must be
  * interruptible): a signal landing in those few microseconds makes the
  * kernel restart or end the call with the descriptor already installed,
- * which SEND's ENOENT then tells; that is logged.
+ * which SEND's ENOENT then tells; the descriptor is noted, and the
+ * thread's next descriptor takes its place (stray.c).
  */
 void notify_answer(struct worker *w, struct notify_reply *r)
 {
 	struct seccomp_notif_resp *resp = w->resp;
+	bool was_fd = r->what == NOTIFY_FD;
+	struct stat st = { 0 };
 	int rc;
 
 	if (r->what == NOTIFY_DEFERRED)
@@ -927,8 +950,15 @@ void notify_answer(struct worker *w, struct notify_reply *r)
 		err("a handling thread lost its credentials: failing closed");
 	}
 	if (r->what == NOTIFY_FD) {
-		rc = notify_inject(w, r->fd, r->cloexec);
+		struct stray old;
+		bool replace = notify_stray_slot(w, &old);
+
+		if (w->sv->interruptible && fstat(r->fd, &st))
+			st.st_ino = 0;
+		rc = notify_inject(w, r->fd, r->cloexec, replace ? old.nfd : -1);
 		close(r->fd);
+		if (rc < 0 && replace)
+			stray_note(&w->sv->strays, &old);	/* still there */
 		if (rc == -ENOENT)
 			return;		/* the child is gone */
 		if (rc < 0) {
@@ -952,9 +982,15 @@ void notify_answer(struct worker *w, struct notify_reply *r)
 	if (errno != ENOENT)
 		warn("[pid %u] cannot answer the notification: %s",
 		     w->req->pid, strerror(errno));
-	else if (r->what == NOTIFY_VALUE && r->val >= 0)
+	else if (was_fd && w->sv->interruptible && st.st_ino) {
+		struct stray stray = { .tid = (pid_t)w->req->pid, .nfd = (int)r->val,
+				       .dev = st.st_dev, .ino = st.st_ino };
+
+		/* a signal ended the call after ADDFD: see stray.c */
+		stray_note(&w->sv->strays, &stray);
 		debug("[pid %u] interrupted after fd %lld was installed",
 		      w->req->pid, r->val);
+	}
 }
 
 static void notify_handle(struct worker *w)

@@ -277,6 +277,7 @@ static int sv_open(struct supervisor *sv)
 		return -errno;
 	pthread_mutex_init(&sv->dlock, NULL);
 	defer_init(&sv->deferred);
+	stray_init(&sv->strays);
 	sv->deferred.max[DEFER_HELPER] = SV_DEFERRED_MAX;
 	sv->deferred.per_user[DEFER_HELPER] = SV_DEFERRED_PER_USER;
 	sv->deferred.max[DEFER_STACK_CALL] = SV_STACKCALLS_MAX;

@@ -13,6 +13,7 @@
 
 #include "defer.h"
 #include "policy.h"
+#include "stray.h"
 #include "svtag.h"
 #include "proc.h"
 #include "../stacks/stack.h"
@@ -36,6 +37,9 @@ struct supervisor {
 	int listener;		/* seccomp user-notification fd */
 	int parent_pidfd;	/* the netsup waiting for the command, or -1 */
 	bool sync_wakeup;	/* SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP */
+	bool interruptible;	/* no WAIT_KILLABLE_RECV: a signal may end a
+				 * call between ADDFD and SEND (stray.c) */
+	struct stray_table strays;	/* descriptors such calls left */
 	bool stop;		/* atomic: the handling threads end */
 	int stop_fd;		/* eventfd: a handling thread ended */
 	int mounts_fd;		/* /proc/self/mountinfo, for removed stacks */

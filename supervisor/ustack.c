@@ -28,6 +28,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +44,8 @@
 #define USTACK_GIVEUP_POLLS	40	/* 10 s for a request that never blocks */
 #define USTACK_SOCK_BUCKETS	1024
 #define USTACK_SWEEP_MIN	1024	/* sockets known before the first sweep */
-#define USTACK_SWEEP_BATCH	512	/* questions in flight at once */
+#define USTACK_SWEEP_BATCH	64	/* questions in flight at once */
+#define USTACK_SEND_WAIT_MS	50	/* a daemon behind: how long a send waits */
 #define USTACK_PENDING_BUCKETS	1024	/* requests waiting, by id */
 #define USTACK_BACKOFF_TIME	3	/* a blocked call: polls up to 2 s by age */
 #define USTACK_BACKOFF_MAX	9	/* ... up to 128 s when thousands wait */
@@ -269,6 +271,22 @@ static void ustack_poll(struct deferred *d, struct worker *w, bool expired)
 	}
 }
 
+/*
+ * Send one message to a daemon.  The connection is non-blocking; a daemon
+ * that is behind (its queue full: a program making sockets as fast as
+ * netsup answers) gets a short while to catch up, as a kernel socket
+ * buffer would make the sender wait, and only then is the call refused.
+ */
+static ssize_t ustack_send_msg(int fd, const char *buf, size_t len)
+{
+	ssize_t n = sp_send(fd, buf, len, -1);
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+
+	if (n != -EAGAIN || poll(&p, 1, USTACK_SEND_WAIT_MS) != 1)
+		return n;
+	return sp_send(fd, buf, len, -1);
+}
+
 /**
  * ustack_send() - send a request; its reply completes @rq later
  * @sv:		the supervisor
@@ -309,7 +327,7 @@ int ustack_send(struct supervisor *sv, struct stack *s, struct sp_msg *m,
 		return rc;
 	}
 	ustack_pending_add(u, rq);
-	n = sp_send(s->fd, buf, (size_t)n, -1);
+	n = ustack_send_msg(s->fd, buf, (size_t)n);
 	if (n < 0) {
 		/* handed over all the same: the loop answers it at once */
 		rq->result = n == -EAGAIN ? -ENOBUFS : -ENETDOWN;
