@@ -30,6 +30,13 @@
  * clients unless -f, sends the daemon SIGTERM through a pidfd (no pid
  * reuse race; pidfd_open(2), Linux 5.3) and waits for it to exit: it
  * removes its stack file and pid file itself.
+ *
+ * A stack file may be a user's, and its daemon a user's fake: the daemon
+ * is the process that listens on the socket (SO_PEERCRED, SO_PEERPIDFD),
+ * never the pid its HELLO gives; connects never block (a full backlog
+ * would hold root's netsup-stack for as long as the listener wants); del
+ * opens the socket's directory once and removes a stale socket there,
+ * only if it is still the socket it connected to.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -42,8 +49,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -59,9 +68,16 @@
 #define STACKLWIP_STOP_MS	5000	/* SIGTERM to exit, then -f kills */
 #define STACKLWIP_ARGS		20
 
-/* What a daemon says of itself in its HELLO reply. */
+#define STACKLWIP_CONNECT_MS	500	/* a full backlog: connect retried so long */
+#define STACKLWIP_RETRY_MS	10
+
+#ifndef SO_PEERPIDFD
+#define SO_PEERPIDFD		77	/* Linux 6.5 */
+#endif
+
+/* What a daemon says of itself in its HELLO reply, and who it is. */
 struct stacklwip_hello {
-	pid_t pid;
+	pid_t pid;			/* the listener's, from SO_PEERCRED */
 	unsigned int mtu;
 	unsigned int families;		/* SP_FAM_* */
 	char text[SP_TEXT_MAX + 1];	/* key=value lines */
@@ -81,41 +97,176 @@ bool stacklwip_is(const char *path)
 }
 
 /**
- * stacklwip_hello() - connect to the daemon and ask for its HELLO
- * @path:	the stack file
- * @h:		receives what the daemon says
+ * stacklwip_why() - a reason for messages, for what connecting said
+ * @error:	negative errno from stacklwip_hello()
+ *
+ * Return: static string
+ */
+static const char *stacklwip_why(int error)
+{
+	switch (-error) {
+	case ECONNREFUSED:	return "no daemon serves it";
+	case EAGAIN:		return "its daemon accepts no connection (its listen backlog is full)";
+	case ETIMEDOUT:		return "its daemon did not answer HELLO within a second";
+	case EPROTO:		return "its daemon does not speak the stack protocol";
+	case ESRCH:		return "the process that listens on it cannot be seen from here";
+	default:		return stacktool_why(error);
+	}
+}
+
+/**
+ * stacklwip_connect() - connect to the socket that @fd names, never waiting
+ * @fd:		O_PATH descriptor on the socket file (not consumed)
+ *
+ * connect(2) through /proc/self/fd/N reaches the socket inode that @fd
+ * holds, whatever its path names by now.  A blocking connect to a
+ * listener whose backlog is full waits for as long as the listener
+ * wants (a user's socket could so keep root's netsup-stack waiting):
+ * the socket is non-blocking, and EAGAIN is retried for
+ * STACKLWIP_CONNECT_MS at most.
+ *
+ * Return: the connection (SOCK_SEQPACKET, non-blocking, close-on-exec),
+ *	   -ECONNREFUSED (nobody listens), -EAGAIN (the backlog stayed
+ *	   full), -EPROTO (not SOCK_SEQPACKET), -EACCES, -errno
+ */
+static int stacklwip_connect(int fd)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int conn, rc, waited;
+
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "/proc/self/fd/%d", fd);
+	conn = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (conn < 0)
+		return -errno;
+	for (waited = 0;; waited += STACKLWIP_RETRY_MS) {
+		if (!connect(conn, (struct sockaddr *)&sun, sizeof(sun)))
+			return conn;
+		rc = errno == EPROTOTYPE ? -EPROTO : -errno;
+		if (rc != -EAGAIN || waited >= STACKLWIP_CONNECT_MS)
+			break;
+		usleep(STACKLWIP_RETRY_MS * 1000);
+	}
+	close(conn);
+	return rc;
+}
+
+/**
+ * stacklwip_peer() - who listens on the socket a connection reached
+ * @conn:	the connection
+ * @pid:	receives the listener's pid (SO_PEERCRED: the process that
+ *		called listen(2)), never what its HELLO says
+ * @pidfd:	receives a pidfd on it, or NULL if none is wanted
+ *
+ * SO_PEERPIDFD (Linux 6.5) gives a pidfd on that very process, even if
+ * its pid has been reused since.  Before 6.5, pidfd_open(2) of the pid,
+ * still the listener's if its user IDs are still the ones SO_PEERCRED
+ * gave (a reused pid of another user's is refused).
+ *
+ * Return: 0, -ESRCH (it is gone, or not visible in our pid namespace),
+ *	   -errno
+ */
+static int stacklwip_peer(int conn, pid_t *pid, int *pidfd)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	char path[64], buf[2048], *line, *end;
+	unsigned long uid[2];
+	int fd = -1, pfd;
+	ssize_t n;
+
+	if (getsockopt(conn, SOL_SOCKET, SO_PEERCRED, &cred, &len))
+		return -errno;
+	if (cred.pid <= 0)
+		return -ESRCH;
+	*pid = cred.pid;
+	if (!pidfd)
+		return 0;
+	len = sizeof(fd);
+	if (!getsockopt(conn, SOL_SOCKET, SO_PEERPIDFD, &fd, &len)) {
+		*pidfd = fd;
+		return 0;
+	}
+	if (errno != ENOPROTOOPT)
+		return errno == EINVAL || errno == ENODATA || errno == ESRCH ? -ESRCH : -errno;
+	fd = (int)syscall(SYS_pidfd_open, cred.pid, 0);
+	if (fd < 0)
+		return -errno;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)cred.pid);
+	pfd = open(path, O_RDONLY | O_CLOEXEC);
+	n = pfd < 0 ? -1 : read(pfd, buf, sizeof(buf) - 1);
+	if (pfd >= 0)
+		close(pfd);
+	buf[n > 0 ? n : 0] = '\0';
+	line = strstr(buf, "\nUid:");
+	if (line) {	/* real, then effective */
+		uid[0] = strtoul(line + 5, &end, 10);
+		uid[1] = strtoul(end, NULL, 10);
+	}
+	if (!line || (uid[0] != cred.uid && uid[1] != cred.uid)) {
+		close(fd);
+		return -ESRCH;
+	}
+	*pidfd = fd;
+	return 0;
+}
+
+/**
+ * stacklwip_hello_fd() - connect to the daemon, ask for its HELLO
+ * @fd:		O_PATH descriptor on the stack file (not consumed)
+ * @h:		receives what the daemon says, and its pid (stacklwip_peer())
+ * @pidfd:	receives a pidfd on the daemon, or NULL
+ *
+ * Nothing here waits long: the connect never blocks, the answer is
+ * waited for USERSPACE_HELLO_MS (userspace_greet()).
  *
  * Return: 0, -ENOTSUP (not a socket), -ECONNREFUSED (nobody serves it),
- *	   -EPROTO (not the stack protocol), -EACCES, other -errno
+ *	   -EAGAIN (its backlog is full), -EPROTO (not the stack protocol),
+ *	   -ETIMEDOUT, -ESRCH, -EACCES, other -errno
  */
-static int stacklwip_hello(const char *path, struct stacklwip_hello *h)
+static int stacklwip_hello_fd(int fd, struct stacklwip_hello *h, int *pidfd)
 {
 	static char buf[SP_MSG_MAX];
 	struct sp_msg m;
 	struct stat st;
-	int fd, conn, rc;
+	int conn, rc;
 
 	memset(h, 0, sizeof(*h));
-	fd = open(path, O_PATH | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) || !S_ISSOCK(st.st_mode)) {
-		close(fd);
+	if (pidfd)
+		*pidfd = -1;
+	if (fstat(fd, &st) || !S_ISSOCK(st.st_mode))
 		return -ENOTSUP;
-	}
-	conn = userspace_connect(fd);
-	close(fd);
+	conn = stacklwip_connect(fd);
 	if (conn < 0)
 		return conn;
 	rc = userspace_greet(conn, buf, sizeof(buf), &m);
+	if (!rc)
+		rc = stacklwip_peer(conn, &h->pid, pidfd);
 	close(conn);
 	if (rc)
 		return rc == -EBADMSG || rc == -ENOSYS || rc == -EINVAL ? -EPROTO : rc;
-	h->pid = (pid_t)m.pid;
 	h->mtu = m.mtu;
 	h->families = m.families;
 	memcpy(h->text, m.data, m.datalen < SP_TEXT_MAX ? m.datalen : SP_TEXT_MAX);
 	return 0;
+}
+
+/**
+ * stacklwip_hello() - stacklwip_hello_fd() of the socket at @path
+ * @path:	the stack file (symbolic links followed)
+ * @h:		receives what the daemon says
+ *
+ * Return: as stacklwip_hello_fd()
+ */
+static int stacklwip_hello(const char *path, struct stacklwip_hello *h)
+{
+	int fd = open(path, O_PATH | O_CLOEXEC), rc;
+
+	memset(h, 0, sizeof(*h));
+	if (fd < 0)
+		return -errno;
+	rc = stacklwip_hello_fd(fd, h, NULL);
+	close(fd);
+	return rc;
 }
 
 /**
@@ -198,7 +349,7 @@ static void stacklwip_print_values(FILE *f, const struct stacklwip_hello *h, con
 		if (json)
 			json_string(f, v);
 		else
-			fputs(v, f);
+			stacktool_print_text(f, v, 0);	/* a daemon's words */
 		*first = false;
 	}
 }
@@ -256,19 +407,27 @@ int stacklwip_info(const char *path, bool json)
 	int rc = stacklwip_hello(path, &h);
 
 	if (rc)
-		return stacktool_fail(path, stacktool_why(rc));
+		return stacktool_fail(path, stacklwip_why(rc));
 	if (json) {
 		stacklwip_print_json(stdout, path, &h);
 		putchar('\n');
 		return 0;
 	}
+	/* what the daemon says is printed with its control characters as '?' */
 	stacklwip_kind(&h, kind, sizeof(kind));
-	printf("path: %s\nkind: %s (userspace", path, kind);
-	if (stacklwip_value(&h, "stack", 0, v, sizeof(v)))
-		printf(", %s", v);
+	printf("path: %s\nkind: ", path);
+	stacktool_print_text(stdout, kind, 0);
+	fputs(" (userspace", stdout);
+	if (stacklwip_value(&h, "stack", 0, v, sizeof(v))) {
+		fputs(", ", stdout);
+		stacktool_print_text(stdout, v, 0);
+	}
 	printf(")\ndaemon: pid %d\n", (int)h.pid);
-	if (stacklwip_value(&h, "link", 0, v, sizeof(v)))
-		printf("link: %s\n", v);
+	if (stacklwip_value(&h, "link", 0, v, sizeof(v))) {
+		fputs("link: ", stdout);
+		stacktool_print_text(stdout, v, 0);
+		putchar('\n');
+	}
 	printf("mtu: %u\nfamilies:%s%s%s\naddresses: ", h.mtu,
 	       h.families & SP_FAM_INET ? " inet" : "",
 	       (h.families & SP_FAM_INET) && (h.families & SP_FAM_INET6) ? "," : "",
@@ -276,10 +435,16 @@ int stacklwip_info(const char *path, bool json)
 	stacklwip_print_values(stdout, &h, "ipv4", false, &first);
 	stacklwip_print_values(stdout, &h, "ipv6", false, &first);
 	putchar('\n');
-	if (stacklwip_value(&h, "gw", 0, v, sizeof(v)))
-		printf("gateway: %s\n", v);
-	if (stacklwip_value(&h, "gw6", 0, v, sizeof(v)))
-		printf("gateway6: %s\n", v);
+	if (stacklwip_value(&h, "gw", 0, v, sizeof(v))) {
+		fputs("gateway: ", stdout);
+		stacktool_print_text(stdout, v, 0);
+		putchar('\n');
+	}
+	if (stacklwip_value(&h, "gw6", 0, v, sizeof(v))) {
+		fputs("gateway6: ", stdout);
+		stacktool_print_text(stdout, v, 0);
+		putchar('\n');
+	}
 	return 0;
 }
 
@@ -303,35 +468,29 @@ int stacklwip_list_entry(const char *path, bool json, int *shown)
 
 	if (rc == -ENOTSUP || rc == -EPROTO || rc == -ENOENT)
 		return -ENOTSUP;
-	if (rc == -ECONNREFUSED)
-		rc = -ESRCH;	/* a stale socket: said as "no daemon" */
+	if (rc) {
+		stacktool_list_error(path, stacklwip_why(rc), json, shown);
+		return 0;
+	}
 	if (json) {
 		fputs(*shown ? ",\n" : "\n", stdout);
-		if (rc) {
-			fputs("{\"path\":", stdout);
-			json_string(stdout, path);
-			fputs(",\"error\":", stdout);
-			json_string(stdout, rc == -ESRCH ? "no daemon serves it" : stacktool_why(rc));
-			fputc('}', stdout);
-		} else {
-			stacklwip_print_json(stdout, path, &h);
-		}
+		stacklwip_print_json(stdout, path, &h);
 	} else {
 		if (!*shown)
 			printf("%-28s %-6s %s\n", "PATH", "KIND", "INTERFACES");
-		if (rc) {
-			printf("%-28s %-6s %s\n", path, "?",
-			       rc == -ESRCH ? "no daemon serves it" : stacktool_why(rc));
-		} else {
-			stacklwip_kind(&h, kind, sizeof(kind));
-			printf("%-28s %-6s ", path, kind);
-			if (stacklwip_value(&h, "link", 0, v, sizeof(v)))
-				printf("%s ", v);
-			printf("up ");
-			stacklwip_print_values(stdout, &h, "ipv4", false, &first);
-			stacklwip_print_values(stdout, &h, "ipv6", false, &first);
-			printf("%s(pid %d)\n", first ? "" : " ", (int)h.pid);
+		stacklwip_kind(&h, kind, sizeof(kind));
+		stacktool_print_text(stdout, path, 28);
+		putchar(' ');
+		stacktool_print_text(stdout, kind, 6);
+		putchar(' ');
+		if (stacklwip_value(&h, "link", 0, v, sizeof(v))) {
+			stacktool_print_text(stdout, v, 0);
+			putchar(' ');
 		}
+		printf("up ");
+		stacklwip_print_values(stdout, &h, "ipv4", false, &first);
+		stacklwip_print_values(stdout, &h, "ipv6", false, &first);
+		printf("%s(pid %d)\n", first ? "" : " ", (int)h.pid);
 	}
 	(*shown)++;
 	return 0;
@@ -351,8 +510,8 @@ static int stacklwip_pidfile(const char *path, char *buf, size_t len)
 	const char *c;
 
 	for (c = path + (path[0] == '/'); *c && off < len; c++) {
-		if (*c == '-')
-			off += (size_t)snprintf(buf + off, len - off, "\\x2d");
+		if (*c == '-' || *c == '\\')	/* as systemd-escape: one name, one file */
+			off += (size_t)snprintf(buf + off, len - off, "\\x%02x", (unsigned int)*c);
 		else
 			buf[off++] = (char)(*c == '/' ? '-' : *c);
 	}
@@ -587,7 +746,7 @@ int stacklwip_ps(const char *path, bool json)
 	int rc = stacklwip_hello(path, &h);
 
 	if (rc)
-		return stacktool_fail(path, rc == -ECONNREFUSED ? "no daemon serves it" : stacktool_why(rc));
+		return stacktool_fail(path, stacklwip_why(rc));
 	rc = stacklwip_peers(h.pid, &m);
 	if (rc)
 		return stacktool_fail(path, rc == -EACCES || rc == -EPERM ?
@@ -628,44 +787,46 @@ static int stacklwip_wait(int pidfd, int ms)
 }
 
 /**
- * stacklwip_del() - netsup-stack del [-f] for a userspace stack
- * @path:	the stack file
- * @force:	even with clients connected; SIGKILL if SIGTERM is not enough
+ * stacklwip_unlink() - remove the socket del looked at, and only that
+ * @path:	the stack file, for messages
+ * @e:		its directory, held open
+ * @st:		the socket's fstat() when it was connected to
  *
- * A socket nobody serves any more (the daemon was killed) is removed.
+ * Removed from the directory opened first, and only if its name there
+ * is still that socket.
  *
  * Return: exit status
  */
-int stacklwip_del(const char *path, bool force)
+static int stacklwip_unlink(const char *path, const struct stacktool_entry *e,
+			    const struct stat *st)
 {
-	char pidfile[PATH_MAX], msg[128];
-	struct stacklwip_hello h;
-	struct stackps_match m;
-	int rc, pidfd;
+	struct stat now;
 
-	rc = stacklwip_hello(path, &h);
-	if (rc == -ECONNREFUSED) {	/* stale: its daemon is gone */
-		if (path[0] == '/' && !stacklwip_pidfile(path, pidfile, sizeof(pidfile)))
-			unlink(pidfile);
-		return unlink(path) ? stacktool_fail(path, stacktool_why(-errno)) : 0;
-	}
-	if (rc)
-		return stacktool_fail(path, stacktool_why(rc));
-	if (!force) {
-		rc = stacklwip_peers(h.pid, &m);
-		if (rc)
-			return stacktool_fail(path, stacktool_why(rc));
-		free((void *)m.socks);
-		free((void *)m.conns);
-		if (m.nconns) {
-			snprintf(msg, sizeof(msg), "busy: %zu netsup session%s connected (-f removes it anyway)",
-				 m.nconns, m.nconns == 1 ? " is" : "s are");
-			return stacktool_fail(path, msg);
-		}
-	}
-	pidfd = (int)syscall(SYS_pidfd_open, h.pid, 0);
-	if (pidfd < 0)
-		return stacktool_fail(path, stacktool_why(-errno));
+	if (fstatat(e->dir, e->name, &now, AT_SYMLINK_NOFOLLOW))
+		return errno == ENOENT ? 0 : stacktool_fail(path, stacktool_why(-errno));
+	if (now.st_dev != st->st_dev || now.st_ino != st->st_ino)
+		return stacktool_fail(path, "replaced by another file meanwhile: not removed");
+	return unlinkat(e->dir, e->name, 0) && errno != ENOENT ?
+	       stacktool_fail(path, stacktool_why(-errno)) : 0;
+}
+
+/**
+ * stacklwip_stop() - end the daemon: SIGTERM, with -f then SIGKILL
+ * @path:	the stack file, for messages
+ * @e:		its directory, held open
+ * @st:		the socket's fstat()
+ * @h:		the daemon (its pid, for messages)
+ * @pidfd:	on the daemon: the process listening on the socket
+ * @force:	SIGKILL if SIGTERM is not enough, and remove the socket
+ *
+ * Return: exit status
+ */
+static int stacklwip_stop(const char *path, const struct stacktool_entry *e, const struct stat *st,
+			  const struct stacklwip_hello *h, int pidfd, bool force)
+{
+	char msg[128];
+	int rc;
+
 	rc = syscall(SYS_pidfd_send_signal, pidfd, SIGTERM, NULL, 0) ? -errno : 0;
 	if (!rc)
 		rc = stacklwip_wait(pidfd, STACKLWIP_STOP_MS);
@@ -673,14 +834,87 @@ int stacklwip_del(const char *path, bool force)
 		rc = syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) ? -errno : 0;
 		if (!rc)
 			rc = stacklwip_wait(pidfd, STACKLWIP_STOP_MS);
-		if (!rc && stacklwip_is(path))
-			unlink(path);	/* killed: it could not remove it */
+		if (!rc)
+			return stacklwip_unlink(path, e, st);	/* killed: it could not */
 	}
-	close(pidfd);
 	if (rc == -ETIMEDOUT) {
 		snprintf(msg, sizeof(msg), "daemon %d did not exit within %d s of SIGTERM (-f kills it)",
-			 (int)h.pid, STACKLWIP_STOP_MS / 1000);
+			 (int)h->pid, STACKLWIP_STOP_MS / 1000);
 		return stacktool_fail(path, msg);
 	}
 	return rc ? stacktool_fail(path, stacktool_why(rc)) : 0;
+}
+
+/**
+ * stacklwip_del() - netsup-stack del [-f] for a userspace stack
+ * @path:	the stack file
+ * @force:	even with clients connected; SIGKILL if SIGTERM is not enough
+ *
+ * The socket's directory is opened once (stacktool_entry_open()), the
+ * socket itself through it (O_NOFOLLOW: a symbolic link is refused), and
+ * connected to through that descriptor.  The daemon signalled is the
+ * process that listens on it (SO_PEERCRED, SO_PEERPIDFD), whatever its
+ * HELLO says.  A socket nobody serves any more (the daemon was killed)
+ * is removed from that directory, if it is still the same socket.
+ *
+ * Return: exit status
+ */
+int stacklwip_del(const char *path, bool force)
+{
+	char pidfile[PATH_MAX], msg[128];
+	struct stacktool_entry e;
+	struct stacklwip_hello h;
+	struct stackps_match m;
+	int rc, fd = -1, pidfd = -1;
+	struct stat st;
+
+	rc = stacktool_entry_open(path, &e);
+	if (rc) {
+		rc = stacktool_fail(path, rc == -ELOOP ? "its directory is a symbolic link: name the stack by its real path" :
+				    stacktool_why(rc));
+		goto out;
+	}
+	fd = openat(e.dir, e.name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st)) {
+		rc = stacktool_fail(path, stacktool_why(-errno));
+		goto out;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		rc = stacktool_fail(path, "a symbolic link: del removes a socket by its own path");
+		goto out;
+	}
+	rc = stacklwip_hello_fd(fd, &h, &pidfd);
+	if (rc == -ECONNREFUSED) {	/* stale: its daemon is gone */
+		if (path[0] == '/' && !stacklwip_pidfile(path, pidfile, sizeof(pidfile)))
+			unlink(pidfile);	/* in root's own directory */
+		rc = stacklwip_unlink(path, &e, &st);
+		goto out;
+	}
+	if (rc) {
+		rc = stacktool_fail(path, stacklwip_why(rc));
+		goto out;
+	}
+	if (!force) {
+		rc = stacklwip_peers(h.pid, &m);
+		if (rc) {
+			rc = stacktool_fail(path, stacktool_why(rc));
+			goto out;
+		}
+		free((void *)m.socks);
+		free((void *)m.conns);
+		if (m.nconns) {
+			snprintf(msg, sizeof(msg), "busy: %zu netsup session%s connected (-f removes it anyway)",
+				 m.nconns, m.nconns == 1 ? " is" : "s are");
+			rc = stacktool_fail(path, msg);
+			goto out;
+		}
+	}
+	rc = stacklwip_stop(path, &e, &st, &h, pidfd, force);
+out:
+	if (pidfd >= 0)
+		close(pidfd);
+	if (fd >= 0)
+		close(fd);
+	stacktool_entry_close(&e);
+	return rc;
 }

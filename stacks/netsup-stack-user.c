@@ -33,11 +33,18 @@
  * temporary file and renamed).  A holder is add's child until add
  * exits, so its pid cannot be reused before the record is written.
  *
- * del kills the holder with SIGKILL through a pidfd (pidfd_open(2),
- * Linux 5.3), after checking, with the pidfd open, that the pid is still
- * the holder's; then waits for it to exit (the pidfd polls readable) and
- * removes the link and the record.  A stale name (its holder is gone) is
- * removed with nothing to kill.
+ * del (also root's, on a user's directory) opens DIR once, O_NOFOLLOW,
+ * and works in it with *at() calls; it believes the record only as far
+ * as DIR's owner could act alone (stackuser_open()): DIR writable by its
+ * owner only, the link exactly /proc/PID/ns/net of the record's PID, and
+ * that process a netsup-holder whose user IDs are all the owner's.  It
+ * kills the holder with SIGKILL through a pidfd (pidfd_open(2), Linux
+ * 5.3) opened before the checks, waits for it to exit (the pidfd polls
+ * readable), and removes the link and the record from the DIR it opened.
+ * A stale name (its holder is gone) is removed with nothing to kill.
+ *
+ * If another user has taken /tmp/netsup-EUID, add makes a private
+ * /tmp/netsup-EUID.XXXXXX instead and records it in $HOME (userstack.c).
  *
  * list, info and del read or enter the namespace; a normal user in the
  * initial user namespace may not setns into any network namespace, so
@@ -71,6 +78,34 @@
 
 #define STACKUSER_STOP_MS	5000	/* SIGKILL to exit */
 #define STACKUSER_NAME		"netsup-holder"
+
+/**
+ * stackuser_numbers() - parse blank-separated decimal numbers
+ * @text:	the text
+ * @v:		receives them
+ * @n:		how many are wanted
+ *
+ * Return: how many were parsed, up to @n
+ */
+static int stackuser_numbers(const char *text, unsigned long long *v, int n)
+{
+	const char *p = text;
+	char *e;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p < '0' || *p > '9')
+			break;
+		errno = 0;
+		v[i] = strtoull(p, &e, 10);
+		if (errno)
+			break;
+		p = e;
+	}
+	return i;
+}
 
 /**
  * stackuser_unprivileged() - has the caller no CAP_SYS_ADMIN in its own
@@ -132,19 +167,94 @@ bool stackuser_wanted(void)
 }
 
 /**
+ * stackuser_dir_why() - why the caller may not use @dir for stacks
+ * @dir:	an existing directory of stacks, refused by userstack_dir_check()
+ * @buf:	receives the reason
+ * @len:	size of @buf
+ */
+static void stackuser_dir_why(const char *dir, char *buf, size_t len)
+{
+	struct stat st;
+
+	if (lstat(dir, &st) || !S_ISDIR(st.st_mode))
+		snprintf(buf, len, "is not a directory");
+	else if (st.st_uid != geteuid())
+		snprintf(buf, len, "belongs to another user (uid %u)", (unsigned int)st.st_uid);
+	else
+		snprintf(buf, len, "may be written by others (mode %03o)",
+			 (unsigned int)(st.st_mode & 07777));
+}
+
+/**
+ * stackuser_private() - a private directory of stacks, when another user
+ * has taken /tmp/netsup-EUID
+ * @fallback:	/tmp/netsup-EUID
+ * @buf:	receives the new directory
+ * @len:	size of @buf
+ *
+ * mkdtemp(3) makes FALLBACK.XXXXXX (mode 0700, a name nobody can take
+ * first); a symbolic link to it, $HOME/.cache/netsup-userdir, records it
+ * (made beside and renamed over an older one), so that netsup and
+ * netsup-stack find it again (userstack_dir()).  Says so on stderr.
+ *
+ * Return: 0, or 1 after saying what the caller can do instead
+ */
+static int stackuser_private(const char *fallback, char *buf, size_t len)
+{
+	char why[64], rec[PATH_MAX], tmp[PATH_MAX + 16], msg[3 * PATH_MAX], *slash;
+	int rc, n;
+
+	stackuser_dir_why(fallback, why, sizeof(why));
+	rc = userstack_private_record(rec, sizeof(rec));
+	slash = rc ? NULL : strrchr(rec, '/');
+	if (slash) {
+		*slash = '\0';		/* $HOME/.cache */
+		rc = mkdir(rec, 0700) && errno != EEXIST ? -errno : 0;
+		*slash = '/';
+	}
+	if (rc) {
+		snprintf(msg, sizeof(msg), "%s, and there is no $HOME/.cache of yours to record a private "
+			 "directory in: set XDG_RUNTIME_DIR to a directory of your own (mode 0700), "
+			 "or have root remove %s", why, fallback);
+		return stacktool_fail(fallback, msg);
+	}
+	n = snprintf(buf, len, "%s.XXXXXX", fallback);
+	if (n < 0 || (size_t)n >= len)
+		return stacktool_fail(fallback, stacktool_why(-ENAMETOOLONG));
+	if (!mkdtemp(buf))
+		return stacktool_fail(buf, stacktool_why(-errno));
+	snprintf(tmp, sizeof(tmp), "%s.%d", rec, (int)getpid());
+	unlink(tmp);
+	if (symlink(buf, tmp) || rename(tmp, rec)) {
+		rc = -errno;
+		unlink(tmp);
+		rmdir(buf);
+		snprintf(msg, sizeof(msg), "%s: cannot record a private directory: %s: set "
+			 "XDG_RUNTIME_DIR to a directory of your own (mode 0700), or have root remove %s",
+			 rec, stacktool_why(rc), fallback);
+		return stacktool_fail(fallback, msg);
+	}
+	fprintf(stderr, "netsup-stack: %s %s: your stacks are in %s (recorded in %s)\n",
+		fallback, why, buf, rec);
+	return 0;
+}
+
+/**
  * stackuser_target() - the path for a new stack NAME, its directory made
  * @name:	the bare NAME
  * @buf:	receives DIR/NAME
  * @len:	size of @buf
  *
  * DIR is made with mode 0700 when missing ($XDG_RUNTIME_DIR must exist);
- * an existing one must be the caller's, writable by nobody else.
+ * an existing one must be the caller's, writable by nobody else.  If
+ * another user has taken /tmp/netsup-EUID, DIR is a private directory
+ * instead (stackuser_private()).
  *
  * Return: 0, or 1 after reporting why not
  */
 int stackuser_target(const char *name, char *buf, size_t len)
 {
-	char dir[PATH_MAX];
+	char dir[PATH_MAX], fallback[64], why[64], msg[PATH_MAX + 160];
 	int rc, n;
 
 	rc = userstack_dir(dir, sizeof(dir));
@@ -155,8 +265,18 @@ int stackuser_target(const char *name, char *buf, size_t len)
 	if (mkdir(dir, 0700) && errno != EEXIST)
 		return stacktool_fail(dir, stacktool_why(-errno));
 	rc = userstack_dir_check(dir);
-	if (rc == -EPERM)
-		return stacktool_fail(dir, "not the caller's own, or writable by others: not used for stacks");
+	snprintf(fallback, sizeof(fallback), "%s%u", USERSTACK_FALLBACK, (unsigned int)geteuid());
+	if ((rc == -EPERM || rc == -ENOTDIR) && !strcmp(dir, fallback)) {
+		if (stackuser_private(fallback, dir, sizeof(dir)))
+			return 1;
+		rc = 0;
+	}
+	if (rc == -EPERM || rc == -ENOTDIR) {
+		stackuser_dir_why(dir, why, sizeof(why));
+		snprintf(msg, sizeof(msg), "%s: not used for stacks (make it a directory of your own, "
+			 "mode 0700, or set XDG_RUNTIME_DIR to another)", why);
+		return stacktool_fail(dir, msg);
+	}
 	if (rc)
 		return stacktool_fail(dir, stacktool_why(rc));
 	n = snprintf(buf, len, "%s/%s", dir, name);
@@ -393,44 +513,35 @@ int stackuser_add(const char *path)
 }
 
 /**
- * stackuser_holder_of() - is @path a holder's stack, and is its holder alive?
- * @path:	the stack's path
- * @pid:	receives the holder's pid
- *
- * Return: 1 alive, 0 not a holder's stack, -ESTALE its holder is gone
- */
-int stackuser_holder_of(const char *path, pid_t *pid)
-{
-	struct stat st;
-	int rc;
-
-	*pid = 0;
-	if (lstat(path, &st) || !S_ISLNK(st.st_mode))
-		return 0;
-	rc = userstack_holder(path, pid, NULL);
-	return rc == 1 || rc == -ESTALE ? rc : 0;
-}
-
-/**
- * stackuser_join() - for a caller without privilege: join the user
- * namespace that owns the stack at @path, so that it can enter it
- * @path:	the stack's path
+ * stackuser_join_fd() - for a caller without privilege: join the user
+ * namespace that owns a stack's namespace, so that it can enter it
+ * @nsfd:	an O_RDONLY descriptor on the namespace
  *
  * Only with a single thread.  Nothing is said on failure: entering the
  * stack then fails with "permission denied".
  */
-void stackuser_join(const char *path)
+void stackuser_join_fd(int nsfd)
 {
 	struct stat st;
+
+	if (stackuser_unprivileged() && !fstat(nsfd, &st) && S_ISREG(st.st_mode))
+		userstack_join_owner(nsfd);	/* EINVAL: not a namespace */
+}
+
+/**
+ * stackuser_join() - stackuser_join_fd() for the stack at @path
+ * @path:	the stack's path
+ */
+void stackuser_join(const char *path)
+{
 	int fd;
 
 	if (!stackuser_unprivileged())
 		return;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return;
-	if (!fstat(fd, &st) && S_ISREG(st.st_mode))
-		userstack_join_owner(fd);	/* EINVAL: not a namespace */
+	stackuser_join_fd(fd);
 	close(fd);
 }
 
@@ -447,86 +558,272 @@ void stackuser_join_dir(void)
 		stackuser_join_sibling(dir);
 }
 
-/**
- * stackuser_list_stale() - list's entry for a name whose holder is gone
- * @path:	the stack's path
- * @json:	a JSON object, not a table line
- * @shown:	how many stacks were printed before, updated
+/*
+ * stackuser_refuse() - say why a holder's record is not believed
+ * @u:		the stack; receives the reason in u->why
+ * @...:	printf format of the reason (a string literal), and its
+ *		arguments
+ *
+ * A macro, so that the format is checked where it is written.
+ *
+ * Return: -EPERM
  */
-void stackuser_list_stale(const char *path, bool json, int *shown)
-{
-	static const char why[] = "its holder process is gone (del removes the name)";
+#define stackuser_refuse(u, ...)					\
+	(snprintf((u)->why, sizeof((u)->why), __VA_ARGS__), -EPERM)
 
-	if (json) {
-		fputs(*shown ? ",\n{\"path\":" : "\n{\"path\":", stdout);
-		json_string(stdout, path);
-		fputs(",\"error\":", stdout);
-		json_string(stdout, why);
-		fputc('}', stdout);
-	} else {
-		if (!*shown)
-			printf("%-28s %-6s %s\n", "PATH", "KIND", "INTERFACES");
-		printf("%-28s %-6s %s\n", path, "?", why);
+/**
+ * stackuser_read_record() - the pid and start time in a holder's record
+ * @u:		the stack, its directory open; receives u->pid
+ * @rec:	the record's name in the directory
+ * @start:	receives the start time
+ *
+ * Opened without following a link and without blocking (opening a FIFO
+ * for reading would wait for a writer); it must be a regular file of the
+ * directory's owner.
+ *
+ * Return: 1 if read, 0 if there is none, -EPERM (u->why says why), -errno
+ */
+static int stackuser_read_record(struct stackuser_stack *u, const char *rec,
+				 unsigned long long *start)
+{
+	unsigned long long v[2];
+	char line[64];
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	fd = openat(u->e.dir, rec, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return 0;
+	if (fd < 0)
+		return errno == ELOOP ? stackuser_refuse(u, "its record %s is a symbolic link", rec) : -errno;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_uid != u->e.st.st_uid) {
+		close(fd);
+		return stackuser_refuse(u, "its record %s is not a file of the directory's owner", rec);
 	}
-	(*shown)++;
+	n = read(fd, line, sizeof(line) - 1);
+	close(fd);
+	line[n > 0 ? n : 0] = '\0';
+	if (stackuser_numbers(line, v, 2) != 2 || !v[0] || v[0] > INT_MAX)
+		return stackuser_refuse(u, "its record %s does not hold \"PID START\"", rec);
+	u->pid = (pid_t)v[0];
+	*start = v[1];
+	return 1;
+}
+
+/**
+ * stackuser_is_holder() - is @pid a netsup-holder of user @owner?
+ * @pid:	the process
+ * @owner:	the directory's owner
+ *
+ * Its name is netsup-holder and its real, effective, saved and file
+ * system user IDs are all @owner's: a process that @owner could end
+ * by itself.
+ *
+ * Return: true if so
+ */
+static bool stackuser_is_holder(pid_t pid, uid_t owner)
+{
+	char path[64], buf[2048], *line;
+	unsigned long long uid[4];
+	ssize_t n;
+	int fd, i;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n != (ssize_t)sizeof(STACKUSER_NAME) || memcmp(buf, STACKUSER_NAME "\n", (size_t)n) != 0)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	line = strstr(buf, "\nUid:");
+	if (!line || stackuser_numbers(line + 5, uid, 4) != 4)
+		return false;
+	for (i = 0; i < 4; i++)
+		if (uid[i] != owner)
+			return false;
+	return true;
+}
+
+/**
+ * stackuser_open() - find out whether @path is a holder's stack, and
+ * whether what its directory says can be believed
+ * @path:	the stack's link, DIR/NAME
+ * @u:		receives its state; stackuser_close() it, also after errors
+ *
+ * DIR is opened once (stacktool_entry_open(): not through a symbolic
+ * link), and everything after that is done relative to it.  NAME must be
+ * a symbolic link; then the record .NAME.holder decides.  Its word is
+ * taken only as far as DIR's owner could act by itself: DIR may be
+ * written by no one else, the record and the link are the owner's, the
+ * link reads exactly /proc/PID/ns/net for the record's PID, and a
+ * process PID of that start time is a netsup-holder of the owner's
+ * (stackuser_is_holder()).  Root running del on a user's stack then ends
+ * only a process the user could have ended.  A pidfd is opened on the
+ * holder before it is examined (pidfd_open(2), Linux 5.3): the signal
+ * del sends through it reaches that process or none.
+ *
+ * Return: 0 (u->state: STACKUSER_NONE, _LIVE with u->pidfd, or _GONE),
+ *	   -EPERM (u->why says why the record is not believed), -ELOOP
+ *	   (DIR is a symbolic link), -errno
+ */
+int stackuser_open(const char *path, struct stackuser_stack *u)
+{
+	char rec[NAME_MAX + 2], link[64], want[64];
+	unsigned long long start = 0, now = 0;
+	struct stat st;
+	ssize_t n;
+	int rc;
+
+	memset(u, 0, sizeof(*u));
+	u->pidfd = -1;
+	u->state = STACKUSER_NONE;
+	rc = stacktool_entry_open(path, &u->e);
+	if (rc)
+		return rc;
+	if (fstatat(u->e.dir, u->e.name, &st, AT_SYMLINK_NOFOLLOW) || !S_ISLNK(st.st_mode))
+		return 0;	/* not a holder's stack, whatever else it is */
+	n = snprintf(rec, sizeof(rec), ".%s%s", u->e.name, USERSTACK_RECORD);
+	if (n < 0 || (size_t)n >= sizeof(rec))
+		return 0;
+	rc = stackuser_read_record(u, rec, &start);
+	if (rc <= 0)
+		return rc;
+	if (u->e.st.st_mode & (S_IWGRP | S_IWOTH))
+		return stackuser_refuse(u, "its directory may be written by others than its owner (mode %03o)",
+					(unsigned int)(u->e.st.st_mode & 07777));
+	snprintf(want, sizeof(want), "/proc/%d/ns/net", (int)u->pid);
+	n = readlinkat(u->e.dir, u->e.name, link, sizeof(link));
+	if (st.st_uid != u->e.st.st_uid || n != (ssize_t)strlen(want) || memcmp(link, want, (size_t)n) != 0)
+		return stackuser_refuse(u, "its link does not name the namespace of process %d, which its record names",
+					(int)u->pid);
+	u->pidfd = (int)syscall(SYS_pidfd_open, u->pid, 0);
+	if (u->pidfd < 0) {
+		if (errno != ESRCH)
+			return -errno;
+		u->state = STACKUSER_GONE;
+		return 0;
+	}
+	rc = userstack_starttime(u->pid, &now);
+	if (rc == -ESRCH || (!rc && now != start)) {
+		close(u->pidfd);
+		u->pidfd = -1;
+		u->state = STACKUSER_GONE;	/* a pid can be reused; with its start time, not */
+		return 0;
+	}
+	if (rc)
+		return rc;
+	if (!stackuser_is_holder(u->pid, u->e.st.st_uid))
+		return stackuser_refuse(u, "process %d is not a netsup-holder of the directory's owner (uid %u)",
+					(int)u->pid, (unsigned int)u->e.st.st_uid);
+	u->state = STACKUSER_LIVE;
+	return 0;
+}
+
+/**
+ * stackuser_close() - release what stackuser_open() holds
+ * @u:		the stack
+ */
+void stackuser_close(struct stackuser_stack *u)
+{
+	if (u->pidfd >= 0)
+		close(u->pidfd);
+	u->pidfd = -1;
+	stacktool_entry_close(&u->e);
+}
+
+/**
+ * stackuser_netns() - a descriptor on a live holder's network namespace
+ * @u:		the stack, STACKUSER_LIVE
+ *
+ * /proc/PID/ns/net is opened, then the pidfd is asked whether its
+ * process still lives (signal 0): if it does, PID was still its pid when
+ * the namespace was opened, so the namespace is the holder's, whatever
+ * the link says by now.
+ *
+ * Return: the descriptor (O_RDONLY, for setns(2) and NS_GET_USERNS), or
+ *	   -ESRCH if the holder is gone, -errno
+ */
+int stackuser_netns(const struct stackuser_stack *u)
+{
+	char ns[64];
+	int fd, rc;
+
+	snprintf(ns, sizeof(ns), "/proc/%d/ns/net", (int)u->pid);
+	fd = open(ns, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	if (syscall(SYS_pidfd_send_signal, u->pidfd, 0, NULL, 0)) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
+	return fd;
 }
 
 /**
  * stackuser_unlink() - remove a holder's stack's link and record
- * @path:	the link
+ * @path:	the link, for messages
+ * @u:		the stack: both are removed from its directory, held open
  *
  * Return: exit status
  */
-static int stackuser_unlink(const char *path)
+static int stackuser_unlink(const char *path, const struct stackuser_stack *u)
 {
-	char rec[PATH_MAX];
+	char rec[NAME_MAX + 2];
+	int n;
 
-	if (unlink(path) && errno != ENOENT)
+	if (unlinkat(u->e.dir, u->e.name, 0) && errno != ENOENT)
 		return stacktool_fail(path, stacktool_why(-errno));
-	if (!userstack_record_path(path, rec, sizeof(rec)) && unlink(rec) && errno != ENOENT)
-		return stacktool_fail(rec, stacktool_why(-errno));
+	n = snprintf(rec, sizeof(rec), ".%s%s", u->e.name, USERSTACK_RECORD);
+	if (n > 0 && (size_t)n < sizeof(rec) && unlinkat(u->e.dir, rec, 0) && errno != ENOENT)
+		return stacktool_fail(path, stacktool_why(-errno));
 	return 0;
 }
 
 /**
  * stackuser_del() - remove a holder's stack: end the holder, remove the name
- * @path:	the stack's link
+ * @path:	the stack's link, for messages
+ * @u:		from stackuser_open(): STACKUSER_LIVE or STACKUSER_GONE
  *
  * The caller checked that nothing else uses it (or -f).  A holder that is
- * already gone leaves only the name to remove.
+ * already gone leaves only the name to remove.  The names are removed in
+ * the directory opened at the start, whatever its path names by then.
  *
  * Return: exit status
  */
-int stackuser_del(const char *path)
+int stackuser_del(const char *path, const struct stackuser_stack *u)
 {
-	struct pollfd p = { .events = POLLIN };
+	struct pollfd p = { .fd = u->pidfd, .events = POLLIN };
 	char msg[96];
-	pid_t pid;
 	int rc;
 
-	rc = stackuser_holder_of(path, &pid);
-	if (rc != 1)
-		return stackuser_unlink(path);
-	p.fd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (p.fd < 0)
-		return errno == ESRCH ? stackuser_unlink(path) : stacktool_fail(path, stacktool_why(-errno));
-	/* the pidfd pins the process: is it still the holder? */
-	if (stackuser_holder_of(path, &pid) != 1) {
-		close(p.fd);
-		return stackuser_unlink(path);
-	}
-	if (syscall(SYS_pidfd_send_signal, p.fd, SIGKILL, NULL, 0)) {
+	if (u->state != STACKUSER_LIVE)
+		return stackuser_unlink(path, u);
+	if (syscall(SYS_pidfd_send_signal, u->pidfd, SIGKILL, NULL, 0)) {
+		if (errno == ESRCH)
+			return stackuser_unlink(path, u);
 		rc = -errno;
-		close(p.fd);
 		snprintf(msg, sizeof(msg), "cannot end its holder, process %d: %s",
-			 (int)pid, stacktool_why(rc));
+			 (int)u->pid, stacktool_why(rc));
 		return stacktool_fail(path, msg);
 	}
-	rc = poll(&p, 1, STACKUSER_STOP_MS);
-	close(p.fd);
+	do
+		rc = poll(&p, 1, STACKUSER_STOP_MS);
+	while (rc < 0 && errno == EINTR);
 	if (rc <= 0) {
-		snprintf(msg, sizeof(msg), "its holder, process %d, did not exit", (int)pid);
+		snprintf(msg, sizeof(msg), "its holder, process %d, did not exit", (int)u->pid);
 		return stacktool_fail(path, msg);
 	}
-	return stackuser_unlink(path);
+	return stackuser_unlink(path, u);
 }

@@ -27,7 +27,12 @@
  * del: only a mount point can be removed (statx(2) STATX_ATTR_MOUNT_ROOT,
  * Linux 5.8); refuses a stack still in use (a process living in it, or
  * sockets open in it, seen from /proc/thread-self/net inside it) unless
- * -f; the namespace itself lives on as long as anything uses it.
+ * -f; the namespace itself lives on as long as anything uses it.  The
+ * stack's directory is opened once (stacktool_entry_open()); the checks,
+ * the umount2(2) (through /proc/self/fd/DIR/NAME) and the unlink happen
+ * in it, whatever its path names by then.
+ * Names that users chose (files, processes, interfaces, a daemon's
+ * description) are printed with their control characters as '?'.
  * info/list: a thread setns(2)s into the stack and asks getifaddrs(3).
  * A stack file that is a UNIX socket is a userspace stack: every command
  * is then netsup-stack-lwip.c's, which asks the daemon.
@@ -117,7 +122,12 @@ static int stacktool_usage(FILE *f, int status)
 		NS_DIR "/NAME.  list shows " NS_DIR ", /run/netns and USERDIR.\n"
 		"Without root, add NAME makes a namespace kept by a holder process and named\n"
 		"USERDIR/NAME (del ends the holder); USERDIR is $XDG_RUNTIME_DIR/netsup, or\n"
-		USERSTACK_FALLBACK "UID without XDG_RUNTIME_DIR.\n"
+		USERSTACK_FALLBACK "UID without XDG_RUNTIME_DIR (if another user took that\n"
+		"name: a private " USERSTACK_FALLBACK "UID.XXXXXX, recorded in $HOME/"
+		USERSTACK_PRIVATE_RECORD ").\n"
+		"Root's del ends only a holder of the directory's owner, a daemon only\n"
+		"if it listens on the socket, and removes names only in the directory\n"
+		"it opened first.\n"
 		"Options may follow the operands; \"--\" ends them.\n");
 	return status;
 }
@@ -167,6 +177,98 @@ const char *stacktool_why(int error)
 	case ESTALE:	return "its holder process is gone (del removes the name)";
 	default:	return strerror(-error);
 	}
+}
+
+/**
+ * stacktool_entry_open() - open the directory of @path once, for del
+ * @path:	DIR/NAME (or NAME: the current directory)
+ * @e:		receives the directory, its fstat() and NAME;
+ *		stacktool_entry_close() it (also after an error)
+ *
+ * O_NOFOLLOW: a DIR that is a symbolic link is refused, and whatever
+ * happens to DIR's path afterwards (renamed, a link put in its place),
+ * NAME is looked at and removed in the directory opened here, with the
+ * *at() calls.  Root removing a user's stack so never removes a file
+ * elsewhere.
+ *
+ * Return: 0, -EINVAL (no NAME: "", ".", "..", a trailing '/'), -ELOOP
+ *	   (DIR is a symbolic link), -ENAMETOOLONG, -errno of open(2)
+ */
+int stacktool_entry_open(const char *path, struct stacktool_entry *e)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX];
+	size_t dlen;
+
+	memset(e, 0, sizeof(*e));
+	e->dir = -1;
+	e->name = slash ? slash + 1 : path;
+	if (!*e->name || !strcmp(e->name, ".") || !strcmp(e->name, ".."))
+		return -EINVAL;
+	dlen = slash ? (size_t)(slash - path) : 0;
+	if (dlen >= sizeof(dir))
+		return -ENAMETOOLONG;
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (!dlen)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)dlen, path);
+	e->dir = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (e->dir < 0)
+		return errno == ENOTDIR && !lstat(dir, &e->st) && S_ISLNK(e->st.st_mode) ? -ELOOP : -errno;
+	return fstat(e->dir, &e->st) ? -errno : 0;
+}
+
+/**
+ * stacktool_entry_close() - close what stacktool_entry_open() opened
+ * @e:		the entry
+ */
+void stacktool_entry_close(struct stacktool_entry *e)
+{
+	if (e->dir >= 0)
+		close(e->dir);
+	e->dir = -1;
+}
+
+/**
+ * stacktool_print_text() - bytes for a terminal: control characters as '?'
+ * @f:		where to
+ * @s:		the text (a path, a name, a daemon's description)
+ * @width:	pad with blanks to this many bytes (0: none)
+ *
+ * Whatever a user or a daemon chose (a file name, a process name) could
+ * otherwise forge lines or send escape sequences to root's terminal.
+ */
+void stacktool_print_text(FILE *f, const char *s, int width)
+{
+	stackps_print_safe(f, s, strlen(s), width);
+}
+
+/**
+ * stacktool_list_error() - list's entry for a stack that cannot be shown
+ * @path:	its path
+ * @why:	the reason
+ * @json:	a JSON object, not a table line
+ * @shown:	how many stacks were printed before, updated
+ */
+void stacktool_list_error(const char *path, const char *why, bool json, int *shown)
+{
+	if (json) {
+		fputs(*shown ? ",\n{\"path\":" : "\n{\"path\":", stdout);
+		json_string(stdout, path);
+		fputs(",\"error\":", stdout);
+		json_string(stdout, why);
+		fputc('}', stdout);
+	} else {
+		if (!*shown)
+			printf("%-28s %-6s %s\n", "PATH", "KIND", "INTERFACES");
+		stacktool_print_text(stdout, path, 28);
+		printf(" %-6s ", "?");
+		stacktool_print_text(stdout, why, 0);
+		putchar('\n');
+	}
+	(*shown)++;
 }
 
 /* Work done inside a stack, on a thread of its own. */
@@ -402,16 +504,16 @@ static pid_t stacktool_process_inside(const struct stack *s, pid_t except)
 }
 
 /**
- * stacktool_is_mount() - is @path itself a mount point (not a symlink to one)?
- * @path:	the stack's path
+ * stacktool_is_mount() - is the entry itself a mount point (not a symlink to one)?
+ * @e:		the stack's file in its directory
  *
  * Return: 1 if it is, 0 if not, -errno
  */
-static int stacktool_is_mount(const char *path)
+static int stacktool_is_mount(const struct stacktool_entry *e)
 {
 	struct statx stx;
 
-	if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &stx))
+	if (statx(e->dir, e->name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &stx))
 		return -errno;
 	if (!(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT))
 		return -ENOTSUP;	/* before Linux 5.8: umount2 will tell */
@@ -419,64 +521,208 @@ static int stacktool_is_mount(const char *path)
 }
 
 /**
+ * stacktool_errno() - the last error, as -errno, never 0
+ *
+ * Return: -errno, or -EIO if errno is 0
+ */
+static int stacktool_errno(void)
+{
+	int e = errno;
+
+	return e > 0 ? -e : -EIO;
+}
+
+/**
+ * stacktool_open_netns() - a kernel stack from a descriptor, and only that
+ * @fd:		descriptor on the file (any open mode; not consumed)
+ * @path:	name for messages
+ * @error:	receives 0, -ENOTSUP if it is no network namespace, or -errno
+ *
+ * Unlike stack_from_fd(), a UNIX socket is no stack here: connecting to
+ * it could wait on its daemon (netsup-stack-lwip.c connects without
+ * waiting).
+ *
+ * Return: the stack, or NULL (*@error says why)
+ */
+static struct stack *stacktool_open_netns(int fd, const char *path, int *error)
+{
+	struct stack *s = NULL;
+	struct statfs sfs;
+	struct stat st;
+
+	if (fstat(fd, &st) || fstatfs(fd, &sfs))
+		*error = stacktool_errno();
+	else if (sfs.f_type != NSFS_MAGIC)
+		*error = -ENOTSUP;
+	else
+		*error = netns_from_fd(fd, &st, path, &s);
+	if (*error || !s) {
+		*error = *error ? *error : -ENOMEM;
+		return NULL;
+	}
+	return s;
+}
+
+/**
+ * stacktool_open_path() - stacktool_open_netns() of the file at @path
+ * @path:	the stack's path (symbolic links followed)
+ * @error:	receives 0, -ENOTSUP or -errno
+ *
+ * Return: the stack, or NULL
+ */
+static struct stack *stacktool_open_path(const char *path, int *error)
+{
+	int fd = open(path, O_PATH | O_CLOEXEC);
+	struct stack *s;
+
+	if (fd < 0) {
+		*error = stacktool_errno();
+		return NULL;
+	}
+	s = stacktool_open_netns(fd, path, error);
+	close(fd);
+	return s;
+}
+
+/**
+ * stacktool_busy() - is anything using the stack, unless -f?
+ * @path:	the stack, for messages
+ * @s:		the stack
+ * @except:	a process not to count (a holder's stack's holder), or 0
+ *
+ * Return: 0 if not, or 1 after saying who
+ */
+static int stacktool_busy(const char *path, struct stack *s, pid_t except)
+{
+	struct inside in = { .fd = s->fd, .fn = stacktool_sockets_inside };
+	char msg[128];
+	pid_t pid;
+	int rc;
+
+	rc = stacktool_inside_run(&in);
+	if (rc)
+		return stacktool_fail(path, stacktool_why(rc));
+	pid = stacktool_process_inside(s, except);
+	if (!pid && !in.sockets)
+		return 0;
+	if (pid)
+		snprintf(msg, sizeof(msg), "busy: process %d lives in it (-f removes it anyway)", (int)pid);
+	else
+		snprintf(msg, sizeof(msg), "busy: %d socket%s open in it (-f removes it anyway)",
+			 in.sockets, in.sockets == 1 ? " is" : "s are");
+	return stacktool_fail(path, msg);
+}
+
+/**
+ * stacktool_del_holder() - del of a holder's stack (netsup-stack-user.c)
+ * @path:	its link
+ * @u:		what stackuser_open() found: live or gone
+ * @force:	even if it is in use
+ *
+ * The namespace looked into is the holder's, reached through its pidfd,
+ * not whatever the link names.
+ *
+ * Return: exit status
+ */
+static int stacktool_del_holder(const char *path, const struct stackuser_stack *u, bool force)
+{
+	struct stack *s;
+	int fd, rc;
+
+	if (u->state == STACKUSER_LIVE && !force) {
+		fd = stackuser_netns(u);
+		if (fd == -ESRCH)
+			return stackuser_del(path, u);	/* it died meanwhile */
+		if (fd < 0)
+			return stacktool_fail(path, stacktool_why(fd));
+		stackuser_join_fd(fd);	/* a user's own, from outside its user namespace */
+		s = stacktool_open_netns(fd, path, &rc);
+		close(fd);
+		if (!s)
+			return stacktool_fail(path, stacktool_why(rc));
+		rc = stacktool_busy(path, s, u->pid);
+		stack_put(s);
+		if (rc)
+			return rc;
+	}
+	return stackuser_del(path, u);
+}
+
+/**
  * stacktool_del() - netsup-stack del [-f] STACK
  * @spec:	path or bare NAME of the stack
  * @force:	remove it even if it is in use
+ *
+ * The stack's directory is opened once (stacktool_entry_open()): the
+ * checks and the removal happen in it, not through its path again.
  *
  * Return: exit status
  */
 static int stacktool_del(const char *spec, bool force)
 {
-	struct inside in = { .fd = -1, .fn = stacktool_sockets_inside };
-	char path[PATH_MAX], msg[128];
-	pid_t pid, holder;
-	struct stack *s;
-	int rc;
+	char path[PATH_MAX], msg[PATH_MAX + 64];
+	struct stack *s = NULL;
+	struct stackuser_stack u;
+	int rc, fd;
 
 	rc = stack_resolve_name(spec, path, sizeof(path));
-	if (rc == -ESTALE)
-		return stackuser_del(path);	/* only the name is left */
-	if (stacktool_resolve(spec, path, sizeof(path)))
+	if (rc && rc != -ESTALE && stacktool_resolve(spec, path, sizeof(path)))
 		return 1;
-	if (stacklwip_is(path))
+	if (rc != -ESTALE && stacklwip_is(path))
 		return stacklwip_del(path, force);
-	rc = stackuser_holder_of(path, &holder);
-	if (rc == -ESTALE)
-		return stackuser_del(path);
-	if (rc == 1)
-		stackuser_join(path);
-	rc = stack_open(path, &s);
-	if (rc)
-		return stacktool_fail(path, stacktool_why(rc));
-	/* -f cannot help with what is no mount: say so before anything */
-	rc = holder ? 1 : stacktool_is_mount(path);
-	if (!rc) {
-		stack_put(s);
-		return stacktool_fail(path, "not a mount point: only a stack mounted on a file can be removed");
+	rc = stackuser_open(path, &u);
+	if (rc == -EPERM) {
+		snprintf(msg, sizeof(msg), "%s: refused", u.why);
+		rc = stacktool_fail(path, msg);
+		goto out;
 	}
-	in.fd = s->fd;
-	rc = force ? 0 : stacktool_inside_run(&in);
-	pid = force ? 0 : stacktool_process_inside(s, holder);
+	if (rc == -ELOOP) {
+		rc = stacktool_fail(path, "its directory is a symbolic link: name the stack by its real path");
+		goto out;
+	}
+	if (rc) {
+		rc = stacktool_fail(path, stacktool_why(rc));
+		goto out;
+	}
+	if (u.state != STACKUSER_NONE) {
+		rc = stacktool_del_holder(path, &u, force);
+		goto out;
+	}
+	/* a stack mounted on a file: what it is, then whether it is a mount point */
+	fd = openat(u.e.dir, u.e.name, O_PATH | O_CLOEXEC);
+	if (fd < 0)
+		rc = stacktool_errno();
+	else
+		s = stacktool_open_netns(fd, path, &rc);
+	if (fd >= 0)
+		close(fd);
+	if (!s) {
+		rc = stacktool_fail(path, stacktool_why(rc));
+		goto out;
+	}
+	rc = stacktool_is_mount(&u.e);
+	if (!rc || (rc < 0 && rc != -ENOTSUP)) {
+		stack_put(s);
+		rc = stacktool_fail(path, rc ? stacktool_why(rc) :
+				    "not a mount point: only a stack mounted on a file can be removed");
+		goto out;
+	}
+	rc = force ? 0 : stacktool_busy(path, s, 0);
 	stack_put(s);
 	if (rc)
-		return stacktool_fail(path, stacktool_why(rc));
-	if (pid || in.sockets) {
-		if (pid)
-			snprintf(msg, sizeof(msg), "busy: process %d lives in it (-f removes it anyway)", (int)pid);
-		else
-			snprintf(msg, sizeof(msg), "busy: %d socket%s open in it (-f removes it anyway)",
-				 in.sockets, in.sockets == 1 ? " is" : "s are");
-		return stacktool_fail(path, msg);
+		goto out;
+	/* the mount point's path, through the directory held open */
+	snprintf(msg, sizeof(msg), "/proc/self/fd/%d/%s", u.e.dir, u.e.name);
+	if (umount2(msg, UMOUNT_NOFOLLOW | (force ? MNT_DETACH : 0))) {
+		rc = stacktool_fail(path, errno == EINVAL ? "not a mount point: only a stack mounted on a file can be removed" :
+				    errno == EBUSY ? "busy: the file is open or mounted on (-f removes it anyway)" :
+				    stacktool_why(-errno));
+		goto out;
 	}
-	if (holder)
-		return stackuser_del(path);
-	if (umount2(path, UMOUNT_NOFOLLOW | (force ? MNT_DETACH : 0)))
-		return stacktool_fail(path, errno == EINVAL ? "not a mount point: only a stack mounted on a file can be removed" :
-				      errno == EBUSY ? "busy: the file is open or mounted on (-f removes it anyway)" :
-				      stacktool_why(-errno));
-	if (unlink(path))
-		return stacktool_fail(path, stacktool_why(-errno));
-	return 0;
+	rc = unlinkat(u.e.dir, u.e.name, 0) ? stacktool_fail(path, stacktool_why(-errno)) : 0;
+out:
+	stackuser_close(&u);
+	return rc;
 }
 
 /**
@@ -502,16 +748,12 @@ static int stacktool_describe_inside(struct inside *in)
 static int stacktool_describe(const char *path, struct stack **sp, struct ifaddrs **ifa)
 {
 	struct inside in = { .fn = stacktool_describe_inside };
-	struct statfs sfs;
 	int rc;
 
-	*sp = NULL;
 	*ifa = NULL;
-	rc = stack_open(path, sp);
-	if (rc)
+	*sp = stacktool_open_path(path, &rc);	/* a userspace stack: not entered so */
+	if (!*sp)
 		return rc;
-	if (fstatfs((*sp)->fd, &sfs) || sfs.f_type != NSFS_MAGIC)
-		return -ENOTSUP;	/* a userspace stack: not entered so */
 	in.fd = (*sp)->fd;
 	rc = stacktool_inside_run(&in);
 	*ifa = in.ifa;
@@ -573,8 +815,9 @@ static void stacktool_print_ifaces(FILE *f, const struct ifaddrs *ifa)
 	for (a = ifa; a; a = a->ifa_next) {
 		if (!a->ifa_addr || a->ifa_addr->sa_family != AF_PACKET)
 			continue;
-		fprintf(f, "%s%s %s", first ? "" : "; ", a->ifa_name,
-			a->ifa_flags & IFF_UP ? "up" : "down");
+		fputs(first ? "" : "; ", f);
+		stacktool_print_text(f, a->ifa_name, 0);	/* a user's own stack names its own */
+		fprintf(f, " %s", a->ifa_flags & IFF_UP ? "up" : "down");
 		first = false;
 		for (b = ifa; b; b = b->ifa_next)
 			if (strcmp(a->ifa_name, b->ifa_name) == 0 &&
@@ -715,9 +958,9 @@ static int stacktool_list_dir(const char *dir, bool explicit, bool json, int *sh
 	if (n < 0)
 		return errno == ENOENT && !explicit ? 0 : stacktool_fail(dir, stacktool_why(-errno));
 	for (i = 0; i < n; i++) {
+		struct stackuser_stack u;
 		struct ifaddrs *ifa;
 		struct stack *s;
-		pid_t holder;
 		int rc;
 
 		if (names[i]->d_name[0] == '.') {
@@ -731,8 +974,14 @@ static int stacktool_list_dir(const char *dir, bool explicit, bool json, int *sh
 			stacklwip_list_entry(path, json, shown);
 			continue;
 		}
-		if (stackuser_holder_of(path, &holder) == -ESTALE) {
-			stackuser_list_stale(path, json, shown);
+		rc = stackuser_open(path, &u);
+		stackuser_close(&u);
+		if (!rc && u.state == STACKUSER_GONE) {
+			stacktool_list_error(path, stacktool_why(-ESTALE), json, shown);
+			continue;
+		}
+		if (rc == -EPERM) {
+			stacktool_list_error(path, u.why, json, shown);
 			continue;
 		}
 		rc = stacktool_describe(path, &s, &ifa);
@@ -747,7 +996,8 @@ static int stacktool_list_dir(const char *dir, bool explicit, bool json, int *sh
 		} else {
 			if (!*shown)
 				printf("%-28s %-6s %s\n", "PATH", "KIND", "INTERFACES");
-			printf("%-28s %-6s ", path, rc ? "?" : "netns");
+			stacktool_print_text(stdout, path, 28);
+			printf(" %-6s ", rc ? "?" : "netns");
 			if (rc)
 				fputs(stacktool_why(rc), stdout);
 			else
@@ -809,7 +1059,6 @@ static int stacktool_ps(const char *spec, bool json)
 	struct stackps_match match = { 0 };
 	char path[PATH_MAX];
 	struct stackps ps;
-	struct statfs sfs;
 	struct stack *s;
 	int rc;
 
@@ -817,13 +1066,9 @@ static int stacktool_ps(const char *spec, bool json)
 		return 1;
 	if (stacklwip_is(path))
 		return stacklwip_ps(path, json);
-	rc = stack_open(path, &s);
-	if (rc)
-		return stacktool_fail(path, stacktool_why(rc));
-	if (fstatfs(s->fd, &sfs) || sfs.f_type != NSFS_MAGIC) {
-		stack_put(s);
-		return stacktool_fail(path, "not a network namespace");
-	}
+	s = stacktool_open_path(path, &rc);
+	if (!s)
+		return stacktool_fail(path, rc == -ENOTSUP ? "not a network namespace" : stacktool_why(rc));
 	match.dev = s->dev;
 	match.ino = s->ino;
 	rc = stackps_scan(&match, &ps);

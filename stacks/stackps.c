@@ -716,22 +716,27 @@ static const char *stackps_user(uid_t uid, char *buf, size_t len)
 }
 
 /**
- * stackps_print_cmdline() - a command line on one line of text
+ * stackps_print_safe() - bytes on one line of text, for a terminal
  * @f:		where to
- * @line:	NUL-separated arguments
- * @len:	their length
+ * @s:		the bytes (a process name, a path: whatever their owner chose)
+ * @len:	how many
+ * @width:	pad with blanks to this many bytes (0: none)
  *
- * Arguments are separated by spaces; control characters show as '?'.
+ * NUL shows as a blank (it separates arguments), other control
+ * characters (below 0x20, and DEL) as '?': a name could otherwise forge
+ * lines of the output or send escape sequences to the terminal.
  */
-static void stackps_print_cmdline(FILE *f, const char *line, size_t len)
+void stackps_print_safe(FILE *f, const char *s, size_t len, int width)
 {
 	size_t i;
 
 	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)line[i];
+		unsigned char c = (unsigned char)s[i];
 
 		fputc(!c ? ' ' : c < 0x20 || c == 0x7f ? '?' : c, f);
 	}
+	for (; width > 0 && i < (size_t)width; i++)
+		fputc(' ', f);
 }
 
 /**
@@ -755,8 +760,9 @@ void stackps_print(FILE *f, const struct stackps *ps)
 		const char *sep = "";
 		bool first = true;
 
-		fprintf(f, "%-7d %-8s %-15s ", (int)p->pid,
-			stackps_user(p->uid, ubuf, sizeof(ubuf)), p->comm);
+		fprintf(f, "%-7d %-8s ", (int)p->pid, stackps_user(p->uid, ubuf, sizeof(ubuf)));
+		stackps_print_safe(f, p->comm, strlen(p->comm), 15);
+		fputc(' ', f);
 		for (j = 0; j < STACKPS_FAMILIES; j++) {
 			if (!p->sockets[j])
 				continue;
@@ -800,7 +806,7 @@ void stackps_print(FILE *f, const struct stackps *ps)
 			if (p->command) {
 				fprintf(f, " of pid %d (", (int)p->command);
 				if (p->command_line)
-					stackps_print_cmdline(f, p->command_line, p->command_line_len);
+					stackps_print_safe(f, p->command_line, p->command_line_len, 0);
 				else
 					fputs("gone", f);
 				fputc(')', f);

@@ -72,6 +72,7 @@ struct stackps_match {
 int stackps_scan(const struct stackps_match *m, struct stackps *ps);
 void stackps_free(struct stackps *ps);
 const char *stackps_family_name(int family);
+void stackps_print_safe(FILE *f, const char *s, size_t len, int width);
 void stackps_print(FILE *f, const struct stackps *ps);
 void stackps_print_json(FILE *f, const struct stackps *ps, const char *path, ino_t ino);
 

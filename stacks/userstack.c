@@ -15,6 +15,11 @@
  * pid and start time together cannot, so a link whose record no longer
  * matches a living process is stale (-ESTALE) and is never followed.
  *
+ * /tmp/netsup-EUID can be made first by another user.  Then netsup-stack
+ * add makes a private directory /tmp/netsup-EUID.XXXXXX (mkdtemp(3)) and
+ * records it in a symbolic link $HOME/.cache/netsup-userdir: the
+ * directory of stacks is that one, for netsup as for netsup-stack.
+ *
  * The directory is consulted for a bare NAME only by a caller that is not
  * the system's root (euid 0 in the initial user namespace, told by a
  * /proc/self/uid_map of "0 0 4294967295"): a root netsup never follows a
@@ -108,9 +113,64 @@ bool userstack_consulted(void)
 }
 
 /**
+ * userstack_private_record() - where the private directory is recorded
+ * @buf:	receives $HOME/USERSTACK_PRIVATE_RECORD
+ * @len:	size of @buf
+ *
+ * Return: 0, -ENOENT without an absolute $HOME, -ENAMETOOLONG
+ */
+int userstack_private_record(char *buf, size_t len)
+{
+	const char *home = getenv("HOME");
+	int n;
+
+	if (!home || home[0] != '/')
+		return -ENOENT;
+	n = snprintf(buf, len, "%s/%s", home, USERSTACK_PRIVATE_RECORD);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+/**
+ * userstack_private() - the private directory recorded for the caller
+ * @fallback:	/tmp/netsup-EUID, which another user has taken
+ * @buf:	receives the recorded directory
+ * @len:	size of @buf
+ *
+ * The record is a symbolic link; what it names counts only if it is
+ * FALLBACK.XXXXXX (no other '/') and passes userstack_dir_check().
+ *
+ * Return: 0, -ENOENT (none, or not usable), -errno
+ */
+static int userstack_private(const char *fallback, char *buf, size_t len)
+{
+	char rec[PATH_MAX], dir[PATH_MAX];
+	size_t flen = strlen(fallback);
+	ssize_t n;
+	int rc;
+
+	rc = userstack_private_record(rec, sizeof(rec));
+	if (rc)
+		return rc;
+	n = readlink(rec, dir, sizeof(dir) - 1);
+	if (n < 0)
+		return -errno;
+	dir[n] = '\0';
+	if ((size_t)n <= flen + 1 || strncmp(dir, fallback, flen) != 0 || dir[flen] != '.' ||
+	    strchr(dir + flen, '/') || userstack_dir_check(dir))
+		return -ENOENT;
+	if ((size_t)n >= len)
+		return -ENAMETOOLONG;
+	memcpy(buf, dir, (size_t)n + 1);
+	return 0;
+}
+
+/**
  * userstack_dir() - the caller's directory of stacks
  * @buf:	receives $XDG_RUNTIME_DIR/netsup when XDG_RUNTIME_DIR is an
- *		absolute path, else /tmp/netsup-EUID
+ *		absolute path, else /tmp/netsup-EUID; if that one exists but
+ *		the caller may not trust it (another user made it first), the
+ *		private directory recorded in $HOME (userstack_private()),
+ *		when there is one
  * @len:	size of @buf
  *
  * Return: 0, -EPERM for the system's root (see userstack_consulted()),
@@ -119,6 +179,7 @@ bool userstack_consulted(void)
 int userstack_dir(char *buf, size_t len)
 {
 	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	struct stat st;
 	int n;
 
 	if (!userstack_consulted())
@@ -127,7 +188,11 @@ int userstack_dir(char *buf, size_t len)
 		n = snprintf(buf, len, "%s/%s", xdg, USERSTACK_SUBDIR);
 	else
 		n = snprintf(buf, len, "%s%u", USERSTACK_FALLBACK, (unsigned int)geteuid());
-	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+	if (n < 0 || (size_t)n >= len)
+		return -ENAMETOOLONG;
+	if ((!xdg || xdg[0] != '/') && !lstat(buf, &st) && userstack_dir_check(buf))
+		userstack_private(buf, buf, len);	/* else the fallback, refused */
+	return 0;
 }
 
 /**

@@ -16,10 +16,14 @@
 /* without XDG_RUNTIME_DIR: USERSTACK_FALLBACK "EUID" */
 #define USERSTACK_FALLBACK	"/tmp/netsup-"
 #define USERSTACK_SUBDIR	"netsup"
+/* below $HOME: a link to the private directory used when another user
+ * has taken USERSTACK_FALLBACK "EUID" */
+#define USERSTACK_PRIVATE_RECORD	".cache/netsup-userdir"
 
 bool userstack_consulted(void);
 int userstack_dir(char *buf, size_t len);
 int userstack_dir_check(const char *dir);
+int userstack_private_record(char *buf, size_t len);
 int userstack_record_path(const char *path, char *buf, size_t len);
 int userstack_starttime(pid_t pid, unsigned long long *start);
 int userstack_holder(const char *path, pid_t *pid, unsigned long long *start);

@@ -130,5 +130,5 @@ holder_alive() {
 	mkdir -m 777 "$XDG/netsup"
 	run as_user "'$STACKTOOL' add x"
 	assert_failure
-	assert_output "netsup-stack: $XDG/netsup: not the caller's own, or writable by others: not used for stacks"
+	assert_output "netsup-stack: $XDG/netsup: belongs to another user (uid 0): not used for stacks (make it a directory of your own, mode 0700, or set XDG_RUNTIME_DIR to another)"
 }
