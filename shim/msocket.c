@@ -11,6 +11,9 @@
  *   setns(2) (per thread for CLONE_NEWNET; needs CAP_SYS_ADMIN over the
  *   namespace) and creates the socket there; the caller's threads stay
  *   where they are;
+ * - the socket of a userspace stack: ENOTSUP at once, without connecting
+ *   (serving it takes the supervisor, which forwards the calls whose
+ *   meaning a socketpair cannot carry);
  * - SOCK_DEFAULT: ENOSYS, since nothing could redirect socket(2).
  * Under a supervisor that has died, the same calls fail with ENOSYS all
  * the same: the fallback's own socket(2) is refused by the filter.
@@ -22,6 +25,7 @@
 #include <sched.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -54,6 +58,7 @@ static void *msocket_local_thread(void *arg)
 static int msocket_local(const char *path, int domain, int type, int protocol)
 {
 	struct msocket_local l = { .domain = domain, .type = type, .protocol = protocol };
+	struct stat st;
 	pthread_t t;
 	int rc;
 
@@ -61,6 +66,8 @@ static int msocket_local(const char *path, int domain, int type, int protocol)
 	 * ENAMETOOLONG and ENOENT for the path */
 	if (stack_family_index(domain) < 0)
 		return -EAFNOSUPPORT;
+	if (!stat(path, &st) && S_ISSOCK(st.st_mode))
+		return -ENOTSUP;	/* a daemon's: see the top of this file */
 	rc = stack_open(path, &l.stack);
 	if (rc)
 		return rc;

@@ -255,7 +255,25 @@ relay_check() {
 	local sf="$BATS_TEST_TMPDIR/stale.sock"
 	# a socket file whose daemon is gone: bound, then closed
 	$PY -c "import socket,sys; s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.close()" "$sf"
-	run "$NETSUP" -- "$MSOCK" "M:$sf:inet:stream"
+	run "$NETSUP" -- "$MSOCK" "M:$sf:inet"
 	assert_success
-	assert_output "M:$sf:inet:stream errno=ENETDOWN"
+	assert_output "M:$sf:inet errno=ENETDOWN"
+}
+
+@test "msocket without a supervisor: a userspace stack's socket is ENOTSUP at once, and its daemon is never even connected to" {
+	local sf="$BATS_TEST_TMPDIR/silent.sock" out
+	# a listener that never accepts nor answers: a connect would queue
+	out=$($PY -c "
+import socket, subprocess, sys
+l = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+l.bind(sys.argv[1]); l.listen(8); l.setblocking(False)
+r = subprocess.run([sys.argv[2], 'M:' + sys.argv[1] + ':inet'], capture_output=True, text=True)
+print(r.stdout.strip())
+try:
+    l.accept(); print('connected')
+except BlockingIOError:
+    print('never connected')
+" "$sf" "$MSOCK")
+	assert_equal "$out" "M:$sf:inet errno=ENOTSUP
+never connected"
 }
