@@ -224,6 +224,11 @@ deps:
 bench: deps all $(BENCH)
 	@tests/bench/bench.sh $(B) BENCH.md
 
+# CPython's own tests under ip netns exec, a kernel stack and netsup-lwip,
+# side by side (tests/pysuite.sh; PYSUITE_MODULES to choose)
+pysuite: deps all
+	@tests/pysuite.sh $(B) $(PYSUITE_MODULES)
+
 # only what the demo needs: its packages first, then netsup and nsrelay
 demo:
 	@tests/deps.sh demo
@@ -312,5 +317,5 @@ DEPFILES  := $(patsubst %.o,%.d,$(sort $(SUP_OBJ) $(SHIM_OBJ) $(LWIP_OBJ) $(TOOL
 $(DEPFILES):
 -include $(wildcard $(DEPFILES))
 
-.PHONY: all deps check lint install install-strip uninstall clean demo bench fuzz stress valgrind soak unit
+.PHONY: all deps check lint install install-strip uninstall clean demo bench fuzz stress valgrind soak unit pysuite
 .DELETE_ON_ERROR:
