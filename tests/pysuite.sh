@@ -8,11 +8,14 @@
 #   kernel   netsup -d NS (a kernel stack under netsup)
 #   lwip     netsup -d inet=SF -d inet6=SF (netsup-lwip on a TAP into a peer
 #            namespace, its loopback its own)
-# and prints, per module, the three counts (ok/fail/error/skip) and every
-# test case whose result differs from ipnetns.  The network resource is
+# and prints, per module, the three counts (ok, bad: failed or errored,
+# skipped; "+hung": regrtest's timeout ended the module) and every
+# test case whose result differs from ipnetns ("missing": it did not run,
+# because the module hung before it).  The network resource is
 # never enabled.  The AF_VSOCK cases are left out everywhere: on a VM with
 # a vsock device and no peer they wait for ever, under ip netns exec too.
-# Without MODULE: the modules of issue 18's list.  PYSUITE_TIMEOUT (120)
+# Without MODULE: socket, asyncio, ssl, selectors, epoll, select, poll,
+# httplib, httpservers, urllib2_localnet and wsgiref.  PYSUITE_TIMEOUT (120)
 # is regrtest's per-module timeout; PYSUITE_MODES ("ipnetns kernel lwip").
 # Exits 1 if a case differs.
 set -u
@@ -64,14 +67,27 @@ run() {
 	kernel)  how=("$build/netsup" -d "$N" --) ;;
 	lwip)    how=("$build/netsup" -d "inet=$tmp/lwip.sock" -d "inet6=$tmp/lwip.sock" --) ;;
 	esac
-	(cd "$tmp" && timeout $((timeout + 60)) "${how[@]}" "$py" -m test --timeout "$timeout" -v \
-		-i '*VSOCK*' "$2") > "$tmp/$1.$2" 2>&1
+	rm -f "$tmp/$1.$2.xml"
+	(cd "$tmp" && timeout $((timeout + 60)) "${how[@]}" "$py" -m test --timeout "$timeout" \
+		--junit-xml "$tmp/$1.$2.xml" -i '*VSOCK*' "$2") > "$tmp/$1.$2" 2>&1
 }
 
-# cases FILE: "name|result" per test case (ok, FAIL, ERROR, skipped...), sorted
+# cases FILE: "name|result" per test case (ok, FAIL, ERROR, skipped), sorted,
+# from regrtest's JUnit XML (a module that hung writes none: no cases)
 cases() {
-	sed -n 's/^\(test[^ ]* ([^)]*)\) \.\.\. \(ok\|FAIL\|ERROR\|skipped\|expected failure\|unexpected success\).*/\1|\2/p' "$1" |
-		sort -t'|' -k1,1 -u
+	[ -s "$1" ] || return 0
+	"$py" -c '
+import sys, xml.etree.ElementTree as ET
+for c in ET.parse(sys.argv[1]).iter("testcase"):
+    r = "ok"
+    for tag, name in (("skipped", "skipped"), ("failure", "FAIL"), ("error", "ERROR")):
+        if c.find(tag) is not None:
+            r = name
+    name = c.get("name", "?")
+    if c.get("classname"):
+        name = c.get("classname") + "." + name
+    print("%s|%s" % (name, r))
+' "$1" | sort -t'|' -k1,1 -u
 }
 
 differ=0
@@ -79,7 +95,7 @@ for m in "$@"; do
 	line="$m:"
 	for mode in $modes; do
 		run "$mode" "$m"
-		cases "$tmp/$mode.$m" > "$tmp/$mode.$m.cases"
+		cases "$tmp/$mode.$m.xml" > "$tmp/$mode.$m.cases"
 		ok=$(grep -c '|ok$' "$tmp/$mode.$m.cases")
 		bad=$(grep -c '|FAIL$\||ERROR$' "$tmp/$mode.$m.cases")
 		skip=$(grep -c '|skipped$' "$tmp/$mode.$m.cases")
