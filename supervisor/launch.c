@@ -245,6 +245,7 @@ launch_supervisor(int sock, pid_t netsup, const struct options *o,
 {
 	struct supervisor sv = { .listener = -1, .parent_pidfd = -1, .policy = *policy,
 				 .routes = o->routes, .interruptible = o->userspace };
+	static struct route_table un_routes;
 	struct usernet un = { .pidfd = -1 };
 	char **self_argv = o->self_argv;
 	char title[64];
@@ -270,8 +271,18 @@ launch_supervisor(int sock, pid_t netsup, const struct options *o,
 		struct stack *s;
 
 		/* before the command goes on: it waits for our answer below */
+		un.no_host_loopback = o->no_host_loopback;
 		if (usernet_start(&un, o->publish, o->n_publish, o->verbose, &s))
 			_exit(EXIT_NETSUP);
+		/* what leaves the command's network moves to ours (move.c) */
+		if (!getenv("NETSUP_USERNET_NO_MOVE")) {
+			rc = usernet_routes(&un_routes, o->routes, !o->no_host_loopback);
+			if (rc) {
+				err("--user-net: cannot make its rules: %s", strerror(-rc));
+				_exit(EXIT_NETSUP);
+			}
+			sv.routes = &un_routes;
+		}
 		defaults[FAM_INET] = s;
 		defaults[FAM_INET6] = stack_get(s);
 		if (policy_allow(&sv.policy, s))

@@ -51,6 +51,8 @@ static const char options_help[] =
 "      --publish [IP:]HOSTPORT:PORT[/tcp|/udp]  with --user-net, forward\n"
 "                          HOSTPORT of the host to PORT of the command\n"
 "                          (repeatable)\n"
+"      --disable-host-loopback  with --user-net, 10.0.2.2 and fd00::2 reach\n"
+"                          nothing (by default they are the host's loopback)\n"
 "      --userspace         let msocket() use userspace stacks (implied by a\n"
 "                          userspace --default): their calls are notified\n"
 "                          for every descriptor, at some cost\n"
@@ -172,7 +174,8 @@ static void options_long_error(const char *arg, int c, const struct option *long
 int options_parse(int argc, char **argv, struct options *o)
 {
 	enum { OPT_ALLOW_IO_URING = 256, OPT_ALLOW, OPT_ISOLATE, OPT_LOG, OPT_USERSPACE,
-	       OPT_USER_NET, OPT_PUBLISH, OPT_VIEW, OPT_DIE_WITH_PARENT, OPT_ROUTE };
+	       OPT_USER_NET, OPT_PUBLISH, OPT_VIEW, OPT_DIE_WITH_PARENT, OPT_ROUTE,
+	       OPT_NO_HOST_LOOPBACK };
 	static const struct option longopts[] = {
 		{ "default",		required_argument, NULL, 'd' },
 		{ "allow",		required_argument, NULL, OPT_ALLOW },
@@ -185,6 +188,7 @@ int options_parse(int argc, char **argv, struct options *o)
 		{ "user-net",		no_argument,	   NULL, OPT_USER_NET },
 		{ "publish",		required_argument, NULL, OPT_PUBLISH },
 		{ "route",		required_argument, NULL, OPT_ROUTE },
+		{ "disable-host-loopback", no_argument,	   NULL, OPT_NO_HOST_LOOPBACK },
 		{ "verbose",		no_argument,	   NULL, 'v' },
 		{ "log",		required_argument, NULL, OPT_LOG },
 		{ "help",		no_argument,	   NULL, 'h' },
@@ -266,6 +270,9 @@ int options_parse(int argc, char **argv, struct options *o)
 			o->publish[o->n_publish++] = optarg;
 			break;
 		}
+		case OPT_NO_HOST_LOOPBACK:
+			o->no_host_loopback = true;
+			break;
 		case OPT_ROUTE: {
 			struct route rt;
 
@@ -309,6 +316,10 @@ int options_parse(int argc, char **argv, struct options *o)
 	}
 	if (o->n_publish && !o->user_net) {
 		err("--publish needs --user-net");
+		return -EINVAL;
+	}
+	if (o->no_host_loopback && !o->user_net) {
+		err("--disable-host-loopback needs --user-net");
 		return -EINVAL;
 	}
 	if (o->user_net && o->view) {

@@ -21,6 +21,7 @@ struct options {
 	bool allow_io_uring;		/* --allow-io-uring */
 	bool userspace;			/* --userspace, or a userspace default */
 	bool user_net;			/* --user-net */
+	bool no_host_loopback;		/* --disable-host-loopback */
 	const char *publish[USERNET_PUBLISH_MAX];	/* --publish */
 	int n_publish;
 	bool isolate;			/* --isolate */

@@ -20,6 +20,7 @@
  * behind.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -220,6 +221,9 @@ int usernet_start(struct usernet *un, const char *const *publish, int n,
 		err("--publish: %s", strerror(-rc));
 		return rc;
 	}
+	/* slirp's own way to the host's loopback closes too (libvdeplug_slirp) */
+	if (un->no_host_loopback && strlen(url) + sizeof("/disable_host_loopback") <= sizeof(url))
+		strcat(url, "/disable_host_loopback");
 	snprintf(un->dir, sizeof(un->dir), "%s/netsup-usernet.XXXXXX", run);
 	if (!mkdtemp(un->dir)) {
 		rc = -errno;
@@ -307,6 +311,88 @@ int usernet_start(struct usernet *un, const char *const *publish, int n,
 	rmdir(un->dir);
 	un->dir[0] = un->path[0] = '\0';
 	return 0;
+}
+
+/* One rule of --user-net's own; the same network given by --route wins. */
+static int usernet_rule(struct route_table *t, const char *cidr, enum route_action action,
+			struct stack *host, const char *to)
+{
+	const char *stack;
+	struct route r;
+	char spec[64];
+	int rc;
+
+	snprintf(spec, sizeof(spec), "%s=host", cidr);
+	rc = route_parse(spec, &r, &stack);
+	if (rc)
+		return rc;
+	r.action = action;
+	r.trusted = true;	/* netsup's own namespace, for the user */
+	r.keep_bind = false;	/* no port of the host taken by a bind */
+	r.view = true;
+	if (to) {
+		r.rewrite = true;
+		if (inet_pton(r.family, to, r.to) != 1)
+			return -EINVAL;
+	}
+	if (action == ROUTE_STACK)
+		r.s = stack_get(host);
+	rc = route_add(t, &r);
+	if (rc)
+		stack_put(r.s);
+	return rc == -EEXIST ? 0 : rc;
+}
+
+/**
+ * usernet_routes() - the rules of --user-net: what leaves the command's
+ *		      network becomes a socket of netsup's own namespace
+ * @t:		receives the rules: those of @user first, then these
+ * @user:	--route's rules, or NULL
+ * @host_loopback: 10.0.2.2 and fd00::2 are the host's loopback (else refused)
+ *
+ * The command's own network (10.0.2.0/24, fd00::/64, its loopback) stays
+ * in the private stack, and so do broadcast and multicast; slirp's DNS
+ * (10.0.2.3) too.  Everything else moves to the host's namespace, where
+ * the supervisor runs, with the user's credentials; 10.0.2.2 (fd00::2) is
+ * connected as 127.0.0.1 (::1).  A moved socket keeps the command's names
+ * (10.0.2.15, fd00::15, the peer it asked for), and never binds a port of
+ * the host: its bind stays a name in the command's view.
+ *
+ * Return: 0 or -errno
+ */
+int usernet_routes(struct route_table *t, const struct route_table *user, bool host_loopback)
+{
+	static const char *const stay[] = {
+		"10.0.2.0/24", "127.0.0.0/8", "224.0.0.0/4", "255.255.255.255",
+		"fd00::/64", "::1", "ff00::/8", "fe80::/10",
+	};
+	enum route_action lo = host_loopback ? ROUTE_STACK : ROUTE_REFUSE;
+	struct stack *host = NULL;
+	size_t i;
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; user && i < user->n; i++) {
+		t->r[t->n] = user->r[i];
+		stack_get(t->r[t->n++].s);
+	}
+	inet_pton(AF_INET, USERNET_IP, &t->self4);
+	inet_pton(AF_INET6, USERNET_IP6, &t->self6);
+	rc = stack_open("/proc/self/ns/net", &host);
+	for (i = 0; !rc && i < sizeof(stay) / sizeof(stay[0]); i++)
+		rc = usernet_rule(t, stay[i], ROUTE_STAY, NULL, NULL);
+	if (!rc)
+		rc = usernet_rule(t, "10.0.2.2", lo, host, "127.0.0.1");
+	if (!rc)
+		rc = usernet_rule(t, "fd00::2", lo, host, "::1");
+	if (!rc)
+		rc = usernet_rule(t, "0.0.0.0/0", ROUTE_STACK, host, NULL);
+	if (!rc)
+		rc = usernet_rule(t, "::/0", ROUTE_STACK, host, NULL);
+	stack_put(host);
+	if (rc)
+		route_table_free(t);
+	return rc;
 }
 
 /**

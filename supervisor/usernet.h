@@ -6,9 +6,11 @@
 #define NETSUP_USERNET_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "route.h"
 #include "../stacks/stack.h"
 
 #define USERNET_PUBLISH_MAX	32
@@ -21,6 +23,7 @@ struct usernet {
 	char dir[PATH_MAX];	/* private directory of the stack file */
 	char path[PATH_MAX];	/* the stack file */
 	int pidfd;		/* the netsup-lwip daemon, or -1 */
+	bool no_host_loopback;	/* --disable-host-loopback: no 10.0.2.2 */
 };
 
 int usernet_publish_parse(const char *spec, char *fwd, size_t len);
@@ -28,5 +31,6 @@ int usernet_url(const char *const *publish, int n, char *buf, size_t len);
 int usernet_start(struct usernet *un, const char *const *publish, int n,
 		  int verbose, struct stack **out);
 void usernet_stop(struct usernet *un);
+int usernet_routes(struct route_table *t, const struct route_table *user, bool host_loopback);
 
 #endif /* NETSUP_USERNET_H */

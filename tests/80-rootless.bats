@@ -21,6 +21,17 @@ as_user() {
 	su -s /bin/sh "$U" -c "cd /tmp && $1"
 }
 
+# wait_listen_here PORT: until something listens on TCP PORT here (5 s)
+wait_listen_here() {
+	local i
+	for i in $(seq 100); do
+		ss -Hltn "sport = :$1" | grep -q . && return 0
+		sleep 0.05
+	done
+	echo "nothing listens on port $1" >&2
+	return 1
+}
+
 @test "rootless: --user-net reaches a server on the host's loopback, over IPv4 and IPv6" {
 	mkdir -p "$BATS_TEST_TMPDIR/www"
 	head -c 1048576 /dev/urandom > "$BATS_TEST_TMPDIR/www/f"
@@ -99,4 +110,122 @@ c.close()'" &
 	run as_user "'$NETSUP' --userspace -- '$PROGS/msock' M:$out/open:inet:1 M:$out/closed:inet:1"
 	assert_line --index 0 --regexp "^M:$out/open:inet:1 netns=[0-9]+$"
 	assert_line --index 1 "M:$out/closed:inet:1 errno=EACCES"
+}
+
+@test "rootless: --user-net: a connection to the host is a kernel socket of the host, the user's, and the command keeps its names" {
+	bg socat -T10 "TCP-LISTEN:$PORT,bind=127.0.0.1,reuseaddr,fork" SYSTEM:"echo host; sleep 5"
+	wait_listen_here "$PORT"
+	as_user "'$NETSUP' --user-net -- $PY -c '
+import socket, time
+s = socket.socket()
+s.connect((\"10.0.2.2\", $PORT))
+print(s.recv(100).decode().strip(), s.getsockname()[0], *s.getpeername(), flush=True)
+print(s.getsockname()[1], flush=True)
+time.sleep(3)'" > "$BATS_TEST_TMPDIR/out" &
+	echo "pid $!" >> "$_fixtures"
+	wait_file "$BATS_TEST_TMPDIR/out"
+	for _ in $(seq 50); do [ "$(wc -l < "$BATS_TEST_TMPDIR/out")" -ge 2 ] && break; sleep 0.1; done
+	run cat "$BATS_TEST_TMPDIR/out"
+	assert_line --index 0 "host 10.0.2.15 10.0.2.2 $PORT"
+	local sport=${lines[1]}
+	# the host's own table has it, held by the command itself (not by
+	# slirp in netsup-lwip), the user's, from the port the command sees
+	run ss -Htnpe state established "dport = :$PORT"
+	assert_output --partial "127.0.0.1:$sport"
+	assert_output --partial "uid:$(id -u "$U")"
+	assert_output --partial '(("python3"'
+	refute_output --partial "netsup-lwip"
+}
+
+@test "rootless: --user-net: iperf3 to the host's loopback, TCP and connected UDP, on the kernel's path" {
+	bg iperf3 -s -B 127.0.0.1 -p "$PORT"
+	wait_listen_here "$PORT"
+	run as_user "'$NETSUP' --user-net -- iperf3 -c 10.0.2.2 -p $PORT -t 1 -J"
+	assert_success
+	assert_output --partial '"sum_received"'
+	run as_user "'$NETSUP' --user-net -- iperf3 -c 10.0.2.2 -p $PORT -t 1 -u -b 10M -J"
+	assert_success
+	assert_output --partial '"sum"'
+}
+
+@test "rootless: --user-net: names of moved sockets are the command's (getsockname, getpeername), TCP, UDP, IPv6, non-blocking" {
+	bg socat -T5 "TCP-LISTEN:$PORT,bind=127.0.0.1,reuseaddr,fork" SYSTEM:"echo four"
+	bg socat -T5 "TCP6-LISTEN:$PORT,bind=[::1],reuseaddr,fork" SYSTEM:"echo six"
+	bg socat -T5 "UDP-RECVFROM:$((PORT + 1)),bind=127.0.0.1,fork" SYSTEM:"echo udp"
+	wait_listen_here "$PORT"
+	run as_user "'$NETSUP' --user-net -- $PY -c '
+import socket, select, errno
+s = socket.socket(); s.setblocking(False)
+print(errno.errorcode[s.connect_ex((\"10.0.2.2\", $PORT))])
+select.select([s], [], [], 5)
+print(s.recv(100).decode().strip(), s.getsockname()[0], *s.getpeername())
+s6 = socket.socket(socket.AF_INET6); s6.connect((\"fd00::2\", $PORT))
+print(s6.recv(100).decode().strip(), s6.getsockname()[0], *s6.getpeername()[:2])
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.settimeout(5)
+u.bind((\"0.0.0.0\", 5353)); u.connect((\"10.0.2.2\", $((PORT + 1)))); u.send(b\"?\")
+print(u.recv(100).decode().strip(), *u.getsockname(), *u.getpeername())'"
+	assert_success
+	assert_output "EINPROGRESS
+four 10.0.2.15 10.0.2.2 $PORT
+six fd00::15 fd00::2 $PORT
+udp 10.0.2.15 5353 10.0.2.2 $((PORT + 1))"
+}
+
+@test "rootless: --user-net isolation: no host port is bound but published ones, 127.0.0.1 is the command's own, the private network stays private" {
+	bg socat -T5 "UDP-RECVFROM:$PORT,bind=127.0.0.1,fork" SYSTEM:"echo udp; sleep 2"
+	bg socat -T5 "TCP-LISTEN:$PORT,bind=127.0.0.1,reuseaddr,fork" SYSTEM:"echo host"
+	wait_listen_here "$PORT"
+	as_user "'$NETSUP' --user-net -- $PY -c '
+import socket, time
+l = socket.socket(); l.bind((\"0.0.0.0\", $((PORT + 2)))); l.listen()
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind((\"0.0.0.0\", $((PORT + 3))))
+u.connect((\"10.0.2.2\", $PORT)); u.send(b\"?\"); u.settimeout(5); u.recv(100)
+# inside, 127.0.0.1 and 10.0.2.15 belong to the command
+try:
+    socket.create_connection((\"127.0.0.1\", $PORT), timeout=3); print(\"host loopback reached\")
+except OSError as e:
+    print(\"127.0.0.1\", e.errno)
+c = socket.create_connection((\"10.0.2.15\", $((PORT + 2))), timeout=3)
+print(\"own\", c.getpeername()[0], flush=True)
+time.sleep(3)'" > "$BATS_TEST_TMPDIR/out" &
+	echo "pid $!" >> "$_fixtures"
+	wait_file "$BATS_TEST_TMPDIR/out"
+	for _ in $(seq 50); do grep -q own "$BATS_TEST_TMPDIR/out" && break; sleep 0.1; done
+	run cat "$BATS_TEST_TMPDIR/out"
+	assert_output "127.0.0.1 111
+own 10.0.2.15"
+	# neither the listener, nor the UDP socket's bound port, nor the
+	# connection inside the private network is on the host
+	run ss -Htuan "( sport = :$((PORT + 2)) or sport = :$((PORT + 3)) or dport = :$((PORT + 2)) )"
+	assert_output ""
+}
+
+@test "rootless: --disable-host-loopback: 10.0.2.2 reaches nothing, the rest still moves" {
+	bg socat -T5 "TCP-LISTEN:$PORT,bind=127.0.0.1,reuseaddr,fork" SYSTEM:"echo host"
+	wait_listen_here "$PORT"
+	local prog="import socket, errno
+try:
+    print(socket.create_connection((\"10.0.2.2\", $PORT), timeout=3).recv(10).decode().strip())
+except OSError as e:
+    print(errno.errorcode[e.errno])"
+	run as_user "'$NETSUP' --user-net --disable-host-loopback -- $PY -c '$prog'"
+	assert_success
+	assert_output "ENETUNREACH"
+	run as_user "'$NETSUP' --user-net -- $PY -c '$prog'"
+	assert_output "host"
+	# slirp's own way there is closed too: an unconnected datagram
+	bg socat -T5 "UDP-RECVFROM:$((PORT + 1)),bind=127.0.0.1,fork" SYSTEM:"echo udp"
+	prog="import socket
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.settimeout(2)
+u.sendto(b\"?\", (\"10.0.2.2\", $((PORT + 1))))
+try:
+    print(u.recv(100).decode().strip())
+except OSError:
+    print(\"no answer\")"
+	run as_user "'$NETSUP' --user-net --disable-host-loopback -- $PY -c '$prog'"
+	assert_output "no answer"
+	run as_user "'$NETSUP' --user-net -- $PY -c '$prog'"
+	assert_output "udp"
+	run as_user "'$NETSUP' --disable-host-loopback -- true"
+	assert_failure 125
 }
