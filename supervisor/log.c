@@ -18,6 +18,13 @@
  * by the foreground netsup and by the supervisor alike: the file outlives
  * the terminal of a netsup that has returned while a daemon goes on.
  * O_APPEND makes each line's write(2) land at the end of the file.
+ * netsup often runs as root, on a path a user may control: the file is
+ * opened with O_NOFOLLOW (a symbolic link put there is refused, not
+ * followed to a file of root's), must be a regular file or a FIFO owned
+ * by the caller's effective user (no appending to another user's file,
+ * which that user could read), and a FIFO is opened with O_NONBLOCK, so
+ * that one without a reader fails at once (ENXIO) instead of blocking
+ * netsup before the command starts; the flag is cleared afterwards.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -26,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -67,19 +75,53 @@ int log_get_level(void)
  * supervisor (a fork) does.  tzset() is called here, once, so that the
  * timestamps of the threaded supervisor need no lock and no file.
  *
- * Return: 0, or -errno of open(2)
+ * Return: 0, -ELOOP (@path is a symbolic link), -EPERM (owned by another
+ *	   user), -EINVAL (neither a regular file nor a FIFO), -ENXIO (a
+ *	   FIFO nobody reads), or another -errno of open(2)
  */
 int log_open_file(const char *path)
 {
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY |
+			    O_NOFOLLOW | O_NONBLOCK, 0600);
+	struct stat st;
+	int flags, rc = 0;
 
 	if (fd < 0)
 		return -errno;
+	if (fstat(fd, &st))
+		rc = -errno;
+	else if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode))
+		rc = -EINVAL;
+	else if (st.st_uid != geteuid())
+		rc = -EPERM;
+	else if ((flags = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK))
+		rc = -errno;
+	if (rc) {
+		close(fd);
+		return rc;
+	}
 	tzset();
 	if (log_state.file_fd >= 0)
 		close(log_state.file_fd);
 	log_state.file_fd = fd;
 	return 0;
+}
+
+/**
+ * log_file_strerror() - why log_open_file() refused a file, in words
+ * @error:	its -errno
+ *
+ * Return: a message
+ */
+const char *log_file_strerror(int error)
+{
+	switch (error) {
+	case -ELOOP:	return "a symbolic link (refused, not followed)";
+	case -EPERM:	return "owned by another user (refused)";
+	case -EINVAL:	return "neither a regular file nor a FIFO";
+	case -ENXIO:	return "a FIFO that nobody reads";
+	default:	return strerror(-error);
+	}
 }
 
 /**
@@ -247,6 +289,32 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	va_start(ap, fmt);
 	log_vwrite(fmt, ap);
 	va_end(ap);
+}
+
+/**
+ * log_ratelimit() - may this occurrence of a message be printed?
+ * @rl:		the message's limiter (zeroed at first)
+ * @missed:	receives how many were left out before this one
+ *
+ * Return: 1 to print it, 0 to leave it out
+ */
+int log_ratelimit(struct log_ratelimit *rl, unsigned int *missed)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec - rl->window >= LOG_RATE_INTERVAL_S || !rl->window) {
+		rl->window = now.tv_sec ? now.tv_sec : 1;
+		rl->printed = 0;
+	}
+	if (rl->printed >= LOG_RATE_BURST) {
+		rl->missed++;
+		return 0;
+	}
+	rl->printed++;
+	*missed = rl->missed;
+	rl->missed = 0;
+	return 1;
 }
 
 /**

@@ -24,10 +24,28 @@ enum log_level {
 void log_set_level(int level);
 int log_get_level(void);
 int log_open_file(const char *path);
+const char *log_file_strerror(int error);
 void log_close_file(void);
 size_t log_escape(const char *in, size_t len, char *out, size_t size);
 void log_msg(enum log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/*
+ * A message that a child or a daemon can make netsup print at will is
+ * printed at most LOG_RATE_BURST times per LOG_RATE_INTERVAL_S seconds;
+ * the next one printed says how many were left out.  One limiter per
+ * message, used by one thread.
+ */
+#define LOG_RATE_BURST		5
+#define LOG_RATE_INTERVAL_S	10
+
+struct log_ratelimit {
+	long long window;	/* CLOCK_MONOTONIC second its window started */
+	unsigned int printed;	/* in the window */
+	unsigned int missed;	/* left out since the last printed */
+};
+
+int log_ratelimit(struct log_ratelimit *rl, unsigned int *missed);
 
 #define err(...)	log_msg(LOG_ERR, __VA_ARGS__)
 #define warn(...)	log_msg(LOG_WARN, __VA_ARGS__)

@@ -130,7 +130,7 @@ int main(int argc, char **argv)
 	log_set_level(LOG_WARN + o.verbose);
 	/* before anything starts: the supervisor inherits it */
 	if (o.log_file && (rc = log_open_file(o.log_file)))
-		die(EXIT_NETSUP, "--log %s: %s", o.log_file, strerror(-rc));
+		die(EXIT_NETSUP, "--log %s: %s", o.log_file, log_file_strerror(rc));
 
 	if (launch_is_nested() && o.n_route)
 		die(EXIT_NETSUP, "--route: not inside a netsup session (the outer netsup would have to move the sockets)");

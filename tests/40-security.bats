@@ -259,6 +259,40 @@ teardown() { common_teardown; }
 
 # --- failing closed -------------------------------------------------------------
 
+@test "--log follows no link, appends to no other user's file, and waits for no FIFO reader" {
+	local d secret="$BATS_TEST_TMPDIR/secret"
+	d=$(mktemp -d /tmp/nsup-logs.XXXXXX)
+	echo "dir $d" >> "$_fixtures"
+	chmod 755 "$d"
+	chown 65534 "$d"
+	echo "root only" > "$secret"
+	chmod 600 "$secret"
+	# a user's link, in the user's directory, to a file of root's
+	"${NOBODY[@]}" ln -s "$secret" "$d/link"
+	run "$NETSUP" -v --log "$d/link" -d inet="$A" -- "$PROGS/sockns" inet
+	assert_failure 125
+	assert_output --partial "a symbolic link"
+	assert_equal "$(cat "$secret")" "root only"
+	# a file of the user's, which the user could read
+	"${NOBODY[@]}" touch "$d/theirs"
+	run "$NETSUP" --log "$d/theirs" -- true
+	assert_failure 125
+	assert_output --partial "owned by another user"
+	# a FIFO nobody reads: refused at once, not waited for
+	mkfifo "$d/fifo"
+	run timeout 10 "$NETSUP" --log "$d/fifo" -- true
+	assert_failure 125
+	assert_output --partial "a FIFO that nobody reads"
+	# a FIFO with a reader gets the lines
+	cat "$d/fifo" > "$d/got" &
+	local reader=$!
+	echo "pid $reader" >> "$_fixtures"
+	run timeout 10 sh -c "while ! '$NETSUP' -v --log '$d/fifo' -d inet='$A' -- '$PROGS/sockns' inet; do sleep 0.1; done"
+	assert_success
+	wait "$reader"
+	grep -q "socket(inet, dgram)" "$d/got"
+}
+
 @test "if netsup dies, intercepted calls fail with ENOSYS, nothing falls back" {
 	local go="$BATS_TEST_TMPDIR/go" out="$BATS_TEST_TMPDIR/out"
 	"$NETSUP" -d inet="$A" -- sh -c "echo \$PPID > '$BATS_TEST_TMPDIR/netsup.pid'
