@@ -59,7 +59,7 @@ SUP_SRC   := supervisor/main.c supervisor/options.c supervisor/log.c supervisor/
              supervisor/pathres.c supervisor/policy.c supervisor/credcache.c \
              supervisor/supervisor.c supervisor/ifioctl.c supervisor/ustack.c \
              supervisor/ucall.c supervisor/usernet.c supervisor/route.c \
-             supervisor/move.c
+             supervisor/move.c supervisor/request.c
 SUP_OBJ   := $(patsubst %.c,$(B)/%.o,$(SUP_SRC) $(STACK_SRC))
 
 SHIM_SRC  := shim/msocket.c $(STACK_SRC)
@@ -149,8 +149,8 @@ $(B)/tests/uring_socket: tests/progs/uring_socket.c tests/progs/progs.h
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 $(WARN) -O2 -g $(SANLD) -o $@ $< -luring
 
-# The stack protocol's test client links the protocol code.
-$(B)/tests/stackcli: tests/progs/stackcli.c tests/progs/progs.h stacks/stackproto.c stacks/fdpass.c stacks/stackproto.h
+# The stack protocol's test client and fake daemons link the protocol code.
+$(B)/tests/stackcli $(B)/tests/fakestack: $(B)/tests/%: tests/progs/%.c tests/progs/progs.h stacks/stackproto.c stacks/fdpass.c stacks/stackproto.h
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 $(WARN) -O2 -g $(SANLD) -o $@ $(filter %.c,$^)
 

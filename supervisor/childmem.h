@@ -12,5 +12,8 @@
 int childmem_read(pid_t tid, uint64_t addr, void *buf, size_t len);
 int childmem_read_string(pid_t tid, uint64_t addr, char *buf, size_t len);
 int childmem_write(pid_t tid, uint64_t addr, const void *buf, size_t len);
+int childmem_open(pid_t tid);
+int childmem_pread(int mem, uint64_t addr, void *buf, size_t len);
+int childmem_pwrite(int mem, uint64_t addr, const void *buf, size_t len);
 
 #endif /* NETSUP_CHILDMEM_H */

@@ -72,6 +72,10 @@
 #endif
 #define I386_NR_SOCKETCALL	102
 #define I386_NR_SOCKET		359
+#define I386_NR_BIND		361
+#define I386_NR_SHUTDOWN	373
+#define I386_NR_RECVMMSG	337
+#define I386_NR_SENDMMSG	345
 
 /* What a notification asks for. */
 enum notify_call {
@@ -107,6 +111,12 @@ static enum notify_call notify_classify(const struct seccomp_notif *req)
 		if (nr == I386_NR_SOCKETCALL &&
 		    (uint32_t)req->data.args[0] == SYS_SOCKET)
 			return CALL_SOCKETCALL;
+		/* bind, connect...: socketcall's, and the direct calls
+		 * (libseccomp names those by socketcall's pseudo numbers,
+		 * so filter_call_kind() does not know them): ucall.c */
+		if (nr == I386_NR_SOCKETCALL || (nr >= I386_NR_BIND && nr <= I386_NR_SHUTDOWN) ||
+		    nr == I386_NR_RECVMMSG || nr == I386_NR_SENDMMSG)
+			return CALL_USOCK;
 		break;
 	}
 	switch (filter_call_kind(req->data.arch, nr)) {

@@ -18,7 +18,12 @@
  * - arguments are copied from the child once (process_vm_readv), the
  *   notification re-validated, then the request goes to the daemon and
  *   the notification is answered when the daemon replies (ustack.c), with
- *   results copied into the child (process_vm_writev) first;
+ *   results copied into the child first: through the caller's memory
+ *   opened when the call arrived (request.c), never by TID, which after
+ *   an exec by another thread names another program;
+ * - what is written back is bounded by what the caller asked for and by
+ *   what netsup holds: an option value by the caller's optlen, a datagram
+ *   by the buffer it was received into (whatever the daemon claims);
  * - ioctl(FIONREAD) of a datagram socket is answered here: the size of
  *   the next datagram (MSG_PEEK | MSG_TRUNC on our copy), as UDP answers,
  *   where the SEQPACKET pair would count all of them;
@@ -41,9 +46,12 @@
 #include <unistd.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <linux/audit.h>
+#include <linux/net.h>
 
 #include "childmem.h"
 #include "log.h"
+#include "request.h"
 #include "ucall.h"
 #include "ustack.h"
 
@@ -53,9 +61,19 @@
 
 #define UCALL_IOV_MAX	1024
 
+/*
+ * A call, decoded: its x86-64 number and arguments, whatever the
+ * architecture it came from (i386 socketcall's are copied from memory).
+ */
+struct ucall_args {
+	long nr;
+	uint64_t a[6];
+};
+
 /* One call in progress. */
 struct ucall {
 	struct ureq rq;
+	struct request_ref ref;	/* the caller, and its memory */
 	struct usock us;	/* the socket (socket(): the stack) */
 	int cfd;		/* our copy of the child's descriptor, or -1 */
 	long nr;		/* the system call */
@@ -67,7 +85,8 @@ struct ucall {
 	struct iovec *iov;	/* recvmsg: the child's buffers */
 	size_t iovcnt;
 	uint64_t msghdr;	/* recvmsg: the child's struct msghdr */
-	size_t want;		/* recvfrom: the child's buffer size */
+	size_t want;		/* recvfrom: the child's buffer size;
+				 * getsockopt: its optlen */
 	bool mmsg;		/* sendmmsg/recvmmsg: msg_len, and 1 message */
 	int tries;		/* recvfrom: the datagram went elsewhere */
 	uid_t uid;		/* whom it counts against */
@@ -79,25 +98,38 @@ static void ucall_free(struct ucall *uc)
 		close(uc->cfd);
 	if (uc->rq.fd >= 0)
 		close(uc->rq.fd);
-	if (uc->us.s && !uc->us.handle)
-		stack_put(uc->us.s);	/* socket(): a reference of ours */
+	stack_put(uc->us.s);
+	request_ref_drop(&uc->ref);
 	free(uc->iov);
 	free(uc);
 }
 
-static struct ucall *ucall_new(struct worker *w)
+/*
+ * A call in progress for the request @w holds, referenced with the
+ * caller's memory if @mem (every call that writes into the caller).
+ * Return: 0 or -errno (ENOMEM, ESRCH: the caller is gone)
+ */
+static int ucall_new(struct worker *w, const struct ucall_args *ca, bool mem,
+		     struct ucall **out)
 {
 	struct ucall *uc = calloc(1, sizeof(*uc));
+	int rc;
 
 	if (!uc)
-		return NULL;
+		return -ENOMEM;
+	rc = request_ref_take(w, &uc->ref, mem);
+	if (rc) {
+		free(uc);
+		return rc;
+	}
 	uc->cfd = -1;
 	uc->rq.fd = -1;
-	uc->rq.d.id = w->req->id;
-	uc->rq.d.tid = (pid_t)w->req->pid;
-	uc->nr = w->req->data.nr;
-	memcpy(uc->args, w->req->data.args, sizeof(uc->args));
-	return uc;
+	uc->rq.d.id = uc->ref.id;
+	uc->rq.d.tid = uc->ref.tid;
+	uc->nr = ca->nr;
+	memcpy(uc->args, ca->a, sizeof(uc->args));
+	*out = uc;
+	return 0;
 }
 
 /*
@@ -112,9 +144,7 @@ static void ucall_reply(struct worker *w, struct ucall *uc, struct notify_reply 
 		close(uc->cfd);
 		uc->cfd = -1;
 	}
-	w->req->id = uc->rq.d.id;
-	w->req->pid = (__u32)uc->rq.d.tid;
-	notify_answer(w, r);
+	request_answer(w, &uc->ref, r);
 	ucall_free(uc);
 }
 
@@ -162,13 +192,13 @@ static int ucall_put_name(struct ucall *uc, const void *addr, uint32_t addrlen)
 
 	if (!uc->name)
 		return 0;
-	rc = childmem_read(uc->rq.d.tid, uc->namelen, &room, sizeof(room));
+	rc = request_read(&uc->ref, uc->namelen, &room, sizeof(room));
 	if (!rc && (int32_t)room < 0)
 		rc = -EINVAL;
 	if (!rc && addrlen)
-		rc = childmem_write(uc->rq.d.tid, uc->name, addr, room < addrlen ? room : addrlen);
+		rc = request_write(&uc->ref, uc->name, addr, room < addrlen ? room : addrlen);
 	if (!rc)
-		rc = childmem_write(uc->rq.d.tid, uc->namelen, &addrlen, sizeof(addrlen));
+		rc = request_write(&uc->ref, uc->namelen, &addrlen, sizeof(addrlen));
 	return rc;
 }
 
@@ -213,15 +243,17 @@ void ucall_socket(struct worker *w, struct stack *s, const struct creds *c,
 	int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
 	struct sp_msg m = { .op = SP_SOCKET, .domain = domain, .type = base,
 			    .protocol = protocol };
+	const struct ucall_args ca = { .nr = SYS_socket };
 	struct ucall *uc;
+	int rc;
 
 	if (base != SOCK_STREAM && base != SOCK_DGRAM) {
 		notify_fail(r, -ESOCKTNOSUPPORT);
 		return;
 	}
-	uc = ucall_new(w);
-	if (!uc) {
-		notify_fail(r, -ENOMEM);
+	rc = ucall_new(w, &ca, false, &uc);	/* answered with a descriptor only */
+	if (rc) {
+		notify_fail(r, rc);
 		return;
 	}
 	uc->us = (struct usock){ .s = stack_get(s), .domain = domain, .type = base };
@@ -251,6 +283,35 @@ static int ucall_addr(struct ucall *uc, struct sp_msg *m, uint64_t addr, uint64_
 	return 0;
 }
 
+/*
+ * A port below 1024 (the kernel's ip_unprivileged_port_start; a userspace
+ * stack has no such setting) is bound only by a caller with
+ * CAP_NET_BIND_SERVICE in netsup's user namespace (a namespace stack of
+ * the same owner would refuse anyone else: the kernel checks the
+ * capability in the user namespace that owns the stack), or by the user
+ * the stack's daemon runs as: its own stack, as a namespace's owner has
+ * every capability in it.
+ */
+static bool ucall_may_bind(const struct creds *c, const struct stack *s,
+			   const struct sp_msg *m)
+{
+	const unsigned char *sa = m->addr;
+	unsigned int port;
+	sa_family_t fam;
+
+	if (m->addrlen < 4)
+		return true;	/* the daemon refuses it */
+	memcpy(&fam, sa, sizeof(fam));
+	if (fam != AF_INET && fam != AF_INET6)
+		return true;
+	port = (unsigned int)sa[2] << 8 | sa[3];	/* network order */
+	if (!port || port >= 1024)
+		return true;
+	if (c->cap_eff & (1ULL << CAP_NET_BIND_SERVICE))
+		return true;
+	return c->euid == ustack_owner(s);
+}
+
 /* --- accept ----------------------------------------------------------------------- */
 
 static void ucall_accept_done(struct ureq *rq, struct worker *w)
@@ -260,7 +321,6 @@ static void ucall_accept_done(struct ureq *rq, struct worker *w)
 	int rc = rq->result;
 	char marker;
 
-	notify_own(w);
 	if (rc >= 0 && rq->fd < 0)
 		rc = -EPROTO;
 	if (rc >= 0) {
@@ -292,7 +352,6 @@ static void ucall_name_done(struct ureq *rq, struct worker *w)
 	struct ucall *uc = (struct ucall *)rq;
 	int rc = rq->result;
 
-	notify_own(w);
 	if (rc >= 0)
 		rc = ucall_put_name(uc, rq->addr, rq->addrlen);
 	ucall_reply_result(w, uc, rc < 0 ? rc : 0);
@@ -327,12 +386,14 @@ static void ucall_getsockopt_done(struct ureq *rq, struct worker *w)
 {
 	struct ucall *uc = (struct ucall *)rq;
 	int rc = rq->result;
+	/* the daemon's value, cut to the room the caller gave (as the
+	 * kernel does): a longer reply must not run over the caller's buffer */
+	uint32_t len = rq->optlen < uc->want ? rq->optlen : (uint32_t)uc->want;
 
-	notify_own(w);
-	if (rc >= 0 && rq->optlen)
-		rc = childmem_write(rq->d.tid, uc->args[3], rq->opt, rq->optlen);
+	if (rc >= 0 && len)
+		rc = request_write(&uc->ref, uc->args[3], rq->opt, len);
 	if (rc >= 0)
-		rc = childmem_write(rq->d.tid, uc->args[4], &rq->optlen, sizeof(rq->optlen));
+		rc = request_write(&uc->ref, uc->args[4], &len, sizeof(len));
 	ucall_reply_result(w, uc, rc < 0 ? rc : 0);
 }
 
@@ -368,16 +429,18 @@ static long ucall_gather(pid_t tid, uint64_t uiov, size_t cnt, unsigned char *bu
 }
 
 /* Scatter @len bytes of @buf into the child's iovecs. */
-static int ucall_scatter(pid_t tid, const struct iovec *iov, size_t cnt,
+static int ucall_scatter(const struct request_ref *ref, const struct iovec *iov, size_t cnt,
 			 const unsigned char *buf, size_t len)
 {
 	size_t i, done = 0;
+	int rc;
 
 	for (i = 0; i < cnt && done < len; i++) {
 		size_t n = iov[i].iov_len < len - done ? iov[i].iov_len : len - done;
 
-		if (n && childmem_write(tid, (uint64_t)(uintptr_t)iov[i].iov_base, buf + done, n))
-			return -EFAULT;
+		rc = n ? request_write(ref, (uint64_t)(uintptr_t)iov[i].iov_base, buf + done, n) : 0;
+		if (rc)
+			return rc == -ESRCH ? rc : -EFAULT;
 		done += n;
 	}
 	return 0;
@@ -395,31 +458,34 @@ static void ucall_recv_done(struct ureq *rq, struct worker *w)
 	long long rc = rq->result;
 	ssize_t n = 0;
 
-	notify_own(w);
 	if (rc >= 0) {
 		n = recv(uc->cfd, buf, sizeof(buf), flags);
 		if (n < 0 && errno == EAGAIN && !uc->nonblock && uc->tries++ < 100) {
 			/* another thread took it: ask again (uc is gone if
-			 * that fails) */
-			__u64 id = rq->d.id;
-			pid_t tid = rq->d.tid;
+			 * that fails: answer by a copy of its reference) */
+			struct request_ref ref = { .id = uc->ref.id, .tid = uc->ref.tid,
+						   .mem = -1 };
 
 			r.what = NOTIFY_ERROR;
 			ucall_dgramsrc(w, uc, &r);
-			if (r.what != NOTIFY_DEFERRED) {
-				w->req->id = id;
-				w->req->pid = (__u32)tid;
-				notify_answer(w, &r);
-			}
+			if (r.what != NOTIFY_DEFERRED)
+				request_answer(w, &ref, &r);
 			return;
 		}
 		rc = n < 0 ? -errno : 0;
 	}
+	/*
+	 * With MSG_TRUNC, recv() tells the datagram's whole length, which a
+	 * daemon can make longer than @buf (a SEQPACKET message is not a UDP
+	 * datagram): no more than was received is ever copied or told.
+	 */
+	if (n > (ssize_t)sizeof(buf))
+		n = (ssize_t)sizeof(buf);
 	if (!rc && uc->iov)
-		rc = ucall_scatter(rq->d.tid, uc->iov, uc->iovcnt, buf, (size_t)n);
+		rc = ucall_scatter(&uc->ref, uc->iov, uc->iovcnt, buf, (size_t)n);
 	else if (!rc)
-		rc = childmem_write(rq->d.tid, uc->args[1], buf,
-				    (size_t)n < uc->want ? (size_t)n : uc->want);
+		rc = request_write(&uc->ref, uc->args[1], buf,
+				   (size_t)n < uc->want ? (size_t)n : uc->want);
 	if (!rc)
 		rc = ucall_put_name(uc, rq->addr, rq->addrlen);
 	if (!rc && uc->msghdr) {
@@ -427,19 +493,19 @@ static void ucall_recv_done(struct ureq *rq, struct worker *w)
 		int mflags = (size_t)n > uc->want ? MSG_TRUNC : 0;
 		size_t zero = 0;
 
-		rc = childmem_write(rq->d.tid, uc->msghdr + offsetof(struct msghdr, msg_controllen),
-				    &zero, sizeof(zero));
+		rc = request_write(&uc->ref, uc->msghdr + offsetof(struct msghdr, msg_controllen),
+				   &zero, sizeof(zero));
 		if (!rc)
-			rc = childmem_write(rq->d.tid, uc->msghdr + offsetof(struct msghdr, msg_flags),
-					    &mflags, sizeof(mflags));
+			rc = request_write(&uc->ref, uc->msghdr + offsetof(struct msghdr, msg_flags),
+					   &mflags, sizeof(mflags));
 	}
 	if (!rc && !(uc->flags & MSG_TRUNC) && (size_t)n > uc->want)
 		n = (ssize_t)uc->want;
 	if (!rc && uc->mmsg) {
 		unsigned int len = (unsigned int)n;
 
-		rc = childmem_write(rq->d.tid, uc->msghdr + sizeof(struct msghdr), &len,
-				    sizeof(len));
+		rc = request_write(&uc->ref, uc->msghdr + sizeof(struct msghdr), &len,
+				   sizeof(len));
 		n = 1;		/* one message */
 	}
 	ucall_reply_result(w, uc, rc ? rc : n);
@@ -494,9 +560,9 @@ static long ucall_stream_recv(struct ucall *uc, uint64_t buf, size_t len, int fl
 	n = recv(uc->cfd, data, len < sizeof(data) ? len : sizeof(data), flags | MSG_DONTWAIT);
 	if (n < 0)
 		return -errno;
-	if (n && childmem_write(uc->rq.d.tid, buf, data, (size_t)n))
+	if (n && request_write(&uc->ref, buf, data, (size_t)n))
 		return -EFAULT;
-	if (uc->namelen && childmem_write(uc->rq.d.tid, uc->namelen, &zero, sizeof(zero)))
+	if (uc->namelen && request_write(&uc->ref, uc->namelen, &zero, sizeof(zero)))
 		return -EFAULT;
 	return n;
 }
@@ -508,10 +574,9 @@ static void ucall_mmsg_sent_done(struct ureq *rq, struct worker *w)
 	unsigned int len = (unsigned int)rq->result;
 	long long rc = rq->result;
 
-	notify_own(w);
 	if (rc >= 0)
-		rc = childmem_write(rq->d.tid, uc->msghdr + sizeof(struct msghdr), &len,
-				    sizeof(len));
+		rc = request_write(&uc->ref, uc->msghdr + sizeof(struct msghdr), &len,
+				   sizeof(len));
 	ucall_reply_result(w, uc, rc < 0 ? rc : 1);
 }
 
@@ -534,6 +599,110 @@ static void ucall_sendto(struct worker *w, struct ucall *uc, const unsigned char
 	ucall_send(w, uc, &m, uc->mmsg ? ucall_mmsg_sent_done : ucall_result_done, uid, r);
 }
 
+/* i386 system calls of sockets (arch/x86/entry/syscalls/syscall_32.tbl) */
+#define I386_NR_IOCTL		54
+#define I386_NR_SOCKETCALL	102
+#define I386_NR_BIND		361
+
+/*
+ * The x86-64 numbers of i386's socket calls: the direct ones (Linux 4.3),
+ * bind (361) to shutdown (373) in this order, and socketcall(2)'s
+ * operations (linux/net.h SYS_*), with how many arguments each has.
+ * 0: not forwarded (socket, socketpair, send and recv, which carry no
+ * address; sendmsg, recvmsg, sendmmsg and recvmmsg, whose structures
+ * differ on i386).
+ */
+static const long ucall_i386_direct[] = {
+	SYS_bind, SYS_connect, SYS_listen, SYS_accept4, SYS_getsockopt, SYS_setsockopt,
+	SYS_getsockname, SYS_getpeername, SYS_sendto, 0, SYS_recvfrom, 0, SYS_shutdown,
+};
+static const struct {
+	long nr;
+	unsigned int nargs;
+} ucall_socketcall[] = {
+	[SYS_BIND] = { SYS_bind, 3 },		[SYS_CONNECT] = { SYS_connect, 3 },
+	[SYS_LISTEN] = { SYS_listen, 2 },	[SYS_ACCEPT] = { SYS_accept, 3 },
+	[SYS_GETSOCKNAME] = { SYS_getsockname, 3 },
+	[SYS_GETPEERNAME] = { SYS_getpeername, 3 },
+	[SYS_SENDTO] = { SYS_sendto, 6 },	[SYS_RECVFROM] = { SYS_recvfrom, 6 },
+	[SYS_SHUTDOWN] = { SYS_shutdown, 2 },	[SYS_SETSOCKOPT] = { SYS_setsockopt, 5 },
+	[SYS_GETSOCKOPT] = { SYS_getsockopt, 5 },
+	[SYS_ACCEPT4] = { SYS_accept4, 4 },
+};
+
+/*
+ * ucall_decode() - the call @w holds, as an x86-64 call
+ * @w:		the handling thread
+ * @ca:		receives the number and the arguments
+ *
+ * x86-64 calls are what they are; x32's are left alone (their structures
+ * differ).  i386's direct socket calls and socketcall(2)'s operations
+ * whose arguments mean the same on both (pointers zero-extended, the
+ * same sockaddr, socklen_t and option layouts) are decoded; the calls
+ * with a struct msghdr are not: netsup does not decode i386's layout of
+ * it, so they reach the socketpair as they are, as x32's do.
+ * socketcall's arguments are in the caller's memory: read once here,
+ * used from the copy, the notification validated before any answer.
+ * An i386 call left undecoded goes back to the kernel (CONTINUE): where
+ * its descriptor is a kernel socket, that is the kernel's own answer.
+ *
+ * Return: true if @ca may be a forwarded call
+ */
+static bool ucall_decode(struct worker *w, struct ucall_args *ca)
+{
+	const struct seccomp_data *d = &w->req->data;
+	uint32_t a32[6];
+	unsigned int op, i;
+
+	if (d->arch == AUDIT_ARCH_X86_64) {
+		if (d->nr & X32_SYSCALL_BIT)
+			return false;
+		ca->nr = d->nr;
+		memcpy(ca->a, d->args, sizeof(ca->a));
+		return true;
+	}
+	if (d->arch != AUDIT_ARCH_I386)
+		return false;
+	for (i = 0; i < 6; i++)
+		ca->a[i] = (uint32_t)d->args[i];
+	if (d->nr == I386_NR_IOCTL) {
+		ca->nr = SYS_ioctl;
+		return true;
+	}
+	if (d->nr >= I386_NR_BIND &&
+	    d->nr < I386_NR_BIND + (int)(sizeof(ucall_i386_direct) / sizeof(*ucall_i386_direct))) {
+		ca->nr = ucall_i386_direct[d->nr - I386_NR_BIND];
+		return ca->nr != 0;
+	}
+	if (d->nr != I386_NR_SOCKETCALL)
+		return false;
+	op = (uint32_t)d->args[0];
+	if (op >= sizeof(ucall_socketcall) / sizeof(*ucall_socketcall) ||
+	    !ucall_socketcall[op].nargs)
+		return false;
+	/* only the arguments the operation has, as the kernel reads them */
+	if (notify_own(w) || childmem_read((pid_t)w->req->pid, (uint32_t)d->args[1], a32,
+					   ucall_socketcall[op].nargs * sizeof(*a32)))
+		return false;	/* the kernel answers EFAULT itself */
+	ca->nr = ucall_socketcall[op].nr;
+	memset(ca->a, 0, sizeof(ca->a));
+	for (i = 0; i < ucall_socketcall[op].nargs; i++)
+		ca->a[i] = a32[i];
+	return true;
+}
+
+/* Does the call write into the caller?  Then its memory is opened. */
+static bool ucall_writes(long nr)
+{
+	switch (nr) {
+	case SYS_bind: case SYS_connect: case SYS_listen: case SYS_shutdown:
+	case SYS_setsockopt: case SYS_sendto: case SYS_sendmsg:
+		return false;
+	default:
+		return true;
+	}
+}
+
 /**
  * ucall_handle() - a call that may be about a userspace socket
  * @w:		the handling thread
@@ -542,7 +711,8 @@ static void ucall_sendto(struct worker *w, struct ucall *uc, const unsigned char
 void ucall_handle(struct worker *w, struct notify_reply *r)
 {
 	static __thread unsigned char data[SP_DATA_MAX + 1];
-	const struct seccomp_data *d = &w->req->data;
+	struct ucall_args ca;
+	const uint64_t *a = ca.a;
 	struct sp_msg m = { 0 };
 	struct ucall *uc;
 	struct msghdr mh;
@@ -550,20 +720,22 @@ void ucall_handle(struct worker *w, struct notify_reply *r)
 	struct creds c;
 	int cfd = -1;
 	uid_t uid;
-	long n;
+	long n, nr;
 	int rc;
 
 	r->what = NOTIFY_CONTINUE;
-	if (d->arch != AUDIT_ARCH_X86_64 || (d->nr & X32_SYSCALL_BIT) || !ustack_any())
+	if (!ustack_any() || !ucall_decode(w, &ca))
 		return;
+	nr = ca.nr;
 	/* a kernel descriptor, or none, goes back to the kernel before
 	 * anything is allocated: that is the common case, on every call */
-	if (ucall_lookup(w, (int)d->args[0], &us, &cfd))
+	if (ucall_lookup(w, (int)a[0], &us, &cfd))
 		return;
-	uc = ucall_new(w);
-	if (!uc) {
+	rc = ucall_new(w, &ca, ucall_writes(nr), &uc);
+	if (rc) {
+		stack_put(us.s);
 		close(cfd);
-		notify_fail(r, -ENOMEM);
+		notify_fail(r, rc);
 		return;
 	}
 	uc->us = us;
@@ -578,11 +750,13 @@ void ucall_handle(struct worker *w, struct notify_reply *r)
 	uid = uc->uid = c.ruid;
 	m.handle = uc->us.handle;
 	rc = 0;
-	switch (d->nr) {
+	switch (nr) {
 	case SYS_bind:
 	case SYS_connect:
-		m.op = d->nr == SYS_bind ? SP_BIND : SP_CONNECT;
-		rc = ucall_addr(uc, &m, d->args[1], d->args[2]);
+		m.op = nr == SYS_bind ? SP_BIND : SP_CONNECT;
+		rc = ucall_addr(uc, &m, a[1], a[2]);
+		if (!rc && m.op == SP_BIND && !ucall_may_bind(&c, uc->us.s, &m))
+			rc = -EACCES;
 		if (m.op == SP_CONNECT && uc->us.type == SOCK_STREAM) {
 			m.flags = uc->nonblock ? SP_NONBLOCK : 0;
 			uc->rq.blocking = !uc->nonblock;
@@ -590,28 +764,28 @@ void ucall_handle(struct worker *w, struct notify_reply *r)
 		break;
 	case SYS_listen:
 		m.op = SP_LISTEN;
-		m.arg = (int32_t)d->args[1];
+		m.arg = (int32_t)a[1];
 		break;
 	case SYS_shutdown:
 		m.op = SP_SHUTDOWN;
-		m.arg = (int32_t)d->args[1];
+		m.arg = (int32_t)a[1];
 		break;
 	case SYS_accept:
 	case SYS_accept4:
 		m.op = SP_ACCEPT;
-		uc->flags = d->nr == SYS_accept4 ? (int)d->args[3] : 0;
+		uc->flags = nr == SYS_accept4 ? (int)a[3] : 0;
 		if (uc->flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
 			rc = -EINVAL;
-		uc->name = d->args[1];
-		uc->namelen = d->args[2];
+		uc->name = a[1];
+		uc->namelen = a[2];
 		m.flags = uc->nonblock ? SP_NONBLOCK : 0;
 		uc->rq.blocking = !uc->nonblock;
 		break;
 	case SYS_getsockname:
 	case SYS_getpeername:
-		m.op = d->nr == SYS_getsockname ? SP_GETSOCKNAME : SP_GETPEERNAME;
-		uc->name = d->args[1];
-		uc->namelen = d->args[2];
+		m.op = nr == SYS_getsockname ? SP_GETSOCKNAME : SP_GETPEERNAME;
+		uc->name = a[1];
+		uc->namelen = a[2];
 		if (!uc->name || !uc->namelen)
 			rc = -EFAULT;
 		break;
@@ -619,30 +793,31 @@ void ucall_handle(struct worker *w, struct notify_reply *r)
 	case SYS_setsockopt: {
 		int32_t len = 0;
 
-		if ((int)d->args[1] == SOL_SOCKET && (int)d->args[2] == SO_REUSEPORT &&
-		    d->nr == SYS_setsockopt) {
+		if ((int)a[1] == SOL_SOCKET && (int)a[2] == SO_REUSEPORT &&
+		    nr == SYS_setsockopt) {
 			r->what = NOTIFY_ZERO;
 			ucall_free(uc);
 			return;
 		}
-		if (!ucall_option_forwarded((int)d->args[1], (int)d->args[2])) {
+		if (!ucall_option_forwarded((int)a[1], (int)a[2])) {
 			ucall_free(uc);
 			return;		/* about the descriptor: the pair's */
 		}
-		m.op = d->nr == SYS_getsockopt ? SP_GETSOCKOPT : SP_SETSOCKOPT;
-		m.level = (int32_t)d->args[1];
-		m.name = (int32_t)d->args[2];
+		m.op = nr == SYS_getsockopt ? SP_GETSOCKOPT : SP_SETSOCKOPT;
+		m.level = (int32_t)a[1];
+		m.name = (int32_t)a[2];
 		if (m.op == SP_GETSOCKOPT) {
-			rc = childmem_read((pid_t)w->req->pid, d->args[4], &len, sizeof(len));
+			rc = childmem_read((pid_t)w->req->pid, a[4], &len, sizeof(len));
 			if (!rc && len < 0)
 				rc = -EINVAL;
 			m.optlen = (uint32_t)len < SP_OPT_MAX ? (uint32_t)len : SP_OPT_MAX;
+			uc->want = m.optlen;	/* the most that goes back */
 		} else {
-			len = (int32_t)d->args[4];
+			len = (int32_t)a[4];
 			if (len < 0 || len > SP_OPT_MAX)
 				rc = -EINVAL;
 			else if (len)
-				rc = childmem_read((pid_t)w->req->pid, d->args[3], data, (size_t)len);
+				rc = childmem_read((pid_t)w->req->pid, a[3], data, (size_t)len);
 			m.data = data;
 			m.datalen = (uint32_t)len;
 		}
@@ -653,7 +828,7 @@ void ucall_handle(struct worker *w, struct notify_reply *r)
 		 * (SEQPACKET) counts every datagram, UDP only the next one */
 		int next;
 
-		if (uc->us.type != SOCK_DGRAM || (uint32_t)d->args[1] != FIONREAD) {
+		if (uc->us.type != SOCK_DGRAM || (uint32_t)a[1] != FIONREAD) {
 			ucall_free(uc);
 			return;
 		}
@@ -663,7 +838,7 @@ void ucall_handle(struct worker *w, struct notify_reply *r)
 			return;
 		}
 		next = n < 0 ? 0 : (int)n;
-		rc = childmem_write((pid_t)w->req->pid, d->args[2], &next, sizeof(next));
+		rc = request_write(&uc->ref, a[2], &next, sizeof(next));
 		if (!rc && !notify_id_valid(w))
 			rc = -ESRCH;
 		ucall_now(uc, r, rc);
@@ -672,34 +847,34 @@ void ucall_handle(struct worker *w, struct notify_reply *r)
 	case SYS_sendto:
 		if (uc->us.type == SOCK_STREAM) {
 			/* the kernel's TCP ignores the address: send on the pair */
-			size_t len = d->args[2] < sizeof(data) ? d->args[2] : sizeof(data);
+			size_t len = a[2] < sizeof(data) ? a[2] : sizeof(data);
 
-			rc = childmem_read((pid_t)w->req->pid, d->args[1], data, len);
+			rc = childmem_read((pid_t)w->req->pid, a[1], data, len);
 			if (!rc && !notify_id_valid(w))
 				rc = -ESRCH;
-			n = rc ? rc : send(uc->cfd, data, len, (int)d->args[3] | MSG_DONTWAIT | MSG_NOSIGNAL);
+			n = rc ? rc : send(uc->cfd, data, len, (int)a[3] | MSG_DONTWAIT | MSG_NOSIGNAL);
 			ucall_now(uc, r, n < 0 && !rc ? -errno : n);
 			return;
 		}
-		if (d->args[2] > SP_DATA_MAX) {
+		if (a[2] > SP_DATA_MAX) {
 			rc = -EMSGSIZE;
 			break;
 		}
-		rc = childmem_read((pid_t)w->req->pid, d->args[1], data, d->args[2]);
+		rc = childmem_read((pid_t)w->req->pid, a[1], data, a[2]);
 		if (rc) {
 			rc = -EFAULT;
 			break;
 		}
-		ucall_sendto(w, uc, data, d->args[2], d->args[4], d->args[5],
-			     (int)d->args[3], uid, r);
+		ucall_sendto(w, uc, data, a[2], a[4], a[5],
+			     (int)a[3], uid, r);
 		return;
 	case SYS_recvfrom:
-		uc->flags = (int)d->args[3];
-		uc->name = d->args[4];
-		uc->namelen = d->args[5];
-		uc->want = d->args[2];
+		uc->flags = (int)a[3];
+		uc->name = a[4];
+		uc->namelen = a[5];
+		uc->want = a[2];
 		if (uc->us.type == SOCK_STREAM) {
-			n = ucall_stream_recv(uc, d->args[1], d->args[2], uc->flags);
+			n = ucall_stream_recv(uc, a[1], a[2], uc->flags);
 			if (n == -EAGAIN && !uc->nonblock && !(uc->flags & MSG_DONTWAIT)) {
 				ucall_free(uc);
 				return;	/* blocking: the pair waits, its address is unset */
@@ -722,20 +897,20 @@ void ucall_handle(struct worker *w, struct notify_reply *r)
 		 * and 1 returned, which both calls allow (the program calls
 		 * again for the rest); a struct mmsghdr starts with its msghdr.
 		 */
-		uc->mmsg = d->nr == SYS_sendmmsg || d->nr == SYS_recvmmsg;
-		uc->msghdr = d->args[1];
-		if (uc->mmsg && !d->args[2]) {
+		uc->mmsg = nr == SYS_sendmmsg || nr == SYS_recvmmsg;
+		uc->msghdr = a[1];
+		if (uc->mmsg && !a[2]) {
 			ucall_free(uc);
 			return;	/* no message: the kernel's answer */
 		}
-		rc = childmem_read((pid_t)w->req->pid, d->args[1], &mh, sizeof(mh));
+		rc = childmem_read((pid_t)w->req->pid, a[1], &mh, sizeof(mh));
 		if (rc)
 			break;
 		if (!mh.msg_name || uc->us.type == SOCK_STREAM) {
 			ucall_free(uc);
 			return;	/* no address: the pair carries it */
 		}
-		if (d->nr == SYS_sendmsg || d->nr == SYS_sendmmsg) {
+		if (nr == SYS_sendmsg || nr == SYS_sendmmsg) {
 			n = ucall_gather((pid_t)w->req->pid, (uint64_t)(uintptr_t)mh.msg_iov,
 					 mh.msg_iovlen, data, SP_DATA_MAX);
 			if (n < 0) {
@@ -743,7 +918,7 @@ void ucall_handle(struct worker *w, struct notify_reply *r)
 				break;
 			}
 			ucall_sendto(w, uc, data, (size_t)n, (uint64_t)(uintptr_t)mh.msg_name,
-				     mh.msg_namelen, (int)d->args[uc->mmsg ? 3 : 2], uid, r);
+				     mh.msg_namelen, (int)a[uc->mmsg ? 3 : 2], uid, r);
 			return;
 		}
 		if (mh.msg_iovlen > UCALL_IOV_MAX) {
@@ -763,9 +938,9 @@ void ucall_handle(struct worker *w, struct notify_reply *r)
 		}
 		for (size_t i = 0; i < uc->iovcnt; i++)
 			uc->want += uc->iov[i].iov_len;
-		uc->flags = (int)d->args[uc->mmsg ? 3 : 2];
+		uc->flags = (int)a[uc->mmsg ? 3 : 2];
 		uc->name = (uint64_t)(uintptr_t)mh.msg_name;
-		uc->namelen = d->args[1] + offsetof(struct msghdr, msg_namelen);
+		uc->namelen = a[1] + offsetof(struct msghdr, msg_namelen);
 		if (!notify_id_valid(w)) {
 			rc = -ESRCH;
 			break;

@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -58,6 +59,8 @@ struct ustack {
 	uint64_t next_id;
 	struct ureq *pending[USTACK_PENDING_BUCKETS];	/* by id */
 	bool dead;
+	uid_t owner;			/* the daemon's uid (SO_PEERCRED), or -1 */
+	uid_t uid;			/* whom it counts against (0: root's, none) */
 	struct ustack *next;		/* in sv->ustacks */
 };
 
@@ -79,6 +82,34 @@ static struct {
 	size_t swept, gone;	/* of the last sweep, for -vv */
 } ustack_socks = { .lock = PTHREAD_MUTEX_INITIALIZER, .next_sweep = USTACK_SWEEP_MIN };
 
+/* The user the daemon at the other end of @fd runs as, or -1. */
+static uid_t ustack_peer_uid(int fd)
+{
+	struct ucred cr;
+	socklen_t len = sizeof(cr);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) || len != sizeof(cr))
+		return (uid_t)-1;
+	return cr.uid;
+}
+
+/**
+ * ustack_owner() - whom a userspace stack belongs to
+ * @s:		the stack, attached
+ *
+ * The user its daemon runs as (SO_PEERCRED, recorded by the kernel at
+ * connect(2)): that user's stack is its own, as a namespace is its
+ * owner's, and a low port in it means nothing to anyone else.
+ *
+ * Return: the uid, or (uid_t)-1 if unknown
+ */
+uid_t ustack_owner(const struct stack *s)
+{
+	const struct ustack *u = s->client;
+
+	return u ? u->owner : (uid_t)-1;
+}
+
 /**
  * ustack_attach() - connect the loop to a userspace stack's daemon
  * @sv:		the supervisor
@@ -99,6 +130,7 @@ int ustack_attach(struct supervisor *sv, struct stack *s)
 	u->tag.type = SV_SRC_USTACK;
 	u->s = stack_get(s);
 	u->next_id = 2;		/* 1 was HELLO */
+	u->owner = ustack_peer_uid(s->fd);
 	pthread_mutex_init(&u->lock, NULL);
 	rc = fcntl(s->fd, F_SETFL, O_NONBLOCK) ? -errno : 0;
 	if (!rc)
@@ -540,8 +572,8 @@ int ustack_sock_add(struct supervisor *sv, struct stack *s, int fd, uint64_t han
  * ustack_sock_find() - the userspace socket whose child's end is dev/ino
  * @dev:	st_dev of the descriptor a child named
  * @ino:	its st_ino
- * @out:	receives the socket (no reference taken: stacks of userspace
- *		sockets live as long as the supervisor)
+ * @out:	receives the socket, with a reference to its stack (the
+ *		caller puts it): the table may forget it meanwhile
  *
  * Return: true if it is one
  */
@@ -554,6 +586,7 @@ bool ustack_sock_find(dev_t dev, ino_t ino, struct usock *out)
 	for (e = ustack_socks.buckets[(size_t)ino % USTACK_SOCK_BUCKETS]; e; e = e->next)
 		if (e->ino == ino && e->dev == dev) {
 			*out = e->us;
+			stack_get(out->s);
 			found = true;
 			break;
 		}

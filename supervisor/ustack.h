@@ -60,5 +60,6 @@ int ustack_sock_add(struct supervisor *sv, struct stack *s, int fd, uint64_t han
 		    int domain, int type);
 bool ustack_sock_find(dev_t dev, ino_t ino, struct usock *out);
 bool ustack_any(void);
+uid_t ustack_owner(const struct stack *s);
 
 #endif /* NETSUP_USTACK_H */

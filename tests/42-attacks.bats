@@ -3,7 +3,8 @@
 # The attacks of the security review, each performed by a hostile child
 # (nobody, no capabilities): freezing the supervisor through its helpers,
 # nested user namespaces, set-user-ID programs without exec events,
-# throwing off a stack choice, descriptor exhaustion.
+# throwing off a stack choice, descriptor exhaustion; on the userspace
+# path, by a child and by fake stack daemons (tests/progs/fakestack.c).
 
 bats_require_minimum_version 1.5.0
 load helpers
@@ -94,14 +95,15 @@ teardown() { common_teardown; }
 
 # --- set-user-ID programs -------------------------------------------------------
 
+# suid_copy [PROG]: a set-user-ID root copy of PROG (suidsock) in SUID
 suid_copy() {
-	local d
+	local d prog=${1:-suidsock}
 	d=$(mktemp -d /tmp/nsup-suid.XXXXXX)
 	echo "dir $d" >> "$_fixtures"
 	chmod 755 "$d"
-	cp "$PROGS/suidsock" "$d/suidsock"
-	chmod 4755 "$d/suidsock"
-	SUID="$d/suidsock"
+	cp "$PROGS/$prog" "$d/$prog"
+	chmod 4755 "$d/$prog"
+	SUID="$d/$prog"
 }
 
 @test "a set-user-ID program that becomes root at once still gets netsup's defaults" {
@@ -165,4 +167,91 @@ suid_copy() {
 	assert_line --index 0 "ok=64 emfile=6 other=0"
 	assert_line --index 1 "D:$pb:inet ok"
 	assert_line --index 2 "S:inet netns=$ib"
+}
+
+# --- userspace stacks ---------------------------------------------------------
+
+# lwip_stack: root's netsup-lwip on a TAP of a namespace P, 10.204.0.2 its
+# address, its stack file in SF
+lwip_stack() {
+	ns_new P
+	ip -n "$P" tuntap add mode tap name lwtap
+	ip -n "$P" addr add 10.204.0.1/24 dev lwtap
+	ip -n "$P" link set lwtap up
+	SF="$BATS_TEST_TMPDIR/lwip0"
+	lwip_serve "$SF" "$P" 10.204.0.2/24 fd04::2/64
+}
+
+# fake_dir: a directory where nobody makes its stack files, in D
+fake_dir() {
+	D=$(mktemp -d /tmp/nsup-fake.XXXXXX)
+	echo "dir $D" >> "$_fixtures"
+	chmod 777 "$D"
+}
+
+@test "a late answer goes into the caller's memory, not into the set-user-ID program that took its TID" {
+	lwip_stack
+	suid_copy execwrite
+	# blocked in recvfrom, the main thread is replaced by a root program
+	# at the same TID; the datagram then arrives
+	run timeout 30 "$NETSUP" -d "$SF" -- "${NOBODY[@]}" "$PROGS/execwrite" "$SUID" 10.204.0.2 7777
+	assert_success
+	assert_output "victim untouched"
+}
+
+@test "a daemon's option value longer than the program's room is cut to it" {
+	fake_dir
+	run timeout 20 "$NETSUP" --userspace -d inet="$A" -- "${NOBODY[@]}" "$PROGS/fakestack" optlong "$D" 1
+	assert_success
+	assert_output "optlen=4 overrun=0"
+}
+
+@test "recvfrom(MSG_TRUNC) of a daemon's oversized message tells and copies what netsup holds, no more" {
+	fake_dir
+	run timeout 20 "$NETSUP" --userspace -d inet="$A" -- "${NOBODY[@]}" "$PROGS/fakestack" bigdgram "$D" 1
+	assert_success
+	assert_output "n=65536 beyond=0"
+}
+
+@test "a port below 1024 in root's userspace stack needs the child's own capability" {
+	lwip_stack
+	local bind='import socket
+for port in (80, 8080):
+    s = socket.socket()
+    try:
+        s.bind(("0.0.0.0", port)); print(port, "ok")
+    except OSError as e:
+        print(port, e.strerror)'
+	run "$NETSUP" -d "$SF" -- "${NOBODY[@]}" $PY -c "$bind"
+	assert_output - <<-OUT
+	80 Permission denied
+	8080 ok
+	OUT
+	run "$NETSUP" -d "$SF" -- $PY -c "$bind"
+	assert_output - <<-OUT
+	80 ok
+	8080 ok
+	OUT
+}
+
+@test "i386 socket calls other than socket() work in userspace sessions, on both kinds of socket" {
+	lwip_stack
+	run "$NETSUP" -d "$SF" -- "$PROGS/sock32ops"
+	[ "$output" = no-ia32 ] && skip "the kernel runs no i386 code"
+	assert_output --regexp "^unix-bind ok
+unix-getsockname ok
+inet-socket ok
+inet-bind ok
+inet-getsockname port=[1-9][0-9]*
+inet-bind361 ok
+inet-name367 port=[1-9][0-9]*$"
+	# kernel sockets in a session that can use userspace stacks
+	run "$NETSUP" --userspace -d inet="$A" -- "$PROGS/sock32ops"
+	assert_output --regexp "^unix-bind ok
+unix-getsockname ok
+inet-socket ok
+inet-bind ok
+inet-getsockname port=[1-9][0-9]*
+inet-bind361 ok
+inet-name367 port=[1-9][0-9]*$"
 }
