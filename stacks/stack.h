@@ -101,8 +101,14 @@ bool stack_check_removed(struct stack *s);
 /* userspace.c: userspace stacks */
 struct sp_msg;
 int userspace_from_fd(int fd, const struct stat *st, const char *path, struct stack **out);
+int userspace_from_conn(int conn, const struct stat *st, const char *path,
+			unsigned int families, struct stack **out);
 int userspace_connect(int fd);
+int userspace_connect_start(int fd);
 int userspace_greet(int fd, void *buf, size_t cap, struct sp_msg *m);
+int userspace_hello_send(int fd, void *buf, size_t cap);
+int userspace_hello_parse(const void *buf, size_t len, struct sp_msg *m);
+int userspace_families(const struct sp_msg *m, unsigned int *families);
 bool stack_is_userspace(const struct stack *s);
 
 /* netns.c: kernel stacks */

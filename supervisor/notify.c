@@ -32,6 +32,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -620,30 +621,20 @@ static void notify_msocket_use(struct worker *w, const struct creds *c,
 
 struct notify_msocket_wait {
 	struct notify_helper_wait hw;
+	struct ustack_greeting g;	/* a daemon's stack: its connection */
 	struct notify_msocket_call m;
 	char path[];
 };
 
-/* The helper opened the path, or failed: go on with the call. */
-static void notify_msocket_resume(struct deferred *d, struct worker *w, bool expired)
+/* The stack is open, or could not be: answer, and free @mw. */
+static void notify_msocket_finish(struct worker *w, struct notify_msocket_wait *mw,
+				  struct stack *s, int rc)
 {
-	struct notify_msocket_wait *mw = (struct notify_msocket_wait *)d;
 	struct notify_reply r = { .what = NOTIFY_ERROR, .errset = ERRSET_SOCKET };
-	struct stack *s = NULL;
-	int fd, rc;
 
-	fd = pathres_finish(&mw->hw.job, expired);
-	w->req->id = d->id;
-	w->req->pid = (__u32)d->tid;
+	w->req->id = mw->hw.d.id;
+	w->req->pid = (__u32)mw->hw.d.tid;
 	w->creds_fresh = false;
-	rc = fd < 0 ? (fd == -ETIMEDOUT ? -EIO : fd) : notify_own(w);
-	if (!rc)
-		rc = stack_from_fd(fd, mw->path, &s);
-	if (fd >= 0)
-		close(fd);
-	/* one connection per stack daemon, for the supervisor's life */
-	if (!rc && stack_is_userspace(s) && !(s = ustack_intern(w->sv, s)))
-		rc = -ENOMEM;
 	if (!rc)
 		rc = policy_check(&w->sv->policy, s);
 	/* the helper took its time: is the caller still there to be served? */
@@ -659,6 +650,56 @@ static void notify_msocket_resume(struct deferred *d, struct worker *w, bool exp
 	stack_put(s);
 	free(mw->hw.c.groups);
 	free(mw);
+}
+
+/* A daemon's stack is connected and greeted, or could not be. */
+static void notify_msocket_greeted(struct ustack_greeting *g, struct worker *w,
+				   struct stack *s, int rc)
+{
+	struct notify_msocket_wait *mw = (struct notify_msocket_wait *)
+		((char *)g - offsetof(struct notify_msocket_wait, g));
+
+	notify_msocket_finish(w, mw, s, rc);
+}
+
+/*
+ * The helper opened the path, or failed: go on with the call.  A daemon's
+ * stack file is checked against the policy before anything is sent to
+ * it, and connected without blocking the loop (ustack.c), whatever the
+ * daemon (or a child that plays one) does.
+ */
+static void notify_msocket_resume(struct deferred *d, struct worker *w, bool expired)
+{
+	struct notify_msocket_wait *mw = (struct notify_msocket_wait *)d;
+	struct stack *s = NULL;
+	struct stat st;
+	int fd, rc;
+
+	fd = pathres_finish(&mw->hw.job, expired);
+	rc = fd < 0 ? (fd == -ETIMEDOUT ? -EIO : fd) : notify_own(w);
+	if (!rc && fstat(fd, &st))
+		rc = -errno;
+	if (!rc && S_ISSOCK(st.st_mode)) {
+		const struct stack id = { .dev = st.st_dev, .ino = st.st_ino };
+
+		rc = policy_check(&w->sv->policy, &id);
+		if (!rc) {
+			mw->g.path = mw->path;
+			mw->g.done = notify_msocket_greeted;
+			mw->g.d.id = d->id;
+			mw->g.d.tid = d->tid;
+			rc = ustack_open(w->sv, &mw->g, fd, &st, mw->hw.c.ruid, &s);
+		}
+		if (rc == USTACK_PENDING) {
+			close(fd);
+			return;		/* notify_msocket_greeted() goes on */
+		}
+	} else if (!rc) {
+		rc = stack_from_fd(fd, mw->path, &s);
+	}
+	if (fd >= 0)
+		close(fd);
+	notify_msocket_finish(w, mw, s, rc);
 }
 
 /*

@@ -2,10 +2,23 @@
 /*
  * ustack.c - the supervisor's client of userspace stack daemons
  *
- * One connection per daemon, for the supervisor's whole life: the daemon
- * closes every socket of a connection when it goes (netsup-stack-
- * protocol(7)), so a userspace stack named again (by msocket, by another
- * process) is the one already connected (ustack_intern()).  The
+ * One connection per daemon while anything uses it: the daemon closes
+ * every socket of a connection when it goes (netsup-stack-protocol(7)),
+ * so a userspace stack named again (by msocket, by another process) is
+ * the one already connected (ustack_open()).  A connection that nothing
+ * uses any more (no socket, no default, no request: only this list holds
+ * its stack), and one whose daemon has gone, is closed the next time a
+ * stack is opened; a user may hold USTACK_CONNS_PER_USER connections at
+ * once (root: any number), so that no child makes the supervisor keep a
+ * descriptor for every daemon it ever named.
+ *
+ * Opening one never blocks the loop, whatever the daemon does: the
+ * policy is checked first (by the caller, on the file's identity), the
+ * connect(2) is non-blocking (a listener whose backlog a child filled
+ * answers EAGAIN at once, and is tried again every USTACK_RETRY_MS), and
+ * the HELLO's answer is waited for as a deferred request (defer.c):
+ * tries for USTACK_OPEN_MS, and as long for the answer, then ETIMEDOUT
+ * (ENETDOWN to the child, errset.c).  The
  * connection is a source of the event loop: replies are read on the loop
  * thread and matched to their requests by id; requests are sent from any
  * thread.  A request is a deferred notification (supervisor.c): its
@@ -51,6 +64,9 @@
 #define USTACK_BACKOFF_TIME	3	/* a blocked call: polls up to 2 s by age */
 #define USTACK_BACKOFF_MAX	9	/* ... up to 128 s when thousands wait */
 #define USTACK_CHECKS_PER_SEC	64	/* ID_VALID of blocked calls, in all */
+#define USTACK_CONNS_PER_USER	64	/* connections a user may hold */
+#define USTACK_OPEN_MS		1000	/* connect and HELLO, in all */
+#define USTACK_RETRY_MS		20	/* a full backlog, tried again */
 
 struct ustack {
 	struct sv_tag tag;		/* SV_SRC_USTACK */
@@ -58,6 +74,7 @@ struct ustack {
 	pthread_mutex_t lock;		/* pending, next_id, sending */
 	uint64_t next_id;
 	struct ureq *pending[USTACK_PENDING_BUCKETS];	/* by id */
+	unsigned int npending;
 	bool dead;
 	uid_t owner;			/* the daemon's uid (SO_PEERCRED), or -1 */
 	uid_t uid;			/* whom it counts against (0: root's, none) */
@@ -146,30 +163,254 @@ int ustack_attach(struct supervisor *sv, struct stack *s)
 	return 0;
 }
 
-/**
- * ustack_intern() - the one connected stack object of a daemon
- * @sv:		the supervisor
- * @s:		a stack just opened (its reference is consumed)
- *
- * Loop thread only.
- *
- * Return: @s, attached, or the object already attached for that daemon
- *	   (a reference taken); NULL if @s could not be attached
+/* Close a connection and forget it (loop thread; nothing else holds it). */
+static void ustack_free(struct supervisor *sv, struct ustack *u)
+{
+	if (!u->dead && u->s->fd >= 0)
+		supervisor_unwatch(sv, u->s->fd);
+	u->s->client = NULL;
+	stack_put(u->s);	/* the last reference: closes the connection */
+	pthread_mutex_destroy(&u->lock);
+	free(u);
+}
+
+/*
+ * Is a connection of no use any more?  Its daemon is gone, or nothing
+ * holds its stack but this list and no request waits.  Nothing can take
+ * a new reference meanwhile: sockets, defaults and requests hold theirs,
+ * and the list is the loop thread's.
  */
-struct stack *ustack_intern(struct supervisor *sv, struct stack *s)
+static bool ustack_unused(struct ustack *u)
+{
+	bool unused;
+
+	pthread_mutex_lock(&u->lock);
+	unused = !u->npending && __atomic_load_n(&u->s->refs, __ATOMIC_ACQUIRE) == 1;
+	pthread_mutex_unlock(&u->lock);
+	return unused;
+}
+
+/* Close the connections of no use; how many connections @uid holds. */
+static unsigned int ustack_reap(struct supervisor *sv, uid_t uid)
+{
+	struct ustack **pp = &sv->ustacks, *u;
+	unsigned int mine = 0;
+
+	while ((u = *pp)) {
+		if (ustack_unused(u)) {
+			*pp = u->next;
+			ustack_free(sv, u);
+			continue;
+		}
+		mine += !u->dead && u->uid == uid;
+		pp = &u->next;
+	}
+	return mine;
+}
+
+/*
+ * The one connected stack object of a daemon: @s (just greeted, its
+ * reference consumed) attached, or the one attached already.
+ * Return: 0 or -errno (EMFILE: @uid holds USTACK_CONNS_PER_USER)
+ */
+static int ustack_intern(struct supervisor *sv, struct stack *s, uid_t uid,
+			 struct stack **out)
 {
 	struct ustack *u;
+	int rc;
 
 	for (u = sv->ustacks; u; u = u->next)
 		if (stack_same(u->s, s) && !u->dead) {
 			stack_put(s);
-			return stack_get(u->s);
+			*out = stack_get(u->s);
+			return 0;
 		}
-	if (ustack_attach(sv, s)) {
+	if (uid && ustack_reap(sv, uid) >= USTACK_CONNS_PER_USER) {
 		stack_put(s);
-		return NULL;
+		return -EMFILE;
 	}
-	return s;
+	rc = ustack_attach(sv, s);
+	if (rc) {
+		stack_put(s);
+		return rc;
+	}
+	((struct ustack *)s->client)->uid = uid;
+	*out = s;
+	return 0;
+}
+
+static int ustack_greet_try(struct supervisor *sv, struct ustack_greeting *g);
+
+/* Milliseconds left to open @g. */
+static long long ustack_left_ms(const struct ustack_greeting *g)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (g->until.tv_sec - now.tv_sec) * 1000LL +
+	       (g->until.tv_nsec - now.tv_nsec) / 1000000;
+}
+
+/* Finish opening: @s or @rc goes to the caller's done(). */
+static void ustack_greet_end(struct ustack_greeting *g, struct worker *w, struct stack *s,
+			     int rc)
+{
+	if (g->conn >= 0)
+		close(g->conn);
+	g->conn = -1;
+	close(g->pathfd);
+	g->pathfd = -1;
+	g->done(g, w, s, rc);
+}
+
+/* The HELLO's answer came, or the time is up, or the backlog was full. */
+static void ustack_greet_step(struct deferred *d, struct worker *w, bool expired)
+{
+	static char buf[SP_MSG_MAX];	/* the loop thread's */
+	struct ustack_greeting *g = (struct ustack_greeting *)d;
+	struct stack *s = NULL;
+	unsigned int families;
+	struct sp_msg m;
+	ssize_t n;
+	int rc;
+
+	if (d->gone || __atomic_load_n(&g->sv->stop, __ATOMIC_ACQUIRE)) {
+		/* the caller went on to another call, or the supervisor ends */
+		ustack_greet_end(g, w, NULL, -ESRCH);
+		return;
+	}
+	if (g->conn < 0) {
+		/* the backlog was full: again, until the time is up */
+		rc = ustack_greet_try(g->sv, g);
+		if (rc)
+			ustack_greet_end(g, w, NULL, rc);
+		return;
+	}
+	n = expired ? -ETIMEDOUT : sp_recv(g->conn, buf, sizeof(buf), NULL);
+	if (n == -EAGAIN) {
+		/* woken for nothing: wait again, as long as the time lasts */
+		rc = ustack_left_ms(g) > 0 ? supervisor_defer(g->sv, d, USTACK_RETRY_MS) :
+					     -ETIMEDOUT;
+		if (rc)
+			ustack_greet_end(g, w, NULL, rc);
+		return;
+	}
+	if (n == -ETIMEDOUT && ustack_left_ms(g) > 0) {
+		/* a short wait of the branch above: the time is not up */
+		rc = supervisor_defer(g->sv, d, USTACK_RETRY_MS);
+		if (rc)
+			ustack_greet_end(g, w, NULL, rc);
+		return;
+	}
+	rc = n < 0 ? (int)n : n == 0 ? -ECONNRESET : userspace_hello_parse(buf, (size_t)n, &m);
+	if (!rc)
+		rc = userspace_families(&m, &families);
+	if (rc == -EBADMSG || rc == -ENOSYS || rc == -EINVAL)
+		rc = -EPROTO;	/* it does not speak the protocol */
+	if (!rc) {
+		rc = userspace_from_conn(g->conn, &g->st, g->path, families, &s);
+		g->conn = -1;	/* the stack's now, or closed */
+	}
+	if (!rc) {
+		rc = fcntl(s->fd, F_SETFL, 0) ? -errno : 0;	/* blocking, as opened */
+		if (rc)
+			stack_put(s);
+	}
+	if (!rc)
+		rc = ustack_intern(g->sv, s, g->uid, &s);
+	ustack_greet_end(g, w, rc ? NULL : s, rc);
+}
+
+/*
+ * Connect once more, and wait for the answer (USTACK_OPEN_MS) or for the
+ * next try (USTACK_RETRY_MS): two timeouts only, each a FIFO of the
+ * deferred queue; g->until bounds the tries.
+ */
+static int ustack_greet_try(struct supervisor *sv, struct ustack_greeting *g)
+{
+	int timeout = USTACK_OPEN_MS;
+	char buf[64];
+	int conn, rc;
+
+	if (ustack_left_ms(g) <= 0)
+		return -ETIMEDOUT;
+	conn = userspace_connect_start(g->pathfd);
+	if (conn == -EAGAIN) {
+		g->d.fd = -1;		/* nothing to wait for but time */
+		timeout = USTACK_RETRY_MS;
+	} else if (conn < 0) {
+		return conn;
+	} else {
+		rc = userspace_hello_send(conn, buf, sizeof(buf));
+		if (rc) {
+			close(conn);
+			return rc;
+		}
+		g->conn = g->d.fd = conn;
+	}
+	g->d.complete = ustack_greet_step;
+	rc = supervisor_defer(sv, &g->d, timeout);
+	if (rc && g->conn >= 0) {
+		close(g->conn);
+		g->conn = g->d.fd = -1;
+	}
+	return rc;
+}
+
+/**
+ * ustack_open() - the connection to a daemon, made without blocking
+ * @sv:		the supervisor
+ * @g:		the caller's room for the opening; g->path, g->done (and
+ *		g->d.id, g->d.tid) set by the caller, g->path living as
+ *		long as @g
+ * @fd:		descriptor on the stack file (not consumed)
+ * @st:		its fstat()
+ * @uid:	the user the connection counts against
+ * @out:	receives the stack when it is known already
+ *
+ * Loop thread only.  The caller has checked its policy on @st first.
+ *
+ * Return: 0 (*@out: the stack, a reference taken), USTACK_PENDING (@g
+ *	   belongs to the loop: g->done() says how it ended, with a stack
+ *	   whose reference is the callee's, or -errno: EMFILE, ETIMEDOUT,
+ *	   ECONNREFUSED, EPROTO...), or -errno (@g is the caller's)
+ */
+int ustack_open(struct supervisor *sv, struct ustack_greeting *g, int fd,
+		const struct stat *st, uid_t uid, struct stack **out)
+{
+	struct ustack *u;
+	int rc;
+
+	for (u = sv->ustacks; u; u = u->next)
+		if (!u->dead && u->s->dev == st->st_dev && u->s->ino == st->st_ino) {
+			*out = stack_get(u->s);
+			return 0;
+		}
+	if (uid && ustack_reap(sv, uid) >= USTACK_CONNS_PER_USER)
+		return -EMFILE;
+	g->sv = sv;
+	g->st = *st;
+	g->uid = uid;
+	g->conn = -1;
+	g->d.uid = uid;
+	g->d.kind = DEFER_HELPER;	/* bounded as the path helpers are */
+	clock_gettime(CLOCK_MONOTONIC, &g->until);
+	g->until.tv_sec += USTACK_OPEN_MS / 1000;
+	g->until.tv_nsec += (USTACK_OPEN_MS % 1000) * 1000000L;
+	if (g->until.tv_nsec >= 1000000000L) {
+		g->until.tv_sec++;
+		g->until.tv_nsec -= 1000000000L;
+	}
+	g->pathfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (g->pathfd < 0)
+		return -errno;
+	rc = ustack_greet_try(sv, g);
+	if (rc) {
+		close(g->pathfd);
+		g->pathfd = -1;
+		return rc;
+	}
+	return USTACK_PENDING;
 }
 
 /**
@@ -197,6 +438,7 @@ static void ustack_pending_add(struct ustack *u, struct ureq *rq)
 
 	rq->next = *b;
 	*b = rq;
+	u->npending++;
 }
 
 /* Take the pending request @id off @u's table. */
@@ -209,6 +451,7 @@ static struct ureq *ustack_take(struct ustack *u, uint64_t id)
 		if ((*pp)->id == id) {
 			rq = *pp;
 			*pp = rq->next;
+			u->npending--;
 			break;
 		}
 	pthread_mutex_unlock(&u->lock);
@@ -224,8 +467,10 @@ static struct ureq *ustack_take_any(struct ustack *u)
 	pthread_mutex_lock(&u->lock);
 	for (b = 0; b < USTACK_PENDING_BUCKETS && !rq; b++) {
 		rq = u->pending[b];
-		if (rq)
+		if (rq) {
 			u->pending[b] = rq->next;
+			u->npending--;
+		}
 	}
 	pthread_mutex_unlock(&u->lock);
 	return rq;
@@ -268,7 +513,12 @@ static void ustack_poll(struct deferred *d, struct worker *w, bool expired)
 		return;
 	}
 	if (!rq->blocking && ++rq->polls >= USTACK_GIVEUP_POLLS) {
-		warn("%s: the stack daemon does not answer", u->s->path);
+		static struct log_ratelimit rl;
+		unsigned int missed;
+
+		if (log_ratelimit(&rl, &missed))
+			warn("%s: the stack daemon does not answer%s", u->s->path,
+			     missed ? " (and more such messages left out)" : "");
 		rq->result = -EIO;
 		rq->done(rq, w);
 		return;
@@ -372,14 +622,23 @@ int ustack_send(struct supervisor *sv, struct stack *s, struct sp_msg *m,
 /* The daemon is gone: every request fails, new sockets get ENETDOWN. */
 static void ustack_dead(struct supervisor *sv, struct ustack *u, struct worker *w)
 {
+	static struct log_ratelimit rl;	/* the loop thread's */
+	unsigned int missed;
 	struct ureq *rq;
 
-	if (!u->dead)
-		warn("%s: the stack daemon closed its connection: new sockets get ENETDOWN",
-		     u->s->path);
+	if (!u->dead && log_ratelimit(&rl, &missed))
+		warn("%s: the stack daemon closed its connection: new sockets get ENETDOWN%s",
+		     u->s->path, missed ? " (and more such messages left out)" : "");
+	if (u->dead)
+		return;
 	u->dead = true;
 	__atomic_store_n(&u->s->removed, true, __ATOMIC_RELEASE);
 	supervisor_unwatch(sv, u->s->fd);
+	/* its descriptor goes now; the object when nothing holds the stack */
+	pthread_mutex_lock(&u->lock);
+	close(u->s->fd);
+	u->s->fd = -1;
+	pthread_mutex_unlock(&u->lock);
 	while ((rq = ustack_take_any(u))) {
 		if (supervisor_undefer(sv, &rq->d)) {
 			rq->result = -ENETDOWN;
@@ -412,10 +671,14 @@ void ustack_input(struct supervisor *sv, struct ustack *u, struct worker *w)
 		}
 		rc = sp_decode(buf, (size_t)n, &m);
 		if (rc || !m.reply || (m.nfds != 0) != (fd >= 0)) {
+			static struct log_ratelimit rl;
+			unsigned int missed;
+
 			if (fd >= 0)
 				close(fd);
-			warn("%s: a malformed reply from the stack daemon: closing",
-			     u->s->path);
+			if (log_ratelimit(&rl, &missed))
+				warn("%s: a malformed reply from the stack daemon: closing%s",
+				     u->s->path, missed ? " (and more such messages left out)" : "");
 			ustack_dead(sv, u, w);
 			return;
 		}

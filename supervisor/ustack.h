@@ -7,7 +7,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "supervisor.h"
 #include "../stacks/stackproto.h"
@@ -50,8 +52,29 @@ struct usock {
 	int type;		/* SOCK_STREAM or SOCK_DGRAM */
 };
 
+/*
+ * A userspace stack being opened without blocking (ustack_open()): its
+ * connection is made and greeted by the loop, then done() runs there.
+ * Whoever opens one embeds this; d.id and d.tid name its notification.
+ */
+struct ustack_greeting {
+	struct deferred d;		/* first: the loop's */
+	const char *path;		/* the stack's name, for messages */
+	void (*done)(struct ustack_greeting *g, struct worker *w, struct stack *s, int rc);
+	/* ustack.c's */
+	struct supervisor *sv;
+	int pathfd;			/* the stack file, for another connect */
+	int conn;			/* the connection being greeted, or -1 */
+	struct stat st;
+	uid_t uid;
+	struct timespec until;		/* CLOCK_MONOTONIC: ETIMEDOUT after */
+};
+
+#define USTACK_PENDING	1
+
 int ustack_attach(struct supervisor *sv, struct stack *s);
-struct stack *ustack_intern(struct supervisor *sv, struct stack *s);
+int ustack_open(struct supervisor *sv, struct ustack_greeting *g, int fd,
+		const struct stat *st, uid_t uid, struct stack **out);
 void ustack_detach_all(struct supervisor *sv);
 void ustack_input(struct supervisor *sv, struct ustack *u, struct worker *w);
 int ustack_send(struct supervisor *sv, struct stack *s, struct sp_msg *m,

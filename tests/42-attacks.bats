@@ -199,6 +199,33 @@ fake_dir() {
 	assert_output "victim untouched"
 }
 
+@test "a child that fills a stack daemon's backlog freezes nobody: its msocket gives up, others are served" {
+	fake_dir
+	run timeout 20 "$NETSUP" -d inet="$A" -- sh -c "
+		${NOBODY[*]} '$PROGS/fakestack' full '$D' 1 > '$D/out' & sleep 0.3
+		'$MSOCK' M:$pb:inet; wait; cat '$D/out'"
+	assert_success
+	assert_line --index 0 "M:$pb:inet netns=$ib"
+	assert_line --index 1 "msocket errno=ETIMEDOUT"
+}
+
+@test "daemons that die cost the supervisor nothing; a user holds 64 connections; a few lines said" {
+	fake_dir
+	run --separate-stderr timeout 120 "$NETSUP" -d inet="$A" -- sh -c "
+		sup=\$(pgrep -P \$PPID | grep -vx \$\$)
+		before=\$(ls /proc/\$sup/fd | wc -l)
+		${NOBODY[*]} '$PROGS/fakestack' oneshot '$D' 300
+		echo fds \$((\$(ls /proc/\$sup/fd | wc -l) - before))
+		${NOBODY[*]} '$PROGS/fakestack' serve '$D' 70
+		'$MSOCK' M:$pb:inet"
+	assert_success
+	assert_line --index 0 "ok=0 emfile=0 other=300"
+	assert_line --index 1 --regexp "^fds [0-2]$"
+	assert_line --index 2 "ok=64 emfile=6 other=0"
+	assert_line --index 3 "M:$pb:inet netns=$ib"
+	[ "$(grep -c 'closed its connection' <<< "$stderr")" -le 12 ]
+}
+
 @test "a daemon's option value longer than the program's room is cut to it" {
 	fake_dir
 	run timeout 20 "$NETSUP" --userspace -d inet="$A" -- "${NOBODY[@]}" "$PROGS/fakestack" optlong "$D" 1
