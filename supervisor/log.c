@@ -67,6 +67,24 @@ int log_get_level(void)
 	return log_state.level;
 }
 
+/* Is the open @fd a file of the caller's, to append to?  Then blocking. */
+static int log_file_check(int fd)
+{
+	struct stat st;
+	int flags;
+
+	if (fstat(fd, &st))
+		return -errno;
+	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode))
+		return -EINVAL;
+	if (st.st_uid != geteuid())
+		return -EPERM;
+	flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK))
+		return -errno;
+	return 0;
+}
+
 /**
  * log_open_file() - append every line to @path too, with a timestamp
  * @path:	the file; created with mode 0600 if it does not exist
@@ -83,19 +101,11 @@ int log_open_file(const char *path)
 {
 	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY |
 			    O_NOFOLLOW | O_NONBLOCK, 0600);
-	struct stat st;
-	int flags, rc = 0;
+	int rc;
 
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st))
-		rc = -errno;
-	else if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode))
-		rc = -EINVAL;
-	else if (st.st_uid != geteuid())
-		rc = -EPERM;
-	else if ((flags = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK))
-		rc = -errno;
+	rc = log_file_check(fd);
 	if (rc) {
 		close(fd);
 		return rc;

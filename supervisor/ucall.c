@@ -716,7 +716,7 @@ void ucall_handle(struct worker *w, struct notify_reply *r)
 	struct sp_msg m = { 0 };
 	struct ucall *uc;
 	struct msghdr mh;
-	struct usock us;
+	struct usock us = { 0 };
 	struct creds c;
 	int cfd = -1;
 	uid_t uid;
