@@ -206,7 +206,7 @@ fake_dir() {
 		'$MSOCK' M:$pb:inet; wait; cat '$D/out'"
 	assert_success
 	assert_line --index 0 "M:$pb:inet netns=$ib"
-	assert_line --index 1 "msocket errno=ETIMEDOUT"
+	assert_line --index 1 "msocket errno=ENETDOWN"
 }
 
 @test "daemons that die cost the supervisor nothing; a user holds 64 connections; a few lines said" {
