@@ -40,7 +40,7 @@ _netsup()
 		case ${words[i]} in
 		--) cmd=$((i + 1)); break ;;
 		# options with a value in the next word: that word is no command
-		-d | --default | --allow | --log | --publish) ((i++)) ;;
+		-d | --default | --allow | --log | --publish | --route) ((i++)) ;;
 		-*) ;;
 		*) cmd=$i; break ;;
 		esac
@@ -83,11 +83,14 @@ _netsup()
 	--publish)
 		return	# [IP:]HOSTPORT:PORT[/tcp|/udp]: nothing to offer
 		;;
+	--route)
+		return	# CIDR=STACK: nothing to offer before the =
+		;;
 	esac
 
 	if [[ $cur == -* ]]; then
 		mapfile -t COMPREPLY < <(compgen -W "-d --default -w --wait --die-with-parent --allow --isolate --view
-			--allow-io-uring --userspace --user-net --publish --log -v --verbose -h --help -V --version" -- "$cur")
+			--allow-io-uring --userspace --user-net --publish --disable-host-loopback --route --log -v --verbose -h --help -V --version" -- "$cur")
 		return
 	fi
 	mapfile -t COMPREPLY < <(compgen -c -- "$cur")

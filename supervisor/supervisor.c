@@ -58,6 +58,24 @@ static int sv_watch(struct supervisor *sv, int fd, uint32_t events, const struct
 	return epoll_ctl(sv->epfd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
 }
 
+static long long sv_ns(const struct timespec *t)
+{
+	return t->tv_sec * 1000000000LL + t->tv_nsec;
+}
+
+/* The loop sleeps for @timeout_ms (-1: until an event): say until when. */
+static void sv_sleep_until(struct supervisor *sv, int timeout_ms)
+{
+	struct timespec now;
+	long long until = LLONG_MAX;
+
+	if (timeout_ms >= 0) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		until = sv_ns(&now) + timeout_ms * 1000000LL;
+	}
+	__atomic_store_n(&sv->loop_until, until, __ATOMIC_SEQ_CST);
+}
+
 /**
  * supervisor_defer() - answer a notification later, from the event loop
  * @sv:		the supervisor
@@ -79,6 +97,12 @@ int supervisor_defer(struct supervisor *sv, struct deferred *d, int timeout_ms)
 	if (!rc && d->fd >= 0 && epoll_ctl(sv->epfd, EPOLL_CTL_ADD, d->fd, &ev)) {
 		rc = -errno;
 		defer_take(&sv->deferred, d);
+	}
+	/* a deadline before the loop means to wake up: wake it (a stopped
+	 * helper never makes its descriptor readable) */
+	if (!rc && sv_ns(&d->deadline) < __atomic_load_n(&sv->loop_until, __ATOMIC_SEQ_CST) &&
+	    eventfd_write(sv->wake_fd, 1)) {
+		/* the loop sees it at its next wake-up */
 	}
 	return rc;
 }
@@ -212,10 +236,18 @@ static void sv_mounts_changed(struct supervisor *sv)
 static int sv_loop(struct supervisor *sv, struct worker *w)
 {
 	struct epoll_event evs[16];
-	int i, n, timeout;
+	int i, n, timeout, again;
 
 	while (!__atomic_load_n(&sv->stop, __ATOMIC_ACQUIRE)) {
 		timeout = sv_expire(sv, w, false);
+		sv_sleep_until(sv, timeout);
+		/* what was deferred before the line above compared its deadline
+		 * with the old one: look again (supervisor_defer()) */
+		again = sv_expire(sv, w, false);
+		if (again >= 0 && (timeout < 0 || again < timeout)) {
+			timeout = again;
+			sv_sleep_until(sv, timeout);
+		}
 		n = epoll_wait(sv->epfd, evs, 16, timeout);
 		if (n < 0 && errno == EINTR)
 			continue;

@@ -56,6 +56,7 @@ struct supervisor {
 	ino_t base_ino;
 	pthread_mutex_t dlock;	/* base_* */
 	struct defer_queue deferred;	/* requests answered later (defer.c) */
+	long long loop_until;	/* atomic: CLOCK_MONOTONIC ns the loop sleeps to */
 };
 
 int supervisor_run(struct supervisor *sv);
