@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 
 #include "lwip/ip_addr.h"
 #include "lwip/netif.h"
@@ -53,6 +54,16 @@ struct lw_options {
 	bool daemon;
 	const char *pidfile;
 	int ready_fd;			/* --ready-fd, or -1 */
+	unsigned int max_socks;		/* --max-sockets: per client connection */
+	unsigned int max_user_socks;	/* --max-user-sockets: per client uid */
+};
+
+/* The sockets of one user (the uid of SO_PEERCRED), over its connections. */
+struct lw_user {
+	struct lw_user *next;
+	uid_t uid;
+	unsigned int conns;		/* connections that name it */
+	unsigned int nsocks;
 };
 
 struct lw_daemon {
@@ -75,11 +86,15 @@ struct lw_daemon {
 	bool stop;
 	unsigned char *iobuf;		/* the data path: one read, SP_MSG_MAX */
 	unsigned char *msgbuf;		/* one request, SP_MSG_MAX */
+	struct lw_user *users;
+	int udp_probe[2];		/* udp.c: a private pair that measures SIOCOUTQ */
+	uint32_t *udp_amount;		/* udp.c: per datagram size, from udp_probe */
 };
 
 /* A request that waits: blocking CONNECT, ACCEPT, DGRAMSRC. */
 struct lw_pending {
-	struct lw_pending *next;
+	struct lw_pending *hnext;	/* in its connection's hash bucket */
+	struct lw_pending *snext, **sprev;	/* in its socket's list, oldest first */
 	uint64_t id;
 	uint16_t op;
 	struct lw_sock *s;
@@ -95,7 +110,10 @@ struct lw_conn {
 	bool dead;			/* to be closed after this event */
 	uint64_t next_handle;
 	struct lw_sock *socks;
-	struct lw_pending *pending;
+	unsigned int nsocks;		/* sockets holding a descriptor or a pcb */
+	struct lw_user *user;
+	struct lw_pending **ptab;	/* waiting requests, hashed by id */
+	unsigned int pbuckets, npending;
 	unsigned int zombies;
 };
 
@@ -128,6 +146,8 @@ struct lw_sock {
 	bool in_epoll;
 	enum lw_state state;
 	bool zombie;			/* reset: no pcb, no fd; answers names, SO_ERROR */
+	bool counted;			/* in conn->nsocks and its user's count */
+	struct lw_pending *pending, **pending_tail;	/* its waiting requests */
 	int so_error;			/* positive errno, SO_ERROR */
 	/* options kept for getsockopt */
 	bool v6only, reuseaddr, keepalive, nodelay, broadcast;
@@ -197,6 +217,10 @@ void serve_dgramsrc_ready(struct lw_sock *s);
 void serve_conn_free(struct lw_conn *c);
 int serve_pending_add(struct lw_conn *c, const struct sp_msg *m, struct lw_sock *s);
 struct lw_pending *serve_pending_find(struct lw_conn *c, uint64_t id, bool unlink);
+int serve_sock_charge(struct lw_conn *c);
+void serve_sock_uncharge(struct lw_conn *c);
+
+#define LW_PENDING_MAX	8192	/* waiting requests per client connection */
 
 /* ops.c */
 void ops_request(struct lw_conn *c, const void *buf, size_t len);
@@ -242,6 +266,8 @@ void tcp_sock_rx_drop(struct lw_sock *s);
 void tcp_flush_all(struct lw_daemon *d);
 
 /* udp.c */
+int udp_probe_open(struct lw_daemon *d);
+void udp_probe_close(struct lw_daemon *d);
 int udp_sock_open(struct lw_sock *s);
 int udp_sock_bind(struct lw_sock *s, const ip_addr_t *ip, uint16_t port);
 int udp_sock_connect(struct lw_sock *s, const ip_addr_t *ip, uint16_t port);

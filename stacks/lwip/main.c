@@ -54,11 +54,36 @@ static const char usage[] =
 "  -d, --daemon        run in the background once serving\n"
 "  -p, --pidfile FILE  write the daemon's pid to FILE\n"
 "      --ready-fd FD   write one byte to FD and close it once serving\n"
+"      --max-sockets N       sockets per client connection (default: a quarter\n"
+"                            of the descriptor limit)\n"
+"      --max-user-sockets N  sockets of all connections of one uid (default: half)\n"
 "  -v, --verbose       one line per client and socket event; twice: every request\n"
 "  -h, --help          this text\n"
 "  -V, --version       the version\n";
 
-enum { OPT_IP = 256, OPT_GW, OPT_IP6, OPT_GW6, OPT_MTU, OPT_READY_FD };
+enum { OPT_IP = 256, OPT_GW, OPT_IP6, OPT_GW6, OPT_MTU, OPT_READY_FD,
+       OPT_MAX_SOCKS, OPT_MAX_USER_SOCKS };
+
+/*
+ * main_count() - a positive count option
+ * @name:	the option, for the message
+ * @arg:	its value
+ * @out:	set
+ *
+ * Return: 0 or -EINVAL
+ */
+static int main_count(const char *name, const char *arg, unsigned int *out)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+
+	if (*arg == '\0' || *end || v < 1 || v > 1000000) {
+		lw_err("--%s %s: not a number in 1..1000000", name, arg);
+		return -EINVAL;
+	}
+	*out = (unsigned int)v;
+	return 0;
+}
 
 /*
  * main_options() - parse the command line into @o
@@ -81,6 +106,8 @@ static int main_options(int argc, char **argv, struct lw_options *o)
 		{ "daemon", no_argument, NULL, 'd' },
 		{ "pidfile", required_argument, NULL, 'p' },
 		{ "ready-fd", required_argument, NULL, OPT_READY_FD },
+		{ "max-sockets", required_argument, NULL, OPT_MAX_SOCKS },
+		{ "max-user-sockets", required_argument, NULL, OPT_MAX_USER_SOCKS },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -116,6 +143,14 @@ static int main_options(int argc, char **argv, struct lw_options *o)
 				return -EINVAL;
 			}
 			o->ready_fd = (int)v;
+			break;
+		case OPT_MAX_SOCKS:
+			if (main_count("max-sockets", optarg, &o->max_socks) < 0)
+				return -EINVAL;
+			break;
+		case OPT_MAX_USER_SOCKS:
+			if (main_count("max-user-sockets", optarg, &o->max_user_socks) < 0)
+				return -EINVAL;
 			break;
 		case 'd': o->daemon = true; break;
 		case 'p': o->pidfile = optarg; break;
@@ -237,27 +272,41 @@ static int main_signals(struct lw_daemon *d)
 }
 
 /*
- * main_nofile() - raise the soft descriptor limit to the hard one
+ * main_nofile() - raise the soft descriptor limit to the hard one, and
+ * derive the socket bounds not given
+ * @o:		the options: max_socks, max_user_socks
  *
  * Each socket of the stack costs the daemon one descriptor (its end of
- * the socketpair) and each client one more.
+ * the socketpair) and each client one more.  A connection may use a
+ * quarter of the limit and one uid half, so that no user takes what the
+ * others need.
  */
-static void main_nofile(void)
+static void main_nofile(struct lw_options *o)
 {
-	struct rlimit rl;
+	struct rlimit rl = { 1024, 1024 };
+	rlim_t n;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rlim_t cur = rl.rlim_cur;
+
 		rl.rlim_cur = rl.rlim_max;
-		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0) {
 			lw_warn("RLIMIT_NOFILE: %s", strerror(errno));
+			rl.rlim_cur = cur;
+		}
 	}
+	n = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > 4000000 ? 4000000 : rl.rlim_cur;
+	if (!o->max_socks)
+		o->max_socks = n / 4 ? (unsigned int)(n / 4) : 1;
+	if (!o->max_user_socks)
+		o->max_user_socks = n / 2 ? (unsigned int)(n / 2) : 1;
 }
 
 int main(int argc, char **argv)
 {
 	struct lw_options o = { 0 };
 	struct lw_daemon d = { .opt = &o, .listen_fd = -1, .link_fd = -1,
-			       .signal_fd = -1, .epfd = -1 };
+			       .signal_fd = -1, .epfd = -1, .udp_probe = { -1, -1 } };
 	int rc, pipefd = -1, status = 1;
 	unsigned int seed;
 
@@ -265,7 +314,7 @@ int main(int argc, char **argv)
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	lw_log_level(LW_WARN + o.verbose);
-	main_nofile();
+	main_nofile(&o);
 	/* lwIP draws ports and sequence numbers with rand() (LWIP_RAND) */
 	if (getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
 		seed = (unsigned int)getpid();
@@ -277,7 +326,8 @@ int main(int argc, char **argv)
 	d.iobuf = malloc(SP_MSG_MAX);
 	d.msgbuf = malloc(SP_MSG_MAX);
 	d.epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (!d.iobuf || !d.msgbuf || d.epfd < 0 || main_signals(&d) < 0) {
+	if (!d.iobuf || !d.msgbuf || d.epfd < 0 || main_signals(&d) < 0 ||
+	    udp_probe_open(&d) < 0) {
 		lw_err("start-up: %s", strerror(errno));
 		goto out;
 	}
@@ -325,6 +375,7 @@ out:
 	if (d.epfd >= 0)
 		close(d.epfd);
 	link_close(&d);
+	udp_probe_close(&d);
 	free(d.iobuf);
 	free(d.msgbuf);
 	return status;

@@ -158,13 +158,16 @@ static int ops_connect(struct lw_conn *c, struct sp_msg *m, struct lw_sock *s)
 		return rc;
 	if (s->type == SOCK_DGRAM)
 		return udp_sock_connect(s, &ip, port);
+	if (!(m->flags & SP_NONBLOCK) && c->npending >= LW_PENDING_MAX)
+		return -ENOBUFS;	/* before anything starts */
 	sock_reap_closed(c->d, true);
 	rc = tcp_sock_connect(s, &ip, port);
 	if (rc < 0)
 		return rc;
 	if (m->flags & SP_NONBLOCK)
 		return -EINPROGRESS;
-	return serve_pending_add(c, m, s) < 0 ? -ENOMEM : OPS_WAIT;
+	rc = serve_pending_add(c, m, s);
+	return rc < 0 ? rc : OPS_WAIT;
 }
 
 /*
@@ -201,10 +204,12 @@ void ops_accept_reply(struct lw_sock *l, uint64_t id)
  * @m:		SP_NONBLOCK
  * @s:		the listener
  *
- * Return: OPS_REPLIED, OPS_WAIT, -EAGAIN, -EINVAL, -EOPNOTSUPP
+ * Return: OPS_REPLIED, OPS_WAIT, -EAGAIN, -EINVAL, -EOPNOTSUPP, -ENOBUFS
  */
 static int ops_accept(struct lw_conn *c, struct sp_msg *m, struct lw_sock *s)
 {
+	int rc;
+
 	if (s->type != SOCK_STREAM)
 		return -EOPNOTSUPP;
 	if (s->state != ST_LISTEN)
@@ -215,7 +220,8 @@ static int ops_accept(struct lw_conn *c, struct sp_msg *m, struct lw_sock *s)
 	}
 	if (m->flags & SP_NONBLOCK)
 		return -EAGAIN;
-	return serve_pending_add(c, m, s) < 0 ? -ENOMEM : OPS_WAIT;
+	rc = serve_pending_add(c, m, s);
+	return rc < 0 ? rc : OPS_WAIT;
 }
 
 /*
@@ -384,6 +390,7 @@ void ops_dgramsrc_reply(struct lw_sock *s, uint64_t id)
 static int ops_dgramsrc(struct lw_conn *c, struct sp_msg *m, struct lw_sock *s)
 {
 	struct lw_dgram d;
+	int rc;
 
 	if (s->type != SOCK_DGRAM)
 		return -EOPNOTSUPP;
@@ -393,7 +400,8 @@ static int ops_dgramsrc(struct lw_conn *c, struct sp_msg *m, struct lw_sock *s)
 	}
 	if (m->flags & SP_NONBLOCK)
 		return -EAGAIN;
-	return serve_pending_add(c, m, s) < 0 ? -ENOMEM : OPS_WAIT;
+	rc = serve_pending_add(c, m, s);
+	return rc < 0 ? rc : OPS_WAIT;
 }
 
 /*

@@ -15,8 +15,14 @@
  * closed on anything the protocol says closes it, and every socket made
  * through it is closed with it.
  *
- * Requests that wait (a blocking CONNECT, ACCEPT, DGRAMSRC) are kept in
- * the connection's pending list, in arrival order, until answered once.
+ * Requests that wait (a blocking CONNECT, ACCEPT, DGRAMSRC) are kept,
+ * hashed by id in the connection and in arrival order on their socket,
+ * until answered once; at most LW_PENDING_MAX per connection.
+ *
+ * Bounds: a connection may hold --max-sockets sockets, and the
+ * connections of one uid (SO_PEERCRED) --max-user-sockets together; past
+ * that SOCKET and accepted connections fail with EMFILE, so that one user
+ * cannot spend the descriptors every other user needs.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -29,6 +35,86 @@
 #include <unistd.h>
 
 #include "lw.h"
+
+static void serve_pending_free_all(struct lw_conn *c);
+
+/*
+ * serve_user_get() - the accounting of @uid, made on first use
+ * @d:		the daemon
+ * @uid:	the client's uid (SO_PEERCRED), or -1 when unknown
+ *
+ * Return: the entry (its conns counted), or NULL without memory
+ */
+static struct lw_user *serve_user_get(struct lw_daemon *d, uid_t uid)
+{
+	struct lw_user *u;
+
+	for (u = d->users; u; u = u->next)
+		if (u->uid == uid)
+			break;
+	if (!u) {
+		u = calloc(1, sizeof(*u));
+		if (!u)
+			return NULL;
+		u->uid = uid;
+		u->next = d->users;
+		d->users = u;
+	}
+	u->conns++;
+	return u;
+}
+
+/*
+ * serve_user_put() - a connection of @u is gone; free @u when nothing is left
+ * @d:		the daemon
+ * @u:		the entry
+ */
+static void serve_user_put(struct lw_daemon *d, struct lw_user *u)
+{
+	struct lw_user **pp;
+
+	if (--u->conns || u->nsocks)
+		return;
+	for (pp = &d->users; *pp; pp = &(*pp)->next)
+		if (*pp == u) {
+			*pp = u->next;
+			break;
+		}
+	free(u);
+}
+
+/*
+ * serve_sock_charge() - count a new socket against @c and its user
+ * @c:		the connection
+ *
+ * Return: 0, or -EMFILE past --max-sockets or --max-user-sockets
+ */
+int serve_sock_charge(struct lw_conn *c)
+{
+	const struct lw_options *o = c->d->opt;
+
+	if (c->nsocks >= o->max_socks ||
+	    (c->user && c->user->nsocks >= o->max_user_socks)) {
+		lw_debug("client: %u sockets (its user: %u): no more",
+			 c->nsocks, c->user ? c->user->nsocks : 0);
+		return -EMFILE;
+	}
+	c->nsocks++;
+	if (c->user)
+		c->user->nsocks++;
+	return 0;
+}
+
+/*
+ * serve_sock_uncharge() - a socket counted by serve_sock_charge() is gone
+ * @c:		the connection
+ */
+void serve_sock_uncharge(struct lw_conn *c)
+{
+	c->nsocks--;
+	if (c->user)
+		c->user->nsocks--;
+}
 
 /*
  * serve_listen() - create and listen on the stack file
@@ -151,8 +237,11 @@ void serve_accept(struct lw_daemon *d)
 		}
 		c->next = d->conns;
 		d->conns = c;
-		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &crl) == 0)
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &crl) < 0)
+			cr.uid = (uid_t)-1;
+		else
 			lw_info("client connected: pid %d uid %u", (int)cr.pid, cr.uid);
+		c->user = serve_user_get(d, cr.uid);
 	}
 }
 
@@ -164,15 +253,11 @@ static void serve_conn_close(struct lw_conn *c)
 {
 	struct lw_daemon *d = c->d;
 	struct lw_conn **pp;
-	struct lw_pending *p;
 
 	if (c->src.gone)
 		return;
 	c->dead = true;
-	while ((p = c->pending)) {
-		c->pending = p->next;
-		free(p);
-	}
+	serve_pending_free_all(c);
 	while (c->socks)
 		sock_release(c->socks);
 	loop_del(d, c->fd);
@@ -195,6 +280,8 @@ static void serve_conn_close(struct lw_conn *c)
  */
 void serve_conn_free(struct lw_conn *c)
 {
+	if (c->user)
+		serve_user_put(c->d, c->user);
 	free(c);
 }
 
@@ -278,25 +365,108 @@ int serve_reply_err(struct lw_conn *c, uint16_t op, uint64_t id, int error)
 }
 
 /*
+ * serve_pending_bucket() - the hash bucket of @id in @c's table
+ * @c:		the connection (c->pbuckets is a power of two, not 0)
+ * @id:		a request's id
+ *
+ * Return: the bucket's head pointer
+ */
+static struct lw_pending **serve_pending_bucket(struct lw_conn *c, uint64_t id)
+{
+	uint64_t h = id * 0x9e3779b97f4a7c15ULL;	/* Fibonacci hashing */
+
+	return &c->ptab[(h >> 32) & (c->pbuckets - 1)];
+}
+
+/*
+ * serve_pending_grow() - double the hash table when it is crowded
+ * @c:		the connection
+ *
+ * Return: 0 or -ENOMEM (the table stays as it was, still correct)
+ */
+static int serve_pending_grow(struct lw_conn *c)
+{
+	unsigned int old = c->pbuckets, nb = old ? 2 * old : 64, i;
+	struct lw_pending **tab = c->ptab, *p;
+
+	if (old && c->npending < 2 * old)
+		return 0;
+	c->ptab = calloc(nb, sizeof(*c->ptab));
+	if (!c->ptab) {
+		c->ptab = tab;
+		return old ? 0 : -ENOMEM;
+	}
+	c->pbuckets = nb;
+	for (i = 0; i < old; i++)
+		while ((p = tab[i])) {
+			struct lw_pending **b = serve_pending_bucket(c, p->id);
+
+			tab[i] = p->hnext;
+			p->hnext = *b;
+			*b = p;
+		}
+	free(tab);
+	return 0;
+}
+
+/*
+ * serve_pending_unlink() - take @p out of its bucket and its socket's list
+ * @c:		the connection
+ * @p:		a waiting request of @c
+ */
+static void serve_pending_unlink(struct lw_conn *c, struct lw_pending *p)
+{
+	struct lw_pending **pp;
+
+	for (pp = serve_pending_bucket(c, p->id); *pp; pp = &(*pp)->hnext)
+		if (*pp == p) {
+			*pp = p->hnext;
+			break;
+		}
+	*p->sprev = p->snext;
+	if (p->snext)
+		p->snext->sprev = p->sprev;
+	else
+		p->s->pending_tail = p->sprev;
+	c->npending--;
+}
+
+/*
  * serve_pending_add() - keep a request that waits
  * @c:		the connection
  * @m:		the request
  * @s:		its socket
  *
- * Return: 0 or -ENOMEM
+ * Waiting requests are kept twice: hashed by id in the connection (CANCEL,
+ * and the check that an id is not reused while it waits, on every request)
+ * and in arrival order on their socket (the oldest is answered first).
+ * Both are O(1); a connection keeps at most LW_PENDING_MAX of them.
+ *
+ * Return: 0, -ENOBUFS (too many waiting), -ENOMEM
  */
 int serve_pending_add(struct lw_conn *c, const struct sp_msg *m, struct lw_sock *s)
 {
-	struct lw_pending *p = calloc(1, sizeof(*p)), **pp;
+	struct lw_pending *p, **b;
 
-	if (!p)
+	if (c->npending >= LW_PENDING_MAX) {
+		lw_debug("client: %u requests wait already: %s refused",
+			 c->npending, sp_op_name(m->op));
+		return -ENOBUFS;
+	}
+	if (serve_pending_grow(c) < 0 || !(p = calloc(1, sizeof(*p))))
 		return -ENOMEM;
 	p->id = m->id;
 	p->op = m->op;
 	p->s = s;
-	for (pp = &c->pending; *pp; pp = &(*pp)->next)
-		;
-	*pp = p;
+	b = serve_pending_bucket(c, p->id);
+	p->hnext = *b;
+	*b = p;
+	if (!s->pending_tail)
+		s->pending_tail = &s->pending;
+	p->sprev = s->pending_tail;
+	*s->pending_tail = p;
+	s->pending_tail = &p->snext;
+	c->npending++;
 	return 0;
 }
 
@@ -304,18 +474,20 @@ int serve_pending_add(struct lw_conn *c, const struct sp_msg *m, struct lw_sock 
  * serve_pending_find() - the waiting request of @c with @id
  * @c:		the connection
  * @id:		the request's id
- * @unlink:	take it out of the list
+ * @unlink:	take it out (it is then the caller's to free)
  *
  * Return: the request, or NULL
  */
 struct lw_pending *serve_pending_find(struct lw_conn *c, uint64_t id, bool unlink)
 {
-	struct lw_pending **pp, *p;
+	struct lw_pending *p;
 
-	for (pp = &c->pending; (p = *pp); pp = &p->next)
+	if (!c->pbuckets)
+		return NULL;
+	for (p = *serve_pending_bucket(c, id); p; p = p->hnext)
 		if (p->id == id) {
 			if (unlink)
-				*pp = p->next;
+				serve_pending_unlink(c, p);
 			return p;
 		}
 	return NULL;
@@ -326,18 +498,40 @@ struct lw_pending *serve_pending_find(struct lw_conn *c, uint64_t id, bool unlin
  * @s:		the socket
  * @op:		that op, or 0 for any
  *
+ * A socket waits with one kind of request (ACCEPT on a listener, CONNECT,
+ * DGRAMSRC), so this looks at the head of its list.
+ *
  * Return: the request, now the caller's to free, or NULL
  */
 struct lw_pending *serve_pending_take(struct lw_sock *s, uint16_t op)
 {
-	struct lw_pending **pp, *p;
+	struct lw_pending *p;
 
-	for (pp = &s->conn->pending; (p = *pp); pp = &p->next)
-		if (p->s == s && (!op || p->op == op)) {
-			*pp = p->next;
+	for (p = s->pending; p; p = p->snext)
+		if (!op || p->op == op) {
+			serve_pending_unlink(s->conn, p);
 			return p;
 		}
 	return NULL;
+}
+
+/*
+ * serve_pending_free_all() - forget every waiting request of @c, unanswered
+ * @c:		the connection, being closed
+ */
+static void serve_pending_free_all(struct lw_conn *c)
+{
+	struct lw_pending *p;
+	unsigned int i;
+
+	for (i = 0; i < c->pbuckets; i++)
+		while ((p = c->ptab[i])) {
+			serve_pending_unlink(c, p);
+			free(p);
+		}
+	free(c->ptab);
+	c->ptab = NULL;
+	c->pbuckets = 0;
 }
 
 /*

@@ -18,6 +18,16 @@
  * The daemon's end is non-blocking (O_NONBLOCK on its own file; the
  * child's end is another file) and sits in the loop's epoll set; the
  * events it waits for follow the data path (sock_update()).
+ *
+ * Descriptors a program sends over its socket (SCM_RIGHTS) arrive on the
+ * daemon's end; af_unix drops them when the bytes they came with are
+ * read without room for control data.  Were they never read, a socket
+ * sent into itself would hold its own child end open after close(2): no
+ * POLLHUP, and the daemon's end would be kept forever.  The data path reads
+ * every connected socket; the ends that carry no data are read too and
+ * what they hold thrown away (sock_drain()): a listener's always, a
+ * socket that never connected once the program has written more than the
+ * filler (the kernel refuses such writes with EPIPE; here they are lost).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +37,7 @@
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
+#include <linux/sockios.h>
 
 #include "lwip/err.h"
 #include "lwip/tcp.h"
@@ -36,6 +47,7 @@
 
 #define SOCK_ZOMBIES_MAX	256	/* per connection, see sock_release() */
 #define SOCK_FILL_CHUNK		8192
+#define SOCK_SCM_MAX		253	/* SCM_MAX_FD: descriptors in one message */
 
 /*
  * lw_errno() - the errno the kernel gives where lwIP gives @lwip_err
@@ -124,10 +136,17 @@ int sock_new(struct lw_conn *c, int domain, int type, bool connected,
 	     struct lw_sock **out)
 {
 	int sv[2], rc, ptype = type == SOCK_STREAM ? SOCK_STREAM : SOCK_SEQPACKET;
-	struct lw_sock *s = calloc(1, sizeof(*s));
+	struct lw_sock *s;
 
-	if (!s)
+	rc = serve_sock_charge(c);
+	if (rc < 0)
+		return rc;
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		serve_sock_uncharge(c);
 		return -ENOMEM;
+	}
+	s->counted = true;
 	s->src.type = SRC_SOCK;
 	s->conn = c;
 	s->domain = domain;
@@ -137,6 +156,7 @@ int sock_new(struct lw_conn *c, int domain, int type, bool connected,
 	sockopt_init(s);
 	if (socketpair(AF_UNIX, ptype | SOCK_CLOEXEC, 0, sv) < 0) {
 		rc = -errno;
+		serve_sock_uncharge(c);
 		free(s);
 		return rc;
 	}
@@ -174,6 +194,7 @@ int sock_new(struct lw_conn *c, int domain, int type, bool connected,
 fail:
 	close(sv[0]);
 	close(sv[1]);
+	serve_sock_uncharge(c);
 	free(s);
 	return rc;
 }
@@ -210,8 +231,11 @@ void sock_update(struct lw_sock *s)
 
 	if (s->fd < 0)
 		return;
-	if (s->type == SOCK_DGRAM) {
+	if (s->type == SOCK_DGRAM || s->state == ST_LISTEN) {
 		ev = EPOLLIN;
+	} else if (s->state == ST_NEW) {
+		/* the filler keeps it readable: each new write is an edge */
+		ev = s->filler ? EPOLLIN | EPOLLET : EPOLLIN;
 	} else if (s->state == ST_CONNECTED) {
 		if (!s->fd_eof && !s->stash_len && s->pcb.tcp &&
 		    tcp_sndbuf(s->pcb.tcp) > 0)
@@ -233,6 +257,58 @@ void sock_update(struct lw_sock *s)
 		loop_mod(s->conn->d, s->fd, ev, &s->src);
 	}
 	s->events = ev;
+}
+
+/*
+ * sock_drain() - read and discard what the child wrote to an end that
+ * carries no data, closing the descriptors that came with it
+ * @s:		a listener, or a stream socket that is not connected
+ *
+ * A socket that never connected keeps its filler as long as nothing
+ * else is queued behind it (SIOCINQ: the bytes queued on a stream end):
+ * it is what makes the child's end unwritable until a connect is done.
+ */
+static void sock_drain(struct lw_sock *s)
+{
+	union {
+		char buf[CMSG_SPACE(SOCK_SCM_MAX * sizeof(int))];
+		struct cmsghdr align;
+	} cb;
+	unsigned char *buf = s->conn->d->iobuf;
+	struct cmsghdr *cm;
+	struct msghdr mh;
+	struct iovec iov;
+	int i, q, n, fds[SOCK_SCM_MAX];
+	ssize_t got;
+
+	if (s->filler && (ioctl(s->fd, SIOCINQ, &q) < 0 || (size_t)q <= s->filler))
+		return;
+	for (i = 0; i < 64; i++) {
+		iov.iov_base = buf;
+		iov.iov_len = SP_MSG_MAX;
+		memset(&mh, 0, sizeof(mh));
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		mh.msg_control = cb.buf;
+		mh.msg_controllen = sizeof(cb.buf);
+		got = recvmsg(s->fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+		if (got <= 0)
+			break;
+		for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
+			if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+				continue;
+			n = (int)((cm->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+			if (n > SOCK_SCM_MAX)
+				n = SOCK_SCM_MAX;
+			memcpy(fds, CMSG_DATA(cm), (size_t)n * sizeof(int));
+			while (n--)
+				close(fds[n]);
+		}
+	}
+	if (s->filler)
+		lw_debug("socket %llu: written to before any connect: dropped",
+			 (unsigned long long)s->handle);
+	s->filler = 0;
 }
 
 /*
@@ -280,6 +356,8 @@ void sock_event(struct lw_sock *s, uint32_t events)
 		tcp_sock_writable(s);
 	if ((events & EPOLLIN) && s->state == ST_CONNECTED)
 		tcp_sock_readable(s);
+	if ((events & EPOLLIN) && (s->state == ST_LISTEN || s->state == ST_NEW))
+		sock_drain(s);
 	if (s->hup && (s->state != ST_CONNECTED || s->fd_eof || s->child_reset)) {
 		sock_release(s);
 		return;
@@ -342,6 +420,9 @@ static void sock_unlink(struct lw_sock *s)
 		}
 	if (s->zombie)
 		s->conn->zombies--;
+	if (s->counted)
+		serve_sock_uncharge(s->conn);
+	s->counted = false;
 	s->src.gone = true;
 	s->next = d->dead_socks;
 	d->dead_socks = s;
@@ -440,6 +521,9 @@ void sock_zombify(struct lw_sock *s)
 	}
 	if (s->listener || s->zombie)
 		return;
+	if (s->counted)		/* no descriptor left: SOCK_ZOMBIES_MAX bounds it */
+		serve_sock_uncharge(s->conn);
+	s->counted = false;
 	s->zombie = true;
 	s->conn->zombies++;
 	sock_zombie_trim(s->conn);

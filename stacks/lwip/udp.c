@@ -15,9 +15,13 @@
  * recvfrom alike, and MSG_PEEK leaves it alone; so the records whose
  * amounts exceed the current SIOCOUTQ, oldest first, are gone, and the
  * first one left is the datagram at the head of the child's queue.  The
- * amount depends only on the size (skb truesize); the last amount seen for
- * each size is kept, and used when the child consumed a datagram in the
- * window between the two ioctls and the measure is therefore wrong.
+ * amount depends only on the size (the skb's truesize: its head, kmalloc
+ * rounded, and whole pages past SKB_MAX_ALLOC), never on the socket, so
+ * it is measured once per size on a SEQPACKET pair that only the daemon
+ * holds (udp_amount()): measured on the child's own pair, a child that
+ * reads while the daemon measures would make the daemon record a wrong
+ * amount, and with it every client's answers for that size.  Nothing a
+ * client does reaches the private pair.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -32,8 +36,6 @@
 #include "lw.h"
 
 #define UDP_DQ_MAX	4096		/* datagrams recorded per socket */
-
-static uint32_t udp_amount[SP_DATA_MAX + 1];	/* per size, last seen */
 
 static void udp_cb_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p,
 			const ip_addr_t *addr, u16_t port);
@@ -51,6 +53,76 @@ static long udp_outq(const struct lw_sock *s)
 	if (s->fd < 0 || ioctl(s->fd, SIOCOUTQ, &q) < 0)
 		return -1;
 	return q;
+}
+
+/*
+ * udp_probe_open() - the private pair on which datagram amounts are measured
+ * @d:		the daemon; d->udp_probe and d->udp_amount set
+ *
+ * Return: 0 or -errno
+ */
+int udp_probe_open(struct lw_daemon *d)
+{
+	int big = 4 << 20;
+
+	d->udp_amount = calloc(SP_DATA_MAX + 1, sizeof(*d->udp_amount));
+	if (!d->udp_amount)
+		return -ENOMEM;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0,
+		       d->udp_probe) < 0) {
+		d->udp_probe[0] = d->udp_probe[1] = -1;
+		return -errno;
+	}
+	/* room for the largest datagram, whatever wmem_default is */
+	if (setsockopt(d->udp_probe[0], SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof(big)) < 0)
+		(void)setsockopt(d->udp_probe[0], SOL_SOCKET, SO_SNDBUF, &big, sizeof(big));
+	return 0;
+}
+
+/*
+ * udp_probe_close() - close what udp_probe_open() opened
+ * @d:		the daemon
+ */
+void udp_probe_close(struct lw_daemon *d)
+{
+	if (d->udp_probe[0] >= 0)
+		close(d->udp_probe[0]);
+	if (d->udp_probe[1] >= 0)
+		close(d->udp_probe[1]);
+	d->udp_probe[0] = d->udp_probe[1] = -1;
+	free(d->udp_amount);
+	d->udp_amount = NULL;
+}
+
+/*
+ * udp_amount() - what SIOCOUTQ rises by for a datagram of @len bytes
+ * @d:		the daemon
+ * @buf:	@len bytes (their value does not matter)
+ * @len:	the datagram's size, at most SP_DATA_MAX
+ *
+ * Measured on the private pair the first time a size is seen: one
+ * datagram sent, SIOCOUTQ read, the datagram received and dropped.  Only
+ * the daemon holds both ends, so nothing changes SIOCOUTQ in between.
+ *
+ * Return: the amount, or 0 if it could not be measured
+ */
+static uint32_t udp_amount(struct lw_daemon *d, const void *buf, uint32_t len)
+{
+	int q0, q1;
+
+	if (d->udp_amount[len])
+		return d->udp_amount[len];
+	if (ioctl(d->udp_probe[0], SIOCOUTQ, &q0) < 0 ||
+	    send(d->udp_probe[0], buf, len, MSG_DONTWAIT | MSG_NOSIGNAL) != (ssize_t)len)
+		return 0;
+	if (ioctl(d->udp_probe[0], SIOCOUTQ, &q1) < 0)
+		q1 = q0;
+	while (recv(d->udp_probe[1], NULL, 0, MSG_DONTWAIT | MSG_TRUNC) >= 0)
+		;
+	if (q1 <= q0)
+		return 0;
+	d->udp_amount[len] = (uint32_t)(q1 - q0);
+	return d->udp_amount[len];
 }
 
 /*
@@ -257,7 +329,7 @@ static void udp_cb_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p,
 	struct lw_sock *s = arg;
 	unsigned char *buf;
 	struct lw_dgram rec;
-	long before, after;
+	long before = -1, after;
 	ssize_t n;
 
 	(void)pcb;
@@ -269,17 +341,17 @@ static void udp_cb_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p,
 	buf = s->conn->d->iobuf;
 	rec.len = pbuf_copy_partial(p, buf, p->tot_len, 0);
 	pbuf_free(p);
+	rec.amount = udp_amount(s->conn->d, buf, rec.len);
 	udp_dq_reconcile(s);
-	before = udp_outq(s);
+	if (!rec.amount)	/* not measured: this socket's own rise, this once */
+		before = udp_outq(s);
 	n = send(s->fd, buf, rec.len, MSG_DONTWAIT | MSG_NOSIGNAL);
 	if (n < 0)
 		return;		/* the child's queue is full: dropped */
-	after = udp_outq(s);
-	rec.amount = after > before && before >= 0 ? (uint32_t)(after - before) : 0;
-	if (udp_amount[rec.len] && rec.amount != udp_amount[rec.len])
-		rec.amount = udp_amount[rec.len];	/* the child read meanwhile */
-	else if (rec.amount)
-		udp_amount[rec.len] = rec.amount;
+	if (!rec.amount) {
+		after = udp_outq(s);
+		rec.amount = before >= 0 && after > before ? (uint32_t)(after - before) : 0;
+	}
 	ip_addr_copy(rec.addr, *addr);
 	rec.port = port;
 	if (udp_dq_push(s, &rec) < 0)

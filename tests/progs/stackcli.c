@@ -17,6 +17,18 @@
  *   stackcli STACKFILE send HOST PORT FILE     write FILE and close(2) the socket, as a
  *                                              program that exits does; stay until stdin ends
  *   stackcli STACKFILE garbage                 hostile messages
+ *   stackcli STACKFILE udp-drain HOST PORT BURST
+ *                                              read datagrams in bursts, once BURST
+ *                                              bytes are queued, until one says "end"
+ *   stackcli STACKFILE udp-sources HOST PORT BYTES N
+ *                                              once BYTES are queued, N datagrams
+ *                                              with their sources (DGRAMSRC)
+ *   stackcli STACKFILE fdself KIND N           N sockets (KIND: new, listen, udp)
+ *                                              each sent into itself by SCM_RIGHTS
+ *                                              and closed; stay until stdin ends
+ *   stackcli STACKFILE pending N               N blocking DGRAMSRC at once, then
+ *                                              count the refused ones and CANCEL
+ *                                              the rest
  *
  * It speaks the protocol directly (stacks/stackproto.c), as netsup does,
  * one request at a time.  HOST is numeric, IPv6 if it has a ':'.  Errors
@@ -468,6 +480,155 @@ static int cmd_send(char **a)
 	return 0;
 }
 
+/*
+ * cmd_udp_drain() - an attacker: consume its own queue while datagrams
+ * arrive.  It waits until BURST bytes are queued, then reads until the
+ * queue is empty, and again, until a datagram says "end": the datagrams
+ * that arrive during a burst are measured by the daemon while it reads.
+ */
+static int cmd_udp_drain(char **a)
+{
+	struct sockaddr_storage ss;
+	uint32_t len = addr(a[0], a[1], &ss);
+	int burst = atoi(a[2]), fd, q;
+	static char buf[65536];
+	long n = 0;
+	ssize_t got;
+	uint64_t h = sock_new(ss.ss_family, SOCK_DGRAM, &fd);
+
+	check("bind", with_addr(SP_BIND, h, 0, &ss, len));
+	print_name("bound", SP_GETSOCKNAME, h);
+	for (;;) {
+		/* SIOCINQ of a SEQPACKET end: the bytes of every queued datagram */
+		if (ioctl(fd, SIOCINQ, &q) < 0)
+			fail("SIOCINQ: %s", strerror(errno));
+		if (q < burst)
+			continue;
+		while ((got = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) >= 0) {
+			if (got == 3 && !memcmp(buf, "end", 3)) {
+				printf("drained %ld\n", n);
+				return 0;
+			}
+			n++;
+		}
+		if (errno != EAGAIN)
+			fail("recv: %s", strerror(errno));
+	}
+}
+
+/* cmd_udp_sources() - a victim: the source of each of N queued datagrams */
+static int cmd_udp_sources(char **a)
+{
+	struct sockaddr_storage ss;
+	uint32_t len = addr(a[0], a[1], &ss);
+	long bytes = atol(a[2]);
+	int n = atoi(a[3]), fd, i, q = 0;
+	static char buf[65536];
+	uint64_t h = sock_new(ss.ss_family, SOCK_DGRAM, &fd);
+
+	check("bind", with_addr(SP_BIND, h, 0, &ss, len));
+	print_name("bound", SP_GETSOCKNAME, h);
+	/* SIOCINQ of a SEQPACKET end: the bytes of every queued datagram */
+	for (i = 0; i < 3000 && q < bytes; i++) {
+		if (ioctl(fd, SIOCINQ, &q) < 0)
+			fail("SIOCINQ: %s", strerror(errno));
+		if (q < bytes)
+			usleep(10000);
+	}
+	if (q < bytes)
+		fail("only %d of %ld bytes arrived", q, bytes);
+	for (i = 0; i < n; i++) {
+		struct sp_msg m = { .op = SP_DGRAMSRC, .handle = h }, r;
+		char src[INET6_ADDRSTRLEN + 16];
+		ssize_t got;
+
+		check("dgramsrc", rpc(&m, &r, NULL));
+		snprintf(src, sizeof(src), "%s", show(r.addr, r.addrlen));
+		got = recv(fd, buf, sizeof(buf), 0);
+		printf("from %s len %u got %zd\n", src, r.datalen_hint, got);
+	}
+	return 0;
+}
+
+/* cmd_fdself() - sockets sent into themselves, then closed */
+static int cmd_fdself(char **a)
+{
+	struct sockaddr_in any = { .sin_family = AF_INET };
+	int n = atoi(a[1]), i, fd;
+	char c = 'x';
+
+	for (i = 0; i < n; i++) {
+		bool udp = !strcmp(a[0], "udp");
+		uint64_t h = sock_new(AF_INET, udp ? SOCK_DGRAM : SOCK_STREAM, &fd);
+		char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+		struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+				     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+
+		if (!strcmp(a[0], "listen")) {
+			check("bind", with_addr(SP_BIND, h, 0, &any, sizeof(any)));
+			check("listen", simple(SP_LISTEN, h, 1, 0));
+		}
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+		if (sendmsg(fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) != 1)
+			fail("sendmsg into itself: %s", strerror(errno));
+		close(fd);
+	}
+	printf("sent %d\n", n);
+	fflush(stdout);
+	while (read(0, &c, 1) > 0)
+		;
+	return 0;
+}
+
+/* cmd_pending() - more waiting requests than a connection may keep */
+static int cmd_pending(char **a)
+{
+	int n = atoi(a[0]), i, fd, refused = 0, cancelled = 0;
+	unsigned char out[256];
+	uint64_t h = sock_new(AF_INET, SOCK_DGRAM, &fd), first = next_id;
+	struct sp_msg m = { .op = SP_DGRAMSRC, .handle = h }, r;
+	ssize_t len;
+
+	for (i = 0; i < n; i++) {
+		m.id = next_id++;
+		len = sp_encode(&m, out, sizeof(out));
+		if (len < 0 || sp_send(conn, out, (size_t)len, -1) < 0)
+			fail("send DGRAMSRC %d", i);
+	}
+	/* in order: every refusal is sent before this reply */
+	m.op = SP_GETSOCKNAME;
+	m.id = next_id++;
+	len = sp_encode(&m, out, sizeof(out));
+	if (len < 0 || sp_send(conn, out, (size_t)len, -1) < 0)
+		fail("send GETSOCKNAME");
+	for (;;) {
+		len = sp_recv(conn, rbuf, sizeof(rbuf), NULL);
+		if (len <= 0 || sp_decode(rbuf, (size_t)len, &r) < 0)
+			fail("pending: connection closed");
+		if (r.op == SP_GETSOCKNAME)
+			break;
+		if (r.op == SP_DGRAMSRC && r.result == -ENOBUFS)
+			refused++;
+		else
+			fail("pending: reply %s %d", sp_op_name(r.op), r.result);
+	}
+	printf("refused %d\n", refused);
+	/* the rest wait: cancel them, newest first */
+	for (i = n - 1; i >= 0; i--) {
+		struct sp_msg c = { .op = SP_CANCEL, .handle = first + (uint64_t)i }, cr;
+
+		if (rpc(&c, &cr, NULL) == 0)
+			cancelled++;
+	}
+	printf("cancelled %d\n", cancelled);
+	return 0;
+}
+
 /* cmd_many() - SOCKET until the daemon runs out; hold them until stdin ends */
 static int cmd_many(void)
 {
@@ -625,5 +786,13 @@ int main(int argc, char **argv)
 		return cmd_cancel();
 	if (!strcmp(cmd, "garbage"))
 		return cmd_garbage(argv[1]);
+	if (!strcmp(cmd, "udp-drain") && argc == 6)
+		return cmd_udp_drain(argv + 3);
+	if (!strcmp(cmd, "udp-sources") && argc == 7)
+		return cmd_udp_sources(argv + 3);
+	if (!strcmp(cmd, "fdself") && argc == 5)
+		return cmd_fdself(argv + 3);
+	if (!strcmp(cmd, "pending") && argc == 4)
+		return cmd_pending(argv + 3);
 	fail("%s: unknown command or wrong arguments", cmd);
 }
