@@ -210,6 +210,8 @@ struct move_view {
 	in_port_t port;			/* the port it was bound to, or 0 */
 	struct sockaddr_storage peer;	/* the address connect() was given */
 	socklen_t peerlen;
+	struct in_addr self4;		/* the command's own addresses, for an */
+	struct in6_addr self6;		/* AF_INET6 socket connected anew */
 };
 
 struct move_entry {
@@ -704,6 +706,8 @@ static void move_view_add(const struct route_table *t, int nfd, const struct mov
 		return;
 	memcpy(&v.peer, peer, peerlen);
 	v.port = move_port(&src->bound);
+	v.self4 = t->self4;
+	v.self6 = t->self6;
 	if (src->domain == AF_INET) {
 		struct sockaddr_in *sin = (struct sockaddr_in *)&v.local;
 
@@ -714,8 +718,11 @@ static void move_view_add(const struct route_table *t, int nfd, const struct mov
 		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&v.local;
 
 		sin6->sin6_family = AF_INET6;
-		if (peer->ss_family == AF_INET6 &&
-		    IN6_IS_ADDR_V4MAPPED(&((const struct sockaddr_in6 *)peer)->sin6_addr)) {
+		/* an IPv4 peer, mapped or (as Linux takes it) plain AF_INET:
+		 * glibc's getaddrinfo() asserts the name is mapped then */
+		if (peer->ss_family == AF_INET ||
+		    (peer->ss_family == AF_INET6 &&
+		     IN6_IS_ADDR_V4MAPPED(&((const struct sockaddr_in6 *)peer)->sin6_addr))) {
 			sin6->sin6_addr.s6_addr[10] = sin6->sin6_addr.s6_addr[11] = 0xff;
 			memcpy(sin6->sin6_addr.s6_addr + 12, &t->self4, 4);
 		} else {
@@ -1071,10 +1078,25 @@ static bool move_names(struct worker *w, struct notify_reply *r)
 	if (d->nr == SYS_getsockname) {
 		in_port_t port = v.port ? v.port : move_port(&real);
 
-		if (v.local.ss_family == AF_INET)
+		if (v.local.ss_family == AF_INET) {
 			((struct sockaddr_in *)&v.local)->sin_port = port;
-		else
-			((struct sockaddr_in6 *)&v.local)->sin6_port = port;
+		} else {
+			struct sockaddr_in6 *l6 = (struct sockaddr_in6 *)&v.local;
+			bool mapped = real.ss_family == AF_INET6 &&
+				IN6_IS_ADDR_V4MAPPED(&((struct sockaddr_in6 *)&real)->sin6_addr);
+
+			/* connected again since the move (UDP): IPv4 or not
+			 * is the socket's own now, as glibc's getaddrinfo()
+			 * checks */
+			memset(&l6->sin6_addr, 0, sizeof(l6->sin6_addr));
+			if (mapped) {
+				l6->sin6_addr.s6_addr[10] = l6->sin6_addr.s6_addr[11] = 0xff;
+				memcpy(l6->sin6_addr.s6_addr + 12, &v.self4, 4);
+			} else {
+				l6->sin6_addr = v.self6;
+			}
+			l6->sin6_port = port;
+		}
 		addr = &v.local;
 		alen = v.locallen;
 	} else {

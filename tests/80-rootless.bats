@@ -229,3 +229,14 @@ except OSError:
 	run as_user "'$NETSUP' --disable-host-loopback -- true"
 	assert_failure 125
 }
+
+@test "--user-net: getaddrinfo(NULL, AI_PASSIVE) works: a moved AF_INET6 socket connected again to an IPv4 address names itself v4-mapped (glibc asserts it)" {
+	# glibc sorts the answers by connecting a UDP socket to each and
+	# asserting that getsockname() of an AF_INET6 one reaching IPv4 is
+	# ::ffff:...; it aborted python's http.server under --user-net
+	run "$NETSUP" --user-net -- $PY -c '
+import socket
+print(sorted(a[4][0] for a in socket.getaddrinfo(None, 8001, socket.AF_UNSPEC, socket.SOCK_STREAM, 0, socket.AI_PASSIVE)))'
+	assert_success
+	assert_output "['0.0.0.0', '::']"
+}
