@@ -63,6 +63,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <netinet/udp.h>
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -306,7 +307,7 @@ static void move_sockfs_init(void)
  */
 static int move_fd_inode(pid_t tid, int fd, dev_t *dev, ino_t *ino)
 {
-	char path[64], link[64];
+	char path[64], link[64], *end;
 	unsigned long long n;
 	ssize_t len;
 
@@ -316,7 +317,11 @@ static int move_fd_inode(pid_t tid, int fd, dev_t *dev, ino_t *ino)
 	if (len < 0)
 		return -errno;
 	link[len] = '\0';
-	if (sscanf(link, "socket:[%llu]", &n) != 1)
+	if (strncmp(link, "socket:[", 8) != 0)
+		return -ENOTSOCK;
+	errno = 0;
+	n = strtoull(link + 8, &end, 10);
+	if (errno || end == link + 8 || strcmp(end, "]") != 0)
 		return -ENOTSOCK;
 	*dev = move_sockfs_dev;
 	*ino = (ino_t)n;
@@ -339,7 +344,7 @@ static int move_fd_copy(pid_t tid, int fd)
 /* Has the child's descriptor @fd O_CLOEXEC?  From /proc/TID/fdinfo/FD. */
 static int move_fd_cloexec(pid_t tid, int fd, bool *cloexec)
 {
-	char path[64], buf[256], *p;
+	char path[64], buf[256], *p, *end;
 	unsigned long flags;
 	ssize_t n;
 	int f;
@@ -354,7 +359,11 @@ static int move_fd_cloexec(pid_t tid, int fd, bool *cloexec)
 		return -EIO;
 	buf[n] = '\0';
 	p = strstr(buf, "flags:");
-	if (!p || sscanf(p + 6, "%lo", &flags) != 1)
+	if (!p)
+		return -EIO;
+	errno = 0;
+	flags = strtoul(p + 6, &end, 8);
+	if (errno || end == p + 6)
 		return -EIO;
 	*cloexec = flags & O_CLOEXEC;
 	return 0;
@@ -381,8 +390,8 @@ static void move_note(struct worker *w)
 	struct sockaddr_storage ss;
 	socklen_t len = 0;
 	struct usock us;
-	dev_t dev;
-	ino_t ino;
+	dev_t dev = 0;
+	ino_t ino = 0;
 	int i;
 
 	if (!ustack_any() || notify_own(w) ||
@@ -846,6 +855,14 @@ static void move_connect_rewritten(struct worker *w, const struct creds *c,
 		if (crc && crc != -EINPROGRESS)
 			rc = crc;
 	}
+	if (crc == -EINPROGRESS && !src->nonblock) {
+		/* a blocking call: on the host's loopback the handshake is often done:
+		 * no trip through the event loop then */
+		struct pollfd pfd = { .fd = nfd, .events = POLLOUT };
+
+		if (poll(&pfd, 1, 0) == 1)
+			crc = 0;
+	}
 	if (!rc && (!crc || src->nonblock)) {
 		/* done, or the child's to wait for (EINPROGRESS) */
 		if (!crc) {
@@ -1044,15 +1061,15 @@ static bool move_names(struct worker *w, struct notify_reply *r)
 {
 	const struct seccomp_data *d = &w->req->data;
 	pid_t tid = (pid_t)w->req->pid;
-	struct sockaddr_storage real;
+	struct sockaddr_storage real = { .ss_family = AF_UNSPEC };
 	struct move_entry *e;
-	struct move_view v;
+	struct move_view v = { .locallen = 0 };
 	socklen_t len = sizeof(real);
 	uint32_t room;
 	const void *addr;
 	uint32_t alen;
-	dev_t dev;
-	ino_t ino;
+	dev_t dev = 0;
+	ino_t ino = 0;
 	int cfd, rc;
 
 	if (!__atomic_load_n(&move_views.count, __ATOMIC_ACQUIRE) || notify_own(w) ||

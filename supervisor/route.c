@@ -41,7 +41,7 @@ static bool route_prefix_eq(const unsigned char *a, const unsigned char *b, unsi
 {
 	unsigned int whole = prefix / 8, rest = prefix % 8;
 
-	if (memcmp(a, b, whole))
+	if (memcmp(a, b, whole) != 0)
 		return false;
 	return !rest || !((a[whole] ^ b[whole]) & (unsigned char)(0xff << (8 - rest)));
 }

@@ -222,8 +222,15 @@ int usernet_start(struct usernet *un, const char *const *publish, int n,
 		return rc;
 	}
 	/* slirp's own way to the host's loopback closes too (libvdeplug_slirp) */
-	if (un->no_host_loopback && strlen(url) + sizeof("/disable_host_loopback") <= sizeof(url))
-		strcat(url, "/disable_host_loopback");
+	if (un->no_host_loopback) {
+		size_t used = strlen(url);
+
+		rc = snprintf(url + used, sizeof(url) - used, "/disable_host_loopback");
+		if (rc < 0 || (size_t)rc >= sizeof(url) - used) {
+			err("--disable-host-loopback: the link's URL is too long");
+			return -ENAMETOOLONG;
+		}
+	}
 	snprintf(un->dir, sizeof(un->dir), "%s/netsup-usernet.XXXXXX", run);
 	if (!mkdtemp(un->dir)) {
 		rc = -errno;

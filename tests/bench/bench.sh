@@ -326,6 +326,31 @@ row "As a user: TCP request/response latency to the host: netsup --user-net" "µ
 ab mean_us un_s4_pp un_pasta_pp
 row "… pasta --config-net" "µs" "lower is better" "slirp4netns" "$bv" "$nv"
 
+# --user-net against the same program run natively by the same user: the
+# connections to the host are moved to the host's kernel at connect()
+# (move.c), and NETSUP_USERNET_NO_MOVE=1 keeps the path without moving
+# (lwIP and slirp all the way) as a row of its own
+UNET_LW=("${AS[@]}" env NETSUP_USERNET_NO_MOVE=1 "$netsup" --user-net --)
+un_native_iperf() { iperf_to 127.0.0.1 7504 "${AS[@]}"; }
+un_lw_iperf() { iperf_to 10.0.2.2 7504 "${UNET_LW[@]}"; }
+ab gbps un_native_iperf un_netsup_iperf
+row "As a user: TCP bulk to the host's loopback: netsup --user-net (moved)" "Gbit/s" "higher is better" "native" "$bv" "$nv" ">= 0.8x"
+ab gbps un_native_iperf un_lw_iperf
+row "… netsup --user-net without moving (lwIP and slirp)" "Gbit/s" "higher is better" "native" "$bv" "$nv"
+un_native_pp() { "${AS[@]}" "$bb/pingpong" client 127.0.0.1 7505 "$secs"; }
+un_lw_pp() { "${UNET_LW[@]}" "$bb/pingpong" client 10.0.2.2 7505 "$secs"; }
+ab mean_us un_native_pp un_netsup_pp
+row "As a user: TCP request/response latency to the host: netsup --user-net (moved)" "µs" "lower is better" "native" "$bv" "$nv" "<= 1.2x"
+ab mean_us un_native_pp un_lw_pp
+row "… netsup --user-net without moving (lwIP and slirp)" "µs" "lower is better" "native" "$bv" "$nv"
+un_native_conn() { "${AS[@]}" "$bb/connbench" client 127.0.0.1 7506 "$secs"; }
+un_netsup_conn() { "${UNET[@]}" "$bb/connbench" client 10.0.2.2 7506 "$secs"; }
+un_lw_conn() { "${UNET_LW[@]}" "$bb/connbench" client 10.0.2.2 7506 "$secs"; }
+ab rate un_native_conn un_netsup_conn
+row "As a user: TCP connect+close to the host: netsup --user-net (moved)" "conn/s" "higher is better" "native" "$bv" "$nv" ">= 0.5x"
+ab rate un_native_conn un_lw_conn
+row "… netsup --user-net without moving (lwIP and slirp)" "conn/s" "higher is better" "native" "$bv" "$nv"
+
 # `TOOL -- curl` of 100 bytes, the whole command timed (walltime), the
 # tool's set-up and tear-down included, the four in turn; a run that did
 # not fetch the 100 bytes gives no figure
@@ -381,6 +406,8 @@ done
 	printf '%s\n' "${cont_rows[@]}"
 	echo
 	echo "Userspace rows: slirp4netns $(slirp4netns --version | sed -n 's/^slirp4netns version //p') (libslirp $(slirp4netns --version | sed -n 's/^libslirp: //p')), passt/pasta $(dpkg-query -W -f '${Version}' passt 2>/dev/null || echo '?'), lwIP $(dpkg-query -W -f '${Version}' liblwip-dev 2>/dev/null || echo '?') (TCP_MSS $(sed -n 's/^#define TCP_MSS *//p' /usr/include/lwip/lwipopts.h), TCP_WND $(sed -n 's/^#define TCP_WND  *//p' /usr/include/lwip/lwipopts.h), TCP_SND_BUF = TCP_WND); each user-mode networker gives a namespace of its own access to the servers of a host namespace, with the MTU of the row; lwIP's MTU is at most 9000 (netsup-lwip --mtu)."
+	echo
+	echo "The \"As a user\" rows of netsup --user-net measure moved sockets: a connection to the host becomes a kernel socket of the host at connect() (netsup(1), MOVED SOCKETS), so bulk TCP and latency are the host's own; the rows \"without moving\" (NETSUP_USERNET_NO_MOVE=1) are lwIP and slirp all the way. What stays above native is per connection: socket() is still made in lwIP first (a daemon round trip), and the move replaces it at connect(); hence the connect+close rate."
 	echo
 	echo "Memory (VmRSS) with N supervised processes alive, each holding a socket:"
 	echo
