@@ -265,7 +265,7 @@ int stackuser_target(const char *name, char *buf, size_t len)
 	if (mkdir(dir, 0700) && errno != EEXIST)
 		return stacktool_fail(dir, stacktool_why(-errno));
 	rc = userstack_dir_check(dir);
-	snprintf(fallback, sizeof(fallback), "%s%u", USERSTACK_FALLBACK, (unsigned int)geteuid());
+	snprintf(fallback, sizeof(fallback), "%s%u", USERSTACK_FALLBACK, userstack_uid());
 	if ((rc == -EPERM || rc == -ENOTDIR) && !strcmp(dir, fallback)) {
 		if (stackuser_private(fallback, dir, sizeof(dir)))
 			return 1;

@@ -165,6 +165,32 @@ static int userstack_private(const char *fallback, char *buf, size_t len)
 }
 
 /**
+ * userstack_uid() - the caller's effective uid as the parent user
+ * namespace knows it (/proc/self/uid_map), or as it is where unmapped
+ *
+ * Inside unshare -Ur every user is 0: /tmp/netsup-0 would be one name for
+ * all of them (the first takes it, the others are refused), and another
+ * name than the one the same user's netsup finds outside.
+ *
+ * Return: the uid that names /tmp/netsup-UID
+ */
+unsigned int userstack_uid(void)
+{
+	unsigned int uid = (unsigned int)geteuid(), in, out, count;
+	FILE *f = fopen("/proc/self/uid_map", "re");
+
+	if (!f)
+		return uid;
+	while (fscanf(f, "%u %u %u", &in, &out, &count) == 3)
+		if (uid >= in && uid - in < count) {
+			uid = out + (uid - in);
+			break;
+		}
+	fclose(f);
+	return uid;
+}
+
+/**
  * userstack_dir() - the caller's directory of stacks
  * @buf:	receives $XDG_RUNTIME_DIR/netsup when XDG_RUNTIME_DIR is an
  *		absolute path, else /tmp/netsup-EUID; if that one exists but
@@ -187,7 +213,7 @@ int userstack_dir(char *buf, size_t len)
 	if (xdg && xdg[0] == '/')
 		n = snprintf(buf, len, "%s/%s", xdg, USERSTACK_SUBDIR);
 	else
-		n = snprintf(buf, len, "%s%u", USERSTACK_FALLBACK, (unsigned int)geteuid());
+		n = snprintf(buf, len, "%s%u", USERSTACK_FALLBACK, userstack_uid());
 	if (n < 0 || (size_t)n >= len)
 		return -ENAMETOOLONG;
 	if ((!xdg || xdg[0] != '/') && !lstat(buf, &st) && userstack_dir_check(buf))

@@ -21,6 +21,7 @@
 #define USERSTACK_PRIVATE_RECORD	".cache/netsup-userdir"
 
 bool userstack_consulted(void);
+unsigned int userstack_uid(void);
 int userstack_dir(char *buf, size_t len);
 int userstack_dir_check(const char *dir);
 int userstack_private_record(char *buf, size_t len);

@@ -73,7 +73,10 @@ run_block() {
 	fi
 	exec bash -e /run/readme-block.sh
 	EOF
-	run timeout 120 unshare -m bash "$BATS_TEST_TMPDIR/wrap.sh" < /dev/null
+	# into a file, not a pipe: a server a failed block left running would
+	# hold a pipe open and keep run waiting for ever (teardown kills it)
+	run sh -c "timeout -k 5 120 unshare -m bash '$BATS_TEST_TMPDIR/wrap.sh' < /dev/null \
+		> '$BATS_TEST_TMPDIR/out' 2>&1; rc=\$?; cat '$BATS_TEST_TMPDIR/out'; exit \$rc"
 }
 
 @test "README: every sh example says how the test runs it" {
