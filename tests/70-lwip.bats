@@ -576,3 +576,42 @@ except socket.timeout:
 	assert_output "sent"
 	assert_equal "$(sha256sum < "$BATS_TEST_TMPDIR/stored")" "$(sha256sum < "$BATS_TEST_TMPDIR/up")"
 }
+
+@test "netsup-lwip: a loopback address in a frame from the link is dropped, as the kernel drops martians" {
+	lwip_up
+	"$CLI" "$SF" udp-sources 0.0.0.0 7020 5 1 > "$BATS_TEST_TMPDIR/got" &
+	echo "pid $!" >> "$_fixtures"
+	wait_file "$BATS_TEST_TMPDIR/got"
+	# to 127.0.0.1 first, 7 bytes, at the stack's MAC address; then to
+	# its own address, 5 bytes: the stack reads frames in order, so a
+	# martian it accepted would be the first datagram
+	run ip netns exec "$P" "$PY" - <<-'EOF'
+		import socket, struct, subprocess
+		try:
+		    socket.create_connection(("10.203.0.2", 9), timeout=5)
+		except ConnectionRefusedError:
+		    pass
+		neigh = subprocess.run(["ip", "neigh", "show", "10.203.0.2"], capture_output=True,
+		                       text=True).stdout.split()
+		mac = bytes.fromhex(neigh[neigh.index("lladdr") + 1].replace(":", ""))
+		def csum(b):
+		    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+		    s = (s >> 16) + (s & 0xffff)
+		    return ~(s + (s >> 16)) & 0xffff
+		def frame(dst, payload):
+		    udp = struct.pack("!HHHH", 40020, 7020, 8 + len(payload), 0) + payload
+		    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 1, 0, 64, 17, 0,
+		                     socket.inet_aton("10.203.0.1"), socket.inet_aton(dst))
+		    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+		    return mac + b"\x02\x00\x00\x00\x00\x01" + b"\x08\x00" + ip + udp
+		s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+		s.bind(("lwtap", 0))
+		s.send(frame("127.0.0.1", b"martian"))
+		s.send(frame("10.203.0.2", b"legit"))
+	EOF
+	assert_success
+	wait_gone "$(tail -n1 "$_fixtures" | cut -d' ' -f2)"
+	run cat "$BATS_TEST_TMPDIR/got"
+	assert_output "bound 0.0.0.0 7020
+from 10.203.0.1 40020 len 5 got 5"
+}

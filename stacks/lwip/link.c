@@ -349,7 +349,7 @@ int link_setup(struct lw_daemon *d)
 	}
 	netif_set_link_up(&d->netif);
 	netif_set_up(&d->netif);
-	return 0;
+	return loif_setup(d);
 }
 
 /*
@@ -377,6 +377,8 @@ void link_input(struct lw_daemon *d)
 		}
 		if (n < 14)
 			continue;	/* not a frame (0: a control packet) */
+		if (loif_martian(frame, (size_t)n))
+			continue;	/* to or from a loopback address */
 		p = pbuf_alloc(PBUF_RAW, (u16_t)n, PBUF_RAM);
 		if (!p)
 			return;

@@ -76,7 +76,8 @@ struct lw_daemon {
 	int link_fd;
 	struct lw_src signal_src;
 	int signal_fd;
-	struct netif netif;
+	struct netif netif;		/* the link's */
+	struct netif loif;		/* loopback: 127.0.0.1/8, ::1 (loif.c) */
 	struct lw_conn *conns;
 	struct lw_conn *dead_conns;	/* freed by the loop after its batch */
 	struct lw_sock *dead_socks;
@@ -193,6 +194,12 @@ void link_input(struct lw_daemon *d);
 void link_close(struct lw_daemon *d);
 int link_describe(const struct lw_daemon *d, char *buf, size_t len);
 bool link_router6(const struct lw_daemon *d);
+
+/* loif.c */
+int loif_setup(struct lw_daemon *d);
+void loif_remove(struct lw_daemon *d);
+bool loif_is_loopback(const ip_addr_t *ip);
+bool loif_martian(const unsigned char *frame, size_t len);
 
 /* loop.c */
 int loop_add(struct lw_daemon *d, int fd, uint32_t events, struct lw_src *src);

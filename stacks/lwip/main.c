@@ -360,6 +360,7 @@ int main(int argc, char **argv)
 	loop_drain(&d, 1000);
 	LOCK_TCPIP_CORE();
 	netif_remove(&d.netif);		/* its multicast groups with it */
+	loif_remove(&d);
 	UNLOCK_TCPIP_CORE();
 	if (o.pidfile)
 		unlink(o.pidfile);

@@ -644,6 +644,8 @@ int sock_route_check(const struct lw_sock *s, const ip_addr_t *ip)
 	const ip4_addr_t *a;
 	int i;
 
+	if (loif_is_loopback(ip))
+		return 0;		/* the loopback interface is always up */
 	if (IP_IS_V6(ip)) {
 		const ip6_addr_t *a6 = ip_2_ip6(ip);
 
@@ -667,7 +669,8 @@ int sock_route_check(const struct lw_sock *s, const ip_addr_t *ip)
 /*
  * sock_check_local() - may a socket bind to @ip?
  * @s:		the socket
- * @ip:		the wildcard, or an address of the interface
+ * @ip:		the wildcard, an address of the interface, or a loopback
+ *		address (all of 127.0.0.0/8, as in the kernel)
  *
  * Return: 0 or -EADDRNOTAVAIL
  */
@@ -676,7 +679,7 @@ int sock_check_local(const struct lw_sock *s, const ip_addr_t *ip)
 	const struct netif *n = &s->conn->d->netif;
 	int i;
 
-	if (ip_addr_isany(ip))
+	if (ip_addr_isany(ip) || loif_is_loopback(ip))
 		return 0;
 	if (IP_IS_V4(ip))
 		return ip4_addr_cmp(ip_2_ip4(ip), netif_ip4_addr(n)) ? 0 : -EADDRNOTAVAIL;

@@ -6,7 +6,7 @@
  * semantics LOCAL4 LOCAL6 PEER4 PEER6 PEERPORT
  *
  * LOCAL4/LOCAL6 are addresses of the stack the program runs in (its own
- * servers listen there: lwIP has no loopback interface here), PEER4/PEER6
+ * servers listen there; check_loopback() uses 127.0.0.1 and ::1), PEER4/PEER6
  * a kernel peer on the other side of the link, with a TCP and UDP echo on
  * PEERPORT and nothing on PEERPORT + 1.  PEER + 0x62 ("b") must be an
  * on-link address that nobody holds (a connect there stays in progress).
@@ -992,6 +992,80 @@ static void check_peer_tcp(const struct fam *f)
 	close(c);
 }
 
+/* the loopback interface: 127.0.0.1 and ::1, within the stack */
+static void check_loopback(const struct fam *f)
+{
+	struct fam lo = *f;
+	struct sockaddr_storage to, cn, an, other, src;
+	socklen_t cl, al, sl = sizeof(src);
+	int l, c, a, u, v, port;
+	char buf[8];
+
+	sem_addr(f->af, f->af == AF_INET ? "127.0.0.1" : "::1", 0, &lo.local);
+	l = sem_listener(&lo, 0, 4, false);
+	sem_int("lo-listen", f->tag, l >= 0, 1);
+	if (l < 0)
+		return;
+	port = sem_local_port(l);
+	to = sem_with_port(&lo.local, port);
+	sem_int("lo-connect-accept", f->tag, sem_pair(&lo, l, &c, &a), 0);
+	if (c >= 0 && a >= 0) {
+		cl = sem_name(c, false, &cn);
+		cn = sem_with_port(&cn, 0);
+		sem_addr_is("lo-client-name", f->tag, &cn, cl, &lo.local);
+		al = sem_name(a, true, &an);
+		an = sem_with_port(&an, 0);
+		sem_addr_is("lo-accepted-peer", f->tag, &an, al, &lo.local);
+		sem_int("lo-data", f->tag, write(c, "ping", 4) == 4 && sem_read(a, buf, 4) == 4 &&
+			write(a, "pong", 4) == 4 && sem_read(c, buf, 4) == 4 &&
+			!memcmp(buf, "pong", 4), 1);
+		close(c);
+		sem_int("lo-eof", f->tag, sem_read(a, buf, 1), 0);
+		close(a);
+	}
+	close(l);
+	/* nothing listens there any more */
+	c = socket(f->af, SOCK_STREAM, 0);
+	sem_err("lo-refused", f->tag, connect(c, (struct sockaddr *)&to, lo.len), ECONNREFUSED);
+	close(c);
+	/* a wildcard listener is reached through the loopback too */
+	l = socket(f->af, SOCK_STREAM, 0);
+	sem_addr(f->af, f->af == AF_INET ? "0.0.0.0" : "::", 0, &other);
+	sem_int("lo-wildcard-listener", f->tag,
+		bind(l, (struct sockaddr *)&other, lo.len) == 0 && listen(l, 4) == 0, 1);
+	to = sem_with_port(&lo.local, sem_local_port(l));
+	c = sem_client(f->af, &to, lo.len);
+	sem_int("lo-wildcard-connect", f->tag, c >= 0, 1);
+	if (c >= 0)
+		close(c);
+	close(l);
+	/* UDP: the datagram and its source */
+	u = sem_udp(&lo, false);
+	v = sem_udp(&lo, false);
+	sem_int("lo-udp-bind", f->tag, u >= 0 && v >= 0, 1);
+	if (u >= 0 && v >= 0) {
+		to = sem_with_port(&lo.local, sem_local_port(u));
+		sem_int("lo-udp-sendto", f->tag,
+			sendto(v, "dgram", 5, 0, (struct sockaddr *)&to, lo.len), 5);
+		sem_int("lo-udp-recvfrom", f->tag,
+			sem_wait(u, POLLIN) & POLLIN &&
+			recvfrom(u, buf, sizeof(buf), 0, (struct sockaddr *)&src, &sl) == 5, 1);
+		sem_int("lo-udp-source-port", f->tag, sem_port(&src), sem_local_port(v));
+		src = sem_with_port(&src, 0);
+		sem_addr_is("lo-udp-source", f->tag, &src, sl, &lo.local);
+	}
+	if (u >= 0)
+		close(u);
+	if (v >= 0)
+		close(v);
+	if (f->af == AF_INET) {		/* all of 127.0.0.0/8 is the host's */
+		u = socket(AF_INET, SOCK_DGRAM, 0);
+		sem_addr(AF_INET, "127.0.0.2", 0, &other);
+		sem_err("lo-bind-127.0.0.2", f->tag, bind(u, (struct sockaddr *)&other, lo.len), 0);
+		close(u);
+	}
+}
+
 /* IPv6 sockets that talk IPv4: v4-mapped addresses, IPV6_V6ONLY */
 static void check_mapped(const struct fam *f4, const struct fam *f6)
 {
@@ -1118,6 +1192,7 @@ int main(int argc, char **argv)
 		check_readiness(fams[i]);
 		check_udp(fams[i]);
 		check_peer_tcp(fams[i]);
+		check_loopback(fams[i]);
 	}
 	check_mapped(&f4, &f6);
 	return failures > 125 ? 125 : failures;
