@@ -25,6 +25,11 @@
  *  - FIN from the peer: shutdown(SHUT_WR) on the daemon's end after the
  *    last byte; EOF from the child: tcp_shutdown() after its last byte.
  *  - a reset or a timeout: sock_zombify() (sock.c).
+ *  - ACKs: lwIP delays an ACK until a second segment or its 250 ms timer;
+ *    the kernel acknowledges at once in quick-ACK mode and when the
+ *    program reads, and delays 40 ms at most otherwise.  The daemon asks
+ *    lwIP for the ACK as soon as the data has reached the program's end,
+ *    so that a request/response exchange never waits for the timer.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -34,6 +39,7 @@
 #include <unistd.h>
 
 #include "lwip/tcp.h"
+#include "lwip/priv/tcp_priv.h"	/* tcp_ack_now() */
 
 #include "lw.h"
 
@@ -551,6 +557,14 @@ static void tcp_rx_consume(struct lw_sock *s, size_t n)
 		chunk = n > 0xffff ? 0xffff : n;
 		tcp_recved(s->pcb.tcp, (u16_t)chunk);
 		n -= chunk;
+	}
+	/* the program has the bytes: acknowledge them now, not at lwIP's
+	 * next 250 ms tick (a peer with Nagle's algorithm holds its next
+	 * small segment until then); inside lwIP's input the flag is acted
+	 * on when the segment is done, elsewhere tcp_output() sends it */
+	if (s->pcb.tcp && (s->pcb.tcp->flags & TF_ACK_DELAY)) {
+		tcp_ack_now(s->pcb.tcp);
+		tcp_output(s->pcb.tcp);
 	}
 }
 
