@@ -176,16 +176,27 @@ static int userstack_private(const char *fallback, char *buf, size_t len)
  */
 unsigned int userstack_uid(void)
 {
-	unsigned int uid = (unsigned int)geteuid(), in, out, count;
+	unsigned int uid = (unsigned int)geteuid();
 	FILE *f = fopen("/proc/self/uid_map", "re");
+	char line[128];
 
 	if (!f)
 		return uid;
-	while (fscanf(f, "%u %u %u", &in, &out, &count) == 3)
-		if (uid >= in && uid - in < count) {
-			uid = out + (uid - in);
+	while (fgets(line, sizeof(line), f)) {
+		char *p = line, *end;
+		unsigned long v[3];
+		int i;
+
+		for (i = 0; i < 3; i++, p = end) {
+			v[i] = strtoul(p, &end, 10);
+			if (end == p)
+				break;
+		}
+		if (i == 3 && uid >= v[0] && uid - v[0] < v[2]) {
+			uid = (unsigned int)(v[1] + (uid - v[0]));
 			break;
 		}
+	}
 	fclose(f);
 	return uid;
 }
