@@ -391,7 +391,7 @@ static int serve_pending_grow(struct lw_conn *c)
 
 	if (old && c->npending < 2 * old)
 		return 0;
-	c->ptab = calloc(nb, sizeof(*c->ptab));
+	c->ptab = calloc(nb, sizeof(struct lw_pending *));
 	if (!c->ptab) {
 		c->ptab = tab;
 		return old ? 0 : -ENOMEM;
@@ -524,11 +524,21 @@ static void serve_pending_free_all(struct lw_conn *c)
 	struct lw_pending *p;
 	unsigned int i;
 
-	for (i = 0; i < c->pbuckets; i++)
-		while ((p = c->ptab[i])) {
-			serve_pending_unlink(c, p);
+	for (i = 0; i < c->pbuckets; i++) {
+		struct lw_pending *next;
+
+		/* the whole chain at once: each is then taken off its socket */
+		for (p = c->ptab[i], c->ptab[i] = NULL; p; p = next) {
+			next = p->hnext;
+			*p->sprev = p->snext;
+			if (p->snext)
+				p->snext->sprev = p->sprev;
+			else
+				p->s->pending_tail = p->sprev;
+			c->npending--;
 			free(p);
 		}
+	}
 	free(c->ptab);
 	c->ptab = NULL;
 	c->pbuckets = 0;
