@@ -764,7 +764,10 @@ void stackps_print(FILE *f, const struct stackps *ps)
 		stackps_print_safe(f, p->comm, strlen(p->comm), 15);
 		fputc(' ', f);
 		for (j = 0; j < STACKPS_FAMILIES; j++) {
-			if (!p->sockets[j])
+			/* a daemon's own ends of its clients' sockets are not
+			 * sockets it uses in the stack */
+			if (!p->sockets[j] ||
+			    (p->daemon && !strcmp(stackps_family_name(j), "userspace")))
 				continue;
 			fprintf(f, "%s %s %u", first ? "sockets:" : ",",
 				stackps_family_name(j), p->sockets[j]);
