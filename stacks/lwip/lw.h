@@ -56,6 +56,7 @@ struct lw_options {
 	int ready_fd;			/* --ready-fd, or -1 */
 	unsigned int max_socks;		/* --max-sockets: per client connection */
 	unsigned int max_user_socks;	/* --max-user-sockets: per client uid */
+	const char *log;		/* --log FILE, or NULL */
 };
 
 /* The sockets of one user (the uid of SO_PEERCRED), over its connections. */
@@ -287,6 +288,8 @@ void udp_sock_close(struct lw_sock *s);
 
 /* lwlog.c */
 void lw_log_level(int level);
+void lw_log_file(int fd);
+void lw_log_detach(void);
 void lw_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 #define LW_ERR	0
 #define LW_WARN	1

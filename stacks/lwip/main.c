@@ -18,7 +18,9 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
 #include <getopt.h>
+#include <net/if.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,12 +59,25 @@ static const char usage[] =
 "      --max-sockets N       sockets per client connection (default: a quarter\n"
 "                            of the descriptor limit)\n"
 "      --max-user-sockets N  sockets of all connections of one uid (default: half)\n"
+"      --log FILE      append diagnostics to FILE (default: stderr; with -d, syslog)\n"
 "  -v, --verbose       one line per client and socket event; twice: every request\n"
 "  -h, --help          this text\n"
 "  -V, --version       the version\n";
 
 enum { OPT_IP = 256, OPT_GW, OPT_IP6, OPT_GW6, OPT_MTU, OPT_READY_FD,
-       OPT_MAX_SOCKS, OPT_MAX_USER_SOCKS };
+       OPT_MAX_SOCKS, OPT_MAX_USER_SOCKS, OPT_LOG };
+
+#define EXIT_USAGE	2	/* a bad command line, any option's value */
+
+/*
+ * main_usage_error() - one line on what was wrong, and where help is
+ * @fmt:	printf format (a string literal)
+ * @...:	its arguments
+ *
+ * Return: -EINVAL
+ */
+#define main_usage_error(fmt, ...)					\
+	(fprintf(stderr, "netsup-lwip: " fmt "; see netsup-lwip --help\n", ##__VA_ARGS__), -EINVAL)
 
 /*
  * main_count() - a positive count option
@@ -70,18 +85,111 @@ enum { OPT_IP = 256, OPT_GW, OPT_IP6, OPT_GW6, OPT_MTU, OPT_READY_FD,
  * @arg:	its value
  * @out:	set
  *
- * Return: 0 or -EINVAL
+ * Return: 0 or -EINVAL (a usage error, said)
  */
 static int main_count(const char *name, const char *arg, unsigned int *out)
 {
 	char *end;
 	long v = strtol(arg, &end, 10);
 
-	if (*arg == '\0' || *end || v < 1 || v > 1000000) {
-		lw_err("--%s %s: not a number in 1..1000000", name, arg);
-		return -EINVAL;
-	}
+	if (*arg == '\0' || *end || v < 1 || v > 1000000)
+		return main_usage_error("--%s %s: not a number in 1..1000000", name, arg);
 	*out = (unsigned int)v;
+	return 0;
+}
+
+/*
+ * main_check_cidr() - is @spec ADDR/LEN of @family, as ip-address(8) takes it?
+ * @spec:	the option's value
+ * @family:	AF_INET or AF_INET6
+ *
+ * inet_pton(3): four decimal numbers for IPv4, never inet_aton(3)'s short
+ * forms ("10.0.2" is 10.0.0.2 there) nor its octal and hexadecimal.  The
+ * prefix length is required: ip(8) would take a bare address as /32 or
+ * /128, a guess that is wrong for any stack with a gateway.
+ *
+ * Return: 0, or -EINVAL
+ */
+static int main_check_cidr(const char *spec, int family)
+{
+	unsigned char addr[16];
+	char buf[INET6_ADDRSTRLEN + 8], *slash, *end;
+	long len;
+
+	if (snprintf(buf, sizeof(buf), "%s", spec) >= (int)sizeof(buf))
+		return -EINVAL;
+	slash = strchr(buf, '/');
+	if (!slash)
+		return -EINVAL;
+	*slash++ = '\0';
+	if (*slash < '0' || *slash > '9')
+		return -EINVAL;
+	len = strtol(slash, &end, 10);
+	if (*end || len < (family == AF_INET ? 0 : 1) || len > (family == AF_INET ? 32 : 128))
+		return -EINVAL;
+	return inet_pton(family, buf, addr) == 1 ? 0 : -EINVAL;
+}
+
+/*
+ * main_check_addr() - is @spec an address of @family (inet_pton(3))?
+ * @spec:	the option's value
+ * @family:	AF_INET or AF_INET6
+ *
+ * Return: 0, or -EINVAL
+ */
+static int main_check_addr(const char *spec, int family)
+{
+	unsigned char addr[16];
+
+	return inet_pton(family, spec, addr) == 1 ? 0 : -EINVAL;
+}
+
+/*
+ * main_check_link() - refuse a tap:// name the kernel would cut short
+ * @url:	--link's value
+ *
+ * An interface name has at most IFNAMSIZ - 1 bytes; a longer one given
+ * to TUNSETIFF would be truncated (libvdeplug copies what fits), and the
+ * daemon would serve a TAP of another name than the one asked for.
+ *
+ * Return: 0, or -EINVAL
+ */
+static int main_check_link(const char *url)
+{
+	static const char tap[] = "tap://";
+
+	if (strncmp(url, tap, sizeof(tap) - 1) != 0)
+		return 0;
+	return strcspn(url + sizeof(tap) - 1, "[") > IFNAMSIZ - 1 ? -EINVAL : 0;
+}
+
+/*
+ * main_check() - the values of the options that name addresses and links
+ * @o:		the options parsed
+ *
+ * Checked before anything starts, so that every bad value is a usage
+ * error (exit 2), whichever option it is.
+ *
+ * Return: 0, or -EINVAL after saying which
+ */
+static int main_check(const struct lw_options *o)
+{
+	if (!o->link)
+		return main_usage_error("--link URL is required");
+	if (main_check_link(o->link))
+		return main_usage_error("--link %s: a TAP name has at most %d bytes (IFNAMSIZ - 1)",
+					o->link, IFNAMSIZ - 1);
+	if (o->ip && main_check_cidr(o->ip, AF_INET))
+		return main_usage_error("--ip %s: not an IPv4 ADDR/LEN, such as 10.0.2.15/24 (the prefix length is required)",
+					o->ip);
+	if (o->gw && main_check_addr(o->gw, AF_INET))
+		return main_usage_error("--gw %s: not an IPv4 address (four decimal numbers, such as 10.0.2.2)",
+					o->gw);
+	if (o->ip6 && main_check_cidr(o->ip6, AF_INET6))
+		return main_usage_error("--ip6 %s: not an IPv6 ADDR/LEN, such as fd00::15/64 (the prefix length is required)",
+					o->ip6);
+	if (o->gw6 && main_check_addr(o->gw6, AF_INET6))
+		return main_usage_error("--gw6 %s: not an IPv6 address", o->gw6);
 	return 0;
 }
 
@@ -108,6 +216,7 @@ static int main_options(int argc, char **argv, struct lw_options *o)
 		{ "ready-fd", required_argument, NULL, OPT_READY_FD },
 		{ "max-sockets", required_argument, NULL, OPT_MAX_SOCKS },
 		{ "max-user-sockets", required_argument, NULL, OPT_MAX_USER_SOCKS },
+		{ "log", required_argument, NULL, OPT_LOG },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -119,7 +228,8 @@ static int main_options(int argc, char **argv, struct lw_options *o)
 
 	o->mtu = 1500;
 	o->ready_fd = -1;
-	while ((c = getopt_long(argc, argv, "l:n:dp:vhV", lo, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":l:n:dp:vhV", lo, NULL)) != -1) {
 		switch (c) {
 		case 'l': o->link = optarg; break;
 		case 'n': o->netns = optarg; break;
@@ -127,21 +237,18 @@ static int main_options(int argc, char **argv, struct lw_options *o)
 		case OPT_GW: o->gw = optarg; break;
 		case OPT_IP6: o->ip6 = optarg; break;
 		case OPT_GW6: o->gw6 = optarg; break;
+		case OPT_LOG: o->log = optarg; break;
 		case OPT_MTU:
 			v = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end || v < 576 || v > 9000) {
-				lw_err("--mtu %s: not a number in 576..9000", optarg);
-				return -EINVAL;
-			}
+			if (*optarg == '\0' || *end || v < 576 || v > 9000)
+				return main_usage_error("--mtu %s: not a number in 576..9000", optarg);
 			o->mtu = (unsigned int)v;
 			break;
 		case OPT_READY_FD:
 			v = strtol(optarg, &end, 10);
 			if (*optarg == '\0' || *end || v < 0 || v > 65535 ||
-			    fcntl((int)v, F_GETFD) < 0) {
-				lw_err("--ready-fd %s: not an open descriptor", optarg);
-				return -EINVAL;
-			}
+			    fcntl((int)v, F_GETFD) < 0)
+				return main_usage_error("--ready-fd %s: not an open descriptor", optarg);
 			o->ready_fd = (int)v;
 			break;
 		case OPT_MAX_SOCKS:
@@ -159,34 +266,92 @@ static int main_options(int argc, char **argv, struct lw_options *o)
 		case 'V':
 			printf("netsup-lwip %s (lwIP %s)\n", NETSUP_VERSION, LWIP_VERSION_STRING);
 			return 1;
+		case ':':
+			return main_usage_error("option '%s' needs a value", argv[optind - 1]);
 		default:
-			fputs(usage, stderr);
-			return -EINVAL;
+			/* optopt: 0 for an unknown long option, else the option's value */
+			if (!strncmp(argv[optind - 1], "--", 2) && optopt)
+				return main_usage_error("option '%s' takes no value", argv[optind - 1]);
+			if (optopt)
+				return main_usage_error("unknown option '-%c'", optopt);
+			return main_usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind != argc - 1) {
-		lw_err("one STACKFILE expected");
-		fputs(usage, stderr);
-		return -EINVAL;
-	}
+	if (optind == argc)
+		return main_usage_error("which STACKFILE? one is expected");
+	if (optind != argc - 1)
+		return main_usage_error("one STACKFILE expected, not %d operands", argc - optind);
 	o->stackfile = argv[optind];
-	if (!o->link) {
-		lw_err("--link URL is required");
-		return -EINVAL;
+	return main_check(o);
+}
+
+/*
+ * main_log_open() - open --log FILE, for lw_log_file()
+ * @path:	the file: appended to, created with mode 0600
+ *
+ * O_NONBLOCK for the open only: a FIFO without a reader is an error at
+ * once (ENXIO), not a daemon that hangs before it starts.
+ *
+ * Return: the descriptor, or -errno
+ */
+static int main_log_open(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0600);
+	int fl;
+
+	if (fd < 0)
+		return -errno;
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+		fl = -errno;
+		close(fd);
+		return fl;
 	}
-	return 0;
+	return fd;
+}
+
+/*
+ * main_close_inherited() - close every descriptor but 0, 1, 2 and @keep
+ * @keep:	descriptors to keep (-1 entries ignored)
+ * @n:		how many
+ *
+ * A daemon holds nothing of its caller's: a pipe it inherited would keep
+ * the caller's reader from seeing end-of-file for as long as the daemon
+ * runs ({ netsup-stack add ... 9>&1; } | cat).  close_range(2), Linux 5.9,
+ * between the descriptors kept.
+ */
+static void main_close_inherited(const int *keep, size_t n)
+{
+	unsigned int from = 3, k;
+	size_t i;
+
+	for (;;) {
+		k = ~0U;
+		for (i = 0; i < n; i++)	/* the lowest kept at or above from */
+			if (keep[i] >= (int)from && (unsigned int)keep[i] < k)
+				k = (unsigned int)keep[i];
+		if (k > from)
+			close_range(from, k == ~0U ? ~0U : k - 1, 0);
+		if (k == ~0U)
+			return;
+		from = k + 1;
+	}
 }
 
 /*
  * main_daemonize() - fork; the parent waits for the child's start-up
  * @fdout:	the pipe's write end, for main_started() in the child
+ * @o:		the options: --ready-fd is kept
+ * @logfd:	the --log file, kept, or -1
+ *
+ * The child closes every descriptor it inherited but those.
  *
  * Return: 0 in the child; in the parent, never (it exits 0 when the
  * child reports it is serving, 1 otherwise); -errno if fork fails
  */
-static int main_daemonize(int *fdout)
+static int main_daemonize(int *fdout, const struct lw_options *o, int logfd)
 {
-	int p[2];
+	int p[2], keep[3];
 	char ok;
 	pid_t pid;
 
@@ -200,6 +365,10 @@ static int main_daemonize(int *fdout)
 		_exit(read(p[0], &ok, 1) == 1 && ok == 0 ? 0 : 1);
 	}
 	close(p[0]);
+	keep[0] = p[1];
+	keep[1] = o->ready_fd;
+	keep[2] = logfd;
+	main_close_inherited(keep, 3);
 	setsid();
 	*fdout = p[1];
 	return 0;
@@ -208,9 +377,12 @@ static int main_daemonize(int *fdout)
 /*
  * main_started() - start-up is over: tell the waiting parent, detach
  * @fd:		the pipe from main_daemonize(), or -1 in the foreground
- * @o:		the options (-v keeps stderr in the background)
+ *
+ * In the background stdin, stdout and stderr become /dev/null, and the
+ * diagnostics go to the --log file, or to syslog without one
+ * (lw_log_detach()).
  */
-static void main_started(int fd, const struct lw_options *o)
+static void main_started(int fd)
 {
 	int null;
 
@@ -218,10 +390,10 @@ static void main_started(int fd, const struct lw_options *o)
 		return;
 	null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null >= 0) {
+		lw_log_detach();
 		dup2(null, STDIN_FILENO);
 		dup2(null, STDOUT_FILENO);
-		if (!o->verbose)
-			dup2(null, STDERR_FILENO);
+		dup2(null, STDERR_FILENO);
 		close(null);
 	}
 	if (write(fd, "", 1) < 0)
@@ -307,19 +479,27 @@ int main(int argc, char **argv)
 	struct lw_options o = { 0 };
 	struct lw_daemon d = { .opt = &o, .listen_fd = -1, .link_fd = -1,
 			       .signal_fd = -1, .epfd = -1, .udp_probe = { -1, -1 } };
-	int rc, pipefd = -1, status = 1;
+	int rc, pipefd = -1, logfd = -1, status = 1;
 	unsigned int seed;
 
 	rc = main_options(argc, argv, &o);
 	if (rc)
-		return rc > 0 ? 0 : 2;
+		return rc > 0 ? 0 : EXIT_USAGE;
 	lw_log_level(LW_WARN + o.verbose);
+	if (o.log) {
+		logfd = main_log_open(o.log);
+		if (logfd < 0) {
+			lw_err("--log %s: %s", o.log, strerror(-logfd));
+			return EXIT_USAGE;
+		}
+		lw_log_file(logfd);
+	}
 	main_nofile(&o);
 	/* lwIP draws ports and sequence numbers with rand() (LWIP_RAND) */
 	if (getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
 		seed = (unsigned int)getpid();
 	srand(seed);
-	if (o.daemon && (rc = main_daemonize(&pipefd)) < 0) {
+	if (o.daemon && (rc = main_daemonize(&pipefd, &o, logfd)) < 0) {
 		lw_err("--daemon: fork: %s", strerror(-rc));
 		return 1;
 	}
@@ -344,7 +524,7 @@ int main(int argc, char **argv)
 	if (o.pidfile && main_pidfile(o.pidfile) < 0)
 		goto out_unlink;
 	lw_info("serving %s on %s (lwIP %s)", o.stackfile, o.link, LWIP_VERSION_STRING);
-	main_started(pipefd, &o);
+	main_started(pipefd);
 	pipefd = -1;
 	if (o.ready_fd >= 0) {		/* as slirp4netns's --ready-fd */
 		if (write(o.ready_fd, "", 1) < 0)
