@@ -66,7 +66,7 @@
 #define STACKLWIP_RUN_DIR	"/run/netsup"
 #define STACKLWIP_DAEMON	"netsup-lwip"
 #define STACKLWIP_STOP_MS	5000	/* SIGTERM to exit, then -f kills */
-#define STACKLWIP_ARGS		20
+#define STACKLWIP_ARGS		32
 
 #define STACKLWIP_CONNECT_MS	500	/* a full backlog: connect retried so long */
 #define STACKLWIP_RETRY_MS	10
@@ -557,7 +557,7 @@ int stacklwip_add(const char *path, const struct stacklwip_opts *o)
 	const struct { const char *opt, *val; } pass[] = {
 		{ "--link", o->link }, { "--netns", o->netns }, { "--ip", o->ip },
 		{ "--gw", o->gw }, { "--ip6", o->ip6 }, { "--gw6", o->gw6 },
-		{ "--mtu", o->mtu },
+		{ "--mtu", o->mtu }, { "--log", o->log },
 	};
 	char daemon[PATH_MAX], pidfile[PATH_MAX], abspath[PATH_MAX];
 	const char *argv[STACKLWIP_ARGS];
@@ -574,10 +574,11 @@ int stacklwip_add(const char *path, const struct stacklwip_opts *o)
 		 snprintf(abspath + strlen(abspath), sizeof(abspath) - strlen(abspath), "/%s", path) >=
 		 (int)(sizeof(abspath) - strlen(abspath)))
 		return stacktool_fail(path, "path too long");
-	rc = stacklwip_pidfile(abspath, pidfile, sizeof(pidfile));
-	if (rc)
+	if (o->pidfile)		/* a user's, in its own directory */
+		snprintf(pidfile, sizeof(pidfile), "%s", o->pidfile);
+	else if ((rc = stacklwip_pidfile(abspath, pidfile, sizeof(pidfile))))
 		return stacktool_fail(path, stacktool_why(rc));
-	if (mkdir(STACKLWIP_RUN_DIR, 0755) && errno != EEXIST)
+	else if (mkdir(STACKLWIP_RUN_DIR, 0755) && errno != EEXIST)
 		return stacktool_fail(STACKLWIP_RUN_DIR, stacktool_why(-errno));
 	stacklwip_daemon_path(daemon, sizeof(daemon));
 	argv[argc++] = daemon;
@@ -590,6 +591,8 @@ int stacklwip_add(const char *path, const struct stacklwip_opts *o)
 		argv[argc++] = pass[i].opt;
 		argv[argc++] = pass[i].val;
 	}
+	for (i = 0; i < (size_t)o->verbose && i < 2; i++)
+		argv[argc++] = "-v";
 	argv[argc++] = "--";
 	argv[argc++] = abspath;
 	argv[argc] = NULL;

@@ -85,8 +85,8 @@ struct stacktool_opts {
 };
 
 /**
- * stacktool_usage() - print the summary of the commands
- * @f:		stdout for --help, stderr after a usage error
+ * stacktool_usage() - print the summary of the commands (--help)
+ * @f:		where to
  * @status:	exit status to return
  *
  * Return: @status
@@ -97,6 +97,7 @@ static int stacktool_usage(FILE *f, int status)
 		"Usage: netsup-stack add STACK\n"
 		"       netsup-stack add STACK --lwip --link URL [--ip ADDR/LEN] [--gw ADDR]\n"
 		"                    [--ip6 ADDR/LEN] [--gw6 ADDR] [--mtu N] [--netns PATH]\n"
+		"                    [--log FILE] [-v]...\n"
 		"       netsup-stack del [-f] STACK\n"
 		"       netsup-stack list [--json] [DIR]...\n"
 		"       netsup-stack info [--json] STACK\n"
@@ -114,6 +115,8 @@ static int stacktool_usage(FILE *f, int status)
 		"      --ip ADDR/LEN, --gw ADDR, --ip6 ADDR/LEN, --gw6 ADDR, --mtu N\n"
 		"                  add --lwip: its addresses, gateways and MTU\n"
 		"      --netns PATH  add --lwip: open a tap:// link in that namespace\n"
+		"      --log FILE  add --lwip: the daemon's diagnostics (default: syslog)\n"
+		"  -v, --verbose   add --lwip: the daemon's -v (twice: -vv)\n"
 		"  -h, --help      print this help and exit\n"
 		"  -V, --version   print the version and exit\n"
 		"\n"
@@ -137,14 +140,15 @@ static int stacktool_usage(FILE *f, int status)
  * @...:	printf format of the reason (a string literal), and its
  *		arguments
  *
+ * One line, as netsup(1) says it: the reason, then where the summary is.
  * A macro rather than a variadic function, so that the format is checked
  * where it is written.
  *
- * Return: EXIT_USAGE, after the summary of the commands on stderr
+ * Return: EXIT_USAGE
  */
 #define stacktool_usage_error(...)					\
 	(fprintf(stderr, "netsup-stack: " __VA_ARGS__),			\
-	 fputc('\n', stderr), stacktool_usage(stderr, EXIT_USAGE))
+	 fputs("; see netsup-stack --help\n", stderr), EXIT_USAGE)
 
 /**
  * stacktool_fail() - report an error about a file
@@ -335,28 +339,64 @@ static int stacktool_add_inside(struct inside *in)
 
 /**
  * stacktool_bad_name() - why a new stack's name would be a bad one
- * @path:	the path add was given
+ * @path:	the path add was given: a bare NAME, or an absolute path
  *
- * The last component may not begin with '.' (list hides it) or '-' (it
- * would read as an option), nor hold blanks or control characters (list
- * and ps print one stack per line, in columns).
+ * As ip-netns(8) add: a NAME is one component, neither empty nor "." nor
+ * "..", and holds no '/'.  A relative path with a '/' ("../x", "a/b")
+ * would make a stack outside the directories of stacks, named by nothing
+ * a bare NAME finds; a stack elsewhere is named by its absolute path, and
+ * that path holds no "." or ".." component either.  The last component may
+ * not begin with '.' (list hides it) or '-' (it would read as an option),
+ * nor hold blanks or control characters (list and ps print one stack per
+ * line, in columns).
  *
  * Return: the reason, or NULL if the name is fine
  */
 static const char *stacktool_bad_name(const char *path)
 {
-	const char *name = strrchr(path, '/');
-	const unsigned char *c;
+	const char *name = strrchr(path, '/'), *c;
+	const unsigned char *u;
+	size_t len;
 
+	if (!*path || !strcmp(path, ".") || !strcmp(path, ".."))
+		return "not a stack name";
+	if (name && path[0] != '/')
+		return "a stack name may not contain '/' (a stack elsewhere is named by its absolute path)";
+	for (c = path; name && *c; c += len + (c[len] == '/')) {
+		while (*c == '/')
+			c++;
+		len = strcspn(c, "/");
+		if ((len == 1 && c[0] == '.') || (len == 2 && c[0] == '.' && c[1] == '.'))
+			return "a stack path may not contain '.' or '..' components";
+	}
 	name = name ? name + 1 : path;
+	if (!*name)
+		return "not a stack name";
 	if (name[0] == '.')
 		return "a stack name may not begin with '.' (list would not show it)";
 	if (name[0] == '-')
 		return "a stack name may not begin with '-' (it would look like an option)";
-	for (c = (const unsigned char *)name; *c; c++)
-		if (*c <= ' ' || *c == 0x7f)
+	for (u = (const unsigned char *)name; *u; u++)
+		if (*u <= ' ' || *u == 0x7f)
 			return "a stack name may not contain blanks or control characters";
 	return NULL;
+}
+
+/**
+ * stacktool_warn_shadow() - say that a bare NAME names one of two stacks
+ * @name:	a bare NAME
+ */
+static void stacktool_warn_shadow(const char *name)
+{
+	if (!stack_name_shadowed(name))
+		return;
+	fputs("netsup-stack: warning: ", stderr);
+	stacktool_print_text(stderr, name, 0);
+	fputs(" is two stacks: " NS_DIR "/", stderr);
+	stacktool_print_text(stderr, name, 0);
+	fputs(", which netsup and netsup-stack use for a bare name, and /run/netns/", stderr);
+	stacktool_print_text(stderr, name, 0);
+	fputs(", which ip netns uses\n", stderr);
 }
 
 /**
@@ -376,7 +416,52 @@ static int stacktool_resolve(const char *spec, char *buf, size_t len)
 		return stacktool_fail(spec, "not a stack name");
 	if (rc && rc != -ENOENT)
 		return stacktool_fail(spec, stacktool_why(rc));
+	if (!rc && !strchr(spec, '/'))
+		stacktool_warn_shadow(spec);
 	return 0;
+}
+
+/**
+ * stacktool_lwip_user() - must add --lwip of a bare NAME go to USERDIR?
+ *
+ * A userspace stack needs no privilege, only a directory to put its
+ * socket in: /dev/net when the caller may write there (or may make it),
+ * else the caller's own directory, as for a holder's stack.
+ *
+ * Return: true for USERDIR
+ */
+static bool stacktool_lwip_user(void)
+{
+	if (!access(NS_DIR, W_OK))
+		return false;
+	return errno != ENOENT || access("/dev", W_OK) != 0;
+}
+
+/**
+ * stacktool_add_lwip_user() - add NAME --lwip for a caller who may not
+ * write to /dev/net: USERDIR/NAME
+ * @name:	the bare NAME
+ * @lw:		the daemon's options
+ *
+ * The daemon's pid file is USERDIR/.NAME.pid (list does not show it; the
+ * daemon removes it when it exits), since /run/netsup is root's.
+ *
+ * Return: exit status
+ */
+static int stacktool_add_lwip_user(const char *name, const struct stacklwip_opts *lw)
+{
+	char path[PATH_MAX], pidfile[PATH_MAX + NAME_MAX + 8];
+	struct stacklwip_opts o = *lw;
+	const char *slash;
+
+	if (stackuser_target(name, path, sizeof(path)))
+		return 1;
+	slash = strrchr(path, '/');
+	if (snprintf(pidfile, sizeof(pidfile), "%.*s/.%s.pid", (int)(slash - path), path, name) >=
+	    (int)sizeof(pidfile))
+		return stacktool_fail(name, stacktool_why(-ENAMETOOLONG));
+	o.pidfile = pidfile;
+	return stacklwip_add(path, &o);
 }
 
 /**
@@ -403,6 +488,8 @@ static int stacktool_add(const char *spec, const struct stacklwip_opts *lw)
 			return 1;
 		return stackuser_add(path);
 	}
+	if (lw && !strchr(spec, '/') && access(path, F_OK) && stacktool_lwip_user())
+		return stacktool_add_lwip_user(spec, lw);
 	in.path = path;
 	snprintf(dir, sizeof(dir), "%s", path);
 	slash = strrchr(dir, '/');
@@ -497,6 +584,70 @@ static pid_t stacktool_process_inside(const struct stack *s, pid_t except)
 			pid = (pid_t)strtol(d->d_name, NULL, 10);
 		if (pid == except)
 			pid = 0;
+	}
+	if (proc)
+		closedir(proc);
+	return pid;
+}
+
+/**
+ * stacktool_fd_on() - does a process hold a descriptor on the namespace?
+ * @pid:	the process, as a /proc entry's name
+ * @s:		the stack
+ *
+ * stat(2) of /proc/PID/fd/N follows the descriptor to its file, the
+ * namespace's nsfs inode whichever path opened it (a mount, a holder's
+ * /proc/HOLDER/ns/net link).  Processes the caller may not look into
+ * (ptrace access mode read) are not counted.
+ *
+ * Return: true if it holds one
+ */
+static bool stacktool_fd_on(const char *pid, const struct stack *s)
+{
+	char path[sizeof("/proc//fd/") + 2 * NAME_MAX];
+	struct dirent *d;
+	struct stat st;
+	bool found = false;
+	DIR *fds;
+
+	snprintf(path, sizeof(path), "/proc/%s/fd", pid);
+	fds = opendir(path);
+	while (fds && !found && (d = readdir(fds))) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/fd/%s", pid, d->d_name);
+		found = !stat(path, &st) && st.st_dev == s->dev && st.st_ino == s->ino;
+	}
+	if (fds)
+		closedir(fds);
+	return found;
+}
+
+/**
+ * stacktool_process_holding() - a process with a descriptor on @s open
+ * @s:		the stack
+ * @except:	a process not to count (a holder's stack's holder), or 0
+ *
+ * A netsup session whose default is the stack holds it open, in its
+ * netsup and its supervisor, also when nothing lives in the stack and no
+ * socket is open in it yet.  A mounted stack's unmount fails then
+ * (EBUSY); a holder's stack has no mount to tell, so this is what says
+ * that the session uses it.  netsup-stack itself is not counted.
+ *
+ * Return: its pid, or 0
+ */
+static pid_t stacktool_process_holding(const struct stack *s, pid_t except)
+{
+	pid_t pid = 0, self = getpid(), p;
+	struct dirent *d;
+	DIR *proc = opendir("/proc");
+
+	while (proc && !pid && (d = readdir(proc))) {
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		p = (pid_t)strtol(d->d_name, NULL, 10);
+		if (p != except && p != self && stacktool_fd_on(d->d_name, s))
+			pid = p;
 	}
 	if (proc)
 		closedir(proc);
@@ -603,13 +754,15 @@ static int stacktool_busy(const char *path, struct stack *s, pid_t except)
 	if (rc)
 		return stacktool_fail(path, stacktool_why(rc));
 	pid = stacktool_process_inside(s, except);
-	if (!pid && !in.sockets)
-		return 0;
 	if (pid)
 		snprintf(msg, sizeof(msg), "busy: process %d lives in it (-f removes it anyway)", (int)pid);
-	else
+	else if (in.sockets)
 		snprintf(msg, sizeof(msg), "busy: %d socket%s open in it (-f removes it anyway)",
 			 in.sockets, in.sockets == 1 ? " is" : "s are");
+	else if ((pid = stacktool_process_holding(s, except)))
+		snprintf(msg, sizeof(msg), "busy: process %d holds it open (-f removes it anyway)", (int)pid);
+	else
+		return 0;
 	return stacktool_fail(path, msg);
 }
 
@@ -668,6 +821,8 @@ static int stacktool_del(const char *spec, bool force)
 	rc = stack_resolve_name(spec, path, sizeof(path));
 	if (rc && rc != -ESTALE && stacktool_resolve(spec, path, sizeof(path)))
 		return 1;
+	if (!rc && !strchr(spec, '/'))
+		stacktool_warn_shadow(spec);
 	if (rc != -ESTALE && stacklwip_is(path))
 		return stacklwip_del(path, force);
 	rc = stackuser_open(path, &u);
@@ -945,10 +1100,13 @@ static int stacktool_info(const char *spec, bool json)
  * @explicit:	named on the command line: missing is an error
  * @json:	print JSON objects, not table lines
  * @shown:	how many stacks were printed before, updated
+ * @denied:	how many stacks the caller may not enter, updated: a table
+ *		leaves them out (JSON has an error object for each)
  *
  * Return: exit status
  */
-static int stacktool_list_dir(const char *dir, bool explicit, bool json, int *shown)
+static int stacktool_list_dir(const char *dir, bool explicit, bool json, int *shown,
+			      int *denied)
 {
 	char path[PATH_MAX];
 	struct dirent **names;
@@ -985,9 +1143,11 @@ static int stacktool_list_dir(const char *dir, bool explicit, bool json, int *sh
 			continue;
 		}
 		rc = stacktool_describe(path, &s, &ifa);
-		if (rc == -ENOTSUP || rc == -ENOENT) {
+		if (rc == -ENOTSUP || rc == -ENOENT || (!json && (rc == -EPERM || rc == -EACCES))) {
 			if (s)
 				stack_put(s);
+			if (rc == -EPERM || rc == -EACCES)
+				(*denied)++;	/* one line for them all, at the end */
 			continue;	/* /dev/net/tun and such, or gone */
 		}
 		if (json) {
@@ -1015,6 +1175,24 @@ static int stacktool_list_dir(const char *dir, bool explicit, bool json, int *sh
 }
 
 /**
+ * stacktool_list_shadows() - warn of each name that is two stacks
+ *
+ * list shows both, by their paths; the warning says which one a bare
+ * NAME means (stacktool_warn_shadow()).
+ */
+static void stacktool_list_shadows(void)
+{
+	struct dirent *d;
+	DIR *dir = opendir(NS_DIR);
+
+	while (dir && (d = readdir(dir)))
+		if (d->d_name[0] != '.')
+			stacktool_warn_shadow(d->d_name);
+	if (dir)
+		closedir(dir);
+}
+
+/**
  * stacktool_list() - netsup-stack list [--json] [DIR]...
  * @argc:	how many DIRs
  * @argv:	the DIRs; none: /dev/net, /run/netns and, for a caller that is
@@ -1029,7 +1207,7 @@ static int stacktool_list(int argc, char **argv, bool json)
 	static char own[PATH_MAX];
 	static char *defaults[] = { NS_DIR, "/run/netns", own };
 	bool explicit = argc > 0;
-	int i, rc = 0, shown = 0;
+	int i, rc = 0, shown = 0, denied = 0;
 
 	if (!explicit) {
 		argc = 2;
@@ -1041,9 +1219,14 @@ static int stacktool_list(int argc, char **argv, bool json)
 	if (json)
 		putchar('[');
 	for (i = 0; i < argc; i++)
-		rc |= stacktool_list_dir(argv[i], explicit, json, &shown);
+		rc |= stacktool_list_dir(argv[i], explicit, json, &shown, &denied);
 	if (json)
 		puts(shown ? "\n]" : "]");
+	if (denied)
+		fprintf(stderr, "%s: %d stack%s not shown: permission denied (entering %s needs root)\n",
+			prog, denied, denied == 1 ? "" : "s", denied == 1 ? "it" : "them");
+	if (!explicit)
+		stacktool_list_shadows();
 	return rc;
 }
 
@@ -1100,7 +1283,7 @@ static int stacktool_ps(const char *spec, bool json)
 static int stacktool_parse(int argc, char **argv, struct stacktool_opts *o)
 {
 	enum { OPT_JSON = 256, OPT_FORCE, OPT_HELP, OPT_VERSION, OPT_LWIP, OPT_LINK,
-	       OPT_IP, OPT_GW, OPT_IP6, OPT_GW6, OPT_MTU, OPT_NETNS };
+	       OPT_IP, OPT_GW, OPT_IP6, OPT_GW6, OPT_MTU, OPT_NETNS, OPT_LOG };
 	static const struct option longopts[] = {
 		{ "force",	no_argument, NULL, OPT_FORCE },
 		{ "lwip",	no_argument, NULL, OPT_LWIP },
@@ -1111,6 +1294,8 @@ static int stacktool_parse(int argc, char **argv, struct stacktool_opts *o)
 		{ "gw6",	required_argument, NULL, OPT_GW6 },
 		{ "mtu",	required_argument, NULL, OPT_MTU },
 		{ "netns",	required_argument, NULL, OPT_NETNS },
+		{ "log",	required_argument, NULL, OPT_LOG },
+		{ "verbose",	no_argument, NULL, 'v' },
 		{ "json",	no_argument, NULL, OPT_JSON },
 		{ "help",	no_argument, NULL, OPT_HELP },
 		{ "version",	no_argument, NULL, OPT_VERSION },
@@ -1133,8 +1318,8 @@ static int stacktool_parse(int argc, char **argv, struct stacktool_opts *o)
 
 	memset(o, 0, sizeof(*o));
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "fhV", longopts, NULL)) != -1) {
-		for (i = 0; c >= OPT_LINK && c <= OPT_NETNS && longopts[i].name; i++)
+	while ((c = getopt_long(argc, argv, "fhvV", longopts, NULL)) != -1) {
+		for (i = 0; ((c >= OPT_LINK && c <= OPT_LOG) || c == 'v') && longopts[i].name; i++)
 			if (longopts[i].val == c)
 				lwopt = longopts[i].name;
 		switch (c) {
@@ -1162,6 +1347,12 @@ static int stacktool_parse(int argc, char **argv, struct stacktool_opts *o)
 		case OPT_NETNS:
 			o->lw.netns = optarg;
 			break;
+		case OPT_LOG:
+			o->lw.log = optarg;
+			break;
+		case 'v':
+			o->lw.verbose++;
+			break;
 		case 'f':
 		case OPT_FORCE:
 			o->force = true;
@@ -1177,7 +1368,7 @@ static int stacktool_parse(int argc, char **argv, struct stacktool_opts *o)
 			printf("netsup-stack %s\n", NETSUP_VERSION);
 			return 0;
 		default:
-			if (optopt >= OPT_LINK && optopt <= OPT_NETNS)
+			if (optopt >= OPT_LINK && optopt <= OPT_LOG)
 				return stacktool_usage_error("option '%s' needs a value",
 							     argv[optind - 1]);
 			if (optopt >= 256)
@@ -1211,6 +1402,8 @@ static int stacktool_parse(int argc, char **argv, struct stacktool_opts *o)
 		return stacktool_usage_error("%s: --lwip and its options are for add only", o->cmd);
 	if (lwopt && !o->lwip)
 		return stacktool_usage_error("add: --%s is an option of --lwip", lwopt);
+	if (o->lw.log && !*o->lw.log)
+		return stacktool_usage_error("add --lwip: --log needs a FILE");
 	if (o->lwip && !o->lw.link)
 		return stacktool_usage_error("add --lwip: which link? --link URL is needed");
 	return -1;

@@ -25,6 +25,10 @@ struct stacklwip_opts {
 	const char *ip6, *gw6;	/* --ip6 ADDR/LEN, --gw6 ADDR */
 	const char *mtu;	/* --mtu N */
 	const char *netns;	/* --netns PATH: where the TAP is opened */
+	const char *log;	/* --log FILE: the daemon's diagnostics */
+	int verbose;		/* -v, given so many times */
+	const char *pidfile;	/* not an option: NULL for the one in
+				 * /run/netsup, else a user's own */
 };
 
 /* A stack's file and its directory, opened once: what del removes, it

@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
@@ -147,6 +148,30 @@ int stack_resolve_name(const char *spec, char *buf, size_t len)
 		return n;
 	snprintf(buf, len, "%s%s", dirs[0], spec);
 	return -ENOENT;
+}
+
+/**
+ * stack_name_shadowed() - are /dev/net/NAME and /run/netns/NAME two stacks?
+ * @name:	a bare NAME
+ *
+ * ip netns add NAME beside netsup-stack add NAME leaves two namespaces
+ * under one name: a bare NAME is /dev/net/NAME to stack_resolve_name(),
+ * /run/netns/NAME to ip netns exec.  Callers warn.
+ *
+ * Return: true if both exist and are not the same file
+ */
+bool stack_name_shadowed(const char *name)
+{
+	char a[PATH_MAX], b[PATH_MAX];
+	struct stat sa, sb;
+
+	if (strchr(name, '/') ||
+	    snprintf(a, sizeof(a), "/dev/net/%s", name) >= (int)sizeof(a) ||
+	    snprintf(b, sizeof(b), "/run/netns/%s", name) >= (int)sizeof(b))
+		return false;
+	if (stat(a, &sa) || stat(b, &sb))
+		return false;
+	return sa.st_dev != sb.st_dev || sa.st_ino != sb.st_ino;
 }
 
 /**

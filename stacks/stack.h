@@ -76,6 +76,7 @@ int stack_family_domain(int index);
 const char *stack_family_name(int index);
 int stack_family_parse(const char *name, unsigned int *mask);
 
+bool stack_name_shadowed(const char *name);
 int stack_resolve_name(const char *spec, char *buf, size_t len);
 int stack_open(const char *path, struct stack **out);
 int stack_from_fd(int fd, const char *path, struct stack **out);

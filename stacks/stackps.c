@@ -31,6 +31,15 @@
  * (the command exited and left daemons behind), the supervisor's command
  * line still tells what it was started for.
  *
+ * A process whose parents have exited (a daemon that forked into the
+ * background, and the shell that started it is gone) descends from no
+ * command any more; /proc tells nothing of which filter it is under.  If
+ * it is under a seccomp filter (Seccomp: 2 in /proc/PID/status) and
+ * exactly one supervisor that uses the stack started before it
+ * (field 22 of /proc/PID/stat), it is shown as served by that one: a
+ * socket of the stack can only have come from a supervisor that uses the
+ * stack.  With several, it is shown under none of them.
+ *
  * A userspace stack (stackps_match.daemon) has no namespace: its sockets
  * are the other ends of its daemon's socketpairs, and its clients hold
  * connections to the daemon; netsup-stack-lwip.c finds their inodes, and
@@ -568,6 +577,75 @@ static void stackps_link(struct stackps_proc *p, const struct stackps_sup *sups,
 }
 
 /**
+ * stackps_start() - when a process started, and whether it is filtered
+ * @pid:	the process
+ * @start:	receives field 22 of /proc/PID/stat (clock ticks since boot)
+ *
+ * Return: true if it is under a seccomp filter (Seccomp: 2)
+ */
+static bool stackps_start(pid_t pid, unsigned long long *start)
+{
+	char path[64], buf[2048], *p;
+	int field;
+
+	*start = 0;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (stackps_read(path, buf, sizeof(buf)) <= 0 || !(p = strrchr(buf, ')')))
+		return false;
+	for (field = 2; *p && field < 22; p++)	/* after the name: field 2 */
+		if (*p == ' ')
+			field++;
+	*start = strtoull(p, NULL, 10);
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (stackps_read(path, buf, sizeof(buf)) <= 0)
+		return false;
+	p = strstr(buf, "\nSeccomp:");
+	return p && stackps_number(p + sizeof("\nSeccomp:") - 1, NULL) == 2;
+}
+
+/**
+ * stackps_orphans() - the supervisor of filtered processes whose command
+ * they no longer descend from
+ * @ps:		what stackps_scan() found, linked by ancestry already
+ *
+ * See the top of the file: the one supervisor of the stack that started
+ * before the process, if there is only one.
+ */
+static void stackps_orphans(struct stackps *ps)
+{
+	unsigned long long start, sup_start;
+	struct stackps_proc *p, *q, *found;
+	size_t i, j;
+
+	for (i = 0; i < ps->n; i++) {
+		p = &ps->procs[i];
+		if (p->supervisor || p->served_by || p->waits_for || p->daemon || p->lives ||
+		    !stackps_start(p->pid, &start))
+			continue;
+		found = NULL;
+		for (j = 0; j < ps->n; j++) {
+			q = &ps->procs[j];
+			if (!q->supervisor)
+				continue;
+			stackps_start(q->pid, &sup_start);
+			if (sup_start > start)
+				continue;
+			if (found) {
+				found = NULL;	/* two: none */
+				break;
+			}
+			found = q;
+		}
+		if (found)
+			p->served_by = found->pid;
+	}
+	for (i = 0; i < ps->n; i++)
+		for (j = 0; j < ps->n; j++)
+			if (ps->procs[j].served_by == ps->procs[i].pid)
+				ps->procs[i].serves++;
+}
+
+/**
  * stackps_proc_free() - free what a process record owns
  * @p:		the record
  */
@@ -673,6 +751,7 @@ int stackps_scan(const struct stackps_match *m, struct stackps *ps)
 	if (!rc) {
 		for (i = 0; i < ps->n; i++)
 			stackps_link(&ps->procs[i], sups, nsups);
+		stackps_orphans(ps);
 		if (ps->n)
 			qsort(ps->procs, ps->n, sizeof(*ps->procs), stackps_by_pid);
 	} else {
@@ -810,6 +889,9 @@ void stackps_print(FILE *f, const struct stackps *ps)
 				fprintf(f, " of pid %d (", (int)p->command);
 				if (p->command_line)
 					stackps_print_safe(f, p->command_line, p->command_line_len, 0);
+				else if (p->serves)
+					fprintf(f, "gone; it still serves %u process%s here", p->serves,
+						p->serves == 1 ? "" : "es");
 				else
 					fputs("gone", f);
 				fputc(')', f);
@@ -908,7 +990,7 @@ void stackps_print_json(FILE *f, const struct stackps *ps, const char *path, ino
 				stackps_print_json_cmdline(f, p->command_line, p->command_line_len);
 			else
 				fputs("null", f);
-			fputc('}', f);
+			fprintf(f, ",\"serves\":%u}", p->serves);
 		} else {
 			fputs("null", f);
 		}

@@ -43,6 +43,8 @@ struct stackps_proc {
 	pid_t command;			/* supervisor: its command, or 0 */
 	char *command_line;		/* supervisor: the command's, or NULL */
 	size_t command_line_len;
+	unsigned int serves;		/* supervisor: processes shown as served
+					 * by it (served_by) */
 	pid_t served_by;		/* not a supervisor: the one serving it, or 0 */
 	pid_t waits_for;		/* a netsup waiting for this command, or 0 */
 };

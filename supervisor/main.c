@@ -42,6 +42,9 @@ static void main_resolve(const char *spec, char *path, size_t len)
 		    path, spec);
 	if (rc)
 		die(EXIT_NETSUP, "%s: invalid stack name: %s", spec, strerror(-rc));
+	if (stack_name_shadowed(spec))
+		warn("%s is two stacks: %s, used here, and /run/netns/%s, which ip netns exec %s uses",
+		     spec, path, spec, spec);
 }
 
 /* Has netsup no CAP_SYS_ADMIN, so that it can enter no namespace? */

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # netsup-stack: add, list, info, del, and each of their errors.
 
+bats_require_minimum_version 1.5.0
 load helpers
 
 STACKTOOL="$BUILD/netsup-stack"
@@ -116,35 +117,34 @@ teardown() { common_teardown; }
 	assert_file_not_exists /tmp/nsup-perm-$$
 }
 
-@test "usage errors say what was wrong" {
+@test "usage errors say what was wrong, in one line" {
 	run "$STACKTOOL"
 	assert_equal "$status" 2
-	assert_line --index 0 "netsup-stack: no command given"
-	assert_line "Usage: netsup-stack add STACK"
+	assert_output "netsup-stack: no command given; see netsup-stack --help"
 	run "$STACKTOOL" frobnicate x
 	assert_equal "$status" 2
-	assert_line --index 0 "netsup-stack: unknown command 'frobnicate'"
+	assert_output "netsup-stack: unknown command 'frobnicate'; see netsup-stack --help"
 	run "$STACKTOOL" info
 	assert_equal "$status" 2
-	assert_line --index 0 "netsup-stack: info: which stack? a STACK is needed"
+	assert_output "netsup-stack: info: which stack? a STACK is needed; see netsup-stack --help"
 	run "$STACKTOOL" del a b
 	assert_equal "$status" 2
-	assert_line --index 0 "netsup-stack: del: one STACK only, 'b' is one too many"
+	assert_output "netsup-stack: del: one STACK only, 'b' is one too many; see netsup-stack --help"
 	run "$STACKTOOL" info -x a
 	assert_equal "$status" 2
-	assert_line --index 0 "netsup-stack: unknown option '-x'"
+	assert_output "netsup-stack: unknown option '-x'; see netsup-stack --help"
 	run "$STACKTOOL" info --jsn a
 	assert_equal "$status" 2
-	assert_line --index 0 "netsup-stack: unknown option '--jsn'"
+	assert_output "netsup-stack: unknown option '--jsn'; see netsup-stack --help"
 	run "$STACKTOOL" list --json=yes
 	assert_equal "$status" 2
-	assert_line --index 0 "netsup-stack: option '--json=yes' takes no value"
+	assert_output "netsup-stack: option '--json=yes' takes no value; see netsup-stack --help"
 	run "$STACKTOOL" add --json a
 	assert_equal "$status" 2
-	assert_line --index 0 "netsup-stack: add: no --json output (list, info and ps have one)"
+	assert_output "netsup-stack: add: no --json output (list, info and ps have one); see netsup-stack --help"
 	run "$STACKTOOL" info -f a
 	assert_equal "$status" 2
-	assert_line --index 0 "netsup-stack: info: -f is for del only"
+	assert_output "netsup-stack: info: -f is for del only; see netsup-stack --help"
 }
 
 @test "--help and --version" {
@@ -162,10 +162,10 @@ teardown() { common_teardown; }
 @test "list rejects unknown options and a DIR that does not exist" {
 	run "$STACKTOOL" list --bogus
 	assert_equal "$status" 2
-	assert_line --index 0 "netsup-stack: unknown option '--bogus'"
+	assert_output "netsup-stack: unknown option '--bogus'; see netsup-stack --help"
 	run "$STACKTOOL" list -q
 	assert_equal "$status" 2
-	assert_line --index 0 "netsup-stack: unknown option '-q'"
+	assert_output "netsup-stack: unknown option '-q'; see netsup-stack --help"
 	run "$STACKTOOL" list "/run/nonexistent$$"
 	assert_failure 1
 	assert_output "netsup-stack: /run/nonexistent$$: no such file"
@@ -334,4 +334,99 @@ print("ok")' "$output" "$pa" "$ia" "$in_b"
 	assert_success
 	assert_line --regexp "^$in_b +root +socat +sockets: inet 1, unix [0-9]+; lives in it$"
 	refute_output --partial "netsup"
+}
+
+@test "add refuses what ip netns add refuses: an empty name, '.', '..', a '/' in a bare name, '..' in a path" {
+	local bad
+	mkdir "$BATS_TEST_TMPDIR/in"
+	cd "$BATS_TEST_TMPDIR/in"
+	for bad in "" . ..; do
+		run "$STACKTOOL" add "$bad"
+		assert_failure 1
+		assert_output "netsup-stack: $bad: not a stack name"
+	done
+	for bad in "../$name" "a/$name"; do
+		run "$STACKTOOL" add "$bad"
+		assert_failure 1
+		assert_output "netsup-stack: $bad: a stack name may not contain '/' (a stack elsewhere is named by its absolute path)"
+	done
+	for bad in "/dev/net/../$name" "/dev/net/./$name"; do
+		run "$STACKTOOL" add "$bad"
+		assert_failure 1
+		assert_output "netsup-stack: $bad: a stack path may not contain '.' or '..' components"
+	done
+	# nothing was made anywhere
+	assert_file_not_exists "$BATS_TEST_TMPDIR/$name"
+	assert_file_not_exists "/dev/$name"
+	assert_file_not_exists "$path"
+	run ls -A "$BATS_TEST_TMPDIR/in"
+	assert_output ""
+}
+
+@test "a name that is both /dev/net/NAME and /run/netns/NAME: list shows both, and every use of the bare name warns" {
+	ip netns add "$name"
+	echo "netns $name" >> "$_fixtures"
+	run "$STACKTOOL" add "$path"
+	assert_success
+	local warning="netsup-stack: warning: $name is two stacks: $path, which netsup and netsup-stack use for a bare name, and /run/netns/$name, which ip netns uses"
+	run --separate-stderr "$STACKTOOL" list
+	assert_success
+	assert_line --regexp "^$path +netns +lo up "
+	assert_line --regexp "^/run/netns/$name +netns +lo down$"
+	[ "$stderr" = "$warning" ]
+	run --separate-stderr "$STACKTOOL" info "$name"
+	assert_success
+	assert_line "path: $path"
+	[ "$stderr" = "$warning" ]
+	run "$NETSUP" -d "$name" -- true
+	assert_success
+	assert_output "netsup: $name is two stacks: $path, used here, and /run/netns/$name, which ip netns exec $name uses"
+	run --separate-stderr "$STACKTOOL" del "$name"
+	assert_success
+	[ "$stderr" = "$warning" ]
+	assert_file_not_exists "$path"
+	assert_file_exists "/run/netns/$name"
+}
+
+@test "del: a stack that a netsup session holds open is busy, even before anything lives or has a socket in it" {
+	run "$STACKTOOL" add "$path"
+	assert_success
+	bg "$NETSUP" -d "$path" -- sleep 30
+	local i
+	for i in $(seq 100); do pgrep -P "$(tail -n1 "$_fixtures" | cut -d' ' -f2)" sleep >/dev/null && break; sleep 0.05; done
+	run "$STACKTOOL" del "$path"
+	assert_failure 1
+	assert_output --regexp "^netsup-stack: $path: busy: process [0-9]+ holds it open \(-f removes it anyway\)$"
+	assert_file_exists "$path"
+	run "$STACKTOOL" del -f "$path"
+	assert_success
+}
+
+@test "ps: a daemon whose parent has exited is still under netsup, and its supervisor says it still serves it" {
+	run "$STACKTOOL" add "$path"
+	assert_success
+	# the shell, the command, exits at once; the server lives on
+	run "$NETSUP" -d "$path" -- sh -c "$PY -c 'import socket, time
+s = socket.socket(); s.bind((\"127.0.0.1\", 7332)); s.listen(); time.sleep(60)' >/dev/null 2>&1 &
+echo \$!"
+	assert_success
+	local server=$output
+	echo "pid $server" >> "$_fixtures"
+	local i
+	for i in $(seq 100); do nsenter --net="$path" ss -Hltn | grep -q 7332 && break; sleep 0.05; done
+	run "$STACKTOOL" ps "$path"
+	assert_success
+	assert_line --regexp "^$server +root +python3 +sockets: inet 1; under netsup \(supervisor [0-9]+\)$"
+	local sup
+	sup=$(sed -n "s/^$server .*under netsup (supervisor \([0-9]*\))$/\1/p" <<< "$output")
+	assert_line --regexp "^$sup +root +netsup-sup .*netsup supervisor of pid [0-9]+ \(gone; it still serves 1 process here\)$"
+	run "$STACKTOOL" ps --json "$path"
+	run "$PY" -c '
+import json, sys
+d = json.loads(sys.argv[1])
+procs = {p["pid"]: p for p in d["processes"]}
+assert procs[int(sys.argv[2])]["served_by"] == int(sys.argv[3]), procs
+assert procs[int(sys.argv[3])]["supervisor"]["serves"] == 1, procs
+print("ok")' "$output" "$server" "$sup"
+	assert_output ok
 }

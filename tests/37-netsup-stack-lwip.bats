@@ -166,16 +166,16 @@ print("ok")' "$output" "$pid" "$client"
 @test "add --lwip: what is wrong with the command line or the daemon is said" {
 	run "$STACKTOOL" add "$name" --lwip
 	assert_failure 2
-	assert_line --index 0 "netsup-stack: add --lwip: which link? --link URL is needed"
+	assert_output "netsup-stack: add --lwip: which link? --link URL is needed; see netsup-stack --help"
 	run "$STACKTOOL" add "$name" --link tap://lwtap
 	assert_failure 2
-	assert_line --index 0 "netsup-stack: add: --link is an option of --lwip"
+	assert_output "netsup-stack: add: --link is an option of --lwip; see netsup-stack --help"
 	run "$STACKTOOL" info "$name" --lwip
 	assert_failure 2
-	assert_line --index 0 "netsup-stack: info: --lwip and its options are for add only"
+	assert_output "netsup-stack: info: --lwip and its options are for add only; see netsup-stack --help"
 	run "$STACKTOOL" add "$name" --lwip --link
 	assert_failure 2
-	assert_line --index 0 "netsup-stack: option '--link' needs a value"
+	assert_output "netsup-stack: option '--link' needs a value; see netsup-stack --help"
 	# the daemon's own diagnostic, then netsup-stack's
 	run "$STACKTOOL" add "$name" --lwip --link tap://lwtap --netns "/run/netns/$P" --ip 10.207.0.2/99
 	assert_failure 1
@@ -186,4 +186,91 @@ print("ok")' "$output" "$pid" "$client"
 	run "$STACKTOOL" add "$name" --lwip --link tap://lwtap
 	assert_failure 1
 	assert_output "netsup-stack: $path: exists"
+}
+
+@test "netsup-lwip: every bad option value is a usage error, exit 2, in one line; inet_pton's addresses, a prefix length, a TAP name that fits" {
+	local args line
+	while IFS='|' read -r args line; do
+		# shellcheck disable=SC2086
+		run "$BUILD/netsup-lwip" $args "$BATS_TEST_TMPDIR/sf"
+		assert_failure 2
+		assert_output "netsup-lwip: $line; see netsup-lwip --help"
+		assert_file_not_exists "$BATS_TEST_TMPDIR/sf"
+	done <<-'EOF2'
+	--link slirp:// --mtu 9001|--mtu 9001: not a number in 576..9000
+	--link slirp:// --ip 10.0.2.15|--ip 10.0.2.15: not an IPv4 ADDR/LEN, such as 10.0.2.15/24 (the prefix length is required)
+	--link slirp:// --ip 10.0.2.15/33|--ip 10.0.2.15/33: not an IPv4 ADDR/LEN, such as 10.0.2.15/24 (the prefix length is required)
+	--link slirp:// --ip 10.2/8|--ip 10.2/8: not an IPv4 ADDR/LEN, such as 10.0.2.15/24 (the prefix length is required)
+	--link slirp:// --ip 10.0.2.15/24 --gw 10.0.2|--gw 10.0.2: not an IPv4 address (four decimal numbers, such as 10.0.2.2)
+	--link slirp:// --ip 10.0.2.15/24 --gw 0x0a000202|--gw 0x0a000202: not an IPv4 address (four decimal numbers, such as 10.0.2.2)
+	--link slirp:// --ip6 fd00::15|--ip6 fd00::15: not an IPv6 ADDR/LEN, such as fd00::15/64 (the prefix length is required)
+	--link slirp:// --ip6 fd00::15/64 --gw6 fd00:::1|--gw6 fd00:::1: not an IPv6 address
+	--link tap://abcdefghijklmnop|--link tap://abcdefghijklmnop: a TAP name has at most 15 bytes (IFNAMSIZ - 1)
+	--link slirp:// --bogus|unknown option '--bogus'
+	--link slirp:// --daemon=yes|option '--daemon=yes' takes no value
+	EOF2
+	# a bad --ip under netsup-stack: the daemon's line, then netsup-stack's
+	run "$STACKTOOL" add "$name" --lwip --link slirp:// --ip 10.0.2.15
+	assert_failure 1
+	assert_line --index 0 "netsup-lwip: --ip 10.0.2.15: not an IPv4 ADDR/LEN, such as 10.0.2.15/24 (the prefix length is required); see netsup-lwip --help"
+	assert_line --index 1 "netsup-stack: $path: $BUILD/netsup-lwip did not start (exit status 2)"
+	assert_file_not_exists "$path"
+}
+
+@test "netsup-lwip -d: diagnostics go to --log FILE once in the background, and add --lwip passes --log and -v on" {
+	local log="$BATS_TEST_TMPDIR/lwip.log"
+	run "$STACKTOOL" add "$name" --lwip --link tap://lwtap --netns "/run/netns/$P" \
+		--ip 10.207.0.2/24 -v --log "$log"
+	assert_success
+	local pid
+	pid=$(cat "/run/netsup/dev-net-$name.pid")
+	# -v: one line per client, written after the daemon went to the background
+	run "$STACKTOOL" info "$name"
+	assert_success
+	run "$STACKTOOL" del "$name"
+	assert_success
+	run cat "$log"
+	assert_line "netsup-lwip: serving $path on tap://lwtap (lwIP 2.1.3)"
+	assert_line --regexp "^netsup-lwip: client connected: pid [0-9]+ uid 0$"
+	assert_line "netsup-lwip: signal 15: closing every connection"
+}
+
+@test "netsup-lwip -d without --log: diagnostics go to syslog, not to /dev/null" {
+	mkdir "$BATS_TEST_TMPDIR/dev"
+	# a private /dev with a null device and a /dev/log that records what it gets
+	run unshare -m --propagation private sh -c '
+		mount -t tmpfs tmpfs /dev && mknod -m 666 /dev/null c 1 3 || exit 1
+		"$0" -c "
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(\"/dev/log\")
+s.settimeout(10)
+print(s.recv(4096).decode())
+print(s.recv(4096).decode())" > "$1/got" &
+		reader=$!
+		for i in $(seq 100); do [ -S /dev/log ] && break; sleep 0.05; done
+		"$2" -d -v --pidfile "$1/pid" --link slirp:// "$1/sf" || exit 1
+		"$3" info "$1/sf" >/dev/null
+		kill "$(cat "$1/pid")"
+		wait "$reader"
+		cat "$1/got"' "$PY" "$BATS_TEST_TMPDIR" "$BUILD/netsup-lwip" "$STACKTOOL"
+	assert_success
+	assert_line --regexp "^<30>.* netsup-lwip\[[0-9]+\]: client connected: pid [0-9]+ uid 0$"
+	assert_line --regexp "^<30>.* netsup-lwip\[[0-9]+\]: client disconnected$"
+}
+
+@test "add --lwip: the daemon keeps none of its caller's descriptors, so a pipe it inherited ends" {
+	# fd 9 is the pipe to cat: cat ends when add does, the daemon serving on
+	# (the timeout only keeps a failure from hanging the suite)
+	run bash -c '{ "$0" add "$1" --lwip --link slirp:// --ip 10.0.2.15/24 9>&1; } | timeout 30 cat && echo ended' \
+		"$STACKTOOL" "$name"
+	assert_success
+	assert_output ended
+	local pid
+	pid=$(cat "/run/netsup/dev-net-$name.pid")
+	[ -S "$path" ] && kill -0 "$pid"
+	run ls -l "/proc/$pid/fd"
+	refute_output --partial "pipe:"
+	run "$STACKTOOL" del "$name"
+	assert_success
 }

@@ -132,3 +132,65 @@ holder_alive() {
 	assert_failure
 	assert_output "netsup-stack: $XDG/netsup: belongs to another user (uid 0): not used for stacks (make it a directory of your own, mode 0700, or set XDG_RUNTIME_DIR to another)"
 }
+
+@test "rootless stack: del of a stack that a netsup session uses is busy, as root's is" {
+	run as_user "'$STACKTOOL' add busy"
+	assert_success
+	# the session holds the stack; the command has no socket yet
+	su -s /bin/sh "$U" -c "cd /tmp && export XDG_RUNTIME_DIR='$XDG' && exec '$NETSUP' -d busy -- sleep 60" &
+	echo "pid $!" >> "$_fixtures"
+	local i sleeper=
+	for i in $(seq 100); do
+		sleeper=$(pgrep -u "$U" -x sleep) && break
+		sleep 0.05
+	done
+	[ -n "$sleeper" ]
+	run as_user "'$STACKTOOL' del busy"
+	assert_failure 1
+	assert_output --regexp "^netsup-stack: $XDG/netsup/busy: busy: process [0-9]+ holds it open \(-f removes it anyway\)$"
+	assert [ -L "$XDG/netsup/busy" ]
+	kill "$sleeper"
+	for i in $(seq 100); do
+		pgrep -u "$U" -f "^netsup" >/dev/null || break
+		sleep 0.05
+	done
+	run as_user "'$STACKTOOL' del busy"
+	assert_success
+	assert_file_not_exists "$XDG/netsup/busy"
+}
+
+@test "rootless stack: add --lwip NAME without root serves USERDIR/NAME, its pid file beside it; netsup -d NAME uses it; del stops it" {
+	run as_user "'$STACKTOOL' add lw --lwip --link slirp:// --ip 10.0.2.15/24 --gw 10.0.2.2"
+	assert_success
+	assert [ -S "$XDG/netsup/lw" ]
+	local pid
+	pid=$(cat "$XDG/netsup/.lw.pid")
+	[ "$(cat "/proc/$pid/comm")" = netsup-lwip ]
+	[ "$(stat -c %U "/proc/$pid")" = "$U" ]
+	run as_user "'$STACKTOOL' list '$XDG/netsup'"
+	assert_success
+	assert_line --regexp "^$XDG/netsup/lw +lwip +slirp:// up 10\.0\.2\.15/24 .*\(pid $pid\)$"
+	run as_user "'$NETSUP' -d inet=lw -- '$PY' -c 'import socket; s = socket.socket(); s.bind((\"10.0.2.15\", 0)); print(\"bound\")'"
+	assert_success
+	assert_output bound
+	run as_user "'$STACKTOOL' del lw"
+	assert_success
+	assert_file_not_exists "$XDG/netsup/lw"
+	assert_file_not_exists "$XDG/netsup/.lw.pid"
+}
+
+@test "rootless stack: list says in one line how many system stacks it may not enter" {
+	local a b
+	ns_new a
+	ns_new b
+	run --separate-stderr as_user "'$STACKTOOL' list /run/netns"
+	assert_success
+	refute_output --partial "$a"
+	refute_output --partial "permission denied"
+	# (other suites may add namespaces meanwhile: at least these two)
+	[[ "$stderr" =~ ^netsup-stack:\ [0-9]+\ stacks\ not\ shown:\ permission\ denied\ \(entering\ them\ needs\ root\)$ ]]
+	# JSON keeps each, with its reason
+	run as_user "'$STACKTOOL' list --json /run/netns"
+	assert_success
+	assert_line --regexp "^\{\"path\":\"/run/netns/$a\",\"error\":\"permission denied\"\},?$"
+}
