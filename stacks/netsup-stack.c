@@ -604,7 +604,7 @@ static pid_t stacktool_process_inside(const struct stack *s, pid_t except)
  */
 static bool stacktool_fd_on(const char *pid, const struct stack *s)
 {
-	char path[sizeof("/proc//fd/") + 2 * NAME_MAX];
+	char path[sizeof("/proc//fd/") + 2 * (size_t)NAME_MAX];
 	struct dirent *d;
 	struct stat st;
 	bool found = false;

@@ -42,6 +42,7 @@
  * command: the vustack of vuos.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -232,6 +233,35 @@ static void launch_ignore_signals(void)
 }
 
 /*
+ * launch_close_inherited() - the supervisor closes what netsup inherited
+ *
+ * A descriptor without FD_CLOEXEC is one netsup's caller passed on (all
+ * of netsup's own are close-on-exec): the command gets it by execve, the
+ * supervisor has no use for it.  Kept, it would outlive the command in
+ * the supervisor, which serves daemons the command left behind: a pipe
+ * whose reader waits for end-of-file ({ netsup -- daemon 9>&1; } | cat)
+ * would wait as long.  0, 1 and 2 are left to launch_supervisor().
+ */
+static void launch_close_inherited(void)
+{
+	struct dirent *d;
+	DIR *dir = opendir("/proc/self/fd");
+	int fd, fl;
+
+	if (!dir)
+		return;
+	while ((d = readdir(dir))) {
+		fd = (int)strtol(d->d_name, NULL, 10);
+		if (fd < 3 || fd == dirfd(dir))
+			continue;
+		fl = fcntl(fd, F_GETFD);
+		if (fl >= 0 && !(fl & FD_CLOEXEC))
+			close(fd);
+	}
+	closedir(dir);
+}
+
+/*
  * launch_supervisor() - the supervisor process: never returns
  * @sock:	socketpair to the command, which sends the listener
  * @netsup:	pid of the netsup that waits for the command
@@ -253,6 +283,7 @@ launch_supervisor(int sock, pid_t netsup, const struct options *o,
 	int fd, i, rc;
 
 	setsid();
+	launch_close_inherited();
 	launch_ignore_signals();
 	launch_raise_nofile();
 	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
