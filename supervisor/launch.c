@@ -274,7 +274,8 @@ launch_supervisor(int sock, pid_t netsup, const struct options *o,
 		  struct stack *defaults[FAM_COUNT], const struct policy *policy)
 {
 	struct supervisor sv = { .listener = -1, .parent_pidfd = -1, .policy = *policy,
-				 .routes = o->routes, .interruptible = o->userspace };
+				 .routes = o->routes, .interruptible = o->userspace,
+				 .userspace = o->userspace };
 	static struct route_table un_routes;
 	struct usernet un = { .pidfd = -1 };
 	char **self_argv = o->self_argv;

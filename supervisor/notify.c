@@ -592,6 +592,13 @@ static void notify_msocket_use(struct worker *w, const struct creds *c,
 		notify_fail(r, -EAFNOSUPPORT);
 		return;
 	}
+	if (stack_is_userspace(s) && !w->sv->userspace) {
+		/* its bind, connect... would reach the socketpair: EINVAL */
+		log_pid(LOG_WARN, c->tgid, "msocket: %s is a userspace stack, which this session cannot serve: ENOTSUP (start netsup with --userspace)",
+			s->path);
+		notify_fail(r, -ENOTSUP);
+		return;
+	}
 	/*
 	 * NULL for one family: its default made its default, nothing
 	 * changes.  NULL with AF_UNSPEC: the first family's default becomes

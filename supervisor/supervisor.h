@@ -39,6 +39,9 @@ struct supervisor {
 	bool sync_wakeup;	/* SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP */
 	bool interruptible;	/* no WAIT_KILLABLE_RECV: a signal may end a
 				 * call between ADDFD and SEND (stray.c) */
+	bool userspace;		/* the filter notifies the calls a userspace
+				 * socket needs (--userspace, a userspace
+				 * default or route, --user-net) */
 	struct stray_table strays;	/* descriptors such calls left */
 	bool stop;		/* atomic: the handling threads end */
 	int stop_fd;		/* eventfd: a handling thread ended */

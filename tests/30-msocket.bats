@@ -3,6 +3,7 @@
 # msocket(3): one process, several stacks; SOCK_DEFAULT and inheritance;
 # every row of the errno table; libmsocket without a supervisor.
 
+bats_require_minimum_version 1.5.0
 load helpers
 
 MSOCK="$PROGS/msock"
@@ -276,4 +277,20 @@ except BlockingIOError:
 " "$sf" "$MSOCK")
 	assert_equal "$out" "M:$sf:inet errno=ENOTSUP
 never connected"
+}
+
+@test "msocket of a userspace stack in a session without --userspace: ENOTSUP at msocket, said in netsup's log; with --userspace it is served" {
+	local sf="$BATS_TEST_TMPDIR/lw.sock"
+	"$BUILD/netsup-lwip" -d --pidfile "$BATS_TEST_TMPDIR/lw.pid" --link slirp:// --ip 10.0.2.15/24 "$sf"
+	echo "pid $(cat "$BATS_TEST_TMPDIR/lw.pid")" >> "$_fixtures"
+	# its socket's connect() would reach the socketpair unseen: EINVAL
+	run --separate-stderr "$NETSUP" -- "$MSOCK" "M:$sf:inet:stream" "D:$sf:inet"
+	assert_success
+	assert_line --index 0 "M:$sf:inet:stream errno=ENOTSUP"
+	assert_line --index 1 "D:$sf:inet errno=ENOTSUP"
+	[[ "$stderr" == *"msocket: $sf is a userspace stack, which this session cannot serve: ENOTSUP (start netsup with --userspace)"* ]]
+	run "$NETSUP" --userspace -- "$MSOCK" "M:$sf:inet:stream" "D:$sf:inet"
+	assert_success
+	assert_line --index 0 "M:$sf:inet:stream ok"
+	assert_line --index 1 "D:$sf:inet ok"
 }
