@@ -58,7 +58,7 @@ SUP_SRC   := supervisor/main.c supervisor/options.c supervisor/log.c supervisor/
              supervisor/creds.c supervisor/childmem.c supervisor/proc.c supervisor/view.c \
              supervisor/pathres.c supervisor/policy.c supervisor/credcache.c \
              supervisor/supervisor.c supervisor/ifioctl.c supervisor/ustack.c \
-             supervisor/ucall.c supervisor/usernet.c supervisor/route.c \
+             supervisor/ucall.c supervisor/uiface.c supervisor/usernet.c supervisor/route.c \
              supervisor/move.c supervisor/request.c
 SUP_OBJ   := $(patsubst %.c,$(B)/%.o,$(SUP_SRC) $(STACK_SRC))
 
@@ -181,7 +181,7 @@ $(B)/bench/%: tests/bench/%.c tests/bench/bench.h
 # kept in tests/fuzz/regress/ and replayed by make check.
 FUZZ_CC    := clang
 FUZZ_FLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -DNETSUP_VERSION=\"$(VERSION)\"
-FUZZ       := $(B)/fuzz/fuzz_options $(B)/fuzz/fuzz_stackspec $(B)/fuzz/fuzz_procparse $(B)/fuzz/fuzz_stackproto
+FUZZ       := $(B)/fuzz/fuzz_options $(B)/fuzz/fuzz_stackspec $(B)/fuzz/fuzz_procparse $(B)/fuzz/fuzz_stackproto $(B)/fuzz/fuzz_nlmsg
 FUZZ_SECS  ?= 60
 
 $(B)/fuzz/fuzz_options: tests/fuzz/fuzz_options.c supervisor/options.c supervisor/route.c supervisor/usernet.c supervisor/log.c stacks/stack.c stacks/netns.c stacks/userspace.c stacks/stackproto.c stacks/fdpass.c stacks/userstack.c
@@ -198,6 +198,10 @@ $(B)/fuzz/fuzz_procparse: tests/fuzz/fuzz_procparse.c supervisor/creds.c supervi
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ -lcap -lpthread
 
 $(B)/fuzz/fuzz_stackproto: tests/fuzz/fuzz_stackproto.c stacks/stackproto.c stacks/fdpass.c stacks/stackproto.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(filter %.c,$^)
+
+$(B)/fuzz/fuzz_nlmsg: tests/fuzz/fuzz_nlmsg.c stacks/lwip/nlmsg.c stacks/lwip/nlmsg.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(filter %.c,$^)
 

@@ -12,6 +12,7 @@
 #define NETSUP_STACK_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -63,6 +64,7 @@ struct stack {
 	ino_t ino;
 	bool foreign_owner;	/* netns owned by a user namespace not netsup's */
 	unsigned int families;	/* mask of 1 << enum stack_family served */
+	uint32_t version;	/* userspace: the stack protocol's version spoken */
 	unsigned int refs;	/* atomic */
 	bool removed;		/* atomic: its file is gone (stack_check_removed) */
 	bool unnamed;		/* its file was removed on purpose once opened

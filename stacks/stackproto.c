@@ -50,6 +50,7 @@ const char *sp_op_name(unsigned int op)
 		[SP_SETSOCKOPT] = "SETSOCKOPT", [SP_GETSOCKOPT] = "GETSOCKOPT",
 		[SP_SHUTDOWN] = "SHUTDOWN", [SP_SENDTO] = "SENDTO",
 		[SP_DGRAMSRC] = "DGRAMSRC", [SP_CLOSE] = "CLOSE",
+		[SP_IFREQ] = "IFREQ",
 	};
 
 	op &= ~(unsigned int)SP_REPLY;
@@ -60,23 +61,25 @@ const char *sp_op_name(unsigned int op)
 
 /*
  * sp_check_addr() - check an address as the kernel checks it for a socket
- * @domain:	the socket's family, AF_INET or AF_INET6
+ * @domain:	the socket's family, AF_INET, AF_INET6 or AF_NETLINK
  * @addr:	the address bytes
  * @addrlen:	their number
  *
- * Return: 0, -EINVAL (too short or too long), -EAFNOSUPPORT (another family)
+ * Return: 0, -EINVAL (too short or too long; netlink: another family, as
+ * netlink_bind() says), -EAFNOSUPPORT (another family)
  */
 int sp_check_addr(int domain, const void *addr, uint32_t addrlen)
 {
 	sa_family_t family;
 	uint32_t need = domain == AF_INET6 ? sizeof(struct sockaddr_in6)
-					   : sizeof(struct sockaddr_in);
+		      : domain == AF_NETLINK ? 12	/* struct sockaddr_nl */
+		      : sizeof(struct sockaddr_in);
 
 	if (!addr || addrlen > SP_ADDR_MAX || addrlen < need)
 		return -EINVAL;
 	memcpy(&family, addr, sizeof(family));
 	if (family != domain)
-		return -EAFNOSUPPORT;
+		return domain == AF_NETLINK ? -EINVAL : -EAFNOSUPPORT;
 	return 0;
 }
 
@@ -90,7 +93,7 @@ static enum sp_layout sp_req_layout(unsigned int op)
 	case SP_SOCKET:		return L_SOCKET;
 	case SP_BIND: case SP_CONNECT: case SP_SENDTO:
 		return L_ADDR;
-	case SP_SETSOCKOPT: case SP_GETSOCKOPT:
+	case SP_SETSOCKOPT: case SP_GETSOCKOPT: case SP_IFREQ:
 		return L_SOCKOPT;
 	case SP_LISTEN: case SP_ACCEPT: case SP_CANCEL: case SP_GETSOCKNAME:
 	case SP_GETPEERNAME: case SP_SHUTDOWN: case SP_DGRAMSRC: case SP_CLOSE:
@@ -111,8 +114,10 @@ static int sp_check_handle_req(const struct sp_msg *m)
 	switch (m->op) {
 	case SP_LISTEN: case SP_SHUTDOWN:
 		return m->flags ? -EINVAL : 0;
-	case SP_ACCEPT: case SP_DGRAMSRC:
+	case SP_ACCEPT:
 		return (m->arg || (m->flags & ~(uint32_t)SP_NONBLOCK)) ? -EINVAL : 0;
+	case SP_DGRAMSRC:	/* arg: a timeout in ms (version 2) */
+		return (m->arg < 0 || (m->flags & ~(uint32_t)SP_NONBLOCK)) ? -EINVAL : 0;
 	default:
 		return (m->arg || m->flags) ? -EINVAL : 0;
 	}
@@ -171,7 +176,8 @@ static int sp_decode_req(const unsigned char *p, size_t n, struct sp_msg *m)
 		m->domain = r.domain;
 		m->type = r.type;
 		m->protocol = r.protocol;
-		return r.zero ? -EINVAL : 0;
+		m->sflags = r.flags;
+		return (r.flags & ~(uint32_t)SP_SOCK_NETADMIN) ? -EINVAL : 0;
 	}
 	case L_HANDLE: {
 		struct sp_handle_req r;
@@ -210,6 +216,8 @@ static int sp_decode_req(const unsigned char *p, size_t n, struct sp_msg *m)
 		m->level = r.level;
 		m->name = r.name;
 		if (r.zero || r.optlen > SP_OPT_MAX)
+			return -EINVAL;
+		if (m->op == SP_IFREQ && (r.handle || r.level))
 			return -EINVAL;
 		if (m->op == SP_GETSOCKOPT) {
 			m->optlen = r.optlen;
@@ -273,7 +281,7 @@ static int sp_decode_rep(const unsigned char *p, size_t n, struct sp_msg *m)
 		m->datalen = (uint32_t)(n - sizeof(r));
 		m->data = m->datalen ? p + sizeof(r) : NULL;
 		if (!sp_text_ok(m->data, m->datalen) ||
-		    (r.families & ~(uint32_t)(SP_FAM_INET | SP_FAM_INET6)))
+		    (r.families & ~(uint32_t)(SP_FAM_INET | SP_FAM_INET6 | SP_FAM_NETLINK)))
 			return -EINVAL;
 		break;
 	}
@@ -302,15 +310,19 @@ static int sp_decode_rep(const unsigned char *p, size_t n, struct sp_msg *m)
 		m->addrlen = r.addrlen;
 		m->addr = r.addrlen ? p + sizeof(r) : NULL;
 		want_fds = m->op == SP_ACCEPT;
-		if ((m->op == SP_ACCEPT) != (r.handle != 0))
+		if (m->op == SP_DGRAMSRC) {
+			if (r.handle && (r.handle & ~(uint64_t)0xff) != SP_DGRAM_TTL)
+				return -EINVAL;
+		} else if ((m->op == SP_ACCEPT) != (r.handle != 0)) {
 			return -EINVAL;
+		}
 		if (m->op != SP_DGRAMSRC && r.datalen)
 			return -EINVAL;
 		if (r.datalen > SP_DATA_MAX)
 			return -EINVAL;
 		break;
 	}
-	case SP_GETSOCKOPT: {
+	case SP_GETSOCKOPT: case SP_IFREQ: {
 		struct sp_sockopt_rep r;
 
 		if (n < sizeof(r))
@@ -405,10 +417,10 @@ static int sp_encode_req(const struct sp_msg *m, struct sp_out *o)
 		return r.version_min > r.version_max ? -EINVAL : 0;
 	}
 	case L_SOCKET: {
-		struct sp_socket_req r = { m->domain, m->type, m->protocol, 0 };
+		struct sp_socket_req r = { m->domain, m->type, m->protocol, m->sflags };
 
 		sp_put(o, &r, sizeof(r));
-		return 0;
+		return (m->sflags & ~(uint32_t)SP_SOCK_NETADMIN) ? -EINVAL : 0;
 	}
 	case L_HANDLE: {
 		struct sp_handle_req r = { m->handle, m->arg, m->flags };
@@ -433,7 +445,7 @@ static int sp_encode_req(const struct sp_msg *m, struct sp_out *o)
 		struct sp_sockopt_req r = { m->handle, m->level, m->name,
 					    get ? m->optlen : m->datalen, 0 };
 
-		if (r.optlen > SP_OPT_MAX)
+		if (r.optlen > SP_OPT_MAX || (m->op == SP_IFREQ && (m->handle || m->level)))
 			return -EINVAL;
 		sp_put(o, &r, sizeof(r));
 		if (!get)
@@ -481,7 +493,7 @@ static int sp_encode_rep(const struct sp_msg *m, struct sp_out *o)
 		sp_put(o, m->addr, m->addrlen);
 		return 0;
 	}
-	case SP_GETSOCKOPT: {
+	case SP_GETSOCKOPT: case SP_IFREQ: {
 		struct sp_sockopt_rep r = { m->datalen, 0 };
 
 		if (m->datalen > SP_OPT_MAX)

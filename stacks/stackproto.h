@@ -26,7 +26,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define SP_VERSION	1		/* the version this code speaks */
+#define SP_VERSION	2		/* the highest version this code speaks */
+#define SP_VERSION_MIN	1		/* the lowest */
 
 #define SP_ADDR_MAX	128		/* sizeof(struct sockaddr_storage) */
 #define SP_OPT_MAX	256		/* socket option values */
@@ -51,7 +52,8 @@ enum sp_op {
 	SP_SENDTO	= 13,
 	SP_DGRAMSRC	= 14,		/* source of the datagram at the head */
 	SP_CLOSE	= 15,
-	SP_OP_MAX	= 15,
+	SP_IFREQ	= 16,		/* version 2: an interface ioctl */
+	SP_OP_MAX	= 16,
 };
 #define SP_REPLY	0x8000
 
@@ -61,6 +63,14 @@ enum sp_op {
 /* families in the HELLO reply */
 #define SP_FAM_INET	0x1
 #define SP_FAM_INET6	0x2
+#define SP_FAM_NETLINK	0x4		/* version 2: AF_NETLINK, NETLINK_ROUTE */
+
+/* DGRAMSRC's reply (version 2): handle is this | the datagram's IP TTL
+ * or hop limit, for a socket that asked for it (IP_RECVTTL...); else 0 */
+#define SP_DGRAM_TTL	0x100
+
+/* flags of SOCKET (version 2) */
+#define SP_SOCK_NETADMIN 0x1		/* the creator has CAP_NET_ADMIN over the stack */
 
 /* Every message starts with this header. */
 struct sp_hdr {
@@ -85,15 +95,18 @@ struct sp_hello_req {		/* HELLO */
 };
 
 struct sp_socket_req {		/* SOCKET */
-	int32_t domain;		/* AF_INET, AF_INET6 */
-	int32_t type;		/* SOCK_STREAM, SOCK_DGRAM (| NONBLOCK, CLOEXEC: ignored) */
-	int32_t protocol;	/* 0, IPPROTO_TCP, IPPROTO_UDP */
-	uint32_t zero;
+	int32_t domain;		/* AF_INET, AF_INET6; version 2: AF_NETLINK */
+	int32_t type;		/* SOCK_STREAM, SOCK_DGRAM (| NONBLOCK, CLOEXEC: ignored);
+				 * version 2: SOCK_RAW for AF_NETLINK */
+	int32_t protocol;	/* 0, IPPROTO_TCP, IPPROTO_UDP; version 2:
+				 * IPPROTO_ICMP, IPPROTO_ICMPV6, NETLINK_ROUTE */
+	uint32_t flags;		/* version 2: SP_SOCK_NETADMIN; version 1: 0 */
 };
 
 /* LISTEN, ACCEPT, CANCEL, GETSOCKNAME, GETPEERNAME, SHUTDOWN, DGRAMSRC,
  * CLOSE: a handle (CANCEL: the id of the request to cancel), an integer
- * argument (LISTEN: backlog; SHUTDOWN: how) and flags (SP_NONBLOCK). */
+ * argument (LISTEN: backlog; SHUTDOWN: how; version 2: DGRAMSRC's timeout
+ * in milliseconds, 0 for none) and flags (SP_NONBLOCK). */
 struct sp_handle_req {
 	uint64_t handle;
 	int32_t arg;
@@ -109,7 +122,10 @@ struct sp_addr_req {
 };
 
 /* SETSOCKOPT, GETSOCKOPT: SETSOCKOPT's value (optlen bytes) follows;
- * GETSOCKOPT's optlen is the largest value the client accepts. */
+ * GETSOCKOPT's optlen is the largest value the client accepts.
+ * IFREQ (version 2): handle 0, level 0, name the ioctl request
+ * (SIOCGIF*), the request's struct ifreq (optlen bytes) follows; the
+ * reply is laid out as GETSOCKOPT's. */
 struct sp_sockopt_req {
 	uint64_t handle;
 	int32_t level;
@@ -134,7 +150,8 @@ struct sp_handle_rep {		/* SOCKET, with one descriptor */
 /* ACCEPT (with one descriptor), GETSOCKNAME, GETPEERNAME, DGRAMSRC: the
  * address (addrlen bytes) follows. */
 struct sp_addr_rep {
-	uint64_t handle;	/* ACCEPT: the new socket; else 0 */
+	uint64_t handle;	/* ACCEPT: the new socket; DGRAMSRC: 0 or
+				 * SP_DGRAM_TTL | ttl (version 2); else 0 */
 	uint32_t datalen;	/* DGRAMSRC: payload bytes of that datagram; else 0 */
 	uint32_t addrlen;
 };
@@ -172,6 +189,7 @@ struct sp_msg {
 	int32_t domain, type, protocol;		/* SOCKET */
 	int32_t level, name;			/* SET/GETSOCKOPT */
 	uint32_t version_min, version_max;	/* HELLO request */
+	uint32_t sflags;			/* SOCKET: SP_SOCK_* */
 	uint32_t version, families, pid, mtu;	/* HELLO reply */
 	uint32_t datalen_hint;	/* DGRAMSRC reply: payload size */
 	uint32_t optlen;	/* GETSOCKOPT request: room for the value */

@@ -103,7 +103,7 @@ bool stack_is_userspace(const struct stack *s)
  */
 int userspace_hello_send(int fd, void *buf, size_t cap)
 {
-	struct sp_msg m = { .op = SP_HELLO, .id = 1, .version_min = SP_VERSION,
+	struct sp_msg m = { .op = SP_HELLO, .id = 1, .version_min = SP_VERSION_MIN,
 			    .version_max = SP_VERSION };
 	ssize_t n;
 
@@ -131,6 +131,8 @@ int userspace_hello_parse(const void *buf, size_t len, struct sp_msg *m)
 		return rc;
 	if (!m->reply || m->op != SP_HELLO || m->id != 1)
 		return -EPROTO;
+	if (m->result >= 0 && (m->version < SP_VERSION_MIN || m->version > SP_VERSION))
+		return -EPROTO;
 	return m->result < 0 ? m->result : 0;
 }
 
@@ -148,6 +150,8 @@ int userspace_families(const struct sp_msg *m, unsigned int *families)
 		*families |= 1U << FAM_INET;
 	if (m->families & SP_FAM_INET6)
 		*families |= 1U << FAM_INET6;
+	if ((m->families & SP_FAM_NETLINK) && m->version >= 2)
+		*families |= 1U << FAM_NETLINK;
 	return *families ? 0 : -EPROTO;
 }
 
@@ -182,8 +186,8 @@ int userspace_greet(int fd, void *buf, size_t cap, struct sp_msg *m)
 	return userspace_hello_parse(buf, (size_t)n, m);
 }
 
-/* HELLO, and its answer: the families served. */
-static int userspace_hello(int fd, unsigned int *families)
+/* HELLO, and its answer: the families served, the version spoken. */
+static int userspace_hello(int fd, unsigned int *families, uint32_t *version)
 {
 	static char buf[SP_MSG_MAX];	/* callers are serialised: start-up,
 					 * or the netsup-stack tool */
@@ -193,6 +197,7 @@ static int userspace_hello(int fd, unsigned int *families)
 	rc = userspace_greet(fd, buf, sizeof(buf), &m);
 	if (rc)
 		return rc;
+	*version = m.version;
 	return userspace_families(&m, families);
 }
 
@@ -300,15 +305,19 @@ int userspace_from_conn(int conn, const struct stat *st, const char *path,
 int userspace_from_fd(int fd, const struct stat *st, const char *path, struct stack **out)
 {
 	unsigned int families = 0;
+	uint32_t version = 0;
 	int conn, rc;
 
 	conn = userspace_connect(fd);
 	if (conn < 0)
 		return conn;
-	rc = userspace_hello(conn, &families);
+	rc = userspace_hello(conn, &families, &version);
 	if (rc) {
 		close(conn);
 		return rc == -EBADMSG || rc == -ENOSYS || rc == -EINVAL ? -EPROTO : rc;
 	}
-	return userspace_from_conn(conn, st, path, families, out);
+	rc = userspace_from_conn(conn, st, path, families, out);
+	if (!rc)
+		(*out)->version = version;
+	return rc;
 }

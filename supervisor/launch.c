@@ -317,6 +317,9 @@ launch_supervisor(int sock, pid_t netsup, const struct options *o,
 		}
 		defaults[FAM_INET] = s;
 		defaults[FAM_INET6] = stack_get(s);
+		/* ip addr shows the command's stack, as main_netlink_follows() */
+		if (!defaults[FAM_NETLINK] && (s->families & (1U << FAM_NETLINK)))
+			defaults[FAM_NETLINK] = stack_get(s);
 		if (policy_allow(&sv.policy, s))
 			debug("--user-net: the stack is not in the policy");
 	}

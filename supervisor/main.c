@@ -111,6 +111,24 @@ static void main_routes(struct options *o, struct route_table *t)
 	o->routes = t;
 }
 
+/*
+ * main_netlink_follows() - netlink goes where inet goes, if that is a
+ * userspace stack and no --default named netlink's own stack: ip addr
+ * then shows the stack the program uses (netsup(1), "-d").  A kernel
+ * stack's netlink is the one netsup runs in unless given, as before.
+ * @defaults:	the stack of each family, netlink's filled in
+ */
+static void main_netlink_follows(struct stack *defaults[FAM_COUNT])
+{
+	struct stack *s = defaults[FAM_INET] ? defaults[FAM_INET] : defaults[FAM_INET6];
+
+	if (defaults[FAM_NETLINK] || !s || !stack_is_userspace(s) ||
+	    !(s->families & (1U << FAM_NETLINK)))
+		return;
+	defaults[FAM_NETLINK] = stack_get(s);
+	info("%s: %s (as inet)", stack_family_name(FAM_NETLINK), s->path);
+}
+
 int main(int argc, char **argv)
 {
 	static struct route_table routes;
@@ -160,7 +178,7 @@ int main(int argc, char **argv)
 		defaults[i] = j < i ? stack_get(defaults[j])
 				    : main_open_stack(o.defaults[i]);
 		if (!(defaults[i]->families & (1U << i))) {
-			/* a userspace stack serves inet and inet6 only */
+			/* a userspace stack serves inet, inet6 and (version 2) netlink */
 			info("%s: %s does not serve it: the command's own namespace does",
 			     stack_family_name(i), defaults[i]->path);
 			stack_put(defaults[i]);
@@ -171,6 +189,7 @@ int main(int argc, char **argv)
 			o.userspace = true;
 		info("%s: %s", stack_family_name(i), defaults[i]->path);
 	}
+	main_netlink_follows(defaults);
 
 	rc = policy_init(&policy);
 	if (rc)

@@ -44,6 +44,7 @@
 #include <unistd.h>
 #include <linux/audit.h>
 #include <linux/net.h>
+#include <linux/netlink.h>
 #include <linux/seccomp.h>
 #include <linux/sockios.h>
 
@@ -53,6 +54,7 @@
 #include "errset.h"
 #include "filter.h"
 #include "ifioctl.h"
+#include "uiface.h"
 #include "move.h"
 #include "log.h"
 #include "pathres.h"
@@ -509,6 +511,12 @@ static void notify_socket(struct worker *w, int domain, int type, int protocol,
 		have_creds = true;
 		s = proc_default(procs, c.tgid, c.ppid, idx);
 	}
+	if (s && idx == FAM_NETLINK && protocol != NETLINK_ROUTE && stack_is_userspace(s)) {
+		/* a userspace stack serves rtnetlink; sock_diag, generic
+		 * netlink, audit and uevents stay with netsup's namespace */
+		stack_put(s);
+		s = NULL;
+	}
 	if (!s && !from_memory) {
 		/* The registers cannot change: the child may run it itself. */
 		r->what = NOTIFY_CONTINUE;
@@ -879,7 +887,11 @@ static void notify_ifioctl(struct worker *w, struct notify_reply *r)
 		s = proc_default(procs, c.tgid, c.ppid, FAM_INET6);
 		domain = AF_INET6;
 	}
-	if (!s || stack_is_userspace(s) || notify_own(w))
+	if (s && stack_is_userspace(s)) {
+		uiface_ioctl(w, s, c.ruid, r);	/* asked of its daemon: uiface.c */
+		goto out;
+	}
+	if (!s || notify_own(w))
 		goto out;
 	/* pidfd_getfd (5.6) needs ptrace access: netsup's own credentials */
 	pidfd = (int)syscall(SYS_pidfd_open, c.tgid, 0);

@@ -48,11 +48,13 @@
 #include <netinet/tcp.h>
 #include <linux/audit.h>
 #include <linux/net.h>
+#include <linux/netlink.h>
 
 #include "childmem.h"
 #include "log.h"
 #include "request.h"
 #include "ucall.h"
+#include "uiface.h"
 #include "ustack.h"
 
 #ifndef PIDFD_THREAD
@@ -247,16 +249,21 @@ void ucall_socket(struct worker *w, struct stack *s, const struct creds *c,
 	struct ucall *uc;
 	int rc;
 
-	if (base != SOCK_STREAM && base != SOCK_DGRAM) {
+	if (base != SOCK_STREAM && base != SOCK_DGRAM &&
+	    !(domain == AF_NETLINK && base == SOCK_RAW)) {
 		notify_fail(r, -ESOCKTNOSUPPORT);
 		return;
 	}
+	if (domain == AF_NETLINK && uiface_net_admin(s, (pid_t)w->req->pid, c))
+		m.sflags = SP_SOCK_NETADMIN;	/* may configure it: uiface.c */
 	rc = ucall_new(w, &ca, false, &uc);	/* answered with a descriptor only */
 	if (rc) {
 		notify_fail(r, rc);
 		return;
 	}
-	uc->us = (struct usock){ .s = stack_get(s), .domain = domain, .type = base };
+	/* a netlink socket's datagrams are served as a UDP socket's */
+	uc->us = (struct usock){ .s = stack_get(s), .domain = domain,
+				 .type = base == SOCK_STREAM ? SOCK_STREAM : SOCK_DGRAM };
 	uc->cloexec = type & SOCK_CLOEXEC;
 	uc->nonblock = type & SOCK_NONBLOCK;
 	ucall_send(w, uc, &m, ucall_socket_done, c->ruid, r);
@@ -368,7 +375,8 @@ static void ucall_name_done(struct ureq *rq, struct worker *w)
  */
 static bool ucall_option_forwarded(int level, int name)
 {
-	if (level == IPPROTO_TCP || level == IPPROTO_IP || level == IPPROTO_IPV6)
+	if (level == IPPROTO_TCP || level == IPPROTO_IP || level == IPPROTO_IPV6 ||
+	    level == SOL_NETLINK)
 		return true;
 	if (level != SOL_SOCKET)
 		return false;
@@ -448,6 +456,36 @@ static int ucall_scatter(const struct request_ref *ref, const struct iovec *iov,
 
 static void ucall_dgramsrc(struct worker *w, struct ucall *uc, struct notify_reply *r);
 
+/*
+ * ucall_put_ttl() - recvmsg's control message IP_TTL (IPV6_HOPLIMIT for
+ * AF_INET6), as IP_RECVTTL and IPV6_RECVHOPLIMIT ask, if it fits
+ * @uc:		the call (uc->msghdr: the child's struct msghdr)
+ * @ttl:	the datagram's TTL or hop limit
+ * @clen:	receives msg_controllen
+ * @mflags:	MSG_CTRUNC added when it does not fit
+ *
+ * Return: 0 or -EFAULT
+ */
+static int ucall_put_ttl(struct ucall *uc, int ttl, size_t *clen, int *mflags)
+{
+	unsigned char buf[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct cmsghdr *cm = (struct cmsghdr *)buf;
+	struct msghdr mh;
+
+	if (request_read(&uc->ref, uc->msghdr, &mh, sizeof(mh)))
+		return -EFAULT;
+	if (!mh.msg_control || mh.msg_controllen < CMSG_LEN(sizeof(int))) {
+		*mflags |= MSG_CTRUNC;
+		return 0;
+	}
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	cm->cmsg_level = uc->us.domain == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP;
+	cm->cmsg_type = uc->us.domain == AF_INET6 ? IPV6_HOPLIMIT : IP_TTL;
+	memcpy(CMSG_DATA(cm), &ttl, sizeof(ttl));
+	*clen = mh.msg_controllen < sizeof(buf) ? CMSG_LEN(sizeof(int)) : sizeof(buf);
+	return request_write(&uc->ref, (uint64_t)(uintptr_t)mh.msg_control, buf, *clen);
+}
+
 /* The source of the head datagram is known: take the datagram. */
 static void ucall_recv_done(struct ureq *rq, struct worker *w)
 {
@@ -489,12 +527,16 @@ static void ucall_recv_done(struct ureq *rq, struct worker *w)
 	if (!rc)
 		rc = ucall_put_name(uc, rq->addr, rq->addrlen);
 	if (!rc && uc->msghdr) {
-		/* no control data; MSG_TRUNC if the buffer was short */
+		/* control data: the TTL if the daemon sent it; MSG_TRUNC if
+		 * the buffer was short */
 		int mflags = (size_t)n > uc->want ? MSG_TRUNC : 0;
-		size_t zero = 0;
+		size_t clen = 0;
 
-		rc = request_write(&uc->ref, uc->msghdr + offsetof(struct msghdr, msg_controllen),
-				   &zero, sizeof(zero));
+		if (rq->handle & SP_DGRAM_TTL)
+			rc = ucall_put_ttl(uc, (int)(rq->handle & 0xff), &clen, &mflags);
+		if (!rc)
+			rc = request_write(&uc->ref, uc->msghdr + offsetof(struct msghdr, msg_controllen),
+					   &clen, sizeof(clen));
 		if (!rc)
 			rc = request_write(&uc->ref, uc->msghdr + offsetof(struct msghdr, msg_flags),
 					   &mflags, sizeof(mflags));
@@ -515,9 +557,17 @@ static void ucall_recv_done(struct ureq *rq, struct worker *w)
 static void ucall_dgramsrc(struct worker *w, struct ucall *uc, struct notify_reply *r)
 {
 	struct sp_msg m = { .op = SP_DGRAMSRC, .handle = uc->us.handle };
+	struct timeval tv = { 0 };
+	socklen_t tvlen = sizeof(tv);
 
 	if (uc->nonblock || (uc->flags & MSG_DONTWAIT))
 		m.flags = SP_NONBLOCK;
+	/* the child's SO_RCVTIMEO (set on its end) bounds the wait (version 2) */
+	if (!m.flags && uc->us.s->version >= 2 &&
+	    !getsockopt(uc->cfd, SOL_SOCKET, SO_RCVTIMEO, &tv, &tvlen) &&
+	    (tv.tv_sec || tv.tv_usec))
+		m.arg = tv.tv_sec >= INT32_MAX / 1000 ? INT32_MAX
+			: (int32_t)(tv.tv_sec * 1000 + (tv.tv_usec + 999) / 1000);
 	uc->rq.blocking = !m.flags;
 	uc->rq.polls = 0;
 	ucall_send(w, uc, &m, ucall_recv_done, uc->uid, r);
@@ -882,6 +932,10 @@ void ucall_handle(struct worker *w, struct notify_reply *r)
 			ucall_now(uc, r, n);
 			return;
 		}
+		if (uc->flags & MSG_ERRQUEUE) {
+			rc = -EAGAIN;	/* no error queue: no ICMP errors kept */
+			break;
+		}
 		if (!notify_id_valid(w)) {
 			rc = -ESRCH;
 			break;
@@ -941,6 +995,10 @@ void ucall_handle(struct worker *w, struct notify_reply *r)
 		uc->flags = (int)a[uc->mmsg ? 3 : 2];
 		uc->name = (uint64_t)(uintptr_t)mh.msg_name;
 		uc->namelen = a[1] + offsetof(struct msghdr, msg_namelen);
+		if (uc->flags & MSG_ERRQUEUE) {
+			rc = -EAGAIN;	/* no error queue: no ICMP errors kept */
+			break;
+		}
 		if (!notify_id_valid(w)) {
 			rc = -ESRCH;
 			break;

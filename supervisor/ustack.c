@@ -310,6 +310,8 @@ static void ustack_greet_step(struct deferred *d, struct worker *w, bool expired
 	if (!rc) {
 		rc = userspace_from_conn(g->conn, &g->st, g->path, families, &s);
 		g->conn = -1;	/* the stack's now, or closed */
+		if (!rc)
+			s->version = m.version;
 	}
 	if (!rc) {
 		rc = fcntl(s->fd, F_SETFL, 0) ? -errno : 0;	/* blocking, as opened */
@@ -696,7 +698,8 @@ void ustack_input(struct supervisor *sv, struct ustack *u, struct worker *w)
 			memcpy(rq->addr, m.addr, m.addrlen);
 			rq->addrlen = m.addrlen;
 		}
-		if (m.op == SP_GETSOCKOPT && m.data && m.datalen <= sizeof(rq->opt)) {
+		if ((m.op == SP_GETSOCKOPT || m.op == SP_IFREQ) && m.data &&
+		    m.datalen <= sizeof(rq->opt)) {
 			memcpy(rq->opt, m.data, m.datalen);
 			rq->optlen = m.datalen;
 		}

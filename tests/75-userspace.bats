@@ -338,10 +338,14 @@ print("done")'
 	grep -qE "userspace sockets: [0-9]+ known, [1-9][0-9]* of the [0-9]+ asked about last were gone" <<< "$stderr"
 }
 
-@test "interface lookups of a program on lwIP are the kernel's own (not an error)" {
-	run "$NETSUP" -d "$SF" -- $PY -c 'import socket; print(socket.if_nametoindex("lo"))'
+@test "interface lookups of a program on lwIP are the stack's, as ip link shows them" {
+	run "$NETSUP" -d "$SF" -- sh -c 'ip -o link show eth0 | cut -d: -f1
+		'"$PY"' -c "import socket; print(socket.if_nametoindex(\"eth0\"))"'
 	assert_success
-	assert_output "1"
+	assert_equal "${lines[0]}" "${lines[1]}"
+	run "$NETSUP" -d "$SF" -- $PY -c 'import socket; socket.if_nametoindex("nosuch0")'
+	assert_failure
+	assert_output --partial "no interface with this name"
 }
 
 @test "a hostile program on lwIP: bad pointers, a killed accepter, a swapped descriptor, 300 processes at once" {

@@ -250,7 +250,7 @@ static int link_parse6(const char *spec, ip6_addr_t *ip)
  *
  * Return: 0 or -ENOSPC
  */
-static int link_gw6(struct netif *netif, const ip6_addr_t *gw)
+int link_gw6(struct netif *netif, const ip6_addr_t *gw)
 {
 	int i, r;
 
@@ -273,6 +273,45 @@ static int link_gw6(struct netif *netif, const ip6_addr_t *gw)
 	default_router_list[r].invalidation_timer = 0xffffffffU;
 	default_router_list[r].flags = 0;
 	return 0;
+}
+
+/*
+ * link_routers6() - the IPv6 default routers lwIP knows
+ * @out:	receives their addresses
+ * @max:	room in @out
+ *
+ * Called with the core lock held.
+ *
+ * Return: how many were written
+ */
+int link_routers6(ip6_addr_t *out, int max)
+{
+	int r, n = 0;
+
+	for (r = 0; r < LWIP_ND6_NUM_ROUTERS && n < max; r++)
+		if (default_router_list[r].neighbor_entry) {
+			/* ip6_addr_copy() names its first argument often */
+			ip6_addr_copy(out[n], default_router_list[r].neighbor_entry->next_hop_address);
+			n++;
+		}
+	return n;
+}
+
+/*
+ * link_gw6_clear() - forget every IPv6 default router (ip -6 route del
+ * default); a later advertisement teaches lwIP one again
+ *
+ * Called with the core lock held.
+ */
+void link_gw6_clear(void)
+{
+	int r;
+
+	for (r = 0; r < LWIP_ND6_NUM_ROUTERS; r++) {
+		if (default_router_list[r].neighbor_entry)
+			default_router_list[r].neighbor_entry->isrouter = 0;
+		memset(&default_router_list[r], 0, sizeof(default_router_list[r]));
+	}
 }
 
 /*

@@ -27,6 +27,8 @@
 
 struct tcp_pcb;
 struct udp_pcb;
+struct raw_pcb;
+struct nl_sock;
 struct pbuf;
 struct vdeconn;
 
@@ -100,7 +102,13 @@ struct lw_pending {
 	uint64_t id;
 	uint16_t op;
 	struct lw_sock *s;
+	uint64_t deadline;	/* CLOCK_MONOTONIC ms: answered -EAGAIN then; 0: never */
 };
+
+/* What an operation handler returns besides 0 and -errno (ops.c). */
+#define LW_OP_REPLIED	(-100001)	/* it sent its reply itself */
+#define LW_OP_WAIT	(-100002)	/* the request waits (serve.c keeps it) */
+#define LW_OP_GENERIC	(-100003)	/* netlink.c: serve it as any socket */
 
 /* A client connection. */
 struct lw_conn {
@@ -109,6 +117,7 @@ struct lw_conn {
 	struct lw_daemon *d;
 	int fd;
 	bool hello;
+	uint32_t version;		/* of the stack protocol, from HELLO */
 	bool dead;			/* to be closed after this event */
 	uint64_t next_handle;
 	struct lw_sock *socks;
@@ -133,6 +142,7 @@ struct lw_dgram {
 	uint32_t len;
 	ip_addr_t addr;
 	uint16_t port;
+	int16_t ttl;		/* its IP TTL or hop limit, -1 unknown */
 };
 
 /* A socket of the stack. */
@@ -141,7 +151,9 @@ struct lw_sock {
 	struct lw_sock *next;		/* in conn->socks */
 	struct lw_conn *conn;
 	uint64_t handle;
-	int domain, type;		/* AF_INET/AF_INET6, SOCK_STREAM/SOCK_DGRAM */
+	int domain, type;		/* AF_INET/AF_INET6/AF_NETLINK, SOCK_STREAM/SOCK_DGRAM */
+	int protocol;			/* IPPROTO_ICMP(V6) (ping), NETLINK_ROUTE; 0: TCP, UDP */
+	int so_type;			/* SO_TYPE: SOCK_RAW for a netlink socket made so */
 	int fd;				/* the daemon's end, -1 once closed */
 	int child_fd;			/* the child's end, until handed over */
 	uint32_t events;		/* registered in epoll; 0: not registered */
@@ -153,6 +165,7 @@ struct lw_sock {
 	int so_error;			/* positive errno, SO_ERROR */
 	/* options kept for getsockopt */
 	bool v6only, reuseaddr, keepalive, nodelay, broadcast;
+	bool recv_ttl;			/* ping: IP_RECVTTL, IPV6_RECVHOPLIMIT */
 	int rcvbuf, sndbuf;		/* as set; 0: never set */
 	int keepidle, keepintvl, keepcnt;	/* seconds, seconds, probes */
 	int tos, ttl;
@@ -164,7 +177,9 @@ struct lw_sock {
 	union {
 		struct tcp_pcb *tcp;
 		struct udp_pcb *udp;
+		struct raw_pcb *raw;	/* ping sockets (icmp.c) */
 	} pcb;
+	struct nl_sock *nl;		/* netlink sockets (netlink.c) */
 	/* TCP */
 	size_t filler;			/* bytes of filler still in the socketpair */
 	struct pbuf **rxv;		/* from lwIP, not yet written to fd */
@@ -188,6 +203,12 @@ struct lw_sock {
 	unsigned int dq_head, dq_len, dq_cap;
 };
 
+/* Is @s a ping socket (SOCK_DGRAM, IPPROTO_ICMP or IPPROTO_ICMPV6)? */
+static inline bool lw_is_ping(const struct lw_sock *s)
+{
+	return s->domain != AF_NETLINK && s->protocol != 0;
+}
+
 /* link.c */
 int link_open(struct lw_daemon *d);
 int link_setup(struct lw_daemon *d);
@@ -195,6 +216,9 @@ void link_input(struct lw_daemon *d);
 void link_close(struct lw_daemon *d);
 int link_describe(const struct lw_daemon *d, char *buf, size_t len);
 bool link_router6(const struct lw_daemon *d);
+int link_gw6(struct netif *netif, const ip6_addr_t *gw);
+int link_routers6(ip6_addr_t *out, int max);
+void link_gw6_clear(void);
 
 /* loif.c */
 int loif_setup(struct lw_daemon *d);
@@ -224,6 +248,7 @@ void serve_accept_ready(struct lw_sock *l);
 void serve_dgramsrc_ready(struct lw_sock *s);
 void serve_conn_free(struct lw_conn *c);
 int serve_pending_add(struct lw_conn *c, const struct sp_msg *m, struct lw_sock *s);
+void serve_pending_deadline(struct lw_conn *c, uint64_t id, int ms);
 struct lw_pending *serve_pending_find(struct lw_conn *c, uint64_t id, bool unlink);
 int serve_sock_charge(struct lw_conn *c);
 void serve_sock_uncharge(struct lw_conn *c);
@@ -236,7 +261,7 @@ void ops_accept_reply(struct lw_sock *l, uint64_t id);
 void ops_dgramsrc_reply(struct lw_sock *s, uint64_t id);
 
 /* sock.c */
-int sock_new(struct lw_conn *c, int domain, int type, bool connected,
+int sock_new(struct lw_conn *c, int domain, int type, int protocol, bool connected,
 	     struct lw_sock **out);
 void sock_release(struct lw_sock *s);
 void sock_zombify(struct lw_sock *s);
@@ -283,8 +308,29 @@ int udp_sock_disconnect(struct lw_sock *s);
 int udp_sock_sendto(struct lw_sock *s, const ip_addr_t *ip, uint16_t port,
 		    const void *data, size_t len);
 int udp_sock_head(struct lw_sock *s, struct lw_dgram *out);
+int udp_sock_deliver(struct lw_sock *s, const void *buf, size_t len,
+		     const ip_addr_t *addr, uint16_t port, int ttl);
 void udp_sock_readable(struct lw_sock *s);
 void udp_sock_close(struct lw_sock *s);
+
+/* netlink.c */
+int netlink_sock_open(struct lw_sock *s, bool admin);
+int netlink_op(struct lw_conn *c, struct sp_msg *m, struct lw_sock *s);
+void netlink_sock_readable(struct lw_sock *s);
+void netlink_sock_writable(struct lw_sock *s);
+uint32_t netlink_sock_events(const struct lw_sock *s);
+void netlink_sock_close(struct lw_sock *s);
+int netlink_ifreq(struct lw_daemon *d, unsigned long req, void *ifr, uint32_t *len);
+bool netlink_conn_may_admin(const struct lw_conn *c);
+
+/* icmp.c: ping sockets */
+int icmp_sock_open(struct lw_sock *s);
+int icmp_sock_bind(struct lw_sock *s, const ip_addr_t *ip, uint16_t port);
+int icmp_sock_connect(struct lw_sock *s, const ip_addr_t *ip, uint16_t port);
+int icmp_sock_disconnect(struct lw_sock *s);
+int icmp_sock_sendto(struct lw_sock *s, const ip_addr_t *ip, const void *data, size_t len);
+void icmp_sock_close(struct lw_sock *s);
+int icmp_sockopt(struct lw_sock *s, int level, int name, int v);
 
 /* lwlog.c */
 void lw_log_level(int level);

@@ -14,11 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/netlink.h>
 
 #include "lw.h"
 
-#define OPS_REPLIED	(-100001)	/* not a count, not an -errno */
-#define OPS_WAIT	(-100002)
+#define OPS_REPLIED	LW_OP_REPLIED	/* not a count, not an -errno */
+#define OPS_WAIT	LW_OP_WAIT
 
 typedef int (*ops_fn)(struct lw_conn *c, struct sp_msg *m, struct lw_sock *s);
 
@@ -27,6 +28,9 @@ typedef int (*ops_fn)(struct lw_conn *c, struct sp_msg *m, struct lw_sock *s);
  * @c:		the connection
  * @m:		the request
  * @s:		unused
+ *
+ * The highest version both speak; netlink (version 2) only for a client
+ * that speaks it.
  *
  * Return: OPS_REPLIED, or -EISCONN (a second HELLO)
  */
@@ -38,17 +42,20 @@ static int ops_hello(struct lw_conn *c, struct sp_msg *m, struct lw_sock *s)
 	(void)s;
 	if (c->hello)
 		return -EISCONN;
-	if (m->version_min > SP_VERSION || m->version_max < SP_VERSION) {
+	if (m->version_min > SP_VERSION || m->version_max < SP_VERSION_MIN) {
 		serve_reply_err(c, SP_HELLO, m->id, -EPROTONOSUPPORT);
-		lw_warn("client speaks versions %u..%u, not %u: closing",
-			m->version_min, m->version_max, SP_VERSION);
+		lw_warn("client speaks versions %u..%u, not %u..%u: closing",
+			m->version_min, m->version_max, SP_VERSION_MIN, SP_VERSION);
 		shutdown(c->fd, SHUT_RDWR);
 		c->dead = true;
 		return OPS_REPLIED;
 	}
 	c->hello = true;
-	r.version = SP_VERSION;
+	c->version = m->version_max < SP_VERSION ? m->version_max : SP_VERSION;
+	r.version = c->version;
 	r.families = SP_FAM_INET | SP_FAM_INET6;
+	if (c->version >= 2)
+		r.families |= SP_FAM_NETLINK;
 	r.pid = (uint32_t)getpid();
 	r.mtu = c->d->netif.mtu;
 	r.datalen = (uint32_t)link_describe(c->d, text, sizeof(text));
@@ -58,9 +65,41 @@ static int ops_hello(struct lw_conn *c, struct sp_msg *m, struct lw_sock *s)
 }
 
 /*
+ * ops_socket_kind() - is this a socket the stack makes?
+ * @c:		the connection (its version)
+ * @m:		domain, type, protocol
+ * @ping:	set for a ping socket (SOCK_DGRAM, IPPROTO_ICMP/ICMPV6)
+ *
+ * Return: 0, -EAFNOSUPPORT, -ESOCKTNOSUPPORT, -EPROTONOSUPPORT
+ */
+static int ops_socket_kind(const struct lw_conn *c, const struct sp_msg *m, bool *ping)
+{
+	int type = m->type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+	*ping = false;
+	if (m->domain == AF_NETLINK && c->version >= 2) {
+		if (type != SOCK_RAW && type != SOCK_DGRAM)
+			return -ESOCKTNOSUPPORT;
+		return m->protocol == NETLINK_ROUTE ? 0 : -EPROTONOSUPPORT;
+	}
+	if (m->domain != AF_INET && m->domain != AF_INET6)
+		return -EAFNOSUPPORT;
+	if (type != SOCK_STREAM && type != SOCK_DGRAM)
+		return -ESOCKTNOSUPPORT;
+	if (type == SOCK_DGRAM && c->version >= 2 &&
+	    m->protocol == (m->domain == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6)) {
+		*ping = true;
+		return 0;
+	}
+	if (m->protocol && m->protocol != (type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP))
+		return -EPROTONOSUPPORT;
+	return 0;
+}
+
+/*
  * ops_socket() - SOCKET: a new socket, its child end passed
  * @c:		the connection
- * @m:		domain, type, protocol
+ * @m:		domain, type, protocol, flags
  * @s:		unused
  *
  * Return: OPS_REPLIED, -EAFNOSUPPORT, -ESOCKTNOSUPPORT, -EPROTONOSUPPORT,
@@ -70,16 +109,24 @@ static int ops_socket(struct lw_conn *c, struct sp_msg *m, struct lw_sock *s)
 {
 	int type = m->type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC), rc;
 	struct sp_msg r = { .op = SP_SOCKET, .id = m->id };
+	bool ping;
 
-	if (m->domain != AF_INET && m->domain != AF_INET6)
-		return -EAFNOSUPPORT;
-	if (type != SOCK_STREAM && type != SOCK_DGRAM)
-		return -ESOCKTNOSUPPORT;
-	if (m->protocol && m->protocol != (type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP))
-		return -EPROTONOSUPPORT;
-	rc = sock_new(c, m->domain, type, false, &s);
+	rc = ops_socket_kind(c, m, &ping);
 	if (rc < 0)
 		return rc;
+	rc = sock_new(c, m->domain, m->domain == AF_NETLINK ? SOCK_DGRAM : type,
+		      ping ? m->protocol : 0, false, &s);
+	if (rc < 0)
+		return rc;
+	s->so_type = type;
+	if (m->domain == AF_NETLINK) {
+		rc = netlink_sock_open(s, (m->sflags & SP_SOCK_NETADMIN) &&
+				       netlink_conn_may_admin(c));
+		if (rc < 0) {
+			sock_release(s);
+			return rc;
+		}
+	}
 	r.handle = s->handle;
 	if (serve_reply(c, &r, s->child_fd) < 0) {
 		sock_release(s);
@@ -88,8 +135,8 @@ static int ops_socket(struct lw_conn *c, struct sp_msg *m, struct lw_sock *s)
 	close(s->child_fd);
 	s->child_fd = -1;
 	lw_debug("socket %llu: %s %s", (unsigned long long)s->handle,
-		 m->domain == AF_INET ? "inet" : "inet6",
-		 type == SOCK_STREAM ? "stream" : "dgram");
+		 m->domain == AF_INET ? "inet" : m->domain == AF_INET6 ? "inet6" : "netlink",
+		 type == SOCK_STREAM ? "stream" : ping ? "ping" : "dgram");
 	return OPS_REPLIED;
 }
 
@@ -374,6 +421,9 @@ void ops_dgramsrc_reply(struct lw_sock *s, uint64_t id)
 		return;
 	}
 	r.datalen_hint = d.len;
+	/* version 2: the TTL, for IP_RECVTTL and IPV6_RECVHOPLIMIT */
+	if (s->recv_ttl && d.ttl >= 0 && s->conn->version >= 2)
+		r.handle = SP_DGRAM_TTL | (uint64_t)d.ttl;
 	r.addrlen = sock_from_ip(s, &d.addr, d.port, &ss);
 	r.addr = &ss;
 	serve_reply(s->conn, &r, -1);
@@ -401,7 +451,38 @@ static int ops_dgramsrc(struct lw_conn *c, struct sp_msg *m, struct lw_sock *s)
 	if (m->flags & SP_NONBLOCK)
 		return -EAGAIN;
 	rc = serve_pending_add(c, m, s);
-	return rc < 0 ? rc : OPS_WAIT;
+	if (rc < 0)
+		return rc;
+	if (m->arg > 0)		/* SO_RCVTIMEO of the child's end */
+		serve_pending_deadline(c, m->id, m->arg);
+	return OPS_WAIT;
+}
+
+/*
+ * ops_ifreq() - IFREQ: an interface ioctl, answered from lwIP's interfaces
+ * @c:		the connection
+ * @m:		the request (name), the struct ifreq
+ * @s:		unused
+ *
+ * Return: OPS_REPLIED or -errno
+ */
+static int ops_ifreq(struct lw_conn *c, struct sp_msg *m, struct lw_sock *s)
+{
+	struct sp_msg r = { .op = SP_IFREQ, .id = m->id };
+	unsigned char buf[SP_OPT_MAX] = { 0 };
+	uint32_t len = m->datalen;
+	int rc;
+
+	(void)s;
+	if (len)
+		memcpy(buf, m->data, len);
+	rc = netlink_ifreq(c->d, (unsigned long)(uint32_t)m->name, buf, &len);
+	if (rc < 0)
+		return rc;
+	r.data = buf;
+	r.datalen = len;
+	serve_reply(c, &r, -1);
+	return OPS_REPLIED;
 }
 
 /*
@@ -428,7 +509,7 @@ static const ops_fn ops_table[SP_OP_MAX + 1] = {
 	[SP_GETPEERNAME] = ops_name,	[SP_SETSOCKOPT] = ops_setsockopt,
 	[SP_GETSOCKOPT] = ops_getsockopt, [SP_SHUTDOWN] = ops_shutdown,
 	[SP_SENDTO] = ops_sendto,	[SP_DGRAMSRC] = ops_dgramsrc,
-	[SP_CLOSE] = ops_close,
+	[SP_CLOSE] = ops_close,		[SP_IFREQ] = ops_ifreq,
 };
 
 /*
@@ -439,7 +520,7 @@ static const ops_fn ops_table[SP_OP_MAX + 1] = {
  */
 static bool ops_handles(unsigned int op)
 {
-	return op != SP_HELLO && op != SP_SOCKET && op != SP_CANCEL;
+	return op != SP_HELLO && op != SP_SOCKET && op != SP_CANCEL && op != SP_IFREQ;
 }
 
 /*
@@ -487,7 +568,11 @@ void ops_request(struct lw_conn *c, const void *buf, size_t len)
 			goto reply;
 		}
 	}
-	rc = ops_table[m.op](c, &m, s);
+	rc = LW_OP_GENERIC;
+	if (s && s->domain == AF_NETLINK)
+		rc = netlink_op(c, &m, s);	/* its addresses, its options */
+	if (rc == LW_OP_GENERIC)
+		rc = ops_table[m.op](c, &m, s);
 	if (rc == OPS_REPLIED || rc == OPS_WAIT)
 		return;
 reply:

@@ -32,7 +32,10 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
+
+#include "lwip/timeouts.h"
 
 #include "lw.h"
 
@@ -468,6 +471,66 @@ int serve_pending_add(struct lw_conn *c, const struct sp_msg *m, struct lw_sock 
 	s->pending_tail = &p->snext;
 	c->npending++;
 	return 0;
+}
+
+/* CLOCK_MONOTONIC in milliseconds */
+static uint64_t serve_now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
+}
+
+/*
+ * serve_deadlines() - lwIP timer: answer -EAGAIN to the waiting requests
+ * whose deadline has passed
+ * @arg:	the daemon
+ *
+ * Runs on lwIP's thread with the core lock held, as every lwIP callback.
+ * One timer is armed per deadline set; each looks at all of them, which
+ * are few (a blocking recvfrom with SO_RCVTIMEO each).
+ */
+static void serve_deadlines(void *arg)
+{
+	struct lw_daemon *d = arg;
+	uint64_t now = serve_now_ms();
+	struct lw_pending *p;
+	struct lw_sock *s;
+	struct lw_conn *c;
+
+	for (c = d->conns; c; c = c->next) {
+		if (c->dead)
+			continue;
+		for (s = c->socks; s; s = s->next) {
+again:
+			for (p = s->pending; p; p = p->snext) {
+				if (!p->deadline || p->deadline > now)
+					continue;
+				serve_pending_unlink(c, p);
+				serve_reply_err(c, p->op, p->id, -EAGAIN);
+				free(p);
+				goto again;	/* the list changed */
+			}
+		}
+	}
+}
+/**
+ * serve_pending_deadline() - a waiting request gives up after @ms
+ * @c:		the connection
+ * @id:		the request, just added
+ * @ms:		milliseconds, > 0
+ *
+ * Called with the core lock held.
+ */
+void serve_pending_deadline(struct lw_conn *c, uint64_t id, int ms)
+{
+	struct lw_pending *p = serve_pending_find(c, id, false);
+
+	if (!p)
+		return;
+	p->deadline = serve_now_ms() + (uint64_t)ms;
+	sys_timeout((u32_t)ms, serve_deadlines, c->d);
 }
 
 /*

@@ -37,6 +37,7 @@
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
+#include <linux/netlink.h>
 #include <linux/sockios.h>
 
 #include "lwip/err.h"
@@ -125,14 +126,18 @@ void sock_drop_filler(struct lw_sock *s)
 /*
  * sock_new() - a socket: socketpair, pcb, epoll registration
  * @c:		the client connection it belongs to
- * @domain:	AF_INET or AF_INET6
- * @type:	SOCK_STREAM or SOCK_DGRAM
+ * @domain:	AF_INET, AF_INET6 or AF_NETLINK
+ * @type:	SOCK_STREAM or SOCK_DGRAM (netlink: its datagrams)
+ * @protocol:	IPPROTO_ICMP or IPPROTO_ICMPV6 for a ping socket, else 0
  * @connected:	an accepted TCP connection: no pcb yet, no filler
  * @out:	the socket; s->child_fd is the child's end until handed over
  *
+ * A netlink socket gets its netlink side from the caller
+ * (netlink_sock_open()), before it is handed over.
+ *
  * Return: 0 or -errno
  */
-int sock_new(struct lw_conn *c, int domain, int type, bool connected,
+int sock_new(struct lw_conn *c, int domain, int type, int protocol, bool connected,
 	     struct lw_sock **out)
 {
 	int sv[2], rc, ptype = type == SOCK_STREAM ? SOCK_STREAM : SOCK_SEQPACKET;
@@ -151,6 +156,8 @@ int sock_new(struct lw_conn *c, int domain, int type, bool connected,
 	s->conn = c;
 	s->domain = domain;
 	s->type = type;
+	s->so_type = type;
+	s->protocol = protocol;
 	s->fd = s->child_fd = -1;
 	s->acceptq_tail = &s->acceptq;
 	sockopt_init(s);
@@ -168,7 +175,7 @@ int sock_new(struct lw_conn *c, int domain, int type, bool connected,
 	}
 	if (type == SOCK_STREAM && !connected && (rc = sock_fill(s)) < 0)
 		goto fail;
-	if (connected)
+	if (connected || domain == AF_NETLINK)
 		rc = 0;
 	else if (type == SOCK_STREAM)
 		rc = tcp_sock_open(s);
@@ -231,7 +238,9 @@ void sock_update(struct lw_sock *s)
 
 	if (s->fd < 0)
 		return;
-	if (s->type == SOCK_DGRAM || s->state == ST_LISTEN) {
+	if (s->domain == AF_NETLINK) {
+		ev = netlink_sock_events(s);
+	} else if (s->type == SOCK_DGRAM || s->state == ST_LISTEN) {
 		ev = EPOLLIN;
 	} else if (s->state == ST_NEW) {
 		/* the filler keeps it readable: each new write is an edge */
@@ -343,6 +352,18 @@ void sock_event(struct lw_sock *s, uint32_t events)
 		s->hup = true;
 	if ((events & EPOLLERR) && s->type == SOCK_STREAM)
 		sock_child_reset(s);
+	if (s->domain == AF_NETLINK) {
+		if (events & EPOLLOUT)
+			netlink_sock_writable(s);
+		if (events & EPOLLIN)
+			netlink_sock_readable(s);
+		if (s->hup) {
+			sock_release(s);
+			return;
+		}
+		sock_update(s);
+		return;
+	}
 	if (s->type == SOCK_DGRAM) {
 		if (events & EPOLLIN)
 			udp_sock_readable(s);
@@ -467,6 +488,7 @@ void sock_release(struct lw_sock *s)
 		tcp_sock_close(s, false);
 	else
 		udp_sock_close(s);
+	netlink_sock_close(s);
 	sock_close_fds(s);
 	sock_unlink(s);
 }
@@ -595,6 +617,11 @@ uint32_t sock_from_ip(const struct lw_sock *s, const ip_addr_t *ip,
 		      uint16_t port, struct sockaddr_storage *ss)
 {
 	memset(ss, 0, sizeof(*ss));
+	if (s->domain == AF_NETLINK) {
+		/* the source of every datagram it gets: the kernel */
+		ss->ss_family = AF_NETLINK;
+		return sizeof(struct sockaddr_nl);
+	}
 	if (s->domain == AF_INET) {
 		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
 

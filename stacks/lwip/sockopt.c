@@ -193,6 +193,8 @@ int sockopt_set(struct lw_sock *s, int level, int name, const void *val, uint32_
 	rc = sockopt_int(val, len, &v);
 	if (rc < 0)
 		return rc;
+	if (lw_is_ping(s) && icmp_sockopt(s, level, name, v) == 0)
+		return 0;
 	i = sockopt_plain_find(s, level, name);
 	if (i >= 0) {
 		s->plain[i] = v;
@@ -327,7 +329,7 @@ static int sockopt_get_int(struct lw_sock *s, int level, int name, int *v)
 		case SO_ERROR:		*v = s->so_error; s->so_error = 0; return 0;
 		case SO_TYPE:		*v = s->type; return 0;
 		case SO_DOMAIN:		*v = s->domain; return 0;
-		case SO_PROTOCOL:	*v = tcp ? IPPROTO_TCP : IPPROTO_UDP; return 0;
+		case SO_PROTOCOL:	*v = s->protocol ? s->protocol : tcp ? IPPROTO_TCP : IPPROTO_UDP; return 0;
 		case SO_ACCEPTCONN:	*v = s->state == ST_LISTEN; return 0;
 		}
 	} else if (level == IPPROTO_TCP && tcp) {

@@ -187,7 +187,7 @@ static err_t tcp_cb_accept(void *arg, struct tcp_pcb *newpcb, err_t err)
 	if (err != ERR_OK || !newpcb)
 		return ERR_VAL;
 	if (!l || l->nqueued > (unsigned int)l->backlog ||
-	    sock_new(l->conn, l->domain, SOCK_STREAM, true, &s) < 0) {
+	    sock_new(l->conn, l->domain, SOCK_STREAM, 0, true, &s) < 0) {
 		tcp_abort(newpcb);
 		return ERR_ABRT;
 	}

@@ -22,6 +22,11 @@
  * reads while the daemon measures would make the daemon record a wrong
  * amount, and with it every client's answers for that size.  Nothing a
  * client does reaches the private pair.
+ *
+ * Ping sockets (SOCK_DGRAM, IPPROTO_ICMP and IPPROTO_ICMPV6) are datagram
+ * sockets of the same kind with a raw pcb: each entry point below hands
+ * them to icmp.c, and icmp.c delivers its datagrams, as netlink.c does,
+ * through udp_sock_deliver(), so that DGRAMSRC serves them all.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -152,8 +157,11 @@ int udp_sock_open(struct lw_sock *s)
 {
 	u8_t t = s->domain == AF_INET ? IPADDR_TYPE_V4
 		 : s->v6only ? IPADDR_TYPE_V6 : IPADDR_TYPE_ANY;
-	struct udp_pcb *u = udp_new_ip_type(t);
+	struct udp_pcb *u;
 
+	if (lw_is_ping(s))
+		return icmp_sock_open(s);
+	u = udp_new_ip_type(t);
 	if (!u)
 		return -ENOMEM;
 	s->pcb.udp = u;
@@ -180,6 +188,8 @@ int udp_sock_bind(struct lw_sock *s, const ip_addr_t *ip, uint16_t port)
 	rc = sock_check_local(s, ip);
 	if (rc < 0)
 		return rc;
+	if (lw_is_ping(s))
+		return icmp_sock_bind(s, ip, port);
 	sockopt_apply(s);
 	e = udp_bind(s->pcb.udp, ip, port);
 	if (e != ERR_OK)
@@ -203,6 +213,8 @@ int udp_sock_connect(struct lw_sock *s, const ip_addr_t *ip, uint16_t port)
 
 	if (rc < 0)
 		return rc;
+	if (lw_is_ping(s))
+		return icmp_sock_connect(s, ip, port);
 	e = udp_connect(s->pcb.udp, ip, port);
 	if (e != ERR_OK)
 		return -lw_errno(e);
@@ -219,6 +231,8 @@ int udp_sock_connect(struct lw_sock *s, const ip_addr_t *ip, uint16_t port)
  */
 int udp_sock_disconnect(struct lw_sock *s)
 {
+	if (lw_is_ping(s))
+		return icmp_sock_disconnect(s);
 	udp_disconnect(s->pcb.udp);
 	s->has_peer = false;
 	udp_sock_names(s);
@@ -240,12 +254,15 @@ int udp_sock_sendto(struct lw_sock *s, const ip_addr_t *ip, uint16_t port,
 		    const void *data, size_t len)
 {
 	struct netif *n = &s->conn->d->netif;
-	const ip_addr_t *dst = ip ? ip : &s->pcb.udp->remote_ip;
+	const ip_addr_t *dst;
 	struct pbuf *p;
 	err_t e;
 
 	if (!ip && !s->has_peer)
 		return -EDESTADDRREQ;
+	if (lw_is_ping(s))
+		return icmp_sock_sendto(s, ip, data, len);
+	dst = ip ? ip : &s->pcb.udp->remote_ip;
 	if (len > (IP_IS_V4(dst) ? 65507U : 65527U))
 		return -EMSGSIZE;
 	if (ip && sock_route_check(s, ip) < 0)
@@ -328,36 +345,69 @@ static void udp_cb_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p,
 {
 	struct lw_sock *s = arg;
 	unsigned char *buf;
-	struct lw_dgram rec;
-	long before = -1, after;
-	ssize_t n;
+	u16_t len;
 
 	(void)pcb;
-	if (!s || s->fd < 0 || s->shut_rd ||
-	    s->dq_len >= UDP_DQ_MAX) {
+	if (!s || s->fd < 0 || s->shut_rd) {
 		pbuf_free(p);
 		return;
 	}
 	buf = s->conn->d->iobuf;
-	rec.len = pbuf_copy_partial(p, buf, p->tot_len, 0);
+	len = pbuf_copy_partial(p, buf, p->tot_len, 0);
 	pbuf_free(p);
+	/* the child's queue is full: dropped */
+	udp_sock_deliver(s, buf, len, addr, port, -1);
+}
+
+/**
+ * udp_sock_deliver() - write one datagram to the child's end, recorded
+ * for DGRAMSRC
+ * @s:		a datagram socket (UDP, ping, netlink)
+ * @buf:	the datagram
+ * @len:	its size, at most SP_DATA_MAX
+ * @addr:	its source, or NULL (netlink: the kernel)
+ * @port:	its source port
+ * @ttl:	its TTL or hop limit for IP_RECVTTL, -1 unknown
+ *
+ * Return: 0, -EAGAIN (the child's queue is full, or too many records),
+ * -EMSGSIZE, other -errno of send(2)
+ */
+int udp_sock_deliver(struct lw_sock *s, const void *buf, size_t len,
+		     const ip_addr_t *addr, uint16_t port, int ttl)
+{
+	struct lw_dgram rec;
+	long before = -1, after;
+	ssize_t n;
+
+	if (s->fd < 0)
+		return -EBADF;
+	if (len > SP_DATA_MAX)
+		return -EMSGSIZE;
+	if (s->dq_len >= UDP_DQ_MAX)
+		return -EAGAIN;
+	rec.len = (uint32_t)len;
 	rec.amount = udp_amount(s->conn->d, buf, rec.len);
 	udp_dq_reconcile(s);
 	if (!rec.amount)	/* not measured: this socket's own rise, this once */
 		before = udp_outq(s);
 	n = send(s->fd, buf, rec.len, MSG_DONTWAIT | MSG_NOSIGNAL);
 	if (n < 0)
-		return;		/* the child's queue is full: dropped */
+		return -errno;
 	if (!rec.amount) {
 		after = udp_outq(s);
 		rec.amount = before >= 0 && after > before ? (uint32_t)(after - before) : 0;
 	}
-	ip_addr_copy(rec.addr, *addr);
+	if (addr)
+		ip_addr_copy(rec.addr, *addr);
+	else
+		ip_addr_set_zero(&rec.addr);
 	rec.port = port;
+	rec.ttl = (int16_t)ttl;
 	if (udp_dq_push(s, &rec) < 0)
 		lw_debug("socket %llu: too many datagrams queued to record",
 			 (unsigned long long)s->handle);
 	serve_dgramsrc_ready(s);
+	return 0;
 }
 
 /*
@@ -411,7 +461,9 @@ void udp_sock_readable(struct lw_sock *s)
  */
 void udp_sock_close(struct lw_sock *s)
 {
-	if (s->pcb.udp) {
+	if (lw_is_ping(s)) {
+		icmp_sock_close(s);
+	} else if (s->pcb.udp) {
 		udp_recv(s->pcb.udp, NULL, NULL);
 		udp_remove(s->pcb.udp);
 	}
