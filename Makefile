@@ -86,7 +86,7 @@ $(B)/%.o: %.c $(B)/%.d
 $(B)/netsup: $(SUP_OBJ)
 	$(CC) -o $@ $^ $(LDFLAGS_BIN) -lseccomp -lcap -lpthread
 
-TOOL_SRC  := stacks/netsup-stack.c stacks/netsup-stack-lwip.c stacks/netsup-stack-user.c stacks/stackps.c stacks/unixdiag.c stacks/json.c
+TOOL_SRC  := stacks/netsup-stack.c stacks/netsup-stack-lwip.c stacks/netsup-stack-user.c stacks/netsup-stack-identify.c stacks/stackps.c stacks/unixdiag.c stacks/json.c
 
 TOOL_OBJ  := $(patsubst %.c,$(B)/%.o,$(TOOL_SRC) $(STACK_SRC))
 

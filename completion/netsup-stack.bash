@@ -73,25 +73,29 @@ _netsup_stack()
 		[[ $cur == */* ]] && _filedir
 		return
 		;;
+	--log)
+		_filedir
+		return
+		;;
 	--ip | --gw | --ip6 | --gw6 | --mtu)
 		return
 		;;
 	esac
 
 	if [[ $cur == -* ]]; then
-		local lwip="--lwip --link --ip --gw --ip6 --gw6 --mtu --netns"
+		local lwip="--lwip --link --ip --gw --ip6 --gw6 --mtu --netns --log -v --verbose"
 		case $cmd in
 		"") opts="-h --help -V --version -f --force --json $lwip" ;;
 		add) opts="$lwip" ;;
 		del) opts="-f --force" ;;
-		list | info | ps) opts="--json" ;;
+		list | info | ps | identify) opts="--json" ;;
 		esac
 		mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
 		return
 	fi
 	case $cmd in
 	"")
-		mapfile -t COMPREPLY < <(compgen -W "add del list info ps" -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W "add del list info ps identify" -- "$cur")
 		;;
 	del | info | ps)
 		if [[ $cur == */* ]]; then
@@ -102,6 +106,9 @@ _netsup_stack()
 		;;
 	list)
 		_filedir -d
+		;;
+	identify)
+		mapfile -t COMPREPLY < <(compgen -W "$(cd /proc && printf '%s\n' [1-9]*)" -- "$cur")
 		;;
 	add)
 		[[ $cur == */* ]] && _filedir

@@ -735,6 +735,23 @@ static int stacklwip_peers(pid_t pid, struct stackps_match *m)
 }
 
 /**
+ * stacklwip_match() - what makes a process a user of the stack at @path
+ * @path:	a userspace stack's socket
+ * @m:		receives its daemon and the inodes of its sockets' and its
+ *		clients' ends; free m->socks and m->conns
+ *
+ * Return: 0, or -errno (the daemon does not answer, its descriptors
+ *	   cannot be read)
+ */
+int stacklwip_match(const char *path, struct stackps_match *m)
+{
+	struct stacklwip_hello h;
+	int rc = stacklwip_hello(path, &h);
+
+	return rc ? rc : stacklwip_peers(h.pid, m);
+}
+
+/**
  * stacklwip_ps() - netsup-stack ps [--json] for a userspace stack
  * @path:	the stack file
  * @json:	print JSON

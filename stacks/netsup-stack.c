@@ -11,6 +11,8 @@
  *   netsup-stack list [--json] [DIR]...   the stacks in DIR (/dev/net, /run/netns)
  *   netsup-stack info [--json] STACK      kind, families, interfaces, addresses
  *   netsup-stack ps [--json] STACK        the processes that use it (stackps.c)
+ *   netsup-stack identify [--json] PID    the stacks a process uses
+ *                                         (netsup-stack-identify.c)
  *
  * A bare NAME (no '/') is looked up as netsup does (stack_resolve_name():
  * /dev/net/NAME if that exists, else /run/netns/NAME, else, for a caller
@@ -75,7 +77,7 @@ static const char *const prog = "netsup-stack";
 
 /* The command line, parsed. */
 struct stacktool_opts {
-	const char *cmd;	/* add, del, list, info, ps */
+	const char *cmd;	/* add, del, list, info, ps, identify */
 	char **args;		/* its operands */
 	int nargs;
 	bool force;		/* del -f */
@@ -102,13 +104,14 @@ static int stacktool_usage(FILE *f, int status)
 		"       netsup-stack list [--json] [DIR]...\n"
 		"       netsup-stack info [--json] STACK\n"
 		"       netsup-stack ps [--json] STACK\n"
+		"       netsup-stack identify [--json] PID\n"
 		"       netsup-stack --help | --version\n"
 		"Create, remove, list and describe networking stacks (network namespaces,\n"
 		"and userspace stacks served by netsup-lwip), and show the processes that\n"
 		"use one.\n"
 		"\n"
 		"  -f, --force     del: remove the stack even if it is in use\n"
-		"      --json      list, info, ps: print JSON\n"
+		"      --json      list, info, ps, identify: print JSON\n"
 		"      --lwip      add: a userspace stack, an lwIP daemon (netsup-lwip)\n"
 		"      --link URL  add --lwip: its link, a libvdeplug URL (tap://NAME,\n"
 		"                  vde:///PATH, slirp://, ...); required\n"
@@ -116,7 +119,7 @@ static int stacktool_usage(FILE *f, int status)
 		"                  add --lwip: its addresses, gateways and MTU\n"
 		"      --netns PATH  add --lwip: open a tap:// link in that namespace\n"
 		"      --log FILE  add --lwip: the daemon's diagnostics (default: syslog)\n"
-		"  -v, --verbose   add --lwip: the daemon's -v (twice: -vv)\n"
+		"  -v, --verbose   add --lwip: the daemon's -v (given twice: more)\n"
 		"  -h, --help      print this help and exit\n"
 		"  -V, --version   print the version and exit\n"
 		"\n"
@@ -1311,6 +1314,7 @@ static int stacktool_parse(int argc, char **argv, struct stacktool_opts *o)
 		{ "list", 0, INT_MAX, true,  false },
 		{ "info", 1, 1,       true,  false },
 		{ "ps",   1, 1,       true,  false },
+		{ "identify", 1, 1,   true,  false },
 	};
 	const char *lwopt = NULL;	/* an option of --lwip, for messages */
 	size_t i;
@@ -1390,12 +1394,17 @@ static int stacktool_parse(int argc, char **argv, struct stacktool_opts *o)
 	if (i == sizeof(cmds) / sizeof(cmds[0]))
 		return stacktool_usage_error("unknown command '%s'", o->cmd);
 	if (o->nargs < cmds[i].min)
-		return stacktool_usage_error("%s: which stack? a STACK is needed", o->cmd);
+		return strcmp(o->cmd, "identify") ?
+		       stacktool_usage_error("%s: which stack? a STACK is needed", o->cmd) :
+		       stacktool_usage_error("%s: which process? a PID is needed", o->cmd);
 	if (o->nargs > cmds[i].max)
-		return stacktool_usage_error("%s: one STACK only, '%s' is one too many",
+		return strcmp(o->cmd, "identify") ?
+		       stacktool_usage_error("%s: one STACK only, '%s' is one too many",
+					     o->cmd, o->args[cmds[i].max]) :
+		       stacktool_usage_error("%s: one PID only, '%s' is one too many",
 					     o->cmd, o->args[cmds[i].max]);
 	if (o->json && !cmds[i].json)
-		return stacktool_usage_error("%s: no --json output (list, info and ps have one)", o->cmd);
+		return stacktool_usage_error("%s: no --json output (list, info, ps and identify have one)", o->cmd);
 	if (o->force && !cmds[i].force)
 		return stacktool_usage_error("%s: -f is for del only", o->cmd);
 	if ((o->lwip || lwopt) && strcmp(o->cmd, "add") != 0)
@@ -1431,5 +1440,7 @@ int main(int argc, char **argv)
 		return stacktool_info(o.args[0], o.json);
 	if (!strcmp(o.cmd, "ps"))
 		return stacktool_ps(o.args[0], o.json);
+	if (!strcmp(o.cmd, "identify"))
+		return stackid_run(o.args[0], o.json);
 	return stacktool_list(o.nargs, o.args, o.json);
 }

@@ -67,6 +67,10 @@ int stacklwip_del(const char *path, bool force);
 int stacklwip_info(const char *path, bool json);
 int stacklwip_list_entry(const char *path, bool json, int *shown);
 int stacklwip_ps(const char *path, bool json);
+struct stackps_match;
+int stacklwip_match(const char *path, struct stackps_match *m);
+
+int stackid_run(const char *spec, bool json);
 
 bool stackuser_unprivileged(void);
 bool stackuser_wanted(void);

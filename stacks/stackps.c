@@ -467,6 +467,28 @@ static int stackps_examine(pid_t pid, const struct stackps_match *m, struct stac
 }
 
 /**
+ * stackps_examine_pid() - how one process uses a stack (netsup-stack identify)
+ * @pid:	the process
+ * @m:		the stack
+ * @p:		receives what was found, with its names; stackps_proc_free()
+ *		it
+ *
+ * Return: 1 if it uses the stack, 0 if not, or -errno (-ESRCH: gone,
+ *	   -EACCES/-EPERM: not ours to see)
+ */
+int stackps_examine_pid(pid_t pid, const struct stackps_match *m, struct stackps_proc *p)
+{
+	int rc = stackps_examine(pid, m, p);
+
+	if (rc)
+		return rc;
+	if (!stackps_uses(p))
+		return 0;
+	rc = stackps_describe(p);
+	return rc ? rc : 1;
+}
+
+/**
  * stackps_children() - the child of @parent that is not @other
  * @parent:	a netsup that waits for its command
  * @other:	its supervisor
@@ -649,7 +671,7 @@ static void stackps_orphans(struct stackps *ps)
  * stackps_proc_free() - free what a process record owns
  * @p:		the record
  */
-static void stackps_proc_free(struct stackps_proc *p)
+void stackps_proc_free(struct stackps_proc *p)
 {
 	free(p->cmdline);
 	free(p->command_line);
@@ -819,6 +841,76 @@ void stackps_print_safe(FILE *f, const char *s, size_t len, int width)
 }
 
 /**
+ * stackps_print_uses() - how a process uses the stack, as ps's USES column
+ * @f:		where to
+ * @p:		the process
+ */
+void stackps_print_uses(FILE *f, const struct stackps_proc *p)
+{
+	const char *sep = "";
+	bool first = true;
+	int j;
+
+	for (j = 0; j < STACKPS_FAMILIES; j++) {
+		/* a daemon's own ends of its clients' sockets are not
+		 * sockets it uses in the stack */
+		if (!p->sockets[j] ||
+		    (p->daemon && !strcmp(stackps_family_name(j), "userspace")))
+			continue;
+		fprintf(f, "%s %s %u", first ? "sockets:" : ",",
+			stackps_family_name(j), p->sockets[j]);
+		first = false;
+		sep = "; ";
+	}
+	if (p->unchecked) {
+		fprintf(f, "%s%u socket%s not checked (permission denied)", sep,
+			p->unchecked, p->unchecked == 1 ? "" : "s");
+		sep = "; ";
+	}
+	if (p->lives) {
+		fprintf(f, "%slives in it", sep);
+		sep = "; ";
+	}
+	if (p->threads) {
+		fprintf(f, "%s%u other thread%s in it", sep, p->threads,
+			p->threads == 1 ? "" : "s");
+		sep = "; ";
+	}
+	if (p->holds) {
+		fprintf(f, "%sholds it open", sep);
+		sep = "; ";
+	}
+	if (p->daemon) {
+		fprintf(f, "%sserves it (its daemon)", sep);
+		sep = "; ";
+	}
+	if (p->served_by) {
+		fprintf(f, "%sunder netsup (supervisor %d)", sep, (int)p->served_by);
+		sep = "; ";
+	}
+	if (p->waits_for) {
+		fprintf(f, "%snetsup, waiting for pid %d", sep, (int)p->waits_for);
+		sep = "; ";
+	}
+	if (p->supervisor) {
+		fprintf(f, "%snetsup supervisor", sep);
+		if (p->command) {
+			fprintf(f, " of pid %d (", (int)p->command);
+			if (p->command_line)
+				stackps_print_safe(f, p->command_line, p->command_line_len, 0);
+			else if (p->serves)
+				fprintf(f, "gone; it still serves %u process%s here", p->serves,
+					p->serves == 1 ? "" : "es");
+			else
+				fputs("gone", f);
+			fputc(')', f);
+		}
+		if (p->netsup)
+			fprintf(f, ", started by netsup %d", (int)p->netsup);
+	}
+}
+
+/**
  * stackps_print() - the processes as a table
  * @f:		where to
  * @ps:		what stackps_scan() found
@@ -830,75 +922,16 @@ void stackps_print(FILE *f, const struct stackps *ps)
 {
 	char ubuf[24];
 	size_t i;
-	int j;
 
 	if (ps->n)
 		fprintf(f, "%-7s %-8s %-15s %s\n", "PID", "USER", "COMMAND", "USES");
 	for (i = 0; i < ps->n; i++) {
 		const struct stackps_proc *p = &ps->procs[i];
-		const char *sep = "";
-		bool first = true;
 
 		fprintf(f, "%-7d %-8s ", (int)p->pid, stackps_user(p->uid, ubuf, sizeof(ubuf)));
 		stackps_print_safe(f, p->comm, strlen(p->comm), 15);
 		fputc(' ', f);
-		for (j = 0; j < STACKPS_FAMILIES; j++) {
-			/* a daemon's own ends of its clients' sockets are not
-			 * sockets it uses in the stack */
-			if (!p->sockets[j] ||
-			    (p->daemon && !strcmp(stackps_family_name(j), "userspace")))
-				continue;
-			fprintf(f, "%s %s %u", first ? "sockets:" : ",",
-				stackps_family_name(j), p->sockets[j]);
-			first = false;
-			sep = "; ";
-		}
-		if (p->unchecked) {
-			fprintf(f, "%s%u socket%s not checked (permission denied)", sep,
-				p->unchecked, p->unchecked == 1 ? "" : "s");
-			sep = "; ";
-		}
-		if (p->lives) {
-			fprintf(f, "%slives in it", sep);
-			sep = "; ";
-		}
-		if (p->threads) {
-			fprintf(f, "%s%u other thread%s in it", sep, p->threads,
-				p->threads == 1 ? "" : "s");
-			sep = "; ";
-		}
-		if (p->holds) {
-			fprintf(f, "%sholds it open", sep);
-			sep = "; ";
-		}
-		if (p->daemon) {
-			fprintf(f, "%sserves it (its daemon)", sep);
-			sep = "; ";
-		}
-		if (p->served_by) {
-			fprintf(f, "%sunder netsup (supervisor %d)", sep, (int)p->served_by);
-			sep = "; ";
-		}
-		if (p->waits_for) {
-			fprintf(f, "%snetsup, waiting for pid %d", sep, (int)p->waits_for);
-			sep = "; ";
-		}
-		if (p->supervisor) {
-			fprintf(f, "%snetsup supervisor", sep);
-			if (p->command) {
-				fprintf(f, " of pid %d (", (int)p->command);
-				if (p->command_line)
-					stackps_print_safe(f, p->command_line, p->command_line_len, 0);
-				else if (p->serves)
-					fprintf(f, "gone; it still serves %u process%s here", p->serves,
-						p->serves == 1 ? "" : "es");
-				else
-					fputs("gone", f);
-				fputc(')', f);
-			}
-			if (p->netsup)
-				fprintf(f, ", started by netsup %d", (int)p->netsup);
-		}
+		stackps_print_uses(f, p);
 		fputc('\n', f);
 	}
 }

@@ -76,6 +76,9 @@ void stackps_free(struct stackps *ps);
 const char *stackps_family_name(int family);
 void stackps_print_safe(FILE *f, const char *s, size_t len, int width);
 void stackps_print(FILE *f, const struct stackps *ps);
+void stackps_print_uses(FILE *f, const struct stackps_proc *p);
+int stackps_examine_pid(pid_t pid, const struct stackps_match *m, struct stackps_proc *p);
+void stackps_proc_free(struct stackps_proc *p);
 void stackps_print_json(FILE *f, const struct stackps *ps, const char *path, ino_t ino);
 
 #endif /* NETSUP_STACKPS_H */

@@ -141,7 +141,7 @@ teardown() { common_teardown; }
 	assert_output "netsup-stack: option '--json=yes' takes no value; see netsup-stack --help"
 	run "$STACKTOOL" add --json a
 	assert_equal "$status" 2
-	assert_output "netsup-stack: add: no --json output (list, info and ps have one); see netsup-stack --help"
+	assert_output "netsup-stack: add: no --json output (list, info, ps and identify have one); see netsup-stack --help"
 	run "$STACKTOOL" info -f a
 	assert_equal "$status" 2
 	assert_output "netsup-stack: info: -f is for del only; see netsup-stack --help"
@@ -429,4 +429,43 @@ assert procs[int(sys.argv[2])]["served_by"] == int(sys.argv[3]), procs
 assert procs[int(sys.argv[3])]["supervisor"]["serves"] == 1, procs
 print("ok")' "$output" "$server" "$sup"
 	assert_output ok
+}
+
+@test "identify PID: the stacks a process uses, the reverse of ps, and its own namespace when no stack names it" {
+	run "$STACKTOOL" add "$path"
+	assert_success
+	bg "$NETSUP" -d "$path" -- "$PY" -c 'import socket, time
+s = socket.socket(); s.bind(("127.0.0.1", 7333)); s.listen()
+u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+time.sleep(60)'
+	local i server=
+	for i in $(seq 100); do
+		server=$(pgrep -f "^$PY -c import socket, time") && nsenter --net="$path" ss -Hltn | grep -q 7333 && break
+		sleep 0.05
+	done
+	[ -n "$server" ]
+	local own
+	own=$(stat -L -c %i "/proc/$server/ns/net")
+	run "$STACKTOOL" identify "$server"
+	assert_success
+	assert_line --index 0 --regexp "^STACK +KIND +USES$"
+	assert_line --regexp "^$path +netns +sockets: inet 1, inet6 1$"
+	assert_line --regexp "^net:\[$own\] +netns +lives in it \(its own namespace, which no stack names\)$"
+	run "$STACKTOOL" identify --json "$server"
+	assert_success
+	run "$PY" -c '
+import json, sys
+d = json.loads(sys.argv[1])
+assert d["pid"] == int(sys.argv[2]) and d["comm"] == "python3", d
+by = {s["path"]: s for s in d["stacks"]}
+assert by[sys.argv[3]]["sockets"]["inet"] == 1 and by[sys.argv[3]]["kind"] == "netns", by
+assert by[None]["lives_in"] and by[None]["namespace"] == "net:[%s]" % sys.argv[4], by
+print("ok")' "$output" "$server" "$path" "$own"
+	assert_output ok
+	run "$STACKTOOL" identify 0
+	assert_failure 1
+	assert_output "netsup-stack: 0: not a process ID"
+	run "$STACKTOOL" identify
+	assert_failure 2
+	assert_output "netsup-stack: identify: which process? a PID is needed; see netsup-stack --help"
 }

@@ -215,6 +215,7 @@ help_options() {
 	list
 	info
 	ps
+	identify
 	OUT
 	local offered
 	offered=$(complete_words netsup-stack -; complete_words netsup-stack del -;
@@ -312,11 +313,12 @@ zsh_complete() {
 	assert_output - <<-OUT
 	add
 	del
+	identify
 	info
 	list
 	ps
 	OUT
-	offered=$(zsh_complete netsup-stack -; zsh_complete netsup-stack add x --;
+	offered=$(zsh_complete netsup-stack -; zsh_complete netsup-stack add x --; zsh_complete netsup-stack add x -;
 		  zsh_complete netsup-stack del -; zsh_complete netsup-stack list --)
 	for opt in $(help_options "$BUILD/netsup-stack"); do
 		grep -qx -- "$opt" <<< "$offered" || fail "netsup-stack --help has $opt, the zsh completion does not"

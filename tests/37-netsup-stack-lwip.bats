@@ -274,3 +274,32 @@ print(s.recv(4096).decode())" > "$1/got" &
 	run "$STACKTOOL" del "$name"
 	assert_success
 }
+
+@test "identify PID: a program's sockets in a userspace stack, and the daemon that serves it" {
+	add_lwip
+	local pid
+	pid=$(cat "/run/netsup/dev-net-$name.pid")
+	bg "$NETSUP" -d inet="$name" -- "$PY" -c 'import socket, time
+s = socket.socket(); s.bind(("10.207.0.2", 7334)); s.listen()
+time.sleep(60)'
+	local i server=
+	for i in $(seq 100); do
+		server=$(pgrep -f "^$PY -c import socket, time") && break
+		sleep 0.05
+	done
+	[ -n "$server" ]
+	for i in $(seq 100); do
+		run "$STACKTOOL" identify "$server"
+		[[ "$output" == *"sockets: userspace 1"* ]] && break
+		sleep 0.05
+	done
+	assert_success
+	assert_line --regexp "^$path +lwip +sockets: userspace 1$"
+	run "$STACKTOOL" identify "$pid"
+	assert_success
+	assert_line --regexp "^$path +lwip +serves it \(its daemon\)$"
+	run "$STACKTOOL" identify --json "$server"
+	assert_success
+	assert_output --partial "{\"path\":\"$path\",\"kind\":\"lwip\",\"namespace\":null,\"sockets\":{"
+	assert_output --partial "\"userspace\":1}"
+}
