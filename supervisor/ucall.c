@@ -563,7 +563,7 @@ static void ucall_dgramsrc(struct worker *w, struct ucall *uc, struct notify_rep
 	if (uc->nonblock || (uc->flags & MSG_DONTWAIT))
 		m.flags = SP_NONBLOCK;
 	/* the child's SO_RCVTIMEO (set on its end) bounds the wait (version 2) */
-	if (!m.flags && uc->us.s->version >= 2 &&
+	if (!m.flags && uc->us.s && uc->us.s->version >= 2 &&
 	    !getsockopt(uc->cfd, SOL_SOCKET, SO_RCVTIMEO, &tv, &tvlen) &&
 	    (tv.tv_sec || tv.tv_usec))
 		m.arg = tv.tv_sec >= INT32_MAX / 1000 ? INT32_MAX

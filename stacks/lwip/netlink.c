@@ -57,7 +57,7 @@
 #include "nlmsg.h"
 
 #define NL_DGRAM_MAX	3776		/* NLMSG_GOODSIZE on 4 KiB pages */
-#define NL_OUTQ_MAX	(256 * 1024)	/* answers waiting, per socket */
+#define NL_OUTQ_MAX	((size_t)256 * 1024)	/* answers waiting, per socket */
 #define NL_ROUTES_MAX	128
 #define NL_PORT_FIRST	0xfffff000U	/* autobind: the kernel's rover (-4096) */
 
@@ -831,7 +831,7 @@ static int nl_deladdr(const struct nlreq *r, const char **why)
 	if (r->family == AF_INET) {
 		const ip4_addr_t *cur = netif_ip4_addr(n);
 
-		if (ip4_addr_isany(cur) || (local && memcmp(&cur->addr, local, 4)))
+		if (ip4_addr_isany(cur) || (local && memcmp(&cur->addr, local, 4) != 0))
 			return -EADDRNOTAVAIL;
 		if (r->has_address && !r->has_local && r->prefixlen &&
 		    r->prefixlen != nl_plen4(netif_ip4_netmask(n)))
@@ -947,7 +947,7 @@ static int nl_delroute(const struct nlreq *r, const char **why)
 	}
 	if (r->family == AF_INET) {
 		if (!n || ip4_addr_isany(netif_ip4_gw(n)) ||
-		    (r->has_gateway && memcmp(&netif_ip4_gw(n)->addr, r->gateway, 4)))
+		    (r->has_gateway && memcmp(&netif_ip4_gw(n)->addr, r->gateway, 4) != 0))
 			return -ESRCH;
 		netif_set_gw(n, IP4_ADDR_ANY4);
 		return 0;

@@ -328,13 +328,14 @@ static int nlmsg_decode(struct nlreq *r, const unsigned char *p)
  */
 int nlmsg_next(const void *buf, size_t len, size_t *off, struct nlreq *r)
 {
-	const unsigned char *p = (const unsigned char *)buf + *off;
+	const unsigned char *p;
 	struct nlmsghdr h;
 	size_t left;
 
 	memset(r, 0, sizeof(*r));
 	if (!buf || *off >= len)
 		return 0;
+	p = (const unsigned char *)buf + *off;
 	left = len - *off;
 	if (left < NLMSG_HDRLEN)
 		return 0;

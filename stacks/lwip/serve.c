@@ -503,15 +503,22 @@ static void serve_deadlines(void *arg)
 		if (c->dead)
 			continue;
 		for (s = c->socks; s; s = s->next) {
-again:
-			for (p = s->pending; p; p = p->snext) {
-				if (!p->deadline || p->deadline > now)
-					continue;
-				serve_pending_unlink(c, p);
-				serve_reply_err(c, p->op, p->id, -EAGAIN);
-				free(p);
-				goto again;	/* the list changed */
-			}
+			uint64_t ids[16];
+			unsigned int n, i;
+
+			do {	/* by id: answering changes the list */
+				n = 0;
+				for (p = s->pending; p && n < 16; p = p->snext)
+					if (p->deadline && p->deadline <= now)
+						ids[n++] = p->id;
+				for (i = 0; i < n; i++) {
+					p = serve_pending_find(c, ids[i], true);
+					if (!p)
+						continue;
+					serve_reply_err(c, p->op, p->id, -EAGAIN);
+					free(p);
+				}
+			} while (n == 16);
 		}
 	}
 }
