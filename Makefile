@@ -233,10 +233,11 @@ bench: deps all $(BENCH)
 pysuite: deps all
 	@tests/pysuite.sh $(B) $(PYSUITE_MODULES)
 
-# only what the demo needs: its packages first, then netsup and nsrelay
+# only what the demo needs: its packages first, then netsup, nsrelay,
+# netsup-stack and netsup-lwip
 demo:
 	@tests/deps.sh demo
-	@$(MAKE) --no-print-directory B=$(B) $(B)/netsup $(B)/nsrelay
+	@$(MAKE) --no-print-directory B=$(B) $(B)/netsup $(B)/nsrelay $(B)/netsup-stack $(B)/netsup-lwip
 	@tests/demo.sh $(B)
 
 check: deps all $(FUZZ) $(UNIT)

@@ -303,3 +303,15 @@ time.sleep(60)'
 	assert_output --partial "{\"path\":\"$path\",\"kind\":\"lwip\",\"namespace\":null,\"sockets\":{"
 	assert_output --partial "\"userspace\":1}"
 }
+
+@test "make demo's script shows a userspace stack and --user-net, and leaves nothing behind" {
+	run "$BATS_TEST_DIRNAME/demo.sh" "$BUILD"
+	assert_success
+	assert_line --regexp "^==> A userspace stack: lwIP \(netsup-lwip\) on a TAP"
+	assert_line --regexp "^kind: lwip \(userspace, lwip 2\.1"
+	assert_line --regexp "^hello from red[0-9]+, you are 10\.201\.9\.2$"
+	assert_line --regexp "^==> --user-net: "
+	assert_line "hello from the host, you are 127.0.0.1"
+	run bash -c 'ls /dev/net | grep "^lw[0-9]"'
+	assert_output ""
+}

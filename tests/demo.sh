@@ -1,14 +1,18 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# demo.sh [BUILD] - two namespace stacks, unmodified programs in each
+# demo.sh [BUILD] - two namespace stacks, unmodified programs in each,
+# then a userspace stack and --user-net
 #
 # Makes two network namespaces, "red" and "blue" (named red<pid> and
 # blue<pid>), each with lo up and its own address on lo, and a socat
 # server in each that says hello with the namespace's name.  Then runs
 # ip and socat under BUILD/netsup (default: build) to show which stack
-# their sockets were created in.  All traffic stays inside the two
-# namespaces; the only try from the host is on its own loopback, where
-# nothing listens, and is meant to fail.
+# their sockets were created in.  Then a userspace stack: netsup-lwip
+# (lwIP) on a TAP in red, made with netsup-stack add --lwip, which socat
+# uses to reach red's server; and --user-net, a private lwIP stack on
+# slirp:// that reaches a server on the host's loopback.  All traffic
+# stays inside the namespaces and the host's loopback; one try from the
+# host on its own loopback, where nothing listens, is meant to fail.
 #
 # Run as root.  Everything it makes (namespaces, servers) is removed on
 # exit, also on failure or Ctrl-C.
@@ -26,6 +30,7 @@ blue_addr=10.201.2.1
 
 made_ns=""		# namespaces this script created
 server_pids=""		# socat servers this script started
+made_stacks=""		# userspace stacks this script added
 
 die() {
 	echo "demo: $*" >&2
@@ -36,6 +41,9 @@ cleanup() {
 	local rc=$? pid ns
 	set +e
 	trap - EXIT INT TERM HUP
+	for pid in $made_stacks; do
+		"$build/netsup-stack" del -f "$pid" 2>/dev/null
+	done
 	for pid in $server_pids; do
 		kill "$pid" 2>/dev/null
 	done
@@ -123,7 +131,9 @@ serve() {
 }
 
 [ "$(id -u)" -eq 0 ] || die "run as root (it creates network namespaces)"
-[ -x "$netsup" ] || die "$netsup not found: run make first"
+for tool in "$netsup" "$build/netsup-stack" "$build/netsup-lwip"; do
+	[ -x "$tool" ] || die "$tool not found: run make first"
+done
 for tool in ip socat ss; do
 	command -v "$tool" >/dev/null || die "$tool is needed (see tests/deps.sh)"
 done
@@ -175,3 +185,30 @@ else
 	run "$netsup" -v -d inet="$red" -d inet6="$blue" -- \
 		sh -c "socat -T5 - TCP:$red_addr:$port </dev/null; ip -o link show lo"
 fi
+
+heading "A userspace stack: lwIP (netsup-lwip) on a TAP whose peer is $red's kernel"
+lw=/dev/net/lw$$
+run ip -n "$red" tuntap add mode tap name lwdemo
+run ip -n "$red" addr add 10.201.9.1/24 dev lwdemo
+run ip -n "$red" link set lwdemo up
+run "$build/netsup-stack" add "$lw" --lwip --link tap://lwdemo --netns "/run/netns/$red" \
+	--ip 10.201.9.2/24 --gw 10.201.9.1
+made_stacks="$made_stacks $lw"
+run "$build/netsup-stack" info "$lw"
+echo "# socat's socket is in lwIP: $red's server sees lwIP's address"
+run "$netsup" -d inet="$lw" -- socat -T5 - "TCP:$red_addr:$port,connect-timeout=3" </dev/null
+run "$build/netsup-stack" del "$lw"
+made_stacks=""
+
+heading "--user-net: a private lwIP stack on slirp://, no privilege needed; 10.0.2.2 is the host's loopback"
+host_port=7103
+host_reply="SYSTEM:echo hello from the host\\, you are \$SOCAT_PEERADDR"
+printf '%s &\n' "$(show socat "TCP-LISTEN:$host_port,bind=127.0.0.1,reuseaddr,fork" "$host_reply")"
+socat "TCP-LISTEN:$host_port,bind=127.0.0.1,reuseaddr,fork" "$host_reply" </dev/null &
+server_pids="$server_pids $!"
+for _ in $(seq 100); do
+	ss -Hltn "sport = :$host_port" | grep -q . && break
+	sleep 0.05
+done
+run "$netsup" --user-net -- ip -o -4 addr
+run "$netsup" --user-net -- socat -T5 - "TCP:10.0.2.2:$host_port,connect-timeout=3" </dev/null

@@ -3,7 +3,7 @@
 # deps.sh [--list] [GROUP]... - install the Debian packages that GROUPs need
 #
 #   build     compile netsup, netsup-stack, netsup-lwip and libmsocket
-#   demo      build, and run make demo (ip, ss, socat)
+#   demo      build, and run make demo (ip, ss, socat, the slirp:// plugin)
 #   check     build, and run the bats suites (make check; its fuzz
 #             targets need clang)
 #   lint      cppcheck and clang-tidy
@@ -18,7 +18,7 @@ group_pkgs() {
 	case $1 in
 	build)    echo "gcc make libc6-dev binutils pkg-config libseccomp-dev libcap-dev
 	                liblwip-dev libvdeplug-dev" ;;
-	demo)     echo "$(group_pkgs build) iproute2 socat" ;;
+	demo)     echo "$(group_pkgs build) iproute2 socat libvdeplug-slirp" ;;
 	check)    echo "$(group_pkgs build) bats bats-assert bats-support bats-file
 	                iproute2 procps util-linux socat python3 groff-base passwd
 	                liburing-dev bash-completion zsh clang libclang-rt-14-dev
