@@ -59,6 +59,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "json.h"
@@ -738,35 +739,64 @@ static struct stack *stacktool_open_path(const char *path, int *error)
 	return s;
 }
 
+/*
+ * Who uses the stack, said in @msg; 0 if no one, 1 if someone, or -errno
+ * if its sockets cannot be counted.
+ */
+static int stacktool_users(struct stack *s, pid_t except, char *msg, size_t size)
+{
+	struct inside in = { .fd = s->fd, .fn = stacktool_sockets_inside };
+	pid_t pid;
+	int rc;
+
+	rc = stacktool_inside_run(&in);
+	if (rc)
+		return rc;
+	pid = stacktool_process_inside(s, except);
+	if (pid)
+		snprintf(msg, size, "busy: process %d lives in it (-f removes it anyway)", (int)pid);
+	else if (in.sockets)
+		snprintf(msg, size, "busy: %d socket%s open in it (-f removes it anyway)",
+			 in.sockets, in.sockets == 1 ? " is" : "s are");
+	else if ((pid = stacktool_process_holding(s, except)))
+		snprintf(msg, size, "busy: process %d holds it open (-f removes it anyway)", (int)pid);
+	else
+		return 0;
+	return 1;
+}
+
+/* How long del waits for users that are going away (a killed server). */
+#define STACKTOOL_BUSY_GRACE_MS	2000
+#define STACKTOOL_BUSY_POLL_MS	50
+
 /**
  * stacktool_busy() - is anything using the stack, unless -f?
  * @path:	the stack, for messages
  * @s:		the stack
  * @except:	a process not to count (a holder's stack's holder), or 0
  *
+ * "kill $server; netsup-stack del STACK" is how scripts end: the signal
+ * is sent, the server is not gone yet.  A stack whose users go away
+ * within STACKTOOL_BUSY_GRACE_MS is not busy; one still in use then is.
+ *
  * Return: 0 if not, or 1 after saying who
  */
 static int stacktool_busy(const char *path, struct stack *s, pid_t except)
 {
-	struct inside in = { .fd = s->fd, .fn = stacktool_sockets_inside };
+	struct timespec poll = { 0, STACKTOOL_BUSY_POLL_MS * 1000000L };
 	char msg[128];
-	pid_t pid;
-	int rc;
+	int waited, rc;
 
-	rc = stacktool_inside_run(&in);
-	if (rc)
-		return stacktool_fail(path, stacktool_why(rc));
-	pid = stacktool_process_inside(s, except);
-	if (pid)
-		snprintf(msg, sizeof(msg), "busy: process %d lives in it (-f removes it anyway)", (int)pid);
-	else if (in.sockets)
-		snprintf(msg, sizeof(msg), "busy: %d socket%s open in it (-f removes it anyway)",
-			 in.sockets, in.sockets == 1 ? " is" : "s are");
-	else if ((pid = stacktool_process_holding(s, except)))
-		snprintf(msg, sizeof(msg), "busy: process %d holds it open (-f removes it anyway)", (int)pid);
-	else
-		return 0;
-	return stacktool_fail(path, msg);
+	for (waited = 0; ; waited += STACKTOOL_BUSY_POLL_MS) {
+		rc = stacktool_users(s, except, msg, sizeof(msg));
+		if (rc < 0)
+			return stacktool_fail(path, stacktool_why(rc));
+		if (!rc)
+			return 0;
+		if (waited >= STACKTOOL_BUSY_GRACE_MS)
+			return stacktool_fail(path, msg);
+		nanosleep(&poll, NULL);
+	}
 }
 
 /**

@@ -974,8 +974,10 @@ static bool notify_stray_slot(struct worker *w, struct stray *st)
 	if (!w->sv->interruptible ||
 	    !stray_take(&w->sv->strays, (pid_t)w->req->pid, st) || notify_own(w))
 		return false;
-	if (stray_is_there(st))
+	if (stray_is_there(st)) {
+		debug("[pid %u] stray fd %d takes the answer", w->req->pid, st->nfd);
 		return true;
+	}
 	debug("[pid %u] stray fd %d is gone", w->req->pid, st->nfd);
 	return false;
 }
@@ -1006,7 +1008,7 @@ static bool notify_stray_slot(struct worker *w, struct stray *st)
 void notify_answer(struct worker *w, struct notify_reply *r)
 {
 	struct seccomp_notif_resp *resp = w->resp;
-	bool was_fd = r->what == NOTIFY_FD;
+	bool installed = false;	/* ADDFD put a descriptor in the child */
 	struct stat st = { 0 };
 	int rc;
 
@@ -1029,11 +1031,18 @@ void notify_answer(struct worker *w, struct notify_reply *r)
 		close(r->fd);
 		if (rc < 0 && replace)
 			stray_note(&w->sv->strays, &old);	/* still there */
-		if (rc == -ENOENT)
-			return;		/* the child is gone */
+		/*
+		 * ENOENT: the call had ended before ADDFD.  ESRCH: it ended
+		 * while ADDFD was queued, before the child took it (the
+		 * kernel's "interrupted" path fails pending ADDFDs so).
+		 * Either way nothing was installed and no one is waiting.
+		 */
+		if (rc == -ENOENT || rc == -ESRCH)
+			return;
 		if (rc < 0) {
 			notify_fail(r, rc);	/* EMFILE and such */
 		} else {
+			installed = true;
 			r->what = NOTIFY_VALUE;
 			r->val = rc;
 		}
@@ -1052,7 +1061,7 @@ void notify_answer(struct worker *w, struct notify_reply *r)
 	if (errno != ENOENT)
 		warn("[pid %u] cannot answer the notification: %s",
 		     w->req->pid, strerror(errno));
-	else if (was_fd && w->sv->interruptible && st.st_ino) {
+	else if (installed && w->sv->interruptible && st.st_ino) {
 		struct stray stray = { .tid = (pid_t)w->req->pid, .nfd = (int)r->val,
 				       .dev = st.st_dev, .ino = st.st_ino };
 

@@ -20,6 +20,14 @@
  * program that closed the number itself and reused it keeps its file.
  * The table is bounded: when it is full, the oldest note is forgotten
  * (that descriptor stays where it is, as before).
+ *
+ * One case no supervisor can see (kernel/seccomp.c,
+ * seccomp_do_user_notification()): a signal wakes the caller, SEND takes
+ * notify_lock first and reports the reply delivered, and the caller,
+ * woken with -ERESTARTSYS, then goes to its "interrupted" path all the
+ * same and drops the reply.  That descriptor stays; under a storm of
+ * 20,000 signals a second it is a few in ten thousand signals.  Only
+ * WAIT_KILLABLE_RECV closes it, which these sessions cannot have.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -48,6 +56,13 @@ void stray_note(struct stray_table *t, const struct stray *s)
 	unsigned int i;
 
 	pthread_mutex_lock(&t->lock);
+	/* the same number again (a reused stray's answer ended too): renew */
+	for (i = 0; i < STRAY_MAX; i++)
+		if (t->e[i].tid == s->tid && t->e[i].nfd == s->nfd) {
+			t->e[i] = *s;
+			pthread_mutex_unlock(&t->lock);
+			return;
+		}
 	for (i = 0; i < STRAY_MAX && t->e[i].tid; i++)
 		;
 	if (i == STRAY_MAX) {

@@ -402,6 +402,41 @@ print("ok")' "$output" "$pa" "$ia" "$in_b"
 	assert_success
 }
 
+@test "del: kill of a server, then del at once: del waits for it to go, not for one that stays" {
+	run "$STACKTOOL" add "$path"
+	assert_success
+	# a server that takes 0.5 s to go once told to (as servers that flush
+	# or drain do), its listener in the stack
+	bg "$NETSUP" -d "$path" -- "$PY" -c 'import signal, socket, sys, time
+def bye(*a):
+    time.sleep(0.5)
+    sys.exit(0)
+signal.signal(signal.SIGTERM, bye)
+s = socket.socket(); s.bind(("127.0.0.1", 7340)); s.listen()
+print("up", flush=True)
+time.sleep(60)'
+	local i server
+	server=$(tail -n1 "$_fixtures" | cut -d' ' -f2)
+	for i in $(seq 100); do nsenter --net="$path" ss -Hltn | grep -q 7340 && break; sleep 0.05; done
+	kill -TERM "$server"
+	run "$STACKTOOL" del "$path"
+	assert_success
+	assert_file_not_exists "$path"
+
+	# one that does not go: busy, after the grace of 2 s
+	run "$STACKTOOL" add "$path"
+	assert_success
+	bg nsenter --net="$path" sleep 30
+	sleep 0.2
+	SECONDS=0
+	run "$STACKTOOL" del "$path"
+	assert_failure 1
+	assert_output --regexp "^netsup-stack: $path: busy: process [0-9]+ lives in it"
+	[ "$SECONDS" -ge 1 ]
+	run "$STACKTOOL" del -f "$path"
+	assert_success
+}
+
 @test "ps: a daemon whose parent has exited is still under netsup, and its supervisor says it still serves it" {
 	run "$STACKTOOL" add "$path"
 	assert_success

@@ -57,20 +57,24 @@ teardown() { common_teardown; }
 # A userspace-enabled session has no WAIT_KILLABLE_RECV: a signal between
 # ADDFD and SEND ends socket() with the descriptor installed, thousands of
 # times a second under this storm.  Each such stray is put to use by the
-# thread's next socket() (stray.c); what is left (a stray whose next
-# answer never came, more under load) stays far below one per interruption
-# (6,622 for 45,000 signals in 3 s with ADDFD, close, SEND and nothing
-# else; ADDFD|SEND had no such window, and the close race instead).
+# thread's next socket() (stray.c), and the quiet socket() sigstorm makes
+# at the end takes the last one's place.  What can be left is the
+# kernel's own race, which netsup cannot see: a signal that wakes the
+# caller just before SEND makes it drop the reply SEND reported as
+# delivered (up to 15 in 25,000 signals here, idle; none loaded).  An
+# ADDFD that a signal beat (ESRCH, nothing installed) once left a false
+# note that took a real stray's turn, until the table forgot real ones:
+# 1,254 left after 37,556 signals.
 @test "stress: SIGALRM storm in a userspace-enabled session: interrupted sockets do not pile up in the program" {
-	local m out before after signals
+	local m before after signals
 	for m in restart norestart; do
-		out=$(timeout 600 "$NETSUP" --userspace -d inet="$A" -- "$PROGS/sigstorm" "$m" 2 "$pa")
-		echo "$m: $out"
-		[[ $out =~ wrong=0\ .*errors=0\ signals=([0-9]+)\ fds_before=([0-9]+)\ fds_after=([0-9]+) ]]
+		run timeout 600 "$NETSUP" --userspace -d inet="$A" -- "$PROGS/sigstorm" "$m" 2 "$pa"
+		assert_success
+		[[ $output =~ wrong=0\ .*errors=0\ signals=([0-9]+)\ fds_before=([0-9]+)\ fds_after=([0-9]+)$ ]]
 		signals=${BASH_REMATCH[1]}
 		before=${BASH_REMATCH[2]}
 		after=${BASH_REMATCH[3]}
-		# left behind: under 2% of the signals (about 15% without stray.c)
-		[ $(( (after - before) * 50 )) -lt "$signals" ]
+		# left behind: under 0.5% of the signals
+		[ $(( (after - before) * 200 )) -lt "$signals" ]
 	done
 }
