@@ -283,7 +283,17 @@ launch_supervisor(int sock, pid_t netsup, const struct options *o,
 	pid_t cmd = 0;
 	int fd, i, rc;
 
-	setsid();
+	/*
+	 * A process group of its own, out of the terminal's job control
+	 * (the signals a terminal generates reach the foreground group, and
+	 * the rest are ignored below), but not a session of its own: setsid()
+	 * also gives a new scheduler autogroup (CONFIG_SCHED_AUTOGROUP, on in
+	 * Debian), and the ADDFD wake-ups (plain complete(), not the
+	 * synchronous ones of RECV and SEND) between a child and a supervisor
+	 * of different groups then land on the other, idle CPU: socket()
+	 * took 4x the floor of tests/bench/floorsup.c here instead of 1.1x.
+	 */
+	setpgid(0, 0);
 	launch_close_inherited();
 	launch_ignore_signals();
 	launch_raise_nofile();

@@ -23,7 +23,8 @@ group_pkgs() {
 	                iproute2 procps util-linux socat python3 groff-base passwd
 	                liburing-dev bash-completion zsh clang libclang-rt-14-dev
 	                libvdeplug-slirp iperf3 curl busybox-static nginx-light
-	                dnsmasq-base bind9-dnsutils libpython3.11-testsuite iputils-ping" ;;
+	                dnsmasq-base bind9-dnsutils libpython3.11-testsuite iputils-ping
+	                openssh-server" ;;
 	lint)     echo "cppcheck clang-tidy" ;;
 	bench)    echo "$(group_pkgs build) iproute2 procps util-linux iperf3 python3 curl
 	                libvdeplug-slirp slirp4netns passt" ;;
