@@ -52,7 +52,7 @@ CPPFLAGS += -DNETSUP_VERSION=\"$(VERSION)\"
 ALLCFLAGS = -std=gnu11 $(WARN) $(OPT) $(HARDEN) $(CFLAGS)
 LDFLAGS_BIN = -pie -Wl,-z,relro,-z,now $(SANLD) $(LDFLAGS)
 
-STACK_SRC := stacks/stack.c stacks/netns.c stacks/fdpass.c stacks/userspace.c stacks/stackproto.c stacks/userstack.c
+STACK_SRC := stacks/stack.c stacks/netns.c common/fdpass.c stacks/userspace.c stacks/stackproto.c stacks/userstack.c
 SUP_SRC   := supervisor/main.c supervisor/options.c supervisor/log.c supervisor/proctitle.c supervisor/errset.c supervisor/defer.c supervisor/stray.c \
              supervisor/launch.c supervisor/filter.c supervisor/notify.c \
              supervisor/creds.c supervisor/childmem.c supervisor/proc.c supervisor/view.c \
@@ -86,7 +86,7 @@ $(B)/%.o: %.c $(B)/%.d
 $(B)/netsup: $(SUP_OBJ)
 	$(CC) -o $@ $^ $(LDFLAGS_BIN) -lseccomp -lcap -lpthread
 
-TOOL_SRC  := stacks/netsup-stack.c stacks/netsup-stack-lwip.c stacks/netsup-stack-user.c stacks/netsup-stack-identify.c stacks/stackps.c stacks/unixdiag.c stacks/json.c
+TOOL_SRC  := stacks/tool/netsup-stack.c stacks/tool/netsup-stack-lwip.c stacks/tool/netsup-stack-user.c stacks/tool/netsup-stack-identify.c stacks/tool/stackps.c stacks/tool/unixdiag.c stacks/tool/json.c
 
 TOOL_OBJ  := $(patsubst %.c,$(B)/%.o,$(TOOL_SRC) $(STACK_SRC))
 
@@ -96,7 +96,7 @@ $(B)/netsup-stack: $(TOOL_OBJ)
 # netsup-lwip: the lwIP stack daemon (liblwip-dev, libvdeplug-dev).  With
 # SAN=1 it gets UBSan only: libvdeplug dlopen()s its plugins with
 # RTLD_DEEPBIND, which ASan refuses.
-LWIP_SRC  := $(wildcard stacks/lwip/*.c) stacks/stackproto.c stacks/fdpass.c
+LWIP_SRC  := $(wildcard stacks/lwip/*.c) stacks/stackproto.c common/fdpass.c
 LWIP_OBJ  := $(patsubst %.c,$(B)/lwip-obj/%.o,$(LWIP_SRC))
 LWIP_INC  := $(shell pkg-config --cflags lwip 2>/dev/null || echo -I/usr/include/lwip)
 LWIP_OPT  := $(if $(filter 1,$(SAN)),-O1 -g -fno-omit-frame-pointer -fsanitize=undefined -fno-sanitize-recover=undefined,-O2 -g)
@@ -150,7 +150,7 @@ $(B)/tests/uring_socket: tests/progs/uring_socket.c tests/progs/progs.h
 	$(CC) -std=gnu11 $(WARN) -O2 -g $(SANLD) -o $@ $< -luring
 
 # The stack protocol's test client and fake daemons link the protocol code.
-$(B)/tests/stackcli $(B)/tests/fakestack: $(B)/tests/%: tests/progs/%.c tests/progs/progs.h stacks/stackproto.c stacks/fdpass.c stacks/stackproto.h
+$(B)/tests/stackcli $(B)/tests/fakestack: $(B)/tests/%: tests/progs/%.c tests/progs/progs.h stacks/stackproto.c common/fdpass.c stacks/stackproto.h
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 $(WARN) -O2 -g $(SANLD) -o $@ $(filter %.c,$^)
 
@@ -184,20 +184,20 @@ FUZZ_FLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -DNETSUP_VER
 FUZZ       := $(B)/fuzz/fuzz_options $(B)/fuzz/fuzz_stackspec $(B)/fuzz/fuzz_procparse $(B)/fuzz/fuzz_stackproto $(B)/fuzz/fuzz_nlmsg
 FUZZ_SECS  ?= 60
 
-$(B)/fuzz/fuzz_options: tests/fuzz/fuzz_options.c supervisor/options.c supervisor/route.c supervisor/usernet.c supervisor/log.c stacks/stack.c stacks/netns.c stacks/userspace.c stacks/stackproto.c stacks/fdpass.c stacks/userstack.c
+$(B)/fuzz/fuzz_options: tests/fuzz/fuzz_options.c supervisor/options.c supervisor/route.c supervisor/usernet.c supervisor/log.c stacks/stack.c stacks/netns.c stacks/userspace.c stacks/stackproto.c common/fdpass.c stacks/userstack.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^
 
-$(B)/fuzz/fuzz_stackspec: tests/fuzz/fuzz_stackspec.c stacks/stack.c stacks/netns.c stacks/userspace.c stacks/stackproto.c stacks/fdpass.c stacks/userstack.c
+$(B)/fuzz/fuzz_stackspec: tests/fuzz/fuzz_stackspec.c stacks/stack.c stacks/netns.c stacks/userspace.c stacks/stackproto.c common/fdpass.c stacks/userstack.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^
 
 $(B)/fuzz/fuzz_procparse: tests/fuzz/fuzz_procparse.c supervisor/creds.c supervisor/proc.c \
-		supervisor/credcache.c supervisor/log.c stacks/stack.c stacks/netns.c stacks/userspace.c stacks/stackproto.c stacks/fdpass.c stacks/userstack.c
+		supervisor/credcache.c supervisor/log.c stacks/stack.c stacks/netns.c stacks/userspace.c stacks/stackproto.c common/fdpass.c stacks/userstack.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ -lcap -lpthread
 
-$(B)/fuzz/fuzz_stackproto: tests/fuzz/fuzz_stackproto.c stacks/stackproto.c stacks/fdpass.c stacks/stackproto.h
+$(B)/fuzz/fuzz_stackproto: tests/fuzz/fuzz_stackproto.c stacks/stackproto.c common/fdpass.c stacks/stackproto.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(filter %.c,$^)
 
@@ -245,10 +245,10 @@ check: deps all $(FUZZ) $(UNIT)
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-	  --std=c11 --inline-suppr -I supervisor -I stacks -I shim \
-	  supervisor stacks shim
+	  --std=c11 --inline-suppr -I supervisor -I stacks -I stacks/tool -I common -I shim \
+	  supervisor stacks common shim
 	clang-tidy --quiet $(SUP_SRC) $(STACK_SRC) shim/msocket.c $(TOOL_SRC) stacks/stackproto.c -- -std=gnu11 $(CPPFLAGS)
-	clang-tidy --quiet $(filter-out stacks/stackproto.c stacks/fdpass.c,$(LWIP_SRC)) -- -std=gnu11 $(CPPFLAGS) $(LWIP_INC)
+	clang-tidy --quiet $(filter-out stacks/stackproto.c common/fdpass.c,$(LWIP_SRC)) -- -std=gnu11 $(CPPFLAGS) $(LWIP_INC)
 
 # Without DESTDIR, ldconfig: the dynamic linker finds the new
 # libmsocket.so.1 in $(libdir) only through its cache.  Only the products

@@ -27,6 +27,7 @@
 
 #include "stack.h"
 #include "userstack.h"
+#include "../common/util.h"
 
 static const struct {
 	const char *name;
@@ -136,7 +137,7 @@ int stack_resolve_name(const char *spec, char *buf, size_t len)
 		memcpy(buf, spec, slen + 1);
 		return 0;
 	}
-	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
 		n = snprintf(buf, len, "%s%s", dirs[i], spec);
 		if (n < 0 || (size_t)n >= len)
 			return -ENAMETOOLONG;

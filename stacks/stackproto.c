@@ -25,7 +25,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "fdpass.h"
+#include "../common/fdpass.h"
 #include "stackproto.h"
 
 #define HDR	sizeof(struct sp_hdr)

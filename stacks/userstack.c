@@ -61,7 +61,7 @@
  *
  * Return: how many were parsed, up to @n
  */
-static int userstack_numbers(const char *text, unsigned long long *v, int n)
+int userstack_numbers(const char *text, unsigned long long *v, int n)
 {
 	const char *p = text;
 	char *e;

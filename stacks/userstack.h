@@ -20,6 +20,7 @@
  * has taken USERSTACK_FALLBACK "EUID" */
 #define USERSTACK_PRIVATE_RECORD	".cache/netsup-userdir"
 
+int userstack_numbers(const char *text, unsigned long long *v, int n);
 bool userstack_consulted(void);
 unsigned int userstack_uid(void);
 int userstack_dir(char *buf, size_t len);

@@ -22,6 +22,7 @@
 #include <stdbool.h>
 
 #include "errset.h"
+#include "../common/util.h"
 
 /* msocket(3)'s ERRORS, with socket(2)'s own inside a stack */
 static const int errset_socket[] = {
@@ -61,9 +62,9 @@ int errset_filter(enum errset set, int error)
 		return -EIO;
 	if (set == ERRSET_CALL)
 		return error;
-	if (errset_has(errset_socket, sizeof(errset_socket) / sizeof(int), e))
+	if (errset_has(errset_socket, ARRAY_SIZE(errset_socket), e))
 		return error;
-	if (errset_has(errset_transport, sizeof(errset_transport) / sizeof(int), e))
+	if (errset_has(errset_transport, ARRAY_SIZE(errset_transport), e))
 		return -ENETDOWN;
 	return -EIO;
 }

@@ -60,6 +60,7 @@
 
 #include "filter.h"
 #include "../shim/msocket.h"
+#include "../common/util.h"
 
 #ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
 #define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV	(1UL << 5)
@@ -131,8 +132,8 @@ static const char *const filter_usock_calls[] = {
 };
 
 #define FILTER_ARCHS	3
-#define FILTER_NCREDS	(sizeof(filter_creds_calls) / sizeof(*filter_creds_calls))
-#define FILTER_NCALLS	(FILTER_NCREDS + sizeof(filter_calls) / sizeof(*filter_calls))
+#define FILTER_NCREDS	(ARRAY_SIZE(filter_creds_calls))
+#define FILTER_NCALLS	(FILTER_NCREDS + ARRAY_SIZE(filter_calls))
 
 static struct {
 	uint32_t arch;
@@ -159,7 +160,7 @@ static void filter_resolve_numbers(void)
 			filter_numbers[a].nr[i] = nr == __NR_SCMP_ERROR ? -1 : nr;
 			filter_numbers[a].kind[i] = FILTER_CALL_CREDS;
 			/* unshare and setns are both: the more specific wins */
-			for (k = 0; k < sizeof(filter_calls) / sizeof(*filter_calls); k++)
+			for (k = 0; k < ARRAY_SIZE(filter_calls); k++)
 				if (!strcmp(name, filter_calls[k].name))
 					filter_numbers[a].kind[i] = filter_calls[k].kind;
 		}
@@ -183,11 +184,11 @@ static scmp_filter_ctx filter_build(const struct filter_config *cfg)
 	if (!rc)
 		rc = seccomp_arch_add(ctx, SCMP_ARCH_X32);
 #endif
-	for (i = 0; !rc && i < sizeof(filter_domains) / sizeof(*filter_domains); i++)
+	for (i = 0; !rc && i < ARRAY_SIZE(filter_domains); i++)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(socket), 1,
 				      SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffU,
 					      (scmp_datum_t)filter_domains[i]));
-	for (i = 0; !rc && i < sizeof(filter_creds_calls) / sizeof(*filter_creds_calls); i++) {
+	for (i = 0; !rc && i < ARRAY_SIZE(filter_creds_calls); i++) {
 		int nr = seccomp_syscall_resolve_name(filter_creds_calls[i]);
 
 		/* the *32 calls exist on i386 only: skip where unknown */
@@ -213,7 +214,7 @@ static scmp_filter_ctx filter_build(const struct filter_config *cfg)
 	if (!rc && cfg->routes && !cfg->userspace)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(connect), 0);
 	for (i = 0; !rc && cfg->userspace &&
-		    i < sizeof(filter_usock_calls) / sizeof(*filter_usock_calls); i++)
+		    i < ARRAY_SIZE(filter_usock_calls); i++)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY,
 				      seccomp_syscall_resolve_name(filter_usock_calls[i]), 0);
 	if (!rc && cfg->userspace)
@@ -232,7 +233,7 @@ static scmp_filter_ctx filter_build(const struct filter_config *cfg)
 	if (!rc && cfg->userspace)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(ioctl), 1,
 				      SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffU, FIONREAD));
-	for (i = 0; !rc && i < sizeof(filter_ifreqs) / sizeof(*filter_ifreqs); i++)
+	for (i = 0; !rc && i < ARRAY_SIZE(filter_ifreqs); i++)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(ioctl), 1,
 				      SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffU,
 					      (scmp_datum_t)filter_ifreqs[i]));
@@ -254,7 +255,7 @@ static int filter_program(const struct filter_config *cfg, struct sock_fprog *pr
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (__u32)MSOCKET_SYSCALL, 0, 1),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
 	};
-	const size_t nprefix = sizeof(prefix) / sizeof(prefix[0]);
+	const size_t nprefix = ARRAY_SIZE(prefix);
 	struct sock_filter *insns = NULL;
 	scmp_filter_ctx ctx;
 	ssize_t len = 0, n;

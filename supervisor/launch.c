@@ -64,9 +64,10 @@
 #include "log.h"
 #include "proctitle.h"
 #include "supervisor.h"
-#include "../stacks/fdpass.h"
+#include "../common/fdpass.h"
 #include "view.h"
 #include "../shim/msocket.h"
+#include "../common/util.h"
 
 #define EXIT_NETSUP	125
 #define EXIT_CANNOT_RUN	126
@@ -144,7 +145,7 @@ static void launch_reset_signals(const sigset_t *mask)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(launch_forwarded) / sizeof(*launch_forwarded); i++)
+	for (i = 0; i < ARRAY_SIZE(launch_forwarded); i++)
 		signal(launch_forwarded[i], SIG_DFL);
 	signal(SIGCHLD, SIG_DFL);
 	sigprocmask(SIG_SETMASK, mask, NULL);
@@ -228,7 +229,7 @@ static void launch_ignore_signals(void)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(launch_ignored) / sizeof(*launch_ignored); i++)
+	for (i = 0; i < ARRAY_SIZE(launch_ignored); i++)
 		signal(launch_ignored[i], SIG_IGN);
 }
 
@@ -522,7 +523,7 @@ int launch_run(const struct options *o, struct stack *defaults[FAM_COUNT],
 	}
 
 	sigemptyset(&mask);
-	for (i = 0; i < sizeof(launch_forwarded) / sizeof(*launch_forwarded); i++)
+	for (i = 0; i < ARRAY_SIZE(launch_forwarded); i++)
 		sigaddset(&mask, launch_forwarded[i]);
 	sigaddset(&mask, SIGCHLD);
 	if (sigprocmask(SIG_BLOCK, &mask, &old))

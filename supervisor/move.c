@@ -78,6 +78,7 @@
 #include "move.h"
 #include "route.h"
 #include "ustack.h"
+#include "../common/util.h"
 
 #ifndef PIDFD_THREAD
 #define PIDFD_THREAD	O_EXCL
@@ -155,7 +156,7 @@ static const struct move_opt {
 	{ IPPROTO_UDP, UDP_SEGMENT, MOVE_INT, "UDP_SEGMENT" },
 };
 
-#define MOVE_NOPTS	(sizeof(move_opts) / sizeof(move_opts[0]))
+#define MOVE_NOPTS	(ARRAY_SIZE(move_opts))
 
 /* One option's value, as getsockopt gave it (len 0: none). */
 struct move_val {

@@ -59,7 +59,8 @@
 #include <linux/capability.h>
 
 #include "pathres.h"
-#include "../stacks/fdpass.h"
+#include "../common/fdpass.h"
+#include "../common/util.h"
 
 #ifndef CLONE_PIDFD
 #define CLONE_PIDFD	0x00001000
@@ -87,7 +88,7 @@ int pathres_view_open(pid_t tid, struct pathres_view *v)
 	size_t i;
 	int rc = 0;
 
-	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(fds); i++) {
 		snprintf(path, sizeof(path), "/proc/%d/%s", (int)tid, what[i]);
 		*fds[i] = open(path, (i < 2 ? O_PATH | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
 		if (*fds[i] < 0 && !rc)

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "policy.h"
+#include "../common/util.h"
 
 static bool policy_has(const struct policy_id *ids, size_t n, const struct stack *s)
 {
@@ -43,7 +44,7 @@ int policy_init(struct policy *p)
 	size_t i;
 
 	memset(p, 0, sizeof(*p));
-	for (i = 0; i < sizeof(own) / sizeof(own[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(own); i++) {
 		if (stat(own[i], &st)) {
 			/* init out of netsup's reach is out of the child's too */
 			if (i == 0 && (errno == EACCES || errno == EPERM))

@@ -56,6 +56,7 @@
 #include "ucall.h"
 #include "uiface.h"
 #include "ustack.h"
+#include "../common/util.h"
 
 #ifndef PIDFD_THREAD
 #define PIDFD_THREAD	O_EXCL
@@ -720,14 +721,14 @@ static bool ucall_decode(struct worker *w, struct ucall_args *ca)
 		return true;
 	}
 	if (d->nr >= I386_NR_BIND &&
-	    d->nr < I386_NR_BIND + (int)(sizeof(ucall_i386_direct) / sizeof(*ucall_i386_direct))) {
+	    d->nr < I386_NR_BIND + (int)(ARRAY_SIZE(ucall_i386_direct))) {
 		ca->nr = ucall_i386_direct[d->nr - I386_NR_BIND];
 		return ca->nr != 0;
 	}
 	if (d->nr != I386_NR_SOCKETCALL)
 		return false;
 	op = (uint32_t)d->args[0];
-	if (op >= sizeof(ucall_socketcall) / sizeof(*ucall_socketcall) ||
+	if (op >= ARRAY_SIZE(ucall_socketcall) ||
 	    !ucall_socketcall[op].nargs)
 		return false;
 	/* only the arguments the operation has, as the kernel reads them */

@@ -37,6 +37,7 @@
 
 #include "log.h"
 #include "usernet.h"
+#include "../common/util.h"
 
 #ifndef CLONE_PIDFD
 #define CLONE_PIDFD	0x00001000
@@ -183,7 +184,7 @@ static const char *usernet_tmpdir(void)
 	static const char *const vars[] = { "XDG_RUNTIME_DIR", "TMPDIR" };
 	size_t i;
 
-	for (i = 0; i < sizeof(vars) / sizeof(*vars); i++) {
+	for (i = 0; i < ARRAY_SIZE(vars); i++) {
 		const char *d = getenv(vars[i]);
 
 		if (d && d[0] == '/' && !access(d, W_OK | X_OK))
@@ -386,7 +387,7 @@ int usernet_routes(struct route_table *t, const struct route_table *user, bool h
 	inet_pton(AF_INET, USERNET_IP, &t->self4);
 	inet_pton(AF_INET6, USERNET_IP6, &t->self6);
 	rc = stack_open("/proc/self/ns/net", &host);
-	for (i = 0; !rc && i < sizeof(stay) / sizeof(stay[0]); i++)
+	for (i = 0; !rc && i < ARRAY_SIZE(stay); i++)
 		rc = usernet_rule(t, stay[i], ROUTE_STAY, NULL, NULL);
 	if (!rc)
 		rc = usernet_rule(t, "10.0.2.2", lo, host, "127.0.0.1");

@@ -163,7 +163,7 @@ help_options() {
 	grep -q "^netsup 0.1.0" "$TOP/NEWS"
 	# every file the compiler read for libmsocket (its .d files), ours
 	local deps
-	deps=$(cat "$BUILD"/pic/shim/*.d "$BUILD"/pic/stacks/*.d | tr -s ' \\' '\n\n' |
+	deps=$(cat "$BUILD"/pic/shim/*.d "$BUILD"/pic/stacks/*.d "$BUILD"/pic/common/*.d | tr -s ' \\' '\n\n' |
 		grep -E '\.[ch]:?$' | grep -v '^/' | sed -e 's/:$//' -e 's|^[a-z]*/\.\./||' | sort -u)
 	[ -n "$deps" ]
 	grep -qx "stacks/stack.c" <<< "$deps"

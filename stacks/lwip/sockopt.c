@@ -34,6 +34,7 @@
 #include "lwip/udp.h"
 
 #include "lw.h"
+#include "../../common/util.h"
 
 #define SOCKOPT_BUF_MAX		212992	/* net.core.rmem_max, wmem_max default */
 #define SOCKOPT_BUF_MIN		2304	/* SOCK_MIN_RCVBUF, rounded */
@@ -54,7 +55,7 @@ static const struct sockopt_plain {
 	{ IPPROTO_IPV6, IPV6_RECVERR, 0 },	{ IPPROTO_IPV6, IPV6_MTU_DISCOVER, 1 },
 	{ IPPROTO_IPV6, IPV6_MULTICAST_HOPS, 1 }, { IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 1 },
 };
-#define SOCKOPT_PLAIN_N	(sizeof(sockopt_plain) / sizeof(sockopt_plain[0]))
+#define SOCKOPT_PLAIN_N	(ARRAY_SIZE(sockopt_plain))
 _Static_assert(SOCKOPT_PLAIN_N <= sizeof(((struct lw_sock *)0)->plain) / sizeof(int),
 	       "struct lw_sock: plain[] too small");
 

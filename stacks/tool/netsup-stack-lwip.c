@@ -58,10 +58,11 @@
 
 #include "json.h"
 #include "netsup-stack.h"
-#include "stack.h"
-#include "stackproto.h"
+#include "../stack.h"
+#include "../stackproto.h"
 #include "stackps.h"
 #include "unixdiag.h"
+#include "../../common/util.h"
 
 #define STACKLWIP_RUN_DIR	"/run/netsup"
 #define STACKLWIP_DAEMON	"netsup-lwip"
@@ -379,7 +380,7 @@ static void stacklwip_print_json(FILE *f, const char *path, const struct stacklw
 		h->families & SP_FAM_INET ? "\"inet\"" : "",
 		(h->families & SP_FAM_INET) && (h->families & SP_FAM_INET6) ? "," : "",
 		h->families & SP_FAM_INET6 ? "\"inet6\"" : "");
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(keys); i++) {
 		fprintf(f, ",\"%s\":", keys[i]);
 		if (stacklwip_value(h, keys[i], 0, v, sizeof(v)))
 			json_string(f, v);
@@ -585,7 +586,7 @@ int stacklwip_add(const char *path, const struct stacklwip_opts *o)
 	argv[argc++] = "--daemon";
 	argv[argc++] = "--pidfile";
 	argv[argc++] = pidfile;
-	for (i = 0; i < sizeof(pass) / sizeof(pass[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(pass); i++) {
 		if (!pass[i].val)
 			continue;
 		argv[argc++] = pass[i].opt;

@@ -64,9 +64,10 @@
 
 #include "json.h"
 #include "netsup-stack.h"
-#include "stack.h"
+#include "../stack.h"
 #include "stackps.h"
-#include "userstack.h"
+#include "../userstack.h"
+#include "../../common/util.h"
 
 #ifndef NETSUP_VERSION
 #define NETSUP_VERSION "0"
@@ -558,7 +559,7 @@ static int stacktool_sockets_inside(struct inside *in)
 	char path[64];
 	size_t i;
 
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
 		snprintf(path, sizeof(path), "/proc/thread-self/net/%s", files[i]);
 		in->sockets += stacktool_count_sockets(path);
 	}
@@ -1418,10 +1419,10 @@ static int stacktool_parse(int argc, char **argv, struct stacktool_opts *o)
 	o->cmd = argv[optind];
 	o->args = argv + optind + 1;
 	o->nargs = argc - optind - 1;
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
 		if (!strcmp(o->cmd, cmds[i].name))
 			break;
-	if (i == sizeof(cmds) / sizeof(cmds[0]))
+	if (i == ARRAY_SIZE(cmds))
 		return stacktool_usage_error("unknown command '%s'", o->cmd);
 	if (o->nargs < cmds[i].min)
 		return strcmp(o->cmd, "identify") ?

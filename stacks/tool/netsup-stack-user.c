@@ -73,39 +73,12 @@
 
 #include "json.h"
 #include "netsup-stack.h"
-#include "stack.h"
-#include "userstack.h"
+#include "../stack.h"
+#include "../userstack.h"
+#include "../../common/util.h"
 
 #define STACKUSER_STOP_MS	5000	/* SIGKILL to exit */
 #define STACKUSER_NAME		"netsup-holder"
-
-/**
- * stackuser_numbers() - parse blank-separated decimal numbers
- * @text:	the text
- * @v:		receives them
- * @n:		how many are wanted
- *
- * Return: how many were parsed, up to @n
- */
-static int stackuser_numbers(const char *text, unsigned long long *v, int n)
-{
-	const char *p = text;
-	char *e;
-	int i;
-
-	for (i = 0; i < n; i++) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p < '0' || *p > '9')
-			break;
-		errno = 0;
-		v[i] = strtoull(p, &e, 10);
-		if (errno)
-			break;
-		p = e;
-	}
-	return i;
-}
 
 /**
  * stackuser_unprivileged() - has the caller no CAP_SYS_ADMIN in its own
@@ -406,7 +379,7 @@ static void __attribute__((noreturn)) stackuser_holder(int ready, const char *di
 		dup2(fd, STDERR_FILENO);
 	}
 	close_range(3, ~0U, 0);
-	for (i = 0; i < sizeof(ignored) / sizeof(ignored[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(ignored); i++)
 		signal(ignored[i], SIG_IGN);
 	signal(SIGTERM, SIG_DFL);
 	sigemptyset(&none);
@@ -604,7 +577,7 @@ static int stackuser_read_record(struct stackuser_stack *u, const char *rec,
 	n = read(fd, line, sizeof(line) - 1);
 	close(fd);
 	line[n > 0 ? n : 0] = '\0';
-	if (stackuser_numbers(line, v, 2) != 2 || !v[0] || v[0] > INT_MAX)
+	if (userstack_numbers(line, v, 2) != 2 || !v[0] || v[0] > INT_MAX)
 		return stackuser_refuse(u, "its record %s does not hold \"PID START\"", rec);
 	u->pid = (pid_t)v[0];
 	*start = v[1];
@@ -647,7 +620,7 @@ static bool stackuser_is_holder(pid_t pid, uid_t owner)
 		return false;
 	buf[n] = '\0';
 	line = strstr(buf, "\nUid:");
-	if (!line || stackuser_numbers(line + 5, uid, 4) != 4)
+	if (!line || userstack_numbers(line + 5, uid, 4) != 4)
 		return false;
 	for (i = 0; i < 4; i++)
 		if (uid[i] != owner)

@@ -29,9 +29,10 @@
 
 #include "json.h"
 #include "netsup-stack.h"
-#include "stack.h"
+#include "../stack.h"
 #include "stackps.h"
-#include "userstack.h"
+#include "../userstack.h"
+#include "../../common/util.h"
 
 /* One stack the process uses. */
 struct stackid_row {
@@ -265,7 +266,7 @@ int stackid_run(const char *spec, bool json)
 			comm[strcspn(comm, "\n")] = '\0';
 		fclose(cf);
 	}
-	for (i = 0; !rc && i < sizeof(dirs) / sizeof(dirs[0]); i++)
+	for (i = 0; !rc && i < ARRAY_SIZE(dirs); i++)
 		rc = stackid_dir(&id, dirs[i]);
 	if (!rc && !userstack_dir(own, sizeof(own)) && !userstack_dir_check(own))
 		rc = stackid_dir(&id, own);
