@@ -29,14 +29,12 @@
 #include <sched.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -1072,7 +1070,11 @@ void notify_answer(struct worker *w, struct notify_reply *r)
 	}
 }
 
-static void notify_handle(struct worker *w)
+/**
+ * notify_handle() - serve the notification in @w->req and answer it
+ * @w:		the handling thread
+ */
+void notify_handle(struct worker *w)
 {
 	const struct seccomp_data *d = &w->req->data;
 	struct notify_reply r = { .what = NOTIFY_ERROR, .error = -ENOSYS };
@@ -1124,7 +1126,14 @@ static void notify_handle(struct worker *w)
 	notify_answer(w, &r);
 }
 
-static int notify_recv(struct worker *w)
+/**
+ * notify_recv() - receive the next notification into @w->req
+ * @w:		the handling thread
+ *
+ * Return: 0, or -errno (ENOENT: it went away, or no process uses the
+ *	   filter; EINTR)
+ */
+int notify_recv(struct worker *w)
 {
 	memset(w->req, 0, w->sv->sizes.seccomp_notif);
 	if (ioctl(w->sv->listener, SECCOMP_IOCTL_NOTIF_RECV, w->req))
@@ -1189,46 +1198,4 @@ void notify_fast_paths(struct supervisor *sv)
 	sv->sync_wakeup = !getenv("NETSUP_NO_SYNC_WAKEUP") &&
 		!ioctl(sv->listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, flags);
 	debug("synchronous wake-up: %s", sv->sync_wakeup ? "on" : "off");
-}
-
-/* No process uses the filter any more (POLLHUP on the listener, 5.8)? */
-static bool notify_orphaned(const struct supervisor *sv)
-{
-	struct pollfd pfd = { .fd = sv->listener };
-
-	return poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLHUP | POLLERR | POLLNVAL));
-}
-
-/**
- * notify_receive_loop() - a receiving thread
- * @arg:	its worker
- *
- * Blocks in SECCOMP_IOCTL_NOTIF_RECV, where the synchronous wake-up
- * reaches it directly.  From Linux 6.6 RECV returns ENOENT once no process
- * uses the filter; before, the loop thread interrupts it with a signal.
- *
- * Return: NULL
- */
-void *notify_receive_loop(void *arg)
-{
-	struct worker *w = arg;
-	int rc;
-
-	while (!__atomic_load_n(&w->sv->stop, __ATOMIC_ACQUIRE)) {
-		rc = notify_recv(w);
-		if (!rc)
-			notify_handle(w);
-		else if (rc == -ENOENT && notify_orphaned(w->sv))
-			break;
-		else if (rc != -ENOENT && rc != -EINTR) {
-			err("cannot receive notifications: %s", strerror(-rc));
-			break;
-		}
-	}
-	/* fail closed: the loop ends, the listener closes, ENOSYS */
-	__atomic_store_n(&w->sv->stop, true, __ATOMIC_RELEASE);
-	if (eventfd_write(w->sv->stop_fd, 1)) {
-		/* the loop sees stop at its next wake-up */
-	}
-	return NULL;
 }

@@ -38,7 +38,8 @@
 #include "ustack.h"
 
 /* Receiving threads (see the bench before changing it). */
-#define SV_RECEIVERS	1
+/* one receiver, and a spare one for calls of several threads (receive.c) */
+#define SV_RECEIVERS	2
 
 static const struct sv_tag sv_tags[] = {
 	[SV_SRC_LISTENER]	= { SV_SRC_LISTENER },
@@ -317,7 +318,8 @@ static int sv_open(struct supervisor *sv)
 	sv->epfd = epoll_create1(EPOLL_CLOEXEC);
 	sv->stop_fd = eventfd(0, EFD_CLOEXEC);
 	sv->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (sv->epfd < 0 || sv->stop_fd < 0 || sv->wake_fd < 0)
+	sv->spare_fd = eventfd(0, EFD_CLOEXEC);
+	if (sv->epfd < 0 || sv->stop_fd < 0 || sv->wake_fd < 0 || sv->spare_fd < 0)
 		return -errno;
 	sv->mounts_fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
 	if (sv->mounts_fd >= 0)
@@ -343,6 +345,8 @@ static int sv_open(struct supervisor *sv)
 static void sv_close(struct supervisor *sv)
 {
 	ustack_detach_all(sv);
+	if (sv->spare_fd >= 0)
+		close(sv->spare_fd);
 	if (sv->wake_fd >= 0)
 		close(sv->wake_fd);
 	if (sv->stop_fd >= 0)
@@ -359,7 +363,8 @@ static void sv_close(struct supervisor *sv)
  * supervisor_run() - serve notifications until no process uses the filter
  * @sv:		the supervisor, with its listener and defaults
  *
- * SV_RECEIVERS threads receive and serve notifications; this thread runs
+ * SV_RECEIVERS threads receive and serve notifications (receive.c: the
+ * second only while calls of several threads come at once); this thread runs
  * the event loop and completes deferred requests.
  *
  * Return: 0 when the supervised tree is gone, or -errno
@@ -371,7 +376,7 @@ int supervisor_run(struct supervisor *sv)
 	pthread_t threads[SV_RECEIVERS];
 	int i, n = 0, rc;
 
-	sv->epfd = sv->stop_fd = sv->mounts_fd = sv->wake_fd = -1;
+	sv->epfd = sv->stop_fd = sv->mounts_fd = sv->wake_fd = sv->spare_fd = -1;
 	rc = sv_open(sv);
 	w = rc ? NULL : notify_worker_new(sv);
 	if (!w) {
@@ -388,7 +393,8 @@ int supervisor_run(struct supervisor *sv)
 			rc = -ENOMEM;
 			break;
 		}
-		rc = -pthread_create(&threads[i], NULL, notify_receive_loop, recv[i]);
+		rc = -pthread_create(&threads[i], NULL,
+				     i ? receive_spare_loop : receive_loop, recv[i]);
 		if (rc) {
 			notify_worker_free(recv[i]);
 			break;

@@ -60,6 +60,12 @@ struct supervisor {
 	pthread_mutex_t dlock;	/* base_* */
 	struct defer_queue deferred;	/* requests answered later (defer.c) */
 	long long loop_until;	/* atomic: CLOCK_MONOTONIC ns the loop sleeps to */
+	int spare_fd;		/* eventfd: the spare receiver is wanted */
+	bool spare_on;		/* atomic: the spare receiver receives */
+	pid_t recv_tid;		/* atomic: caller of the last notification */
+	long long recv_ns;	/* atomic: when it was received */
+	long long busy_until;	/* atomic: calls of several threads at once
+				 * were seen; the spare stays till then */
 };
 
 int supervisor_run(struct supervisor *sv);
@@ -73,7 +79,12 @@ void supervisor_unwatch(struct supervisor *sv, int fd);
 /* notify.c: the handling of notifications */
 struct worker *notify_worker_new(struct supervisor *sv);
 void notify_worker_free(struct worker *w);
-void *notify_receive_loop(void *arg);
 void notify_fast_paths(struct supervisor *sv);
+int notify_recv(struct worker *w);
+void notify_handle(struct worker *w);
+
+/* receive.c: the threads that receive notifications */
+void *receive_loop(void *arg);
+void *receive_spare_loop(void *arg);
 
 #endif /* NETSUP_SUPERVISOR_H */
