@@ -134,13 +134,14 @@ static u8_t icmp_cb_recv(void *arg, struct raw_pcb *pcb, struct pbuf *p,
 }
 
 /**
- * icmp_sockopt() - the options of a ping socket that ask for ancillary data
- * @s:		the ping socket
+ * icmp_sockopt() - the options of a ping or UDP socket that ask for
+ *		    ancillary data
+ * @s:		the ping or UDP socket
  * @level:	as setsockopt(2)
  * @name:	IP_RECVTTL (AF_INET), IPV6_RECVHOPLIMIT (AF_INET6)
  * @v:		the value
  *
- * The TTL or hop limit of each echo reply travels with DGRAMSRC's answer,
+ * The TTL or hop limit of each datagram travels with DGRAMSRC's answer,
  * and the client makes it the control message of recvmsg(2).
  *
  * Return: 0, or -ENOPROTOOPT (not one of them: the caller goes on)
@@ -206,7 +207,7 @@ int icmp_sock_bind(struct lw_sock *s, const ip_addr_t *ip, uint16_t port)
 
 /**
  * icmp_sock_connect() - connect(2): the default peer, and only its replies
- * @s:		the ping socket
+ * @s:		the ping or UDP socket
  * @ip:		the peer (checked routable by the caller)
  * @port:	ignored, as the kernel ignores it
  *
@@ -229,7 +230,7 @@ int icmp_sock_connect(struct lw_sock *s, const ip_addr_t *ip, uint16_t port)
 
 /**
  * icmp_sock_disconnect() - connect(2) with AF_UNSPEC
- * @s:		the ping socket
+ * @s:		the ping or UDP socket
  *
  * Return: 0
  */
@@ -243,7 +244,7 @@ int icmp_sock_disconnect(struct lw_sock *s)
 
 /**
  * icmp_sock_sendto() - send one echo request
- * @s:		the ping socket
+ * @s:		the ping or UDP socket
  * @ip:		the destination, or NULL for the default peer
  * @data:	the ICMP message: header and payload
  * @len:	its size
@@ -295,7 +296,7 @@ int icmp_sock_sendto(struct lw_sock *s, const ip_addr_t *ip, const void *data, s
 
 /**
  * icmp_sock_close() - remove the raw pcb
- * @s:		the ping socket
+ * @s:		the ping or UDP socket
  */
 void icmp_sock_close(struct lw_sock *s)
 {

@@ -165,7 +165,7 @@ struct lw_sock {
 	int so_error;			/* positive errno, SO_ERROR */
 	/* options kept for getsockopt */
 	bool v6only, reuseaddr, keepalive, nodelay, broadcast;
-	bool recv_ttl;			/* ping: IP_RECVTTL, IPV6_RECVHOPLIMIT */
+	bool recv_ttl;			/* datagrams: IP_RECVTTL, IPV6_RECVHOPLIMIT */
 	int rcvbuf, sndbuf;		/* as set; 0: never set */
 	int keepidle, keepintvl, keepcnt;	/* seconds, seconds, probes */
 	int tos, ttl;

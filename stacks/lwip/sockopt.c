@@ -194,7 +194,9 @@ int sockopt_set(struct lw_sock *s, int level, int name, const void *val, uint32_
 	rc = sockopt_int(val, len, &v);
 	if (rc < 0)
 		return rc;
-	if (lw_is_ping(s) && icmp_sockopt(s, level, name, v) == 0)
+	/* ping and UDP: the TTL travels with DGRAMSRC's answer (icmp.c) */
+	if (s->type == SOCK_DGRAM && s->domain != AF_NETLINK &&
+	    icmp_sockopt(s, level, name, v) == 0)
 		return 0;
 	i = sockopt_plain_find(s, level, name);
 	if (i >= 0) {
@@ -347,12 +349,22 @@ static int sockopt_get_int(struct lw_sock *s, int level, int name, int *v)
 		switch (name) {
 		case IP_TOS:		*v = s->tos; return 0;
 		case IP_TTL:		*v = s->ttl; return 0;
+		case IP_RECVTTL:
+			if (s->type != SOCK_DGRAM)
+				break;
+			*v = s->recv_ttl;
+			return 0;
 		}
 	} else if (level == IPPROTO_IPV6 && s->domain == AF_INET6) {
 		switch (name) {
 		case IPV6_V6ONLY:	*v = s->v6only; return 0;
 		case IPV6_UNICAST_HOPS:	*v = s->ttl; return 0;
 		case IPV6_TCLASS:	*v = s->tos; return 0;
+		case IPV6_RECVHOPLIMIT:
+			if (s->type != SOCK_DGRAM)
+				break;
+			*v = s->recv_ttl;
+			return 0;
 		}
 	}
 	return -ENOPROTOOPT;

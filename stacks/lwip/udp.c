@@ -36,6 +36,9 @@
 #include <unistd.h>
 #include <linux/sockios.h>
 
+#include "lwip/ip.h"
+#include "lwip/prot/ip4.h"
+#include "lwip/prot/ip6.h"
 #include "lwip/udp.h"
 
 #include "lw.h"
@@ -333,6 +336,20 @@ static int udp_dq_push(struct lw_sock *s, const struct lw_dgram *rec)
 }
 
 /*
+ * The TTL or hop limit of the datagram being received, for IP_RECVTTL and
+ * IPV6_RECVHOPLIMIT: lwIP keeps its IP header current while it runs the
+ * receive callback (ip_data, set by ip4_input() and ip6_input()).
+ */
+static int udp_cb_ttl(void)
+{
+#if LWIP_IPV6
+	if (ip_current_is_v6())
+		return ip6_current_header() ? IP6H_HOPLIM(ip6_current_header()) : -1;
+#endif
+	return ip4_current_header() ? IPH_TTL(ip4_current_header()) : -1;
+}
+
+/*
  * udp_cb_recv() - lwIP: a datagram for this socket
  * @arg:	the socket
  * @pcb:	its pcb
@@ -356,7 +373,7 @@ static void udp_cb_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p,
 	len = pbuf_copy_partial(p, buf, p->tot_len, 0);
 	pbuf_free(p);
 	/* the child's queue is full: dropped */
-	udp_sock_deliver(s, buf, len, addr, port, -1);
+	udp_sock_deliver(s, buf, len, addr, port, udp_cb_ttl());
 }
 
 /**

@@ -972,6 +972,59 @@ static void check_udp(const struct fam *f)
 	close(s2);
 }
 
+/*
+ * IP_RECVTTL / IPV6_RECVHOPLIMIT on UDP: read back, then each datagram's
+ * TTL (hop limit) as its one control message, from this stack's own
+ * address and from the kernel peer's echo over the link.
+ */
+static void check_udp_ttl(const struct fam *f)
+{
+	int level = f->af == AF_INET ? IPPROTO_IP : IPPROTO_IPV6;
+	int opt = f->af == AF_INET ? IP_RECVTTL : IPV6_RECVHOPLIMIT;
+	int type = f->af == AF_INET ? IP_TTL : IPV6_HOPLIMIT;
+	int r = sem_udp(f, false), s = sem_udp(f, false), one = 1, v = 0, i, n;
+	struct sockaddr_storage rn, echo = sem_with_port(&f->peer, f->peerport);
+	socklen_t vl = sizeof(v);
+
+	if (r < 0 || s < 0) {
+		sem_int("udp-ttl-setup", f->tag, 0, 1);
+		return;
+	}
+	sem_name(r, false, &rn);
+	sem_err("udp-recvttl-set", f->tag, setsockopt(r, level, opt, &one, sizeof(one)), 0);
+	getsockopt(r, level, opt, &v, &vl);
+	sem_int("udp-recvttl-get", f->tag, v, 1);
+	setsockopt(s, level, opt, &one, sizeof(one));
+	for (i = 0; i < 2; i++) {
+		union {
+			char buf[CMSG_SPACE(sizeof(int))];
+			struct cmsghdr align;
+		} cb;
+		struct sockaddr_storage from;
+		struct cmsghdr *cm;
+		char data[8];
+		struct iovec iov = { data, sizeof(data) };
+		struct msghdr mh = { .msg_name = &from, .msg_namelen = sizeof(from),
+				     .msg_iov = &iov, .msg_iovlen = 1,
+				     .msg_control = cb.buf, .msg_controllen = sizeof(cb.buf) };
+		int fd = i ? s : r, ttl = -1;
+
+		if (i)	/* the kernel peer's echo */
+			sendto(s, "t", 1, 0, (struct sockaddr *)&echo, f->len);
+		else
+			sendto(s, "t", 1, 0, (struct sockaddr *)&rn, f->len);
+		n = sem_wait(fd, POLLIN) & POLLIN ? (int)recvmsg(fd, &mh, 0) : -1;
+		cm = n == 1 ? CMSG_FIRSTHDR(&mh) : NULL;
+		if (cm && cm->cmsg_level == level && cm->cmsg_type == type &&
+		    cm->cmsg_len == CMSG_LEN(sizeof(int)) && !CMSG_NXTHDR(&mh, cm))
+			memcpy(&ttl, CMSG_DATA(cm), sizeof(ttl));
+		sem_int(i ? "udp-recvttl-peer" : "udp-recvttl-local", f->tag,
+			ttl >= 1 && ttl <= 255, 1);
+	}
+	close(r);
+	close(s);
+}
+
 /* TCP to the kernel peer over the link */
 static void check_peer_tcp(const struct fam *f)
 {
@@ -1191,6 +1244,7 @@ int main(int argc, char **argv)
 		check_close(fams[i]);
 		check_readiness(fams[i]);
 		check_udp(fams[i]);
+		check_udp_ttl(fams[i]);
 		check_peer_tcp(fams[i]);
 		check_loopback(fams[i]);
 	}
