@@ -86,7 +86,12 @@ $(B)/%.o: %.c $(B)/%.d
 $(B)/netsup: $(SUP_OBJ)
 	$(CC) -o $@ $^ $(LDFLAGS_BIN) -lseccomp -lcap -lpthread
 
-TOOL_SRC  := stacks/tool/netsup-stack.c stacks/tool/netsup-stack-lwip.c stacks/tool/netsup-stack-user.c stacks/tool/netsup-stack-identify.c stacks/tool/stackps.c stacks/tool/unixdiag.c stacks/tool/json.c
+TOOL_SRC  := stacks/tool/netsup-stack.c stacks/tool/netsup-stack-msg.c \
+             stacks/tool/netsup-stack-name.c stacks/tool/netsup-stack-netns.c \
+             stacks/tool/netsup-stack-del.c stacks/tool/netsup-stack-info.c \
+             stacks/tool/netsup-stack-lwip.c stacks/tool/netsup-stack-user.c \
+             stacks/tool/netsup-stack-identify.c stacks/tool/stackps.c \
+             stacks/tool/unixdiag.c stacks/tool/json.c
 
 TOOL_OBJ  := $(patsubst %.c,$(B)/%.o,$(TOOL_SRC) $(STACK_SRC))
 

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
  *
- * netsup-stack.h - what the parts of netsup-stack share: messages, the
- * commands for userspace stacks (netsup-stack-lwip.c), and the stacks a
- * normal user makes (netsup-stack-user.c)
+ * netsup-stack.h - what the parts of netsup-stack share: the command
+ * table's row (netsup-stack.c), messages (netsup-stack-msg.c), what a
+ * STACK names (netsup-stack-name.c), kernel stacks (netsup-stack-netns.c,
+ * netsup-stack-del.c, netsup-stack-info.c), the commands for userspace
+ * stacks (netsup-stack-lwip.c), and the stacks a normal user makes
+ * (netsup-stack-user.c)
  */
 #ifndef NETSUP_STACKTOOL_H
 #define NETSUP_STACKTOOL_H
@@ -14,9 +17,39 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#define STACKTOOL_PROG	"netsup-stack"
 #define NS_DIR		"/dev/net"
 /* ADDRESS/PREFIXLEN */
 #define STACKTOOL_ADDRLEN	(INET6_ADDRSTRLEN + 16)
+
+/* The exit status of a usage error. */
+#define EXIT_USAGE	2
+
+struct ifaddrs;
+struct stack;
+struct stacktool_opts;
+
+/* A command of netsup-stack: one row of netsup-stack.c's table. */
+struct stacktool_cmd {
+	const char *name;	/* add, del, list, info, ps, identify */
+	int (*run)(const struct stacktool_opts *o);
+	const char *usage;	/* --help's synopsis, after the name; further
+				 * lines of it (another form) are whole lines */
+	int min, max;		/* operands */
+	const char *operand;	/* what they are called in messages: STACK */
+	const char *what;	/* and what they name: stack */
+	bool json, force;	/* options it takes */
+};
+
+/* Work done inside a stack, on a thread of its own (stacktool_inside_run()). */
+struct stacktool_inside {
+	const char *path;	/* add: where to mount */
+	int fd;			/* others: the namespace */
+	int (*fn)(struct stacktool_inside *in);
+	int result;		/* 0 or -errno */
+	struct ifaddrs *ifa;	/* info, list: interfaces and addresses */
+	int sockets;		/* del: sockets open in it */
+};
 
 /* add --lwip: the options passed on to netsup-lwip; NULL when not given */
 struct stacklwip_opts {
@@ -54,12 +87,51 @@ struct stackuser_stack {
 	char why[NAME_MAX + 160];	/* -EPERM: why its record is not believed */
 };
 
+/*
+ * stacktool_usage_error() - say what was wrong with the command line
+ * @...:	printf format of the reason (a string literal), and its
+ *		arguments
+ *
+ * One line, as netsup(1) says it: the reason, then where the summary is.
+ * A macro rather than a variadic function, so that the format is checked
+ * where it is written.
+ *
+ * Return: EXIT_USAGE
+ */
+#define stacktool_usage_error(...)					\
+	(fprintf(stderr, "netsup-stack: " __VA_ARGS__),			\
+	 fputs("; see netsup-stack --help\n", stderr), EXIT_USAGE)
+
+/* netsup-stack-msg.c */
+int stacktool_usage(FILE *f, int status, const struct stacktool_cmd *cmds, size_t n);
 int stacktool_fail(const char *path, const char *why);
 const char *stacktool_why(int error);
+int stacktool_errno(void);
+void stacktool_print_text(FILE *f, const char *s, int width);
+
+/* netsup-stack-name.c */
+const char *stacktool_bad_name(const char *path);
+void stacktool_warn_shadow(const char *name);
+int stacktool_resolve(const char *spec, char *buf, size_t len);
 int stacktool_entry_open(const char *path, struct stacktool_entry *e);
 void stacktool_entry_close(struct stacktool_entry *e);
-void stacktool_print_text(FILE *f, const char *s, int width);
+
+/* netsup-stack-netns.c */
+int stacktool_inside_run(struct stacktool_inside *in);
+struct stack *stacktool_open_netns(int fd, const char *path, int *error);
+struct stack *stacktool_open_path(const char *path, int *error);
+int stacktool_add(const char *spec, const struct stacklwip_opts *lw);
+
+/* netsup-stack-del.c */
+int stacktool_del(const char *spec, bool force);
+
+/* netsup-stack-info.c */
 void stacktool_list_error(const char *path, const char *why, bool json, int *shown);
+int stacktool_info(const char *spec, bool json);
+int stacktool_list(int argc, char **argv, bool json);
+int stacktool_ps(const char *spec, bool json);
+
+/* netsup-stack-lwip.c */
 
 bool stacklwip_is(const char *path);
 int stacklwip_add(const char *path, const struct stacklwip_opts *o);
@@ -70,7 +142,10 @@ int stacklwip_ps(const char *path, bool json);
 struct stackps_match;
 int stacklwip_match(const char *path, struct stackps_match *m);
 
+/* netsup-stack-identify.c */
 int stackid_run(const char *spec, bool json);
+
+/* netsup-stack-user.c */
 
 bool stackuser_unprivileged(void);
 bool stackuser_wanted(void);
