@@ -91,7 +91,8 @@ TOOL_SRC  := stacks/tool/netsup-stack.c stacks/tool/netsup-stack-msg.c \
              stacks/tool/netsup-stack-del.c stacks/tool/netsup-stack-info.c \
              stacks/tool/netsup-stack-lwip.c stacks/tool/netsup-stack-user.c \
              stacks/tool/netsup-stack-identify.c stacks/tool/stackps.c \
-             stacks/tool/unixdiag.c stacks/tool/json.c
+             stacks/tool/stackps-proc.c stacks/tool/stackps-sup.c \
+             stacks/tool/stackps-print.c stacks/tool/unixdiag.c stacks/tool/json.c
 
 TOOL_OBJ  := $(patsubst %.c,$(B)/%.o,$(TOOL_SRC) $(STACK_SRC))
 
