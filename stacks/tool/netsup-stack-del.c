@@ -12,7 +12,7 @@
  * checks, the umount2(2) (through /proc/self/fd/DIR/NAME) and the unlink
  * happen in it, whatever its path names by then.  A holder's stack is
  * looked into through its holder's pidfd and removed by
- * netsup-stack-user.c; a userspace stack by netsup-stack-lwip.c.
+ * netsup-stack-user.c; a userspace stack by netsup-stack-lwip-daemon.c.
  */
 #define _GNU_SOURCE
 #include <dirent.h>

@@ -7,7 +7,7 @@
  * and asks getifaddrs(3): its interfaces are the AF_PACKET entries, with
  * their flags, and their addresses follow.  ps finds the stack's users in
  * /proc by its namespace's nsfs dev/inode (stackps.c).  A userspace stack
- * is asked by netsup-stack-lwip.c; a holder's stack is entered from
+ * is asked by netsup-stack-lwip-info.c; a holder's stack is entered from
  * outside its user namespace (stackuser_join()).
  */
 #define _GNU_SOURCE

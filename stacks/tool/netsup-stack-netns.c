@@ -14,7 +14,8 @@
  * path, which keeps the namespace alive with no process in it.  add makes
  * /dev/net when missing.  A caller that cannot mount there gets a stack
  * kept by a holder process instead, named in its own directory
- * (netsup-stack-user.c); add --lwip starts a daemon (netsup-stack-lwip.c).
+ * (netsup-stack-user.c); add --lwip starts a daemon
+ * (netsup-stack-lwip-daemon.c).
  */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -25,8 +25,9 @@
  * removed by netsup-stack-del.c, described by netsup-stack-info.c; a
  * caller that cannot mount gets a stack kept by a holder process instead,
  * named in its own directory (netsup-stack-user.c).  A stack file that is
- * a UNIX socket is a userspace stack: every command is then
- * netsup-stack-lwip.c's, which asks the daemon.
+ * a UNIX socket is a userspace stack: every command is then one of
+ * netsup-stack-lwip-daemon.c's (add, del) or netsup-stack-lwip-info.c's
+ * (info, list, ps), which ask the daemon (netsup-stack-lwip.c).
  */
 #define _GNU_SOURCE
 #include <getopt.h>

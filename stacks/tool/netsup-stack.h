@@ -4,7 +4,9 @@
  * table's row (netsup-stack.c), messages (netsup-stack-msg.c), what a
  * STACK names (netsup-stack-name.c), kernel stacks (netsup-stack-netns.c,
  * netsup-stack-del.c, netsup-stack-info.c), the commands for userspace
- * stacks (netsup-stack-lwip.c), and the stacks a normal user makes
+ * stacks (netsup-stack-lwip.c, netsup-stack-lwip-info.c,
+ * netsup-stack-lwip-daemon.c; what they share among themselves is in
+ * netsup-stack-lwip.h), and the stacks a normal user makes
  * (netsup-stack-user.c)
  */
 #ifndef NETSUP_STACKTOOL_H
@@ -132,15 +134,18 @@ int stacktool_list(int argc, char **argv, bool json);
 int stacktool_ps(const char *spec, bool json);
 
 /* netsup-stack-lwip.c */
-
+struct stackps_match;
 bool stacklwip_is(const char *path);
-int stacklwip_add(const char *path, const struct stacklwip_opts *o);
-int stacklwip_del(const char *path, bool force);
+int stacklwip_match(const char *path, struct stackps_match *m);
+
+/* netsup-stack-lwip-info.c */
 int stacklwip_info(const char *path, bool json);
 int stacklwip_list_entry(const char *path, bool json, int *shown);
 int stacklwip_ps(const char *path, bool json);
-struct stackps_match;
-int stacklwip_match(const char *path, struct stackps_match *m);
+
+/* netsup-stack-lwip-daemon.c */
+int stacklwip_add(const char *path, const struct stacklwip_opts *o);
+int stacklwip_del(const char *path, bool force);
 
 /* netsup-stack-identify.c */
 int stackid_run(const char *spec, bool json);
