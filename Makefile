@@ -91,6 +91,7 @@ TOOL_SRC  := stacks/tool/netsup-stack.c stacks/tool/netsup-stack-msg.c \
              stacks/tool/netsup-stack-del.c stacks/tool/netsup-stack-info.c \
              stacks/tool/netsup-stack-lwip.c stacks/tool/netsup-stack-lwip-info.c \
              stacks/tool/netsup-stack-lwip-daemon.c stacks/tool/netsup-stack-user.c \
+             stacks/tool/netsup-stack-user-add.c stacks/tool/netsup-stack-user-open.c \
              stacks/tool/netsup-stack-identify.c stacks/tool/stackps.c \
              stacks/tool/stackps-proc.c stacks/tool/stackps-sup.c \
              stacks/tool/stackps-print.c stacks/tool/unixdiag.c stacks/tool/json.c

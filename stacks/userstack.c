@@ -5,7 +5,7 @@
  * that owns one
  *
  * A normal user cannot bind-mount a namespace under /dev/net.  netsup-stack
- * add (netsup-stack-user.c) keeps such a namespace alive with a holder, a
+ * add (netsup-stack-user-add.c) keeps such a namespace alive with a holder, a
  * small process that lives in it, and names it by a symbolic link in a
  * directory of the user's own: $XDG_RUNTIME_DIR/netsup/NAME, or
  * /tmp/netsup-EUID/NAME without XDG_RUNTIME_DIR, pointing at

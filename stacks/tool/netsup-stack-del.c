@@ -252,7 +252,7 @@ static int stacktool_is_mount(const struct stacktool_entry *e)
 }
 
 /**
- * stacktool_del_holder() - del of a holder's stack (netsup-stack-user.c)
+ * stacktool_del_holder() - del of a holder's stack (netsup-stack-user-open.c)
  * @path:	its link
  * @u:		what stackuser_open() found: live or gone
  * @force:	even if it is in use

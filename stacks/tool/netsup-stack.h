@@ -7,7 +7,7 @@
  * stacks (netsup-stack-lwip.c, netsup-stack-lwip-info.c,
  * netsup-stack-lwip-daemon.c; what they share among themselves is in
  * netsup-stack-lwip.h), and the stacks a normal user makes
- * (netsup-stack-user.c)
+ * (netsup-stack-user.c, netsup-stack-user-add.c, netsup-stack-user-open.c)
  */
 #ifndef NETSUP_STACKTOOL_H
 #define NETSUP_STACKTOOL_H
@@ -73,6 +73,9 @@ struct stacktool_entry {
 	struct stat st;		/* its fstat() */
 	const char *name;	/* the file's name in it (into the path given) */
 };
+
+/* The name a holder process gives itself (its /proc/PID/comm). */
+#define STACKUSER_NAME		"netsup-holder"
 
 /* What a holder's stack is, as stackuser_open() found it. */
 enum stackuser_state {
@@ -151,17 +154,21 @@ int stacklwip_del(const char *path, bool force);
 int stackid_run(const char *spec, bool json);
 
 /* netsup-stack-user.c */
-
 bool stackuser_unprivileged(void);
 bool stackuser_wanted(void);
 int stackuser_target(const char *name, char *buf, size_t len);
-int stackuser_add(const char *path);
-int stackuser_open(const char *path, struct stackuser_stack *u);
-void stackuser_close(struct stackuser_stack *u);
-int stackuser_netns(const struct stackuser_stack *u);
+int stackuser_join_sibling(const char *dir);
 void stackuser_join(const char *path);
 void stackuser_join_fd(int nsfd);
 void stackuser_join_dir(void);
+
+/* netsup-stack-user-add.c */
+int stackuser_add(const char *path);
+
+/* netsup-stack-user-open.c */
+int stackuser_open(const char *path, struct stackuser_stack *u);
+void stackuser_close(struct stackuser_stack *u);
+int stackuser_netns(const struct stackuser_stack *u);
 int stackuser_del(const char *path, const struct stackuser_stack *u);
 
 #endif /* NETSUP_STACKTOOL_H */
