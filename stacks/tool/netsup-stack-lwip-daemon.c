@@ -35,6 +35,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "netsup-stack.h"
@@ -293,7 +294,9 @@ int stacklwip_del(const char *path, bool force)
 		rc = stacktool_fail(path, stacklwip_why(rc));
 		goto out;
 	}
-	if (!force) {
+	/* sessions that are ending (a command that just exited) are waited
+	 * for, 2 s at most, as del of a namespace waits for its users */
+	for (int waited = 0; !force; waited += 50) {
 		rc = stacklwip_peers(h.pid, &m);
 		if (rc) {
 			rc = stacktool_fail(path, stacktool_why(rc));
@@ -301,7 +304,13 @@ int stacklwip_del(const char *path, bool force)
 		}
 		free((void *)m.socks);
 		free((void *)m.conns);
-		if (m.nconns) {
+		if (!m.nconns)
+			break;
+		if (waited < 2000) {
+			nanosleep(&(struct timespec){ 0, 50000000L }, NULL);
+			continue;
+		}
+		{
 			snprintf(msg, sizeof(msg), "busy: %zu netsup session%s connected (-f removes it anyway)",
 				 m.nconns, m.nconns == 1 ? " is" : "s are");
 			rc = stacktool_fail(path, msg);
