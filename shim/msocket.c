@@ -7,11 +7,12 @@
  * per-process default stacks.  Without a supervisor the kernel answers
  * ENOSYS and the library does what one process can do alone:
  * - path NULL: socket(2) in the caller's own stack;
- * - a network-namespace file: a short-lived thread enters it with
- *   setns(2) (per thread for CLONE_NEWNET; needs CAP_SYS_ADMIN over the
- *   namespace) and creates the socket there; the caller's threads stay
- *   where they are;
- * - the socket of a userspace stack: ENOTSUP at once, without connecting
+ * - a stack whose sockets a thread makes (a network-namespace file): a
+ *   short-lived thread enters it (stack_enter(): setns(2), per thread for
+ *   CLONE_NEWNET, needs CAP_SYS_ADMIN over the namespace) and creates the
+ *   socket there; the caller's threads stay where they are;
+ * - a stack served by a daemon (the socket of a userspace stack): ENOTSUP
+ *   at once, from the file's kind, without connecting
  *   (serving it takes the supervisor, which forwards the calls whose
  *   meaning a socketpair cannot carry);
  * - SOCK_DEFAULT: ENOSYS, since nothing could redirect socket(2).
@@ -20,12 +21,11 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
-#include <sched.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -40,25 +40,32 @@ struct msocket_local {
 	int result;		/* fd or -errno */
 };
 
+/* On a thread of its own: entering a stack moves the calling thread. */
 static void *msocket_local_thread(void *arg)
 {
 	struct msocket_local *l = arg;
-	int fd;
+	struct stack_thread t;
 
-	if (setns(l->stack->fd, CLONE_NEWNET)) {
+	l->result = stack_thread_init(&t);
+	if (!l->result)
+		l->result = stack_enter(l->stack, &t);
+	if (!l->result)
+		l->result = stack_socket(l->stack, &t, l->domain,
+					 l->type & ~SOCK_CLOEXEC, l->protocol);
+	/* stack_socket() adds SOCK_CLOEXEC: the caller's choice wins */
+	if (l->result >= 0 && !(l->type & SOCK_CLOEXEC) &&
+	    fcntl(l->result, F_SETFD, 0)) {
+		close(l->result);
 		l->result = -errno;
-		return NULL;
 	}
-	fd = socket(l->domain, l->type, l->protocol);
-	l->result = fd < 0 ? -errno : fd;
 	return NULL;
 }
 
-/* A socket in the namespace @path names, without a supervisor. */
+/* A socket in the stack @path names, without a supervisor. */
 static int msocket_local(const char *path, int domain, int type, int protocol)
 {
 	struct msocket_local l = { .domain = domain, .type = type, .protocol = protocol };
-	struct stat st;
+	const struct stack_kind *k;
 	pthread_t t;
 	int rc;
 
@@ -66,7 +73,8 @@ static int msocket_local(const char *path, int domain, int type, int protocol)
 	 * ENAMETOOLONG and ENOENT for the path */
 	if (stack_family_index(domain) < 0)
 		return -EAFNOSUPPORT;
-	if (!stat(path, &st) && S_ISSOCK(st.st_mode))
+	k = stack_kind_of_path(path);
+	if (k && k->serving != STACK_SERVED_HERE)
 		return -ENOTSUP;	/* a daemon's: see the top of this file */
 	rc = stack_open(path, &l.stack);
 	if (rc)

@@ -31,9 +31,11 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <linux/magic.h>
 #include <linux/nsfs.h>
 
 #include "stack.h"
+#include "userstack.h"
 
 static bool netns_entered(const struct stack *s, const struct stack_thread *t)
 {
@@ -87,14 +89,6 @@ static int netns_check(const struct stack *s)
 	return -(int)(long)res;
 }
 
-static const struct stack_ops netns_ops = {
-	.kind		= "netns",
-	.entered	= netns_entered,
-	.enter		= netns_enter,
-	.socket		= netns_socket,
-	.check		= netns_check,
-};
-
 /* Is the namespace @fd owned by another user namespace than ours? */
 static bool netns_foreign_owner(int fd)
 {
@@ -111,8 +105,26 @@ static bool netns_foreign_owner(int fd)
 	return foreign;
 }
 
+/* A file on nsfs: a namespace of some type (netns_open() checks which). */
+static bool netns_probe(int fd, const struct stat *st, const struct statfs *sfs)
+{
+	(void)fd;
+	(void)st;
+	return sfs->f_type == NSFS_MAGIC;
+}
+
+/* A stack of a user namespace the user owns: netsup and the command join it. */
+static int netns_join_owner(struct stack *s)
+{
+	int rc = userstack_join_owner(s->fd);
+
+	if (rc > 0)
+		s->foreign_owner = false;
+	return rc;
+}
+
 /**
- * netns_from_fd() - a kernel stack from a descriptor on an nsfs file
+ * netns_open() - a kernel stack from a descriptor on an nsfs file
  * @fd:		descriptor on the file (any open mode; not consumed)
  * @st:		its fstat()
  * @path:	name for messages
@@ -121,7 +133,7 @@ static bool netns_foreign_owner(int fd)
  * Return: 0, -ENOTSUP if it is another kind of namespace, -errno of the
  *	   re-open (EACCES when the calling thread may not read the file)
  */
-int netns_from_fd(int fd, const struct stat *st, const char *path, struct stack **out)
+static int netns_open(int fd, const struct stat *st, const char *path, struct stack **out)
 {
 	struct stack *s;
 	char proc[64];
@@ -135,7 +147,7 @@ int netns_from_fd(int fd, const struct stat *st, const char *path, struct stack 
 		close(nfd);
 		return -ENOTSUP;
 	}
-	s = stack_alloc(&netns_ops, path);
+	s = stack_alloc(&netns_kind, path);
 	if (!s) {
 		close(nfd);
 		return -ENOMEM;
@@ -148,6 +160,20 @@ int netns_from_fd(int fd, const struct stat *st, const char *path, struct stack 
 	*out = s;
 	return 0;
 }
+
+const struct stack_kind netns_kind = {
+	.name		= "netns",
+	.serving	= STACK_SERVED_HERE,
+	.access		= R_OK,		/* setns() needs it open for reading */
+	.any_domain	= true,
+	.probe		= netns_probe,
+	.open		= netns_open,
+	.check		= netns_check,
+	.join_owner	= netns_join_owner,
+	.entered	= netns_entered,
+	.enter		= netns_enter,
+	.socket		= netns_socket,
+};
 
 /**
  * stack_thread_init() - record where the calling handling thread is

@@ -5,29 +5,32 @@
  * A stack is recognised from the file itself, never from its name: the
  * file is opened with O_PATH first, so that naming a device, a FIFO or
  * anything else has no side effect (no open(2) of the device); then the
- * kind that recognises it makes the stack object: a file on nsfs is a
- * kernel stack (netns.c), a UNIX socket a userspace stack (userspace.c).  Anything else is not a stack: -ENOTSUP.
- * The generic calls dispatch to the kind's stack_ops.
+ * first kind of stack_kinds[] that recognises it makes the stack object:
+ * a file on nsfs is a kernel stack (netns.c), a UNIX socket a userspace
+ * stack (userspace.c).  Anything else is not a stack: -ENOTSUP.  A new
+ * kind is a file of its own and a row here; callers ask what a stack
+ * does (stack_served_here(), stack_serves()...), never which kind it is.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
-#include <linux/magic.h>
-#include <linux/nsfs.h>
 
 #include "stack.h"
 #include "userstack.h"
 #include "../common/util.h"
+
+static const struct stack_kind *const stack_kinds[] = {
+	&netns_kind,
+	&userspace_kind,
+};
 
 static const struct {
 	const char *name;
@@ -177,23 +180,73 @@ bool stack_name_shadowed(const char *name)
 
 /**
  * stack_alloc() - a new stack object of a kind, with one reference
- * @ops:	the kind
+ * @kind:	the kind
  * @path:	name for messages
  *
  * Return: the stack (fd -1, no family yet), or NULL
  */
-struct stack *stack_alloc(const struct stack_ops *ops, const char *path)
+struct stack *stack_alloc(const struct stack_kind *kind, const char *path)
 {
 	size_t plen = strlen(path);
 	struct stack *s = calloc(1, sizeof(*s) + plen + 1);
 
 	if (!s)
 		return NULL;
-	s->ops = ops;
+	s->kind = kind;
 	s->fd = -1;
 	s->refs = 1;
 	memcpy(s->path, path, plen + 1);
 	return s;
+}
+
+/* The kind of the file @fd names, given its fstat: NULL if none. */
+static const struct stack_kind *stack_kind_probe(int fd, const struct stat *st)
+{
+	struct statfs sfs;
+	size_t i;
+
+	if (fstatfs(fd, &sfs))
+		return NULL;
+	for (i = 0; i < ARRAY_SIZE(stack_kinds); i++)
+		if (stack_kinds[i]->probe(fd, st, &sfs))
+			return stack_kinds[i];
+	return NULL;
+}
+
+/**
+ * stack_kind_of() - which kind of stack would the file @fd names be?
+ * @fd:		descriptor on the file (any open mode, O_PATH too)
+ *
+ * Nothing is opened or connected: what serving it would take (the shim
+ * refuses a daemon's stack at once; pathres.c checks the kind's access).
+ *
+ * Return: the kind, or NULL if the file is not a stack
+ */
+const struct stack_kind *stack_kind_of(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return NULL;
+	return stack_kind_probe(fd, &st);
+}
+
+/**
+ * stack_kind_of_path() - stack_kind_of() of the file @path names
+ * @path:	a path, as the calling thread sees it
+ *
+ * Return: the kind, or NULL (no such file, not a stack)
+ */
+const struct stack_kind *stack_kind_of_path(const char *path)
+{
+	const struct stack_kind *k;
+	int fd = open(path, O_PATH | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	k = stack_kind_of(fd);
+	close(fd);
+	return k;
 }
 
 /**
@@ -207,16 +260,57 @@ struct stack *stack_alloc(const struct stack_ops *ops, const char *path)
  */
 int stack_from_fd(int fd, const char *path, struct stack **out)
 {
-	struct statfs sfs;
+	const struct stack_kind *k;
 	struct stat st;
 
-	if (fstat(fd, &st) || fstatfs(fd, &sfs))
+	if (fstat(fd, &st))
 		return -errno;
-	if (sfs.f_type == NSFS_MAGIC)
-		return netns_from_fd(fd, &st, path, out);
-	if (S_ISSOCK(st.st_mode))
-		return userspace_from_fd(fd, &st, path, out);
-	return -ENOTSUP;
+	k = stack_kind_probe(fd, &st);
+	if (!k)
+		return -ENOTSUP;
+	return k->open(fd, &st, path, out);
+}
+
+/**
+ * stack_serves() - does @s serve sockets of @domain?
+ * @s:		the stack
+ * @domain:	AF_* of socket(2)
+ *
+ * Return: true for a family it said it serves, or any family for a kind
+ *	   that serves them all
+ */
+bool stack_serves(const struct stack *s, int domain)
+{
+	int idx = stack_family_index(domain);
+
+	if (idx < 0)
+		return s->kind->any_domain;
+	return s->families & (1U << idx);
+}
+
+/**
+ * stack_serves_protocol() - does @s serve @protocol of a family it serves?
+ * @s:		the stack
+ * @domain:	AF_* of socket(2)
+ * @protocol:	its protocol (a daemon may serve rtnetlink alone)
+ *
+ * Return: true if it does; where not, netsup's own namespace serves it
+ */
+bool stack_serves_protocol(const struct stack *s, int domain, int protocol)
+{
+	return !s->kind->serves_protocol || s->kind->serves_protocol(domain, protocol);
+}
+
+/**
+ * stack_join_owner() - join the user namespace that owns @s, if it has one
+ * @s:		the stack
+ *
+ * Return: 1 if joined, 0 if there was nothing to join, -EPERM if it is
+ *	   not one the caller may join, -errno (userstack_join_owner())
+ */
+int stack_join_owner(struct stack *s)
+{
+	return s->kind->join_owner ? s->kind->join_owner(s) : 0;
 }
 
 /**
@@ -296,7 +390,7 @@ void stack_put(struct stack *s)
  */
 bool stack_entered(const struct stack *s, const struct stack_thread *t)
 {
-	return s->ops->entered(s, t);
+	return !s->kind->entered || s->kind->entered(s, t);
 }
 
 /**
@@ -308,7 +402,7 @@ bool stack_entered(const struct stack *s, const struct stack_thread *t)
  */
 int stack_enter(struct stack *s, struct stack_thread *t)
 {
-	return s->ops->enter(s, t);
+	return s->kind->enter ? s->kind->enter(s, t) : 0;
 }
 
 /**
@@ -325,7 +419,8 @@ int stack_enter(struct stack *s, struct stack_thread *t)
 int stack_socket(struct stack *s, struct stack_thread *t,
 		 int domain, int type, int protocol)
 {
-	return s->ops->socket(s, t, domain, type, protocol);
+	/* a daemon's are asked of it: supervisor/ustack.c */
+	return s->kind->socket ? s->kind->socket(s, t, domain, type, protocol) : -EOPNOTSUPP;
 }
 
 /**
@@ -336,7 +431,7 @@ int stack_socket(struct stack *s, struct stack_thread *t,
  */
 int stack_check_enter(const struct stack *s)
 {
-	return s->ops->check(s);
+	return s->kind->check ? s->kind->check(s) : 0;
 }
 
 /**

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/types.h>
 
 /* The address families that stacks serve, as indexes into defaults. */
@@ -38,27 +39,57 @@ struct stack_thread {
 	ino_t netns_ino;
 };
 
+/* How a kind's sockets are made. */
+enum stack_serving {
+	/* by the calling thread, inside the stack (stack_enter(), then
+	 * stack_socket()): the kernel's own sockets, native from then on */
+	STACK_SERVED_HERE,
+	/* by a daemon, asked over the stack protocol on the stack's
+	 * connection (netsup-stack-protocol(7)) and answered later, by the
+	 * supervisor's client of it (supervisor/ustack.c); the calls a
+	 * socket pair cannot mean are forwarded (supervisor/ucall.c) */
+	STACK_SERVED_BY_DAEMON,
+};
+
 /*
- * One implementation per kind of stack.  Creating a socket is two steps,
- * because they need different credentials: enter() with netsup's own
- * (setns needs CAP_SYS_ADMIN), socket() with the child's (the kernel
- * checks CAP_NET_RAW and records the owner at creation).
+ * A kind of stack: one file of stacks/ and one row of stack.c's table.
+ * Creating a socket here is two steps, because they need different
+ * credentials: enter() with netsup's own (setns needs CAP_SYS_ADMIN),
+ * socket() with the child's (the kernel checks CAP_NET_RAW and records
+ * the owner at creation).
  */
-struct stack_ops {
-	const char *kind;	/* "netns", for messages */
-	/* is @t ready to create sockets in @s without privileges? */
+struct stack_kind {
+	const char *name;	/* "netns", "userspace": for messages */
+	enum stack_serving serving;
+	int access;		/* what opening its file takes: R_OK or W_OK */
+	bool any_domain;	/* serves every family, not only enum stack_family's
+				 * (AF_UNIX of i386's socketcall) */
+	bool netlink_follows;	/* its netlink is the default where inet's is */
+	/* is the file this kind's?  @fd (O_PATH), its fstat and fstatfs */
+	bool (*probe)(int fd, const struct stat *st, const struct statfs *sfs);
+	/* the stack object of the file: 0 or -errno (@fd is not consumed) */
+	int (*open)(int fd, const struct stat *st, const char *path, struct stack **out);
+	/* does it serve socket(@domain, ., @protocol) of a family it serves?
+	 * NULL: every protocol */
+	bool (*serves_protocol)(int domain, int protocol);
+	/* could this process serve the stack at all? 0 or -errno */
+	int (*check)(const struct stack *s);
+	/* optional: join the user namespace that owns the stack (1 joined,
+	 * 0 nothing to join, -errno) */
+	int (*join_owner)(struct stack *s);
+	/* STACK_SERVED_HERE: is @t ready to create sockets in @s? */
 	bool (*entered)(const struct stack *s, const struct stack_thread *t);
 	/* make it so: 0 or -errno */
 	int (*enter)(struct stack *s, struct stack_thread *t);
 	/* a new socket (with SOCK_CLOEXEC), or -errno */
 	int (*socket)(struct stack *s, struct stack_thread *t,
 		      int domain, int type, int protocol);
-	/* could this process serve the stack at all? 0 or -errno */
-	int (*check)(const struct stack *s);
 };
 
+extern const struct stack_kind netns_kind, userspace_kind;
+
 struct stack {
-	const struct stack_ops *ops;
+	const struct stack_kind *kind;
 	int fd;			/* on the stack's file: O_RDONLY nsfs for setns() */
 	dev_t dev;		/* identity of the stack: its file's dev/ino */
 	ino_t ino;
@@ -92,7 +123,30 @@ static inline bool stack_same(const struct stack *a, const struct stack *b)
 	return a->dev == b->dev && a->ino == b->ino;
 }
 
-struct stack *stack_alloc(const struct stack_ops *ops, const char *path);
+struct stack *stack_alloc(const struct stack_kind *kind, const char *path);
+const struct stack_kind *stack_kind_of(int fd);
+const struct stack_kind *stack_kind_of_path(const char *path);
+bool stack_serves(const struct stack *s, int domain);
+bool stack_serves_protocol(const struct stack *s, int domain, int protocol);
+int stack_join_owner(struct stack *s);
+
+/* Does the calling thread make @s's sockets (a namespace's)? */
+static inline bool stack_served_here(const struct stack *s)
+{
+	return s->kind->serving == STACK_SERVED_HERE;
+}
+
+/* Does a daemon make them, over the stack protocol (netsup-lwip's)? */
+static inline bool stack_served_by_daemon(const struct stack *s)
+{
+	return s->kind->serving == STACK_SERVED_BY_DAEMON;
+}
+
+/* Its netlink default follows inet's: ip addr shows the stack in use. */
+static inline bool stack_netlink_follows(const struct stack *s)
+{
+	return s->kind->netlink_follows;
+}
 int stack_thread_init(struct stack_thread *t);
 bool stack_entered(const struct stack *s, const struct stack_thread *t);
 int stack_enter(struct stack *s, struct stack_thread *t);
@@ -103,7 +157,6 @@ bool stack_check_removed(struct stack *s);
 
 /* userspace.c: userspace stacks */
 struct sp_msg;
-int userspace_from_fd(int fd, const struct stat *st, const char *path, struct stack **out);
 int userspace_from_conn(int conn, const struct stat *st, const char *path,
 			unsigned int families, struct stack **out);
 int userspace_connect(int fd);
@@ -112,10 +165,8 @@ int userspace_greet(int fd, void *buf, size_t cap, struct sp_msg *m);
 int userspace_hello_send(int fd, void *buf, size_t cap);
 int userspace_hello_parse(const void *buf, size_t len, struct sp_msg *m);
 int userspace_families(const struct sp_msg *m, unsigned int *families);
-bool stack_is_userspace(const struct stack *s);
 
 /* netns.c: kernel stacks */
-int netns_from_fd(int fd, const struct stat *st, const char *path, struct stack **out);
 int stack_lo_up(void);
 
 #endif /* NETSUP_STACK_H */

@@ -36,62 +36,13 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
+#include <linux/netlink.h>
 
 #include "stack.h"
 #include "stackproto.h"
 
 #define USERSPACE_HELLO_MS	1000
 #define USERSPACE_RETRY_MS	10	/* a full backlog, tried again */
-
-static bool userspace_entered(const struct stack *s, const struct stack_thread *t)
-{
-	(void)s;
-	(void)t;
-	return true;	/* nothing to enter */
-}
-
-static int userspace_enter(struct stack *s, struct stack_thread *t)
-{
-	(void)s;
-	(void)t;
-	return 0;
-}
-
-static int userspace_socket(struct stack *s, struct stack_thread *t,
-			    int domain, int type, int protocol)
-{
-	(void)s;
-	(void)t;
-	(void)domain;
-	(void)type;
-	(void)protocol;
-	return -EOPNOTSUPP;	/* asked of the daemon: supervisor/ustack.c */
-}
-
-static int userspace_check(const struct stack *s)
-{
-	(void)s;
-	return 0;	/* connected and greeted when opened */
-}
-
-static const struct stack_ops userspace_ops = {
-	.kind		= "userspace",
-	.entered	= userspace_entered,
-	.enter		= userspace_enter,
-	.socket		= userspace_socket,
-	.check		= userspace_check,
-};
-
-/**
- * stack_is_userspace() - is @s served by a userspace daemon?
- * @s:		the stack
- *
- * Return: true for a userspace stack
- */
-bool stack_is_userspace(const struct stack *s)
-{
-	return s->ops == &userspace_ops;
-}
 
 /**
  * userspace_hello_send() - say HELLO on a new connection
@@ -277,7 +228,7 @@ int userspace_connect(int fd)
 int userspace_from_conn(int conn, const struct stat *st, const char *path,
 			unsigned int families, struct stack **out)
 {
-	struct stack *s = stack_alloc(&userspace_ops, path);
+	struct stack *s = stack_alloc(&userspace_kind, path);
 
 	if (!s) {
 		close(conn);
@@ -292,7 +243,7 @@ int userspace_from_conn(int conn, const struct stat *st, const char *path,
 }
 
 /**
- * userspace_from_fd() - a userspace stack from a descriptor on its socket
+ * userspace_open() - a userspace stack from a descriptor on its socket
  * @fd:		descriptor on the socket file (any open mode; not consumed)
  * @st:		its fstat()
  * @path:	name for messages
@@ -302,7 +253,7 @@ int userspace_from_conn(int conn, const struct stat *st, const char *path,
  *	   (nobody listens), -EPROTO (the daemon does not speak the
  *	   protocol), -ETIMEDOUT (it did not answer), other -errno
  */
-int userspace_from_fd(int fd, const struct stat *st, const char *path, struct stack **out)
+static int userspace_open(int fd, const struct stat *st, const char *path, struct stack **out)
 {
 	unsigned int families = 0;
 	uint32_t version = 0;
@@ -321,3 +272,30 @@ int userspace_from_fd(int fd, const struct stat *st, const char *path, struct st
 		(*out)->version = version;
 	return rc;
 }
+
+/* A UNIX socket: a daemon's, whose HELLO tells (userspace_open()). */
+static bool userspace_probe(int fd, const struct stat *st, const struct statfs *sfs)
+{
+	(void)fd;
+	(void)sfs;
+	return S_ISSOCK(st->st_mode);
+}
+
+/* rtnetlink is the stack's; sock_diag, generic netlink, audit and
+ * uevents stay with netsup's namespace */
+static bool userspace_serves_protocol(int domain, int protocol)
+{
+	return domain != AF_NETLINK || protocol == NETLINK_ROUTE;
+}
+
+const struct stack_kind userspace_kind = {
+	.name		= "userspace",
+	.serving	= STACK_SERVED_BY_DAEMON,
+	.access		= W_OK,		/* connect(2) needs it writable */
+	.netlink_follows = true,
+	.probe		= userspace_probe,
+	.open		= userspace_open,
+	.serves_protocol = userspace_serves_protocol,
+	/* connected and greeted when opened: nothing to check; sockets are
+	 * the daemon's: no entered/enter/socket */
+};

@@ -73,10 +73,8 @@ static struct stack *main_open_stack(const char *spec)
 		die(EXIT_NETSUP, "%s: %s", path, stack_strerror(rc));
 	rc = stack_check_enter(s);
 	/* a stack of a user namespace the user owns: netsup and the command join it */
-	if (rc == -EPERM && main_unprivileged() && !stack_is_userspace(s) &&
-	    userstack_join_owner(s->fd) > 0) {
+	if (rc == -EPERM && main_unprivileged() && stack_join_owner(s) > 0) {
 		info("%s: joined the user namespace that owns it: the command runs there", path);
-		s->foreign_owner = false;
 		rc = stack_check_enter(s);
 	}
 	if (rc == -EPERM && main_unprivileged())
@@ -99,7 +97,7 @@ static void main_routes(struct options *o, struct route_table *t)
 		if (route_parse(o->route[i], &rt, &spec))
 			die(EXIT_NETSUP, "--route %s: expected CIDR=STACK", o->route[i]);
 		rt.s = main_open_stack(spec);
-		if (stack_is_userspace(rt.s))
+		if (!stack_served_here(rt.s))
 			die(EXIT_NETSUP, "--route %s: %s is a userspace stack: a route goes to a network namespace",
 			    o->route[i], rt.s->path);
 		rc = route_add(t, &rt);
@@ -122,7 +120,7 @@ static void main_netlink_follows(struct stack *defaults[FAM_COUNT])
 {
 	struct stack *s = defaults[FAM_INET] ? defaults[FAM_INET] : defaults[FAM_INET6];
 
-	if (defaults[FAM_NETLINK] || !s || !stack_is_userspace(s) ||
+	if (defaults[FAM_NETLINK] || !s || !stack_netlink_follows(s) ||
 	    !(s->families & (1U << FAM_NETLINK)))
 		return;
 	defaults[FAM_NETLINK] = stack_get(s);
@@ -185,7 +183,7 @@ int main(int argc, char **argv)
 			defaults[i] = NULL;
 			continue;
 		}
-		if (stack_is_userspace(defaults[i]))
+		if (stack_served_by_daemon(defaults[i]))
 			o.userspace = true;
 		info("%s: %s", stack_family_name(i), defaults[i]->path);
 	}

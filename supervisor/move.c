@@ -562,7 +562,7 @@ static bool move_src_is_default(struct worker *w, const struct creds *c,
 
 	if (def) {
 		yes = src->user ? stack_same(def, src->us.s) :
-			!stack_is_userspace(def) && def->dev == src->ns_dev &&
+			stack_served_here(def) && def->dev == src->ns_dev &&
 			def->ino == src->ns_ino;
 		stack_put(def);
 		return yes;
@@ -584,7 +584,7 @@ static bool move_src_in(const struct move_src *src, const struct stack *s)
 {
 	if (src->user)
 		return stack_same(src->us.s, s);
-	return !stack_is_userspace(s) && s->dev == src->ns_dev && s->ino == src->ns_ino;
+	return stack_served_here(s) && s->dev == src->ns_dev && s->ino == src->ns_ino;
 }
 
 /* A cache of the options of fresh sockets, per namespace and kind. */

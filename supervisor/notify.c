@@ -378,12 +378,11 @@ void notify_create(struct worker *w, struct stack *s, const struct creds *c,
 	}
 	/* a namespace serves every family (AF_UNIX of i386's socketcall
 	 * too), a userspace stack those it said */
-	if (stack_family_index(domain) >= 0 ?
-	    !(s->families & (1U << stack_family_index(domain))) : stack_is_userspace(s)) {
+	if (!stack_serves(s, domain)) {
 		notify_fail(r, -EAFNOSUPPORT);
 		return;
 	}
-	if (stack_is_userspace(s)) {
+	if (stack_served_by_daemon(s)) {
 		ucall_socket(w, s, c, domain, type, protocol, r);
 		return;
 	}
@@ -509,8 +508,8 @@ static void notify_socket(struct worker *w, int domain, int type, int protocol,
 		have_creds = true;
 		s = proc_default(procs, c.tgid, c.ppid, idx);
 	}
-	if (s && idx == FAM_NETLINK && protocol != NETLINK_ROUTE && stack_is_userspace(s)) {
-		/* a userspace stack serves rtnetlink; sock_diag, generic
+	if (s && !stack_serves_protocol(s, domain, protocol)) {
+		/* e.g. a userspace stack's rtnetlink: its sock_diag, generic
 		 * netlink, audit and uevents stay with netsup's namespace */
 		stack_put(s);
 		s = NULL;
@@ -598,7 +597,7 @@ static void notify_msocket_use(struct worker *w, const struct creds *c,
 		notify_fail(r, -EAFNOSUPPORT);
 		return;
 	}
-	if (stack_is_userspace(s) && !w->sv->userspace) {
+	if (stack_served_by_daemon(s) && !w->sv->userspace) {
 		/* its bind, connect... would reach the socketpair: EINVAL */
 		log_pid(LOG_WARN, c->tgid, "msocket: %s is a userspace stack, which this session cannot serve: ENOTSUP (start netsup with --userspace)",
 			s->path);
@@ -684,6 +683,7 @@ static void notify_msocket_greeted(struct ustack_greeting *g, struct worker *w,
 static void notify_msocket_resume(struct deferred *d, struct worker *w, bool expired)
 {
 	struct notify_msocket_wait *mw = (struct notify_msocket_wait *)d;
+	const struct stack_kind *k;
 	struct stack *s = NULL;
 	struct stat st;
 	int fd, rc;
@@ -692,7 +692,7 @@ static void notify_msocket_resume(struct deferred *d, struct worker *w, bool exp
 	rc = fd < 0 ? (fd == -ETIMEDOUT ? -EIO : fd) : notify_own(w);
 	if (!rc && fstat(fd, &st))
 		rc = -errno;
-	if (!rc && S_ISSOCK(st.st_mode)) {
+	if (!rc && (k = stack_kind_of(fd)) && k->serving == STACK_SERVED_BY_DAEMON) {
 		const struct stack id = { .dev = st.st_dev, .ino = st.st_ino };
 
 		rc = policy_check(&w->sv->policy, &id);
@@ -885,7 +885,7 @@ static void notify_ifioctl(struct worker *w, struct notify_reply *r)
 		s = proc_default(procs, c.tgid, c.ppid, FAM_INET6);
 		domain = AF_INET6;
 	}
-	if (s && stack_is_userspace(s)) {
+	if (s && stack_served_by_daemon(s)) {
 		uiface_ioctl(w, s, c.ruid, r);	/* asked of its daemon: uiface.c */
 		goto out;
 	}

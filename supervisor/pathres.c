@@ -59,6 +59,7 @@
 #include <linux/capability.h>
 
 #include "pathres.h"
+#include "../stacks/stack.h"
 #include "../common/fdpass.h"
 #include "../common/util.h"
 
@@ -190,7 +191,7 @@ static int __attribute__((noreturn)) pathres_helper(struct pathres_helper_args *
 	const struct pathres_req *rq = a->rq;
 	int keep[6] = { a->sock, v->root, v->cwd, v->net, v->user, rq->netns };
 	int sock = a->sock, fd, error;
-	struct stat st;
+	const struct stack_kind *kind;
 
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
@@ -219,9 +220,11 @@ static int __attribute__((noreturn)) pathres_helper(struct pathres_helper_args *
 	fd = open(rq->path, O_PATH | O_CLOEXEC);
 	if (fd < 0)
 		pathres_answer(sock, errno, -1);
-	/* a namespace file is read, a stack daemon's socket written to */
-	if (fstat(fd, &st) ||
-	    faccessat(fd, "", S_ISSOCK(st.st_mode) ? W_OK : R_OK, AT_EMPTY_PATH | AT_EACCESS))
+	/* what its kind takes: a namespace file is read, a daemon's socket
+	 * written to; not a stack at all, read (stack_from_fd() says ENOTSUP).
+	 * stack_kind_of() is fstat(2), fstatfs(2) and comparisons: no lock */
+	kind = stack_kind_of(fd);
+	if (faccessat(fd, "", kind ? kind->access : R_OK, AT_EMPTY_PATH | AT_EACCESS))
 		pathres_answer(sock, errno, -1);
 	pathres_answer(sock, 0, fd);
 }

@@ -337,7 +337,7 @@ static int sv_open(struct supervisor *sv)
 		rc = sv_watch(sv, sv->wake_fd, EPOLLIN, &sv_tags[SV_SRC_WAKE]);
 	/* the userspace stacks of the command's defaults */
 	for (i = 0; !rc && i < FAM_COUNT; i++)
-		if (sv->procs.root[i] && stack_is_userspace(sv->procs.root[i]))
+		if (sv->procs.root[i] && stack_served_by_daemon(sv->procs.root[i]))
 			rc = ustack_attach(sv, sv->procs.root[i]);
 	return rc;
 }

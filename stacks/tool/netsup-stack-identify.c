@@ -92,7 +92,7 @@ static int stackid_stack(struct stackid *id, const char *path)
 			return 0;	/* no daemon answers: nothing uses it */
 		row.userspace = true;
 	} else {
-		if (stack_open(path, &s) || stack_is_userspace(s)) {
+		if (stack_open(path, &s) || !stack_served_here(s)) {
 			if (s)
 				stack_put(s);
 			return 0;

@@ -55,13 +55,11 @@
  * stacklwip_is() - is @path a userspace stack's file (a UNIX socket)?
  * @path:	the stack's path
  *
- * Return: true for a socket
+ * Return: true if it is of the kind this file's commands serve
  */
 bool stacklwip_is(const char *path)
 {
-	struct stat st;
-
-	return !stat(path, &st) && S_ISSOCK(st.st_mode);
+	return stack_kind_of_path(path) == &userspace_kind;
 }
 
 /**
@@ -195,13 +193,12 @@ int stacklwip_hello_fd(int fd, struct stacklwip_hello *h, int *pidfd)
 {
 	static char buf[SP_MSG_MAX];
 	struct sp_msg m;
-	struct stat st;
 	int conn, rc;
 
 	memset(h, 0, sizeof(*h));
 	if (pidfd)
 		*pidfd = -1;
-	if (fstat(fd, &st) || !S_ISSOCK(st.st_mode))
+	if (stack_kind_of(fd) != &userspace_kind)
 		return -ENOTSUP;
 	conn = stacklwip_connect(fd);
 	if (conn < 0)

@@ -5,9 +5,9 @@
  *
  * Work inside a stack runs on a thread that setns(2)s into it and ends
  * with the work (stacktool_inside_run()): only that thread changes
- * namespace.  A file is a kernel stack only if it is on nsfs (fstatfs(2),
- * NSFS_MAGIC); a UNIX socket, a userspace stack, is never connected to
- * here (netsup-stack-lwip.c connects without waiting).
+ * namespace.  A file is a kernel stack only if it is of netns_kind
+ * (stacks/netns.c); a UNIX socket, a userspace stack, is never connected
+ * to here (netsup-stack-lwip.c connects without waiting).
  *
  * add: a thread unshare(CLONE_NEWNET)s (a namespace for that thread
  * alone), brings lo up and bind-mounts /proc/thread-self/ns/net on the
@@ -85,15 +85,14 @@ int stacktool_inside_run(struct stacktool_inside *in)
 struct stack *stacktool_open_netns(int fd, const char *path, int *error)
 {
 	struct stack *s = NULL;
-	struct statfs sfs;
 	struct stat st;
 
-	if (fstat(fd, &st) || fstatfs(fd, &sfs))
+	if (fstat(fd, &st))
 		*error = stacktool_errno();
-	else if (sfs.f_type != NSFS_MAGIC)
+	else if (stack_kind_of(fd) != &netns_kind)
 		*error = -ENOTSUP;
 	else
-		*error = netns_from_fd(fd, &st, path, &s);
+		*error = netns_kind.open(fd, &st, path, &s);
 	if (*error || !s) {
 		*error = *error ? *error : -ENOMEM;
 		return NULL;
