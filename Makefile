@@ -86,7 +86,7 @@ $(B)/%.o: %.c $(B)/%.d
 $(B)/netsup: $(SUP_OBJ)
 	$(CC) -o $@ $^ $(LDFLAGS_BIN) -lseccomp -lcap -lpthread
 
-TOOL_SRC  := stacks/tool/netsup-stack.c stacks/tool/netsup-stack-msg.c \
+TOOL_SRC  := stacks/tool/netsup-stack.c stacks/tool/netsup-stack-msg.c stacks/tool/netsup-stack-kind.c \
              stacks/tool/netsup-stack-name.c stacks/tool/netsup-stack-netns.c \
              stacks/tool/netsup-stack-del.c stacks/tool/netsup-stack-info.c \
              stacks/tool/netsup-stack-lwip.c stacks/tool/netsup-stack-lwip-info.c \

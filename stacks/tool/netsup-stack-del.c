@@ -300,6 +300,7 @@ int stacktool_del(const char *spec, bool force)
 {
 	char path[PATH_MAX], msg[PATH_MAX + 64];
 	struct stack *s = NULL;
+	const struct stacktool_kind *k;
 	struct stackuser_stack u;
 	int rc, fd;
 
@@ -308,8 +309,8 @@ int stacktool_del(const char *spec, bool force)
 		return 1;
 	if (!rc && !strchr(spec, '/'))
 		stacktool_warn_shadow(spec);
-	if (rc != -ESTALE && stacklwip_is(path))
-		return stacklwip_del(path, force);
+	if (rc != -ESTALE && (k = stacktool_kind_of(path)))
+		return k->del(path, force);
 	rc = stackuser_open(path, &u);
 	if (rc == -EPERM) {
 		snprintf(msg, sizeof(msg), "%s: refused", u.why);

@@ -234,6 +234,7 @@ static void stacktool_print_json_stack(FILE *f, const char *path, const struct s
  */
 int stacktool_info(const char *spec, bool json)
 {
+	const struct stacktool_kind *k;
 	char path[PATH_MAX];
 	struct ifaddrs *ifa;
 	struct stack *s;
@@ -241,8 +242,8 @@ int stacktool_info(const char *spec, bool json)
 
 	if (stacktool_resolve(spec, path, sizeof(path)))
 		return 1;
-	if (stacklwip_is(path))
-		return stacklwip_info(path, json);
+	if ((k = stacktool_kind_of(path)))
+		return k->info(path, json);
 	stackuser_join(path);	/* a user's own stack, from outside its user namespace */
 	rc = stacktool_describe(path, &s, &ifa);
 	if (rc) {
@@ -292,6 +293,7 @@ static int stacktool_list_dir(const char *dir, bool explicit, bool json, int *sh
 	if (n < 0)
 		return errno == ENOENT && !explicit ? 0 : stacktool_fail(dir, stacktool_why(-errno));
 	for (i = 0; i < n; i++) {
+		const struct stacktool_kind *k;
 		struct stackuser_stack u;
 		struct ifaddrs *ifa;
 		struct stack *s;
@@ -304,8 +306,8 @@ static int stacktool_list_dir(const char *dir, bool explicit, bool json, int *sh
 		snprintf(path, sizeof(path), "%s%s%s", dir,
 			 dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]->d_name);
 		free(names[i]);
-		if (stacklwip_is(path)) {
-			stacklwip_list_entry(path, json, shown);
+		if ((k = stacktool_kind_of(path))) {
+			k->list_entry(path, json, shown);
 			continue;
 		}
 		rc = stackuser_open(path, &u);
@@ -416,6 +418,7 @@ int stacktool_list(int argc, char **argv, bool json)
 int stacktool_ps(const char *spec, bool json)
 {
 	struct stackps_match match = { 0 };
+	const struct stacktool_kind *k;
 	char path[PATH_MAX];
 	struct stackps ps;
 	struct stack *s;
@@ -423,8 +426,8 @@ int stacktool_ps(const char *spec, bool json)
 
 	if (stacktool_resolve(spec, path, sizeof(path)))
 		return 1;
-	if (stacklwip_is(path))
-		return stacklwip_ps(path, json);
+	if ((k = stacktool_kind_of(path)))
+		return k->ps(path, json);
 	s = stacktool_open_path(path, &rc);
 	if (!s)
 		return stacktool_fail(path, rc == -ENOTSUP ? "not a network namespace" : stacktool_why(rc));

@@ -136,6 +136,18 @@ int stacktool_info(const char *spec, bool json);
 int stacktool_list(int argc, char **argv, bool json);
 int stacktool_ps(const char *spec, bool json);
 
+/* netsup-stack-kind.c: the commands of a kind other than a namespace */
+struct stack_kind;
+struct stacktool_kind {
+	const struct stack_kind *kind;
+	int (*del)(const char *path, bool force);
+	int (*info)(const char *path, bool json);
+	int (*list_entry)(const char *path, bool json, int *shown);
+	int (*ps)(const char *path, bool json);
+};
+
+const struct stacktool_kind *stacktool_kind_of(const char *path);
+
 /* netsup-stack-lwip.c */
 struct stackps_match;
 bool stacklwip_is(const char *path);
