@@ -49,6 +49,7 @@
 #include <unistd.h>
 
 #include "userstack.h"
+#include "../common/procstat.h"
 
 /* How often, 1 ms apart, setns(CLONE_NEWUSER) is retried on EINVAL. */
 #define USERSTACK_JOIN_TRIES	200
@@ -281,29 +282,14 @@ int userstack_record_path(const char *path, char *buf, size_t len)
  */
 int userstack_starttime(pid_t pid, unsigned long long *start)
 {
-	char path[64], buf[1024], *p;
-	ssize_t n;
-	int fd, i;
+	struct procstat ps;
+	int rc = procstat_read(pid, &ps);
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? -ESRCH : -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return n < 0 ? -errno : -ESRCH;
-	buf[n] = '\0';
-	/* the name, field 2, may hold blanks and ')': skip to its last ')' */
-	p = strrchr(buf, ')');
-	if (!p || p[1] != ' ')
-		return -EINVAL;
-	if (p[2] == 'Z' || p[2] == 'X' || p[2] == 'x')
+	if (rc)
+		return rc;
+	if (procstat_dead(&ps))
 		return -ESRCH;	/* dead: its namespaces are gone with it */
-	for (i = 2; i < 22 && p; i++)	/* to the blank before field 22 */
-		p = strchr(p + 1, ' ');
-	if (!p || userstack_numbers(p, start, 1) != 1)
-		return -EINVAL;
+	*start = ps.start;
 	return 0;
 }
 

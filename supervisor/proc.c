@@ -48,6 +48,7 @@
 #include "creds.h"
 #include "log.h"
 #include "proc.h"
+#include "../common/procstat.h"
 
 #define PROC_BUCKETS	4096
 
@@ -134,81 +135,12 @@ static bool proc_fallback(const struct proctab *t)
 	return t->cn_fd < 0 || t->lost;
 }
 
-/**
- * proc_stat_parse() - state and start time in the text of /proc/PID/stat
- * @buf:	NUL-terminated text
- * @state:	receives field 3 (R, S, Z, ...)
- * @start:	receives field 22, the start time in clock ticks
- *
- * The name (field 2) may hold anything, spaces and ')' too: fields are
- * counted from its last ')'.
- *
- * Return: 0, or -EINVAL
- */
-int proc_stat_parse(const char *buf, char *state, unsigned long long *start)
-{
-	long threads;
-
-	return proc_stat_parse_threads(buf, state, start, &threads);
-}
-
-/**
- * proc_stat_parse_threads() - proc_stat_parse(), and the thread count
- * @buf:	NUL-terminated text
- * @state:	receives field 3
- * @start:	receives field 22
- * @threads:	receives field 20, the number of threads
- *
- * Return: 0, or -EINVAL
- */
-int proc_stat_parse_threads(const char *buf, char *state, unsigned long long *start,
-			    long *threads)
-{
-	const char *p = strrchr(buf, ')');
-	int field;
-
-	if (!p || p[1] != ' ' || !p[2])
-		return -EINVAL;
-	*state = p[2];
-	*threads = 0;
-	for (field = 2; p && field < 22; field++) {
-		p = strchr(p + 1, ' ');
-		if (p && field == 19)
-			*threads = strtol(p + 1, NULL, 10);
-	}
-	if (!p)
-		return -EINVAL;
-	*start = strtoull(p + 1, NULL, 10);
-	return 0;
-}
-
-/* State, start time and threads of @pid; -ESRCH if it is gone. */
-static int proc_stat(pid_t pid, char *state, unsigned long long *start, long *threads)
-{
-	char path[64], buf[1024];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -ESRCH;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -ESRCH;
-	buf[n] = '\0';
-	return proc_stat_parse_threads(buf, state, start, threads);
-}
-
 /* Start time of @pid, 0 if gone. */
 static unsigned long long proc_start_time(pid_t pid)
 {
-	unsigned long long start;
-	long threads;
-	char state;
+	struct procstat ps;
 
-	return proc_stat(pid, &state, &start, &threads) ? 0 : start;
+	return procstat_read(pid, &ps) ? 0 : ps.start;
 }
 
 /*
@@ -218,13 +150,11 @@ static unsigned long long proc_start_time(pid_t pid)
  */
 static bool proc_alive(pid_t pid, unsigned long long start)
 {
-	unsigned long long now;
-	long threads = 0;
-	char state;
+	struct procstat ps;
 
-	if (proc_stat(pid, &state, &now, &threads) || (start && now != start))
+	if (procstat_read(pid, &ps) || (start && ps.start != start))
 		return false;
-	return (state != 'Z' && state != 'X') || threads > 1;
+	return (ps.state != 'Z' && ps.state != 'X') || ps.threads > 1;
 }
 
 static struct proc **proc_slot(struct proctab *t, pid_t tgid)

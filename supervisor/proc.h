@@ -64,9 +64,6 @@ struct stack *proc_default(struct proctab *t, pid_t tgid, pid_t ppid, int fam);
 int proc_set_default(struct proctab *t, pid_t tgid, pid_t ppid, uid_t uid,
 		     unsigned int families, struct stack *s);
 size_t proc_count(struct proctab *t);
-int proc_stat_parse(const char *buf, char *state, unsigned long long *start);
 int proc_auxv_secure(const void *buf, size_t len);
-int proc_stat_parse_threads(const char *buf, char *state, unsigned long long *start,
-			    long *threads);
 
 #endif /* NETSUP_PROC_H */

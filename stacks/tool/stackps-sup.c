@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "stackps.h"
+#include "../../common/procstat.h"
 #include "stackps-int.h"
 
 #define STACKPS_ANCESTORS_MAX	64
@@ -153,16 +154,12 @@ void stackps_link(struct stackps_proc *p, const struct stackps_sup *sups, size_t
 static bool stackps_start(pid_t pid, unsigned long long *start)
 {
 	char path[64], buf[2048], *p;
-	int field;
+	struct procstat ps;
 
 	*start = 0;
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (stackps_read(path, buf, sizeof(buf)) <= 0 || !(p = strrchr(buf, ')')))
+	if (procstat_read(pid, &ps))
 		return false;
-	for (field = 2; *p && field < 22; p++)	/* after the name: field 2 */
-		if (*p == ' ')
-			field++;
-	*start = strtoull(p, NULL, 10);
+	*start = ps.start;
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
 	if (stackps_read(path, buf, sizeof(buf)) <= 0)
 		return false;

@@ -12,13 +12,14 @@
 
 #include "../../supervisor/creds.h"
 #include "../../supervisor/proc.h"
+#include "../../common/procstat.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *buf = malloc(size + 1), state;
-	unsigned long long start;
+	char *buf = malloc(size + 1);
+	struct procstat ps;
 	gid_t groups[16];
 	struct creds c;
 
@@ -28,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf[size] = '\0';
 	if (!creds_parse(buf, &c, groups, 16) && (c.ngroups < 0 || c.ngroups > 16))
 		abort();
-	proc_stat_parse(buf, &state, &start);
+	procstat_parse(buf, &ps);
 	free(buf);
 	return 0;
 }

@@ -2,7 +2,7 @@
 /*
  * parse_test - unit tests of netsup's parsers, table-driven
  *
- * creds_parse() (/proc/TID/status), proc_stat_parse() (/proc/PID/stat),
+ * creds_parse() (/proc/TID/status), procstat_parse() (/proc/PID/stat),
  * options_parse() and options_parse_default() (the command line), and the
  * stack names and families of stack.c.  The texts of /proc are given as
  * strings, hostile ones included (a process names itself, and its name
@@ -19,6 +19,7 @@
 #include "creds.h"
 #include "options.h"
 #include "proc.h"
+#include "../../common/procstat.h"
 #include "stack.h"
 #include "unit.h"
 
@@ -151,15 +152,28 @@ static const char *stat_line(const char *name, char state, unsigned long long st
 
 static void proc_stat_parse_fields(void)
 {
-	unsigned long long start = 0;
-	char state = 0;
+	struct procstat ps = { 0 };
 
-	UNIT_EQ(proc_stat_parse(stat_line("sh", 'S', 424242), &state, &start), 0);
-	UNIT_EQ(state, 'S');
-	UNIT_EQ(start, 424242);
-	UNIT_EQ(proc_stat_parse(stat_line("sh", 'Z', 7), &state, &start), 0);
-	UNIT_EQ(state, 'Z');
-	UNIT_EQ(start, 7);
+	UNIT_EQ(procstat_parse(stat_line("sh", 'S', 424242), &ps), 0);
+	UNIT_EQ(ps.state, 'S');
+	UNIT_EQ(ps.start, 424242);
+	UNIT_EQ(ps.threads, 1);
+	UNIT_CHECK(!procstat_dead(&ps));
+	UNIT_EQ(procstat_parse(stat_line("sh", 'Z', 7), &ps), 0);
+	UNIT_EQ(ps.state, 'Z');
+	UNIT_EQ(ps.start, 7);
+	UNIT_CHECK(procstat_dead(&ps));
+}
+
+static void proc_stat_read_self(void)
+{
+	struct procstat ps = { 0 };
+
+	UNIT_EQ(procstat_read(getpid(), &ps), 0);
+	UNIT_EQ(ps.state, 'R');
+	UNIT_EQ(ps.threads, 1);
+	UNIT_CHECK(ps.start > 0);
+	UNIT_EQ(procstat_read(0x3fffffff, &ps), -ESRCH);
 }
 
 static void proc_stat_parse_hostile_names(void)
@@ -167,16 +181,14 @@ static void proc_stat_parse_hostile_names(void)
 	static const char *const names[] = {
 		"a b", "x) Z 1 2 3", "((", ")", ") R 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 99 ",
 	};
-	unsigned long long start;
-	char state;
+	struct procstat ps;
 	size_t i;
 
 	for (i = 0; i < UNIT_ARRAY_SIZE(names); i++) {
-		start = 0;
-		state = 0;
-		UNIT_EQ(proc_stat_parse(stat_line(names[i], 'S', 5555), &state, &start), 0);
-		if (!UNIT_CHECK(state == 'S' && start == 5555))
-			printf("#   name \"%s\": state %c start %llu\n", names[i], state, start);
+		memset(&ps, 0, sizeof(ps));
+		UNIT_EQ(procstat_parse(stat_line(names[i], 'S', 5555), &ps), 0);
+		if (!UNIT_CHECK(ps.state == 'S' && ps.start == 5555))
+			printf("#   name \"%s\": state %c start %llu\n", names[i], ps.state, ps.start);
 	}
 }
 
@@ -186,12 +198,11 @@ static void proc_stat_parse_refuses_bad_text(void)
 		"", "1234", "1234 (sh", "1234 (sh)", "1234 (sh) ", "1234 (sh)S 1",
 		"1234 (sh) S 1 2 3",	/* cut before field 22 */
 	};
-	unsigned long long start;
-	char state;
+	struct procstat ps;
 	size_t i;
 
 	for (i = 0; i < UNIT_ARRAY_SIZE(bad); i++)
-		if (!UNIT_CHECK(proc_stat_parse(bad[i], &state, &start) == -EINVAL))
+		if (!UNIT_CHECK(procstat_parse(bad[i], &ps) == -EINVAL))
 			printf("#   \"%s\"\n", bad[i]);
 }
 
@@ -422,9 +433,10 @@ static const struct unit_case cases[] = {
 	{ "creds_parse: groups, bounded", creds_parse_groups },
 	{ "creds_parse: a missing or malformed field is EINVAL", creds_parse_refuses_bad_text },
 	{ "creds_parse: a process's name cannot forge its ids", creds_parse_ignores_the_name },
-	{ "proc_stat_parse: state and start time", proc_stat_parse_fields },
-	{ "proc_stat_parse: names with spaces and parentheses", proc_stat_parse_hostile_names },
-	{ "proc_stat_parse: cut or malformed text is EINVAL", proc_stat_parse_refuses_bad_text },
+	{ "procstat_parse: state, threads and start time", proc_stat_parse_fields },
+	{ "procstat_read: this process, and one that does not exist", proc_stat_read_self },
+	{ "procstat_parse: names with spaces and parentheses", proc_stat_parse_hostile_names },
+	{ "procstat_parse: cut or malformed text is EINVAL", proc_stat_parse_refuses_bad_text },
 	{ "options_parse: every option", options_parse_everything },
 	{ "options_parse: stops at the command, -h, -V, reparse", options_parse_stops_at_the_command },
 	{ "options_parse: errors name the option", options_parse_errors_name_the_option },
