@@ -52,7 +52,7 @@ CPPFLAGS += -DNETSUP_VERSION=\"$(VERSION)\"
 ALLCFLAGS = -std=gnu11 $(WARN) $(OPT) $(HARDEN) $(CFLAGS)
 LDFLAGS_BIN = -pie -Wl,-z,relro,-z,now $(SANLD) $(LDFLAGS)
 
-STACK_SRC := stacks/stack.c stacks/netns.c common/fdpass.c stacks/userspace.c stacks/stackproto.c stacks/userstack.c common/procstat.c
+STACK_SRC := stacks/stack.c stacks/netns.c common/fdpass.c stacks/userspace.c stacks/stackproto.c stacks/userstack.c common/procstat.c common/thread.c
 SUP_SRC   := supervisor/main.c supervisor/options.c supervisor/log.c supervisor/proctitle.c supervisor/errset.c supervisor/defer.c supervisor/stray.c \
              supervisor/launch.c supervisor/filter.c supervisor/notify.c \
              supervisor/creds.c supervisor/childmem.c supervisor/proc.c supervisor/view.c \
@@ -192,16 +192,16 @@ FUZZ_FLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -DNETSUP_VER
 FUZZ       := $(B)/fuzz/fuzz_options $(B)/fuzz/fuzz_stackspec $(B)/fuzz/fuzz_procparse $(B)/fuzz/fuzz_stackproto $(B)/fuzz/fuzz_nlmsg
 FUZZ_SECS  ?= 60
 
-$(B)/fuzz/fuzz_options: tests/fuzz/fuzz_options.c supervisor/options.c supervisor/route.c supervisor/usernet.c supervisor/log.c stacks/stack.c stacks/netns.c stacks/userspace.c stacks/stackproto.c common/fdpass.c stacks/userstack.c common/procstat.c
+$(B)/fuzz/fuzz_options: tests/fuzz/fuzz_options.c supervisor/options.c supervisor/route.c supervisor/usernet.c supervisor/log.c stacks/stack.c stacks/netns.c stacks/userspace.c stacks/stackproto.c common/fdpass.c stacks/userstack.c common/procstat.c common/thread.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^
 
-$(B)/fuzz/fuzz_stackspec: tests/fuzz/fuzz_stackspec.c stacks/stack.c stacks/netns.c stacks/userspace.c stacks/stackproto.c common/fdpass.c stacks/userstack.c common/procstat.c
+$(B)/fuzz/fuzz_stackspec: tests/fuzz/fuzz_stackspec.c stacks/stack.c stacks/netns.c stacks/userspace.c stacks/stackproto.c common/fdpass.c stacks/userstack.c common/procstat.c common/thread.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^
 
 $(B)/fuzz/fuzz_procparse: tests/fuzz/fuzz_procparse.c supervisor/creds.c supervisor/proc.c \
-		supervisor/credcache.c supervisor/log.c stacks/stack.c stacks/netns.c stacks/userspace.c stacks/stackproto.c common/fdpass.c stacks/userstack.c common/procstat.c
+		supervisor/credcache.c supervisor/log.c stacks/stack.c stacks/netns.c stacks/userspace.c stacks/stackproto.c common/fdpass.c stacks/userstack.c common/procstat.c common/thread.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ -lcap -lpthread
 

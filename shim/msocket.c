@@ -23,7 +23,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pthread.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -31,6 +30,7 @@
 
 #include "msocket.h"
 #include "../stacks/stack.h"
+#include "../common/thread.h"
 
 #define MSOCKET_EXPORT __attribute__((visibility("default")))
 
@@ -41,7 +41,7 @@ struct msocket_local {
 };
 
 /* On a thread of its own: entering a stack moves the calling thread. */
-static void *msocket_local_thread(void *arg)
+static int msocket_local_thread(void *arg)
 {
 	struct msocket_local *l = arg;
 	struct stack_thread t;
@@ -58,7 +58,7 @@ static void *msocket_local_thread(void *arg)
 		close(l->result);
 		l->result = -errno;
 	}
-	return NULL;
+	return l->result;
 }
 
 /* A socket in the stack @path names, without a supervisor. */
@@ -66,7 +66,6 @@ static int msocket_local(const char *path, int domain, int type, int protocol)
 {
 	struct msocket_local l = { .domain = domain, .type = type, .protocol = protocol };
 	const struct stack_kind *k;
-	pthread_t t;
 	int rc;
 
 	/* as the supervisor: the family first; open(2) reports EFAULT,
@@ -79,14 +78,7 @@ static int msocket_local(const char *path, int domain, int type, int protocol)
 	rc = stack_open(path, &l.stack);
 	if (rc)
 		return rc;
-	rc = pthread_create(&t, NULL, msocket_local_thread, &l);
-	if (rc) {
-		rc = -rc;
-		goto out;
-	}
-	pthread_join(t, NULL);
-	rc = l.result;
-out:
+	rc = thread_run(msocket_local_thread, &l);
 	stack_put(l.stack);
 	return rc;
 }

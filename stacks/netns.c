@@ -23,7 +23,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <net/if.h>
 #include <sched.h>
 #include <stdio.h>
@@ -36,6 +35,7 @@
 
 #include "stack.h"
 #include "userstack.h"
+#include "../common/thread.h"
 
 static bool netns_entered(const struct stack *s, const struct stack_thread *t)
 {
@@ -68,25 +68,17 @@ static int netns_socket(struct stack *s, struct stack_thread *t,
 	return fd < 0 ? -errno : fd;
 }
 
-static void *netns_try_enter(void *arg)
+static int netns_try_enter(void *arg)
 {
 	const struct stack *s = arg;
 
-	return (void *)(long)(setns(s->fd, CLONE_NEWNET) ? errno : 0);
+	return setns(s->fd, CLONE_NEWNET) ? -errno : 0;
 }
 
 /* Can this process enter @s?  Tried on a short-lived thread. */
 static int netns_check(const struct stack *s)
 {
-	pthread_t t;
-	void *res;
-	int rc;
-
-	rc = pthread_create(&t, NULL, netns_try_enter, (void *)s);
-	if (rc)
-		return -rc;
-	pthread_join(t, &res);
-	return -(int)(long)res;
+	return thread_run(netns_try_enter, (void *)s);
 }
 
 /* Is the namespace @fd owned by another user namespace than ours? */

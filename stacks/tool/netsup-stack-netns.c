@@ -22,7 +22,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/magic.h>
-#include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -33,14 +32,15 @@
 
 #include "netsup-stack.h"
 #include "../stack.h"
+#include "../../common/thread.h"
 
 /**
  * stacktool_inside_thread() - enter the stack (or a new one), run in->fn
  * @arg:	struct stacktool_inside
  *
- * Return: NULL; the result is in in->result
+ * Return: the result, also in in->result
  */
-static void *stacktool_inside_thread(void *arg)
+static int stacktool_inside_thread(void *arg)
 {
 	struct stacktool_inside *in = arg;
 
@@ -48,7 +48,7 @@ static void *stacktool_inside_thread(void *arg)
 		in->result = -errno;
 	else
 		in->result = in->fn(in);
-	return NULL;
+	return in->result;
 }
 
 /**
@@ -61,13 +61,7 @@ static void *stacktool_inside_thread(void *arg)
  */
 int stacktool_inside_run(struct stacktool_inside *in)
 {
-	pthread_t t;
-	int rc = pthread_create(&t, NULL, stacktool_inside_thread, in);
-
-	if (rc)
-		return -rc;
-	pthread_join(t, NULL);
-	return in->result;
+	return thread_run(stacktool_inside_thread, in);
 }
 
 /**
