@@ -59,7 +59,7 @@ SUP_SRC   := supervisor/main.c supervisor/options.c supervisor/log.c supervisor/
              supervisor/pathres.c supervisor/policy.c supervisor/credcache.c \
              supervisor/supervisor.c supervisor/ifioctl.c supervisor/ustack.c \
              supervisor/ucall.c supervisor/uiface.c supervisor/usernet.c supervisor/route.c \
-             supervisor/move.c supervisor/request.c supervisor/receive.c
+             supervisor/move.c supervisor/request.c supervisor/receive.c common/lwlaunch.c
 SUP_OBJ   := $(patsubst %.c,$(B)/%.o,$(SUP_SRC) $(STACK_SRC))
 
 SHIM_SRC  := shim/msocket.c $(STACK_SRC)
@@ -86,7 +86,7 @@ $(B)/%.o: %.c $(B)/%.d
 $(B)/netsup: $(SUP_OBJ)
 	$(CC) -o $@ $^ $(LDFLAGS_BIN) -lseccomp -lcap -lpthread
 
-TOOL_SRC  := stacks/tool/netsup-stack.c stacks/tool/netsup-stack-msg.c stacks/tool/netsup-stack-kind.c \
+TOOL_SRC  := stacks/tool/netsup-stack.c stacks/tool/netsup-stack-msg.c stacks/tool/netsup-stack-kind.c common/lwlaunch.c \
              stacks/tool/netsup-stack-name.c stacks/tool/netsup-stack-netns.c \
              stacks/tool/netsup-stack-del.c stacks/tool/netsup-stack-info.c \
              stacks/tool/netsup-stack-lwip.c stacks/tool/netsup-stack-lwip-info.c \
@@ -192,7 +192,7 @@ FUZZ_FLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -DNETSUP_VER
 FUZZ       := $(B)/fuzz/fuzz_options $(B)/fuzz/fuzz_stackspec $(B)/fuzz/fuzz_procparse $(B)/fuzz/fuzz_stackproto $(B)/fuzz/fuzz_nlmsg
 FUZZ_SECS  ?= 60
 
-$(B)/fuzz/fuzz_options: tests/fuzz/fuzz_options.c supervisor/options.c supervisor/route.c supervisor/usernet.c supervisor/log.c stacks/stack.c stacks/netns.c stacks/userspace.c stacks/stackproto.c common/fdpass.c stacks/userstack.c common/procstat.c common/thread.c
+$(B)/fuzz/fuzz_options: tests/fuzz/fuzz_options.c supervisor/options.c supervisor/route.c supervisor/usernet.c common/lwlaunch.c supervisor/log.c stacks/stack.c stacks/netns.c stacks/userspace.c stacks/stackproto.c common/fdpass.c stacks/userstack.c common/procstat.c common/thread.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^
 

@@ -12,7 +12,8 @@
  * reached at 10.0.2.2 (fd00::2), slirp's DNS proxy is 10.0.2.3.  --publish
  * forwards a host port into the stack (slirp's tcpfwd/udpfwd).
  *
- * The daemon is a child of the supervisor with PR_SET_PDEATHSIG: it gets
+ * The daemon is a child of the supervisor with PR_SET_PDEATHSIG (started
+ * as netsup-stack starts one: common/lwlaunch.c): it gets
  * SIGTERM when the supervisor ends, however that happens.  The directory
  * ($XDG_RUNTIME_DIR, else $TMPDIR, else /tmp) and the stack file in it are
  * removed as soon as the supervisor has connected: its connection is all
@@ -22,26 +23,19 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <poll.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "usernet.h"
+#include "../common/lwlaunch.h"
 #include "../common/util.h"
-
-#ifndef CLONE_PIDFD
-#define CLONE_PIDFD	0x00001000
-#endif
 
 #define USERNET_START_MS	5000
 
@@ -129,50 +123,6 @@ int usernet_url(const char *const *publish, int n, char *buf, size_t len)
 	return 0;
 }
 
-/* netsup-lwip beside our own binary, else from PATH. */
-static void usernet_daemon_path(char *buf, size_t len)
-{
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-
-	if (n > 0) {
-		self[n] = '\0';
-		snprintf(buf, len, "%s/netsup-lwip", dirname(self));
-		if (!access(buf, X_OK))
-			return;
-	}
-	snprintf(buf, len, "netsup-lwip");
-}
-
-/*
- * Wait for the daemon's --ready-fd byte: it is serving the stack file.
- * EOF without the byte means it died at start (it said why).
- */
-static int usernet_wait(struct usernet *un, int ready)
-{
-	struct pollfd pfd[2] = {
-		{ .fd = ready, .events = POLLIN },
-		{ .fd = un->pidfd, .events = POLLIN },
-	};
-	char byte;
-	ssize_t n;
-	int rc;
-
-	do
-		rc = poll(pfd, 2, USERNET_START_MS);
-	while (rc < 0 && errno == EINTR);
-	if (rc == 0)
-		return -ETIMEDOUT;
-	if (rc < 0)
-		return -errno;
-	if (!pfd[0].revents)
-		return -ECHILD;
-	do
-		n = read(ready, &byte, 1);
-	while (n < 0 && errno == EINTR);
-	return n == 1 ? 0 : -ECHILD;
-}
-
 /*
  * usernet_tmpdir() - where the private directory goes: $XDG_RUNTIME_DIR,
  * else $TMPDIR, else /tmp; an unset, relative or unwritable one is passed
@@ -208,15 +158,27 @@ static const char *usernet_tmpdir(void)
 int usernet_start(struct usernet *un, const char *const *publish, int n,
 		  int verbose, struct stack **out)
 {
+	static const char ip[] = USERNET_IP "/24", ip6[] = USERNET_IP6 "/64";
 	const char *run = usernet_tmpdir();
-	char url[2048], daemon[PATH_MAX];
-	pid_t parent = getpid();
-	int pidfd = -1, rc, ready[2];
-	char readyfd[16];
-	long pid;
+	const char *argv[] = {
+		"--link", NULL, "--ip", ip, "--gw", "10.0.2.2", "--ip6", ip6,
+		"--gw6", "fd00::2", verbose > 1 ? "-v" : "--mtu",
+		verbose > 1 ? "-v" : "1500", "--", un->path, NULL,
+	};
+	/* libslirp's own complaints are noise on the command's terminal:
+	 * the daemon speaks with -v only; it ends when the supervisor does,
+	 * however it does */
+	const struct lwlaunch l = {
+		.argv = argv, .bound = true, .quiet = !verbose,
+		.ms = USERNET_START_MS, .who = "netsup: --user-net",
+	};
+	char url[2048];
+	pid_t pid;
+	int rc;
 
 	un->pidfd = -1;
 	un->path[0] = '\0';
+	argv[1] = url;
 	rc = usernet_url(publish, n, url, sizeof(url));
 	if (rc) {
 		err("--publish: %s", strerror(-rc));
@@ -245,60 +207,12 @@ int usernet_start(struct usernet *un, const char *const *publish, int n,
 	}
 	memcpy(un->path, un->dir, strlen(un->dir));
 	memcpy(un->path + strlen(un->dir), "/stack", sizeof("/stack"));
-	usernet_daemon_path(daemon, sizeof(daemon));
-	if (pipe2(ready, O_CLOEXEC)) {
-		rc = -errno;
-		err("--user-net: pipe: %s", strerror(-rc));
-		usernet_stop(un);
-		return rc;
-	}
-	snprintf(readyfd, sizeof(readyfd), "%d", ready[1]);
-
-	pid = syscall(SYS_clone, CLONE_PIDFD | SIGCHLD, 0, &pidfd, 0, 0);
-	if (pid < 0) {
-		rc = -errno;
+	rc = lwlaunch_start(&l, &pid, &un->pidfd);
+	if (rc == -E2BIG || (rc < 0 && un->pidfd < 0)) {
 		err("--user-net: cannot start netsup-lwip: %s", strerror(-rc));
-		close(ready[0]);
-		close(ready[1]);
 		usernet_stop(un);
 		return rc;
 	}
-	if (!pid) {
-		static const char ip[] = USERNET_IP "/24", ip6[] = USERNET_IP6 "/64";
-		char *argv[] = {
-			daemon, "--link", url, "--ip", (char *)ip, "--gw", "10.0.2.2",
-			"--ip6", (char *)ip6, "--gw6", "fd00::2",
-			"--ready-fd", readyfd,
-			verbose > 1 ? "-v" : "--mtu", verbose > 1 ? "-v" : "1500",
-			un->path, NULL,
-		};
-		sigset_t none;
-		int null;
-
-		/* ends when the supervisor does, however it does */
-		prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
-		if (getppid() != parent)
-			_exit(1);
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		/* the daemon's alone: it writes there once serving */
-		fcntl(ready[1], F_SETFD, 0);
-		/* libslirp's own complaints are noise on the command's
-		 * terminal: the daemon speaks with -v only */
-		null = verbose ? -1 : open("/dev/null", O_WRONLY | O_CLOEXEC);
-		if (null >= 0)
-			dup2(null, STDERR_FILENO);
-		execvp(daemon, argv);
-		fprintf(stderr, "netsup: --user-net: %s: %s\n", daemon, strerror(errno));
-		_exit(127);
-	}
-	close(ready[1]);
-	un->pidfd = pidfd;
-	rc = usernet_wait(un, ready[0]);
-	close(ready[0]);
 	if (!rc)
 		rc = stack_open(un->path, out);
 	if (rc) {

@@ -524,13 +524,15 @@ int main(int argc, char **argv)
 	if (o.pidfile && main_pidfile(o.pidfile) < 0)
 		goto out_unlink;
 	lw_info("serving %s on %s (lwIP %s)", o.stackfile, o.link, LWIP_VERSION_STRING);
-	main_started(pipefd);
-	pipefd = -1;
+	/* before --daemon's parent exits: whoever waits for both sees the
+	 * byte first (common/lwlaunch.c) */
 	if (o.ready_fd >= 0) {		/* as slirp4netns's --ready-fd */
 		if (write(o.ready_fd, "", 1) < 0)
 			lw_warn("--ready-fd: %s", strerror(errno));
 		close(o.ready_fd);
 	}
+	main_started(pipefd);
+	pipefd = -1;
 	status = loop_run(&d) < 0;
 	unlink(o.stackfile);		/* no new client from now on */
 	LOCK_TCPIP_CORE();

@@ -6,13 +6,12 @@
  *                [--gw6 G] [--mtu N] [--netns PATH]
  *   netsup-stack del [-f] NAME
  *
- * add starts netsup-lwip(8) with --daemon (it returns once the stack
- * file is served, or fails with its own diagnostic) and --pidfile
+ * add starts netsup-lwip(8) (common/lwlaunch.c: ready once it writes its
+ * --ready-fd byte, or failed with its own diagnostic) with --daemon (its
+ * parent exits once it serves: the daemon outlives netsup-stack) and --pidfile
  * STACKLWIP_RUN_DIR/ESCAPED.pid, ESCAPED being the stack file's path
  * with the leading '/' dropped, '-' written "\x2d" and '/' written '-'
- * (as systemd-escape --path does).  The daemon is the netsup-lwip beside
- * netsup-stack's own executable (/proc/self/exe) when there is one, else
- * the one found in PATH.
+ * (as systemd-escape --path does).
  *
  * del refuses a stack with connected clients unless -f
  * (stacklwip_peers()), sends the daemon SIGTERM through a pidfd (no pid
@@ -41,10 +40,10 @@
 #include "netsup-stack.h"
 #include "netsup-stack-lwip.h"
 #include "stackps.h"
+#include "../../common/lwlaunch.h"
 #include "../../common/util.h"
 
 #define STACKLWIP_RUN_DIR	"/run/netsup"
-#define STACKLWIP_DAEMON	"netsup-lwip"
 #define STACKLWIP_STOP_MS	5000	/* SIGTERM to exit, then -f kills */
 #define STACKLWIP_ARGS		32
 
@@ -74,30 +73,6 @@ static int stacklwip_pidfile(const char *path, char *buf, size_t len)
 }
 
 /**
- * stacklwip_daemon_path() - the netsup-lwip to run
- * @buf:	receives the one beside our own executable if it exists,
- *		else the bare name (looked up in PATH)
- * @len:	size of @buf
- */
-static void stacklwip_daemon_path(char *buf, size_t len)
-{
-	char self[PATH_MAX], *slash;
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-
-	if (n > 0) {
-		self[n] = '\0';
-		slash = strrchr(self, '/');
-		if (slash && (size_t)(slash - self) + sizeof("/" STACKLWIP_DAEMON) <= len) {
-			memcpy(buf, self, (size_t)(slash - self));
-			memcpy(buf + (slash - self), "/" STACKLWIP_DAEMON, sizeof("/" STACKLWIP_DAEMON));
-			if (!access(buf, X_OK))
-				return;
-		}
-	}
-	snprintf(buf, len, "%s", STACKLWIP_DAEMON);
-}
-
-/**
  * stacklwip_add() - netsup-stack add STACK --lwip --link URL ...
  * @path:	the new stack file (the name checked already)
  * @o:		the options for the daemon
@@ -113,8 +88,11 @@ int stacklwip_add(const char *path, const struct stacklwip_opts *o)
 	};
 	char daemon[PATH_MAX], pidfile[PATH_MAX], abspath[PATH_MAX];
 	const char *argv[STACKLWIP_ARGS];
+	const struct lwlaunch l = {
+		.argv = argv, .ms = -1, .who = "netsup-stack",
+	};
+	int argc = 0, status = 0, rc, pidfd;
 	struct stat st;
-	int argc = 0, status, rc;
 	size_t i;
 	pid_t pid;
 
@@ -132,8 +110,6 @@ int stacklwip_add(const char *path, const struct stacklwip_opts *o)
 		return stacktool_fail(path, stacktool_why(rc));
 	else if (mkdir(STACKLWIP_RUN_DIR, 0755) && errno != EEXIST)
 		return stacktool_fail(STACKLWIP_RUN_DIR, stacktool_why(-errno));
-	stacklwip_daemon_path(daemon, sizeof(daemon));
-	argv[argc++] = daemon;
 	argv[argc++] = "--daemon";
 	argv[argc++] = "--pidfile";
 	argv[argc++] = pidfile;
@@ -148,20 +124,20 @@ int stacklwip_add(const char *path, const struct stacklwip_opts *o)
 	argv[argc++] = "--";
 	argv[argc++] = abspath;
 	argv[argc] = NULL;
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0)
-		return stacktool_fail(daemon, stacktool_why(-errno));
-	if (!pid) {
-		execvp(daemon, (char *const *)argv);
-		fprintf(stderr, "netsup-stack: %s: %s\n", daemon, strerror(errno));
-		_exit(127);
+	rc = lwlaunch_start(&l, &pid, &pidfd);
+	if (pidfd >= 0)
+		close(pidfd);
+	if (pid < 0) {
+		lwlaunch_path(daemon, sizeof(daemon));
+		return stacktool_fail(daemon, stacktool_why(rc));
 	}
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
-			return stacktool_fail(daemon, stacktool_why(-errno));
+			return stacktool_fail(path, stacktool_why(-errno));
+	/* --daemon's parent says: it exits 0 once the daemon serves */
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
+	lwlaunch_path(daemon, sizeof(daemon));
 	fprintf(stderr, "netsup-stack: %s: %s did not start (%s %d)\n", path, daemon,
 		WIFEXITED(status) ? "exit status" : "signal",
 		WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
