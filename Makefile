@@ -52,15 +52,17 @@ CPPFLAGS += -DNETSUP_VERSION=\"$(VERSION)\"
 ALLCFLAGS = -std=gnu11 $(WARN) $(OPT) $(HARDEN) $(CFLAGS)
 LDFLAGS_BIN = -pie -Wl,-z,relro,-z,now $(SANLD) $(LDFLAGS)
 
+# the logger of the three programs (libmsocket does not log)
+LOG_SRC   := common/log.c common/logsyslog.c
 STACK_SRC := stacks/stack.c stacks/netns.c common/fdpass.c stacks/userspace.c stacks/stackproto.c stacks/userstack.c common/procstat.c common/thread.c
-SUP_SRC   := supervisor/main.c supervisor/options.c supervisor/log.c supervisor/proctitle.c supervisor/errset.c supervisor/defer.c supervisor/stray.c \
+SUP_SRC   := supervisor/main.c supervisor/options.c supervisor/proctitle.c supervisor/errset.c supervisor/defer.c supervisor/stray.c \
              supervisor/launch.c supervisor/filter.c supervisor/notify.c \
              supervisor/creds.c supervisor/childmem.c supervisor/proc.c supervisor/view.c \
              supervisor/pathres.c supervisor/policy.c supervisor/credcache.c \
              supervisor/supervisor.c supervisor/ifioctl.c supervisor/ustack.c \
              supervisor/ucall.c supervisor/uiface.c supervisor/usernet.c supervisor/route.c \
-             supervisor/move.c supervisor/request.c supervisor/receive.c common/lwlaunch.c
-SUP_OBJ   := $(patsubst %.c,$(B)/%.o,$(SUP_SRC) $(STACK_SRC))
+             supervisor/move.c supervisor/moveopt.c supervisor/moverec.c supervisor/movefd.c supervisor/request.c supervisor/receive.c common/lwlaunch.c
+SUP_OBJ   := $(patsubst %.c,$(B)/%.o,$(SUP_SRC) $(STACK_SRC) $(LOG_SRC))
 
 SHIM_SRC  := shim/msocket.c $(STACK_SRC)
 SHIM_OBJ  := $(patsubst %.c,$(B)/pic/%.o,$(SHIM_SRC))
@@ -96,7 +98,7 @@ TOOL_SRC  := stacks/tool/netsup-stack.c stacks/tool/netsup-stack-msg.c stacks/to
              stacks/tool/stackps-proc.c stacks/tool/stackps-sup.c \
              stacks/tool/stackps-print.c stacks/tool/unixdiag.c stacks/tool/json.c
 
-TOOL_OBJ  := $(patsubst %.c,$(B)/%.o,$(TOOL_SRC) $(STACK_SRC))
+TOOL_OBJ  := $(patsubst %.c,$(B)/%.o,$(TOOL_SRC) $(STACK_SRC) $(LOG_SRC))
 
 $(B)/netsup-stack: $(TOOL_OBJ)
 	$(CC) -o $@ $^ $(LDFLAGS_BIN) -lpthread
@@ -104,7 +106,7 @@ $(B)/netsup-stack: $(TOOL_OBJ)
 # netsup-lwip: the lwIP stack daemon (liblwip-dev, libvdeplug-dev).  With
 # SAN=1 it gets UBSan only: libvdeplug dlopen()s its plugins with
 # RTLD_DEEPBIND, which ASan refuses.
-LWIP_SRC  := $(wildcard stacks/lwip/*.c) stacks/stackproto.c common/fdpass.c
+LWIP_SRC  := $(wildcard stacks/lwip/*.c) stacks/stackproto.c common/fdpass.c $(LOG_SRC)
 LWIP_OBJ  := $(patsubst %.c,$(B)/lwip-obj/%.o,$(LWIP_SRC))
 LWIP_INC  := $(shell pkg-config --cflags lwip 2>/dev/null || echo -I/usr/include/lwip)
 LWIP_OPT  := $(if $(filter 1,$(SAN)),-O1 -g -fno-omit-frame-pointer -fsanitize=undefined -fno-sanitize-recover=undefined,-O2 -g)
@@ -192,7 +194,7 @@ FUZZ_FLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -DNETSUP_VER
 FUZZ       := $(B)/fuzz/fuzz_options $(B)/fuzz/fuzz_stackspec $(B)/fuzz/fuzz_procparse $(B)/fuzz/fuzz_stackproto $(B)/fuzz/fuzz_nlmsg
 FUZZ_SECS  ?= 60
 
-$(B)/fuzz/fuzz_options: tests/fuzz/fuzz_options.c supervisor/options.c supervisor/route.c supervisor/usernet.c common/lwlaunch.c supervisor/log.c stacks/stack.c stacks/netns.c stacks/userspace.c stacks/stackproto.c common/fdpass.c stacks/userstack.c common/procstat.c common/thread.c
+$(B)/fuzz/fuzz_options: tests/fuzz/fuzz_options.c supervisor/options.c supervisor/route.c supervisor/usernet.c common/lwlaunch.c $(LOG_SRC) stacks/stack.c stacks/netns.c stacks/userspace.c stacks/stackproto.c common/fdpass.c stacks/userstack.c common/procstat.c common/thread.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^
 
@@ -201,7 +203,7 @@ $(B)/fuzz/fuzz_stackspec: tests/fuzz/fuzz_stackspec.c stacks/stack.c stacks/netn
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^
 
 $(B)/fuzz/fuzz_procparse: tests/fuzz/fuzz_procparse.c supervisor/creds.c supervisor/proc.c \
-		supervisor/credcache.c supervisor/log.c stacks/stack.c stacks/netns.c stacks/userspace.c stacks/stackproto.c common/fdpass.c stacks/userstack.c common/procstat.c common/thread.c
+		supervisor/credcache.c $(LOG_SRC) stacks/stack.c stacks/netns.c stacks/userspace.c stacks/stackproto.c common/fdpass.c stacks/userstack.c common/procstat.c common/thread.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ -lcap -lpthread
 
@@ -255,8 +257,8 @@ lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 	  --std=c11 --inline-suppr -I supervisor -I stacks -I stacks/tool -I common -I shim \
 	  supervisor stacks common shim
-	clang-tidy --quiet $(SUP_SRC) $(STACK_SRC) shim/msocket.c $(TOOL_SRC) stacks/stackproto.c -- -std=gnu11 $(CPPFLAGS)
-	clang-tidy --quiet $(filter-out stacks/stackproto.c common/fdpass.c,$(LWIP_SRC)) -- -std=gnu11 $(CPPFLAGS) $(LWIP_INC)
+	clang-tidy --quiet $(SUP_SRC) $(STACK_SRC) $(LOG_SRC) shim/msocket.c $(TOOL_SRC) stacks/stackproto.c -- -std=gnu11 $(CPPFLAGS)
+	clang-tidy --quiet $(filter-out stacks/stackproto.c common/fdpass.c $(LOG_SRC),$(LWIP_SRC)) -- -std=gnu11 $(CPPFLAGS) $(LWIP_INC)
 
 # Without DESTDIR, ldconfig: the dynamic linker finds the new
 # libmsocket.so.1 in $(libdir) only through its cache.  Only the products

@@ -71,6 +71,12 @@ teardown() { common_teardown; }
 	assert_line "kind: netns (kernel)"
 }
 
+@test "errors: a path that holds a newline or ESC stays on its line, escaped as netsup escapes it" {
+	run "$STACKTOOL" info "/run/nonexistent$$"$'\nnetsup-stack: forged\e[2K'
+	assert_failure
+	assert_output "netsup-stack: /run/nonexistent$$\\x0anetsup-stack: forged\\x1b[2K: no such file"
+}
+
 @test "errors: exists, not a stack, no such file, busy, permission" {
 	run "$STACKTOOL" add "$path"
 	assert_success

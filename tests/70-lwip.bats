@@ -91,6 +91,18 @@ payload() {
 	assert_output --partial "--mtu 10"
 }
 
+@test "netsup-lwip: a usage error holding a newline stays one line; --log follows no link" {
+	run "$LWIP" --link slirp:// --mtu $'1\nnetsup-lwip: forged' "$BATS_TEST_TMPDIR/s"
+	assert_failure 2
+	assert_output --regexp '^netsup-lwip: --mtu 1\\x0anetsup-lwip: forged[^'$'\n'']*; see netsup-lwip --help$'
+	ln -s "$BATS_TEST_TMPDIR/target" "$BATS_TEST_TMPDIR/link"
+	# (timeout: a daemon that followed the link would serve on)
+	run timeout 10 "$LWIP" --log "$BATS_TEST_TMPDIR/link" --link slirp:// "$BATS_TEST_TMPDIR/s"
+	assert_failure 2
+	assert_output "netsup-lwip: --log $BATS_TEST_TMPDIR/link: a symbolic link (refused, not followed)"
+	assert [ ! -e "$BATS_TEST_TMPDIR/target" ]
+}
+
 @test "netsup-lwip: a link that cannot be opened is named, with the reason" {
 	run "$LWIP" --link tap://x --netns /nonexistent "$BATS_TEST_TMPDIR/s"
 	assert_failure 1

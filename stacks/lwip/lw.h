@@ -24,6 +24,7 @@
 #include "lwip/netif.h"
 
 #include "../stackproto.h"
+#include "../../common/log.h"
 
 struct tcp_pcb;
 struct udp_pcb;
@@ -332,15 +333,21 @@ int icmp_sock_sendto(struct lw_sock *s, const ip_addr_t *ip, const void *data, s
 void icmp_sock_close(struct lw_sock *s);
 int icmp_sockopt(struct lw_sock *s, int level, int name, int v);
 
-/* lwlog.c */
-void lw_log_level(int level);
-void lw_log_file(int fd);
-void lw_log_detach(void);
-void lw_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-#define LW_ERR	0
-#define LW_WARN	1
-#define LW_INFO	2
-#define LW_DEBUG 3
+/*
+ * Diagnostics: the common logger (common/log.h), lines "netsup-lwip: ...".
+ * Errors and warnings are always printed; -v adds one line per decision
+ * (a client, a socket, a link event), -vv a trace of every request.  The
+ * --log file's lines have no timestamp; a daemon in the background
+ * without --log writes to syslog(3) instead of stderr.
+ */
+#define LW_ERR	LOG_ERR
+#define LW_WARN	LOG_WARN
+#define LW_INFO	LOG_INFO
+#define LW_DEBUG LOG_DEBUG
+#define lw_log(level, ...)	log_msg(level, __VA_ARGS__)
+#define lw_log_level(level)	log_set_level(level)
+#define lw_log_file(fd)		log_use_file(fd)
+#define lw_log_detach()		log_detach()
 #define lw_err(...)	lw_log(LW_ERR, __VA_ARGS__)
 #define lw_warn(...)	lw_log(LW_WARN, __VA_ARGS__)
 #define lw_info(...)	lw_log(LW_INFO, __VA_ARGS__)

@@ -70,14 +70,15 @@ enum { OPT_IP = 256, OPT_GW, OPT_IP6, OPT_GW6, OPT_MTU, OPT_READY_FD,
 #define EXIT_USAGE	2	/* a bad command line, any option's value */
 
 /*
- * main_usage_error() - one line on what was wrong, and where help is
+ * main_usage_error() - one line on what was wrong, and where help is,
+ * escaped as every line of the logger (what is wrong is the user's text)
  * @fmt:	printf format (a string literal)
  * @...:	its arguments
  *
  * Return: -EINVAL
  */
 #define main_usage_error(fmt, ...)					\
-	(fprintf(stderr, "netsup-lwip: " fmt "; see netsup-lwip --help\n", ##__VA_ARGS__), -EINVAL)
+	(lw_err(fmt "; see netsup-lwip --help", ##__VA_ARGS__), -EINVAL)
 
 /*
  * main_count() - a positive count option
@@ -286,31 +287,6 @@ static int main_options(int argc, char **argv, struct lw_options *o)
 }
 
 /*
- * main_log_open() - open --log FILE, for lw_log_file()
- * @path:	the file: appended to, created with mode 0600
- *
- * O_NONBLOCK for the open only: a FIFO without a reader is an error at
- * once (ENXIO), not a daemon that hangs before it starts.
- *
- * Return: the descriptor, or -errno
- */
-static int main_log_open(const char *path)
-{
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0600);
-	int fl;
-
-	if (fd < 0)
-		return -errno;
-	fl = fcntl(fd, F_GETFL);
-	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
-		fl = -errno;
-		close(fd);
-		return fl;
-	}
-	return fd;
-}
-
-/*
  * main_close_inherited() - close every descriptor but 0, 1, 2 and @keep
  * @keep:	descriptors to keep (-1 entries ignored)
  * @n:		how many
@@ -482,17 +458,18 @@ int main(int argc, char **argv)
 	int rc, pipefd = -1, logfd = -1, status = 1;
 	unsigned int seed;
 
+	log_init("netsup-lwip", 0);
 	rc = main_options(argc, argv, &o);
 	if (rc)
 		return rc > 0 ? 0 : EXIT_USAGE;
 	lw_log_level(LW_WARN + o.verbose);
 	if (o.log) {
-		logfd = main_log_open(o.log);
-		if (logfd < 0) {
-			lw_err("--log %s: %s", o.log, strerror(-logfd));
+		rc = log_open_file(o.log);
+		if (rc < 0) {
+			lw_err("--log %s: %s", o.log, log_file_strerror(rc));
 			return EXIT_USAGE;
 		}
-		lw_log_file(logfd);
+		logfd = log_file_fd();
 	}
 	main_nofile(&o);
 	/* lwIP draws ports and sequence numbers with rand() (LWIP_RAND) */

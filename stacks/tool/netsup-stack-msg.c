@@ -5,9 +5,12 @@
  *
  * An error is one line on stderr, "netsup-stack: FILE: REASON"
  * (stacktool_fail()), and exit status 1; a usage error says what was wrong
- * and where the summary is (stacktool_usage_error()), exit status 2.
- * Names that users chose (files, processes, interfaces, a daemon's
- * description) are printed with their control characters as '?'.
+ * and where the summary is (stacktool_usage_error()), exit status 2.  Both
+ * are written by the common logger (common/log.c), which escapes them as
+ * netsup's own messages are: a file name cannot forge a line.  In the
+ * output proper (list, info, ps), names that users chose (files,
+ * processes, interfaces, a daemon's description) are printed with their
+ * control characters as '?', padded to their columns.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -77,7 +80,7 @@ int stacktool_usage(FILE *f, int status, const struct stacktool_cmd *cmds, size_
  */
 int stacktool_fail(const char *path, const char *why)
 {
-	fprintf(stderr, "%s: %s: %s\n", STACKTOOL_PROG, path, why);
+	log_msg(LOG_ERR, "%s: %s", path, why);
 	return 1;
 }
 

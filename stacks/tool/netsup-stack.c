@@ -281,8 +281,10 @@ static int stacktool_parse(int argc, char **argv, struct stacktool_opts *o)
 int main(int argc, char **argv)
 {
 	struct stacktool_opts o;
-	int rc = stacktool_parse(argc, argv, &o);
+	int rc;
 
+	log_init(STACKTOOL_PROG, 0);
+	rc = stacktool_parse(argc, argv, &o);
 	if (rc >= 0 || !o.cmd)
 		return rc >= 0 ? rc : EXIT_USAGE;
 	return o.row->run(&o);

@@ -19,6 +19,8 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include "../../common/log.h"
+
 #define STACKTOOL_PROG	"netsup-stack"
 #define NS_DIR		"/dev/net"
 /* ADDRESS/PREFIXLEN */
@@ -94,18 +96,18 @@ struct stackuser_stack {
 
 /*
  * stacktool_usage_error() - say what was wrong with the command line
- * @...:	printf format of the reason (a string literal), and its
- *		arguments
+ * @fmt:	printf format of the reason (a string literal)
+ * @...:	its arguments
  *
- * One line, as netsup(1) says it: the reason, then where the summary is.
+ * One line, as netsup(1) says it: the reason, then where the summary is,
+ * through the common logger (escaped).
  * A macro rather than a variadic function, so that the format is checked
  * where it is written.
  *
  * Return: EXIT_USAGE
  */
-#define stacktool_usage_error(...)					\
-	(fprintf(stderr, "netsup-stack: " __VA_ARGS__),			\
-	 fputs("; see netsup-stack --help\n", stderr), EXIT_USAGE)
+#define stacktool_usage_error(fmt, ...)					\
+	(log_msg(LOG_ERR, fmt "; see netsup-stack --help", ##__VA_ARGS__), EXIT_USAGE)
 
 /* netsup-stack-msg.c */
 int stacktool_usage(FILE *f, int status, const struct stacktool_cmd *cmds, size_t n);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * log_test - unit tests of log.c: the escaping at the sink, levels, --log
+ * log_test - unit tests of the logger (common/log.c) as netsup uses it:
+ * the escaping at the sink, levels, --log
  *
  * Every message netsup prints may hold what a supervised process chose (a
  * path, a name): log_escape() must leave no control character, no DEL,

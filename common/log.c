@@ -1,35 +1,42 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * log.c - diagnostics of netsup
+ * log.c - the diagnostics of netsup, netsup-lwip and netsup-stack
  *
- * One write(2) per line so that lines of concurrent threads and of the
- * background supervisor never interleave within a line.
+ * One write(2) per line so that lines of concurrent threads (the
+ * supervisor's, lwIP's) and of a background daemon never interleave
+ * within a line.  errno is preserved: a message never changes what the
+ * caller goes on to report.
  *
- * Messages carry what supervised processes control: the paths they give
- * to msocket(), names of their files, anything.  A path such as
- * "x\nnetsup: [pid 1] ...\e[2K" would forge a line, or send an escape
- * sequence to the operator's terminal.  So every message is escaped here,
- * at the sink, once, whatever its call site: control characters (C0 and
- * C1), DEL and bytes that are not valid UTF-8 become \xNN, and a
- * backslash becomes \\, so that an escaped message reads back unambiguously.
- * Valid UTF-8 text (names in any script) passes unchanged.
+ * Messages carry what others control: the paths supervised processes
+ * give to msocket(), names of their files, a daemon's description, a
+ * user's stack names.  A path such as "x\nnetsup: [pid 1] ...\e[2K" would
+ * forge a line, or send an escape sequence to the operator's terminal.
+ * So every message is escaped here, at the sink, once, whatever its call
+ * site: control characters (C0 and C1), DEL and bytes that are not valid
+ * UTF-8 become \xNN, and a backslash becomes \\, so that an escaped
+ * message reads back unambiguously.  Valid UTF-8 text (names in any
+ * script) passes unchanged.
  *
- * With --log FILE every line is also appended to FILE, after a timestamp,
- * by the foreground netsup and by the supervisor alike: the file outlives
- * the terminal of a netsup that has returned while a daemon goes on.
- * O_APPEND makes each line's write(2) land at the end of the file.
- * netsup often runs as root, on a path a user may control: the file is
- * opened with O_NOFOLLOW (a symbolic link put there is refused, not
- * followed to a file of root's), must be a regular file or a FIFO owned
- * by the caller's effective user (no appending to another user's file,
- * which that user could read), and a FIFO is opened with O_NONBLOCK, so
- * that one without a reader fails at once (ENXIO) instead of blocking
- * netsup before the command starts; the flag is cleared afterwards.
+ * Where lines go: stderr; with --log FILE, that file as well (after a
+ * timestamp, for the programs that ask for it: netsup's foreground and
+ * supervisor alike, so that the file outlives the terminal of a netsup
+ * that has returned while a daemon goes on).  O_APPEND makes each line's
+ * write(2) land at the end of the file.  These programs often run as
+ * root, on a path a user may control: the file is opened with O_NOFOLLOW
+ * (a symbolic link put there is refused, not followed to a file of
+ * root's), must be a regular file or a FIFO owned by the caller's
+ * effective user (no appending to another user's file, which that user
+ * could read), and a FIFO is opened with O_NONBLOCK, so that one without
+ * a reader fails at once (ENXIO) instead of blocking the program before
+ * it starts; the flag is cleared afterwards.  A daemon whose stderr is
+ * gone (--daemon) and that has no --log file writes to syslog(3)
+ * instead (logsyslog.c).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,9 +51,26 @@
 #define LOG_LINE_MAX	(4 * LOG_MSG_MAX + 64)
 
 static struct {
+	const char *prog;	/* the first word of every line */
+	unsigned int flags;	/* LOG_FILE_TIMESTAMPS */
 	int level;		/* highest level printed */
 	int file_fd;		/* --log FILE, or -1 */
-} log_state = { LOG_WARN, -1 };
+	bool to_stderr;		/* stderr still reaches someone */
+	bool to_syslog;		/* detached without a file: syslog(3) */
+} log_state = { "netsup", LOG_FILE_TIMESTAMPS, LOG_WARN, -1, true, false };
+
+/**
+ * log_init() - the program's name, and how its --log file is written
+ * @prog:	the first word of every line ("netsup-lwip"); a literal
+ * @flags:	LOG_FILE_TIMESTAMPS, or 0
+ *
+ * Without it lines say "netsup", and the file's lines have timestamps.
+ */
+void log_init(const char *prog, unsigned int flags)
+{
+	log_state.prog = prog;
+	log_state.flags = flags;
+}
 
 /**
  * log_set_level() - set the highest level printed
@@ -131,6 +155,42 @@ const char *log_file_strerror(int error)
 	case -EINVAL:	return "neither a regular file nor a FIFO";
 	case -ENXIO:	return "a FIFO that nobody reads";
 	default:	return strerror(-error);
+	}
+}
+
+/**
+ * log_use_file() - append every line to @fd too, as log_open_file() would
+ * @fd:		a file opened for appending; the logger's from now on
+ */
+void log_use_file(int fd)
+{
+	if (log_state.file_fd >= 0 && log_state.file_fd != fd)
+		close(log_state.file_fd);
+	log_state.file_fd = fd;
+}
+
+/**
+ * log_file_fd() - the descriptor of the --log file
+ *
+ * Return: it, or -1 without one (a daemon keeps it when it closes the rest)
+ */
+int log_file_fd(void)
+{
+	return log_state.file_fd;
+}
+
+/**
+ * log_detach() - stderr is /dev/null from now on (a daemon's --daemon)
+ *
+ * Without a --log file, lines go to syslog(3) then, under the program's
+ * name (log_syslog_open()).
+ */
+void log_detach(void)
+{
+	log_state.to_stderr = false;
+	if (log_state.file_fd < 0) {
+		log_syslog_open(log_state.prog);
+		log_state.to_syslog = true;
 	}
 }
 
@@ -261,11 +321,11 @@ static void log_put(int fd, const char *buf, size_t len)
 	}
 }
 
-static void log_vwrite(const char *fmt, va_list ap)
+static void log_vwrite(enum log_level level, const char *fmt, va_list ap)
 {
 	char msg[LOG_MSG_MAX], line[LOG_LINE_MAX];
-	size_t ts = 0, n;
-	int len;
+	size_t ts = 0, n, start;
+	int len, saved = errno;
 
 	/* callers va_start() @ap: the analyzer cannot follow it */
 	len = vsnprintf(msg, sizeof(msg), fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized)
@@ -274,15 +334,20 @@ static void log_vwrite(const char *fmt, va_list ap)
 	if ((size_t)len >= sizeof(msg))
 		len = sizeof(msg) - 1;
 
-	if (log_state.file_fd >= 0)
+	if (log_state.file_fd >= 0 && (log_state.flags & LOG_FILE_TIMESTAMPS))
 		ts = log_timestamp(line, sizeof(line));
-	n = ts + (size_t)snprintf(line + ts, sizeof(line) - ts, "netsup: ");
+	n = ts + (size_t)snprintf(line + ts, sizeof(line) - ts, "%s: ", log_state.prog);
+	start = n;
 	n += log_escape(msg, (size_t)len, line + n, sizeof(line) - n - 1);
+	if (log_state.to_syslog)
+		log_syslog_write(level, line + start);	/* NUL-terminated by log_escape() */
 	line[n++] = '\n';
 
-	log_put(STDERR_FILENO, line + ts, n - ts);
+	if (log_state.to_stderr)
+		log_put(STDERR_FILENO, line + ts, n - ts);
 	if (log_state.file_fd >= 0)
 		log_put(log_state.file_fd, line, n);
+	errno = saved;
 }
 
 /**
@@ -297,24 +362,35 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	if ((int)level > log_state.level)
 		return;
 	va_start(ap, fmt);
-	log_vwrite(fmt, ap);
+	log_vwrite(level, fmt, ap);
 	va_end(ap);
 }
 
 /**
- * log_ratelimit() - may this occurrence of a message be printed?
+ * log_vmsg() - log_msg() with a va_list, for a program's own wrappers
+ * @level:	message level
+ * @fmt:	printf format, without the trailing newline
+ * @ap:		its arguments
+ */
+void log_vmsg(enum log_level level, const char *fmt, va_list ap)
+{
+	if ((int)level > log_state.level)
+		return;
+	log_vwrite(level, fmt, ap);
+}
+
+/**
+ * log_ratelimit_at() - may this occurrence of a message be printed, at @now?
  * @rl:		the message's limiter (zeroed at first)
+ * @now:	the CLOCK_MONOTONIC second it happens
  * @missed:	receives how many were left out before this one
  *
  * Return: 1 to print it, 0 to leave it out
  */
-int log_ratelimit(struct log_ratelimit *rl, unsigned int *missed)
+int log_ratelimit_at(struct log_ratelimit *rl, long long now, unsigned int *missed)
 {
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (now.tv_sec - rl->window >= LOG_RATE_INTERVAL_S || !rl->window) {
-		rl->window = now.tv_sec ? now.tv_sec : 1;
+	if (now - rl->window >= LOG_RATE_INTERVAL_S || !rl->window) {
+		rl->window = now ? now : 1;
 		rl->printed = 0;
 	}
 	if (rl->printed >= LOG_RATE_BURST) {
@@ -328,6 +404,21 @@ int log_ratelimit(struct log_ratelimit *rl, unsigned int *missed)
 }
 
 /**
+ * log_ratelimit() - may this occurrence of a message be printed now?
+ * @rl:		the message's limiter (zeroed at first)
+ * @missed:	receives how many were left out before this one
+ *
+ * Return: 1 to print it, 0 to leave it out
+ */
+int log_ratelimit(struct log_ratelimit *rl, unsigned int *missed)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return log_ratelimit_at(rl, now.tv_sec, missed);
+}
+
+/**
  * die() - print one line and exit: for start-up errors only
  * @status:	exit status
  * @fmt:	printf format, without the trailing newline
@@ -337,7 +428,7 @@ void die(int status, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	log_vwrite(fmt, ap);
+	log_vwrite(LOG_ERR, fmt, ap);
 	va_end(ap);
 	exit(status);
 }
