@@ -36,6 +36,7 @@
 #include "stack.h"
 #include "userstack.h"
 #include "../common/thread.h"
+#include "../common/fileid.h"
 
 static bool netns_entered(const struct stack *s, const struct stack_thread *t)
 {
@@ -92,7 +93,7 @@ static bool netns_foreign_owner(int fd)
 	if (user < 0)
 		return errno != EPERM;	/* EPERM: an ancestor of ours owns it */
 	if (!fstat(user, &st) && !stat("/proc/self/ns/user", &own))
-		foreign = st.st_dev != own.st_dev || st.st_ino != own.st_ino;
+		foreign = !fileid_same(&st, &own);
 	close(user);
 	return foreign;
 }

@@ -26,6 +26,7 @@
 #include "stack.h"
 #include "userstack.h"
 #include "../common/util.h"
+#include "../common/fileid.h"
 
 static const struct stack_kind *const stack_kinds[] = {
 	&netns_kind,
@@ -175,7 +176,7 @@ bool stack_name_shadowed(const char *name)
 		return false;
 	if (stat(a, &sa) || stat(b, &sb))
 		return false;
-	return sa.st_dev != sb.st_dev || sa.st_ino != sb.st_ino;
+	return !fileid_same(&sa, &sb);
 }
 
 /**
@@ -345,9 +346,7 @@ int stack_open(const char *path, struct stack **out)
  */
 bool stack_check_removed(struct stack *s)
 {
-	struct stat st;
-	bool gone = !s->unnamed &&
-		    (stat(s->path, &st) || st.st_dev != s->dev || st.st_ino != s->ino);
+	bool gone = !s->unnamed && !fileid_path_is(s->path, s->dev, s->ino);
 
 	if (gone)
 		__atomic_store_n(&s->removed, true, __ATOMIC_RELEASE);

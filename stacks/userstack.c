@@ -50,6 +50,7 @@
 
 #include "userstack.h"
 #include "../common/procstat.h"
+#include "../common/fileid.h"
 
 /* How often, 1 ms apart, setns(CLONE_NEWUSER) is retried on EINVAL. */
 #define USERSTACK_JOIN_TRIES	200
@@ -390,7 +391,7 @@ int userstack_join_owner(int nsfd)
 		rc = -errno;
 		goto out;
 	}
-	if (st.st_dev == own.st_dev && st.st_ino == own.st_ino)
+	if (fileid_same(&st, &own))
 		goto out;
 	for (i = 0; i < USERSTACK_JOIN_TRIES; i++) {
 		if (!setns(user, CLONE_NEWUSER)) {

@@ -44,6 +44,7 @@
 #include <unistd.h>
 
 #include "creds.h"
+#include "../common/fileid.h"
 
 /* Room for 65536 groups of ten digits in /proc/TID/status. */
 #define CREDS_BUFSIZE	((size_t)1024 * 1024)
@@ -261,7 +262,7 @@ int creds_read(struct creds_thread *t, pid_t tid, struct creds *c)
 	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)tid);
 	if (stat(path, &st))
 		return errno == ENOENT ? -ESRCH : -errno;
-	if (st.st_dev != t->userns_dev || st.st_ino != t->userns_ino) {
+	if (!fileid_is(&st, t->userns_dev, t->userns_ino)) {
 		c->cap_eff = 0;
 		c->foreign_user = true;
 	}

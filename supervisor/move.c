@@ -79,6 +79,7 @@
 #include "log.h"
 #include "move.h"
 #include "moveint.h"
+#include "../common/fileid.h"
 
 /* Is the old socket's address @ss a wildcard with port 0: not bound? */
 static bool move_unbound(const struct sockaddr_storage *ss)
@@ -170,7 +171,6 @@ static bool move_src_is_default(struct worker *w, const struct creds *c,
 					 stack_family_index(src->domain));
 	bool yes = false;
 	char path[64];
-	struct stat st;
 
 	if (def) {
 		yes = src->user ? stack_same(def, src->us.s) :
@@ -188,7 +188,7 @@ static bool move_src_is_default(struct worker *w, const struct creds *c,
 		return yes;
 	}
 	snprintf(path, sizeof(path), "/proc/%u/ns/net", w->req->pid);
-	return !stat(path, &st) && st.st_dev == src->ns_dev && st.st_ino == src->ns_ino;
+	return fileid_path_is(path, src->ns_dev, src->ns_ino);
 }
 
 /* Is the old socket in @s already? */

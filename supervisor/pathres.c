@@ -62,6 +62,7 @@
 #include "../stacks/stack.h"
 #include "../common/fdpass.h"
 #include "../common/util.h"
+#include "../common/fileid.h"
 
 #ifndef CLONE_PIDFD
 #define CLONE_PIDFD	0x00001000
@@ -236,7 +237,7 @@ static bool pathres_differs(int fd, const char *own)
 
 	if (fstat(fd, &st) || stat(own, &mine))
 		return true;
-	return st.st_dev != mine.st_dev || st.st_ino != mine.st_ino;
+	return !fileid_same(&st, &mine);
 }
 
 /* Are @c's groups other than the calling thread's? */

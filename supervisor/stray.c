@@ -36,6 +36,7 @@
 #include <sys/stat.h>
 
 #include "stray.h"
+#include "../common/fileid.h"
 
 /**
  * stray_init() - an empty table
@@ -116,8 +117,7 @@ bool stray_take(struct stray_table *t, pid_t tid, struct stray *out)
 bool stray_is_there(const struct stray *s)
 {
 	char path[64];
-	struct stat st;
 
 	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)s->tid, s->nfd);
-	return !stat(path, &st) && st.st_dev == s->dev && st.st_ino == s->ino;
+	return fileid_path_is(path, s->dev, s->ino);
 }

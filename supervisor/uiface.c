@@ -47,16 +47,14 @@
 #include "request.h"
 #include "uiface.h"
 #include "ustack.h"
+#include "../common/fileid.h"
 
 #define UIFACE_USERNS_DEPTH	33	/* the kernel nests at most 32 */
 
 /* The same namespace? */
 static bool uiface_same(int a, int b)
 {
-	struct stat sa, sb;
-
-	return !fstat(a, &sa) && !fstat(b, &sb) && sa.st_dev == sb.st_dev &&
-	       sa.st_ino == sb.st_ino;
+	return fileid_fds_same(a, b);
 }
 
 /**

@@ -31,6 +31,7 @@
 #include "netsup-stack.h"
 #include "../stack.h"
 #include "../../common/util.h"
+#include "../../common/fileid.h"
 
 /**
  * stacktool_count_sockets() - sockets listed in a /proc/net file
@@ -92,7 +93,6 @@ static pid_t stacktool_process_inside(const struct stack *s, pid_t except)
 {
 	char path[300];
 	struct dirent *d;
-	struct stat st;
 	pid_t pid = 0;
 	DIR *proc = opendir("/proc");
 
@@ -100,7 +100,7 @@ static pid_t stacktool_process_inside(const struct stack *s, pid_t except)
 		if (d->d_name[0] < '1' || d->d_name[0] > '9')
 			continue;
 		snprintf(path, sizeof(path), "/proc/%s/ns/net", d->d_name);
-		if (!stat(path, &st) && st.st_dev == s->dev && st.st_ino == s->ino)
+		if (fileid_path_is(path, s->dev, s->ino))
 			pid = (pid_t)strtol(d->d_name, NULL, 10);
 		if (pid == except)
 			pid = 0;
@@ -126,7 +126,6 @@ static bool stacktool_fd_on(const char *pid, const struct stack *s)
 {
 	char path[sizeof("/proc//fd/") + 2 * (size_t)NAME_MAX];
 	struct dirent *d;
-	struct stat st;
 	bool found = false;
 	DIR *fds;
 
@@ -136,7 +135,7 @@ static bool stacktool_fd_on(const char *pid, const struct stack *s)
 		if (d->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "/proc/%s/fd/%s", pid, d->d_name);
-		found = !stat(path, &st) && st.st_dev == s->dev && st.st_ino == s->ino;
+		found = fileid_path_is(path, s->dev, s->ino);
 	}
 	if (fds)
 		closedir(fds);

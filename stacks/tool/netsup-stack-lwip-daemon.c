@@ -42,6 +42,7 @@
 #include "stackps.h"
 #include "../../common/lwlaunch.h"
 #include "../../common/util.h"
+#include "../../common/fileid.h"
 
 #define STACKLWIP_RUN_DIR	"/run/netsup"
 #define STACKLWIP_STOP_MS	5000	/* SIGTERM to exit, then -f kills */
@@ -180,7 +181,7 @@ static int stacklwip_unlink(const char *path, const struct stacktool_entry *e,
 
 	if (fstatat(e->dir, e->name, &now, AT_SYMLINK_NOFOLLOW))
 		return errno == ENOENT ? 0 : stacktool_fail(path, stacktool_why(-errno));
-	if (now.st_dev != st->st_dev || now.st_ino != st->st_ino)
+	if (!fileid_same(&now, st))
 		return stacktool_fail(path, "replaced by another file meanwhile: not removed");
 	return unlinkat(e->dir, e->name, 0) && errno != ENOENT ?
 	       stacktool_fail(path, stacktool_why(-errno)) : 0;

@@ -41,6 +41,7 @@
 
 #include "netsup-stack.h"
 #include "../userstack.h"
+#include "../../common/fileid.h"
 
 /**
  * stackuser_unprivileged() - has the caller no CAP_SYS_ADMIN in its own
@@ -78,7 +79,7 @@ static bool stackuser_owns_mounts(void)
 	if (user < 0)
 		return false;
 	if (!fstat(user, &st) && !stat("/proc/self/ns/user", &own))
-		same = st.st_dev == own.st_dev && st.st_ino == own.st_ino;
+		same = fileid_same(&st, &own);
 	close(user);
 	return same;
 }

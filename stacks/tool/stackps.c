@@ -52,6 +52,7 @@
 
 #include "stackps.h"
 #include "stackps-int.h"
+#include "../../common/fileid.h"
 
 static const char *const stackps_family_names[STACKPS_FAMILIES] = {
 	[STACKPS_INET] = "inet",
@@ -108,7 +109,7 @@ static bool stackps_same(int dirfd, const char *path, dev_t dev, ino_t ino)
 {
 	struct stat st;
 
-	return !fstatat(dirfd, path, &st, 0) && st.st_dev == dev && st.st_ino == ino;
+	return !fstatat(dirfd, path, &st, 0) && fileid_is(&st, dev, ino);
 }
 
 /**
@@ -137,7 +138,7 @@ static int stackps_socket(int pidfd, int fd, dev_t dev, ino_t ino, int *family)
 	} else {
 		if (fstat(nsfd, &st))
 			rc = -errno;
-		else if (st.st_dev == dev && st.st_ino == ino)
+		else if (fileid_is(&st, dev, ino))
 			rc = 1;
 		close(nsfd);
 	}
