@@ -60,7 +60,7 @@ SUP_SRC   := supervisor/main.c supervisor/options.c supervisor/proctitle.c super
              supervisor/creds.c supervisor/childmem.c supervisor/proc.c supervisor/view.c \
              supervisor/pathres.c supervisor/policy.c supervisor/credcache.c \
              supervisor/supervisor.c supervisor/ifioctl.c supervisor/ustack.c \
-             supervisor/ucall.c supervisor/uiface.c supervisor/usernet.c supervisor/route.c \
+             supervisor/ucall.c supervisor/uiface.c supervisor/usernet.c supervisor/publish.c supervisor/route.c \
              supervisor/move.c supervisor/moveopt.c supervisor/moverec.c supervisor/movefd.c supervisor/request.c supervisor/receive.c common/lwlaunch.c
 SUP_OBJ   := $(patsubst %.c,$(B)/%.o,$(SUP_SRC) $(STACK_SRC) $(LOG_SRC))
 
@@ -194,7 +194,7 @@ FUZZ_FLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -DNETSUP_VER
 FUZZ       := $(B)/fuzz/fuzz_options $(B)/fuzz/fuzz_stackspec $(B)/fuzz/fuzz_procparse $(B)/fuzz/fuzz_stackproto $(B)/fuzz/fuzz_nlmsg
 FUZZ_SECS  ?= 60
 
-$(B)/fuzz/fuzz_options: tests/fuzz/fuzz_options.c supervisor/options.c supervisor/route.c supervisor/usernet.c common/lwlaunch.c $(LOG_SRC) stacks/stack.c stacks/netns.c stacks/userspace.c stacks/stackproto.c common/fdpass.c stacks/userstack.c common/procstat.c common/thread.c
+$(B)/fuzz/fuzz_options: tests/fuzz/fuzz_options.c supervisor/options.c supervisor/route.c supervisor/usernet.c supervisor/publish.c common/lwlaunch.c $(LOG_SRC) stacks/stack.c stacks/netns.c stacks/userspace.c stacks/stackproto.c common/fdpass.c stacks/userstack.c common/procstat.c common/thread.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^
 

@@ -130,6 +130,8 @@ static int launch_recv_fd(int sock, pid_t *pid)
 	return fd;
 }
 
+#define LAUNCH_SAID	'!'	/* the supervisor's: "failed, and said why" */
+
 static int launch_wait_ack(int sock)
 {
 	char byte;
@@ -138,7 +140,22 @@ static int launch_wait_ack(int sock)
 	do
 		n = recv(sock, &byte, 1, 0);
 	while (n < 0 && errno == EINTR);
-	return n == 1 ? 0 : n < 0 ? -errno : -EPIPE;
+	if (n == 1)
+		return byte == LAUNCH_SAID ? -ECANCELED : 0;
+	return n < 0 ? -errno : -EPIPE;
+}
+
+/*
+ * The supervisor could not start, and said why: one byte tells the
+ * command, which then ends without a second message (its hand-off fails
+ * with EPIPE, but the byte waits in its socket).
+ */
+static void __attribute__((noreturn)) launch_supervisor_failed(int sock)
+{
+	if (send(sock, (char[]){ LAUNCH_SAID }, 1, MSG_NOSIGNAL) != 1) {
+		/* the command is gone: nobody to tell */
+	}
+	_exit(EXIT_NETSUP);
 }
 
 static void launch_reset_signals(const sigset_t *mask)
@@ -316,13 +333,13 @@ launch_supervisor(int sock, pid_t netsup, const struct options *o,
 		/* before the command goes on: it waits for our answer below */
 		un.no_host_loopback = o->no_host_loopback;
 		if (usernet_start(&un, o->publish, o->n_publish, o->verbose, &s))
-			_exit(EXIT_NETSUP);
+			launch_supervisor_failed(sock);
 		/* what leaves the command's network moves to ours (move.c) */
 		if (!getenv("NETSUP_USERNET_NO_MOVE")) {
 			rc = usernet_routes(&un_routes, o->routes, !o->no_host_loopback);
 			if (rc) {
 				err("--user-net: cannot make its rules: %s", strerror(-rc));
-				_exit(EXIT_NETSUP);
+				launch_supervisor_failed(sock);
 			}
 			sv.routes = &un_routes;
 		}
@@ -465,9 +482,11 @@ launch_command(int sock, const struct options *o, const struct stack *view, pid_
 	      "no (kernel older than 5.19)");
 	rc = launch_send_fd(sock, listener, getpid());
 	close(listener);
-	if (!rc)
+	if (!rc || rc == -EPIPE || rc == -ECONNRESET)
 		rc = launch_wait_ack(sock);
 	close(sock);
+	if (rc == -ECANCELED)
+		_exit(EXIT_NETSUP);	/* the supervisor said why */
 	if (rc) {
 		err("cannot hand the filter to the supervisor: %s", strerror(-rc));
 		_exit(EXIT_NETSUP);

@@ -13,6 +13,7 @@
 
 #include "log.h"
 #include "options.h"
+#include "publish.h"
 
 static const char options_help[] =
 "Usage: netsup [OPTION]... [--] COMMAND [ARG]...\n"
@@ -49,8 +50,8 @@ static const char options_help[] =
 "                          for inet and inet6 (the command is 10.0.2.15 and\n"
 "                          fd00::15, the host's loopback 10.0.2.2)\n"
 "      --publish [IP:]HOSTPORT:PORT[/tcp|/udp]  with --user-net, forward\n"
-"                          HOSTPORT of the host to PORT of the command\n"
-"                          (repeatable)\n"
+"                          HOSTPORT of the host to PORT of the command;\n"
+"                          ranges as 8000-8009:9000-9009 (repeatable)\n"
 "      --disable-host-loopback  with --user-net, 10.0.2.2 and fd00::2 reach\n"
 "                          nothing (by default they are the host's loopback)\n"
 "      --userspace         let msocket() use userspace stacks (implied by a\n"
@@ -258,13 +259,14 @@ int options_parse(int argc, char **argv, struct options *o)
 			o->user_net = o->userspace = true;
 			break;
 		case OPT_PUBLISH: {
-			char fwd[96];
+			struct publish p;
 
-			if (o->n_publish >= USERNET_PUBLISH_MAX ||
-			    usernet_publish_parse(optarg, fwd, sizeof(fwd))) {
+			if (o->n_publish >= USERNET_PUBLISH_MAX || publish_parse(optarg, &p) ||
+			    (o->publish_ports += p.count) > PUBLISH_PORTS_MAX) {
 				err("--publish %s: %s", optarg, o->n_publish >= USERNET_PUBLISH_MAX ?
-				    "too many ports published" :
-				    "expected [IP:]HOSTPORT:PORT[/tcp|/udp], ports 1 to 65535");
+				    "too many ports published" : o->publish_ports > PUBLISH_PORTS_MAX ?
+				    "more than 256 ports published" :
+				    "expected [IP:]HOSTPORT[-LAST]:PORT[-LAST][/tcp|/udp], an IPv4 address, ports 1 to 65535");
 				return -EINVAL;
 			}
 			o->publish[o->n_publish++] = optarg;

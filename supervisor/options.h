@@ -23,6 +23,7 @@ struct options {
 	bool user_net;			/* --user-net */
 	bool no_host_loopback;		/* --disable-host-loopback */
 	const char *publish[USERNET_PUBLISH_MAX];	/* --publish */
+	unsigned int publish_ports;	/* the ports of them all */
 	int n_publish;
 	bool isolate;			/* --isolate */
 	bool view;			/* --view */

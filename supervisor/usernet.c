@@ -10,7 +10,7 @@
  * makes it the default of inet and inet6.  The addresses are slirp's usual
  * ones: the command is 10.0.2.15 and fd00::15, the host's own loopback is
  * reached at 10.0.2.2 (fd00::2), slirp's DNS proxy is 10.0.2.3.  --publish
- * forwards a host port into the stack (slirp's tcpfwd/udpfwd).
+ * forwards host ports into the stack (publish.c).
  *
  * The daemon is a child of the supervisor with PR_SET_PDEATHSIG (started
  * as netsup-stack starts one: common/lwlaunch.c): it gets
@@ -33,92 +33,35 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "publish.h"
 #include "usernet.h"
 #include "../common/lwlaunch.h"
 #include "../common/util.h"
 
 #define USERNET_START_MS	5000
 
-/**
- * usernet_publish_parse() - one --publish into a slirp forwarding rule
- * @spec:	[HOSTIP:]HOSTPORT:STACKPORT[/tcp|/udp]
- * @fwd:	receives "tcpfwd=[HOSTIP:]HOSTPORT:10.0.2.15:STACKPORT" (or udpfwd)
- * @len:	size of @fwd
- *
- * Return: 0, or -EINVAL for a malformed spec (ports 1..65535, an IPv4
- *	   HOSTIP), -ENAMETOOLONG
- */
-int usernet_publish_parse(const char *spec, char *fwd, size_t len)
+/* Can slirp bind every published host port?  Says which cannot. */
+static int usernet_publish_check(const char *const *publish, int n)
 {
-	char buf[64], *proto, *last, *mid, *host = NULL;
-	unsigned long hport, sport;
-	const char *kind = "tcpfwd";
-	char *end;
-	int n;
-
-	if (strlen(spec) >= sizeof(buf))
-		return -EINVAL;
-	memcpy(buf, spec, strlen(spec) + 1);
-	proto = strchr(buf, '/');
-	if (proto) {
-		*proto++ = '\0';
-		if (strcmp(proto, "udp") == 0)
-			kind = "udpfwd";
-		else if (strcmp(proto, "tcp") != 0)
-			return -EINVAL;
-	}
-	last = strrchr(buf, ':');
-	if (!last)
-		return -EINVAL;
-	*last++ = '\0';
-	mid = strrchr(buf, ':');
-	if (mid) {
-		*mid++ = '\0';
-		host = buf;
-	} else {
-		mid = buf;
-	}
-	if (host && (!*host || strspn(host, "0123456789.") != strlen(host)))
-		return -EINVAL;
-	errno = 0;
-	hport = strtoul(mid, &end, 10);
-	if (errno || end == mid || *end || !hport || hport > 65535)
-		return -EINVAL;
-	sport = strtoul(last, &end, 10);
-	if (errno || end == last || *end || !sport || sport > 65535)
-		return -EINVAL;
-	n = snprintf(fwd, len, "%s=%s%s%lu:" USERNET_IP ":%lu", kind,
-		     host ? host : "", host ? ":" : "", hport, sport);
-	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
-}
-
-/**
- * usernet_url() - the slirp:// link URL with the forwardings of --publish
- * @publish:	the --publish specs
- * @n:		how many
- * @buf:	receives the URL
- * @len:	its size
- *
- * Return: 0, -EINVAL (a malformed spec), -ENAMETOOLONG
- */
-int usernet_url(const char *const *publish, int n, char *buf, size_t len)
-{
-	size_t used;
-	char fwd[96];
+	unsigned int port = 0;
+	struct publish p;
 	int i, rc;
 
-	rc = snprintf(buf, len, "slirp://");
-	if (rc < 0 || (size_t)rc >= len)
-		return -ENAMETOOLONG;
-	used = (size_t)rc;
 	for (i = 0; i < n; i++) {
-		rc = usernet_publish_parse(publish[i], fwd, sizeof(fwd));
+		rc = publish_parse(publish[i], &p);
+		if (!rc)
+			rc = publish_check(&p, &port);
+		if (rc == -EADDRINUSE)
+			err("--publish %s: port %u of the host is in use", publish[i], port);
+		else if (rc == -EADDRNOTAVAIL)
+			err("--publish %s: not an address of this host", publish[i]);
+		else if (rc == -EACCES)
+			err("--publish %s: port %u of the host needs privilege (net.ipv4.ip_unprivileged_port_start)",
+			    publish[i], port);
+		else if (rc)
+			err("--publish %s: %s", publish[i], strerror(-rc));
 		if (rc)
 			return rc;
-		rc = snprintf(buf + used, len - used, "/%s", fwd);
-		if (rc < 0 || (size_t)rc >= len - used)
-			return -ENAMETOOLONG;
-		used += (size_t)rc;
 	}
 	return 0;
 }
@@ -172,18 +115,21 @@ int usernet_start(struct usernet *un, const char *const *publish, int n,
 		.argv = argv, .bound = true, .quiet = !verbose,
 		.ms = USERNET_START_MS, .who = "netsup: --user-net",
 	};
-	char url[2048];
+	char url[USERNET_URL_MAX];
 	pid_t pid;
 	int rc;
 
 	un->pidfd = -1;
 	un->path[0] = '\0';
 	argv[1] = url;
-	rc = usernet_url(publish, n, url, sizeof(url));
+	rc = publish_url(publish, n, url, sizeof(url));
 	if (rc) {
-		err("--publish: %s", strerror(-rc));
+		err("--publish: %s", rc == -E2BIG ? "more than 256 ports published" : strerror(-rc));
 		return rc;
 	}
+	rc = usernet_publish_check(publish, n);
+	if (rc)
+		return rc;
 	/* slirp's own way to the host's loopback closes too (libvdeplug_slirp) */
 	if (un->no_host_loopback) {
 		size_t used = strlen(url);

@@ -14,6 +14,7 @@
 #include "../stacks/stack.h"
 
 #define USERNET_PUBLISH_MAX	32
+#define USERNET_URL_MAX		12288	/* slirp:// and 256 forwardings */
 
 /* The addresses of the command in a --user-net stack, slirp's usual. */
 #define USERNET_IP	"10.0.2.15"
@@ -26,8 +27,6 @@ struct usernet {
 	bool no_host_loopback;	/* --disable-host-loopback: no 10.0.2.2 */
 };
 
-int usernet_publish_parse(const char *spec, char *fwd, size_t len);
-int usernet_url(const char *const *publish, int n, char *buf, size_t len);
 int usernet_start(struct usernet *un, const char *const *publish, int n,
 		  int verbose, struct stack **out);
 void usernet_stop(struct usernet *un);

@@ -65,6 +65,40 @@ c.close()'" &
 	assert_output --regexp "^hello 10\.0\.2\.[0-9]+$"
 }
 
+@test "rootless: two --publish both forward, a range too; a host port in use or an address not the host's is one line and 125" {
+	as_user "'$NETSUP' --user-net --publish $PORT:8080 --publish 127.0.0.1:$((PORT + 1))-$((PORT + 2)):9001-9002 -- $PY -c '
+import socket, threading
+def serve(port):
+    s = socket.socket()
+    s.bind((\"0.0.0.0\", port))
+    s.listen()
+    c, a = s.accept()
+    c.sendall(b\"port %d\\n\" % port)
+    c.close()
+ts = [threading.Thread(target=serve, args=(p,)) for p in (8080, 9001, 9002)]
+[t.start() for t in ts]
+[t.join() for t in ts]'" &
+	echo "pid $!" >> "$_fixtures"
+	run socat -T5 - TCP:127.0.0.1:$PORT,retry=50,interval=0.1
+	assert_output "port 8080"
+	run socat -T5 - TCP:127.0.0.1:$((PORT + 1)),retry=50,interval=0.1
+	assert_output "port 9001"
+	run socat -T5 - TCP:127.0.0.1:$((PORT + 2)),retry=50,interval=0.1
+	assert_output "port 9002"
+	# a port some host program listens on
+	bg socat TCP-LISTEN:$((PORT + 3)),bind=127.0.0.1,reuseaddr,fork EXEC:true
+	sleep 0.3
+	run as_user "'$NETSUP' --user-net --publish 127.0.0.1:$((PORT + 3)):80 -- true"
+	assert_equal "$status" 125
+	assert_output "netsup: --publish 127.0.0.1:$((PORT + 3)):80: port $((PORT + 3)) of the host is in use"
+	run as_user "'$NETSUP' --user-net --publish 192.0.2.1:$((PORT + 4)):80 -- true"
+	assert_equal "$status" 125
+	assert_output "netsup: --publish 192.0.2.1:$((PORT + 4)):80: not an address of this host"
+	run as_user "'$NETSUP' --user-net --publish 999.1.1.1:$((PORT + 4)):80 -- true"
+	assert_equal "$status" 125
+	assert_output --partial "an IPv4 address"
+}
+
 @test "rootless: UDP through slirp's NAT: a DNS query to a dnsmasq on the host" {
 	bg dnsmasq --no-daemon --port "$PORT" --listen-address 127.0.0.1 --bind-interfaces \
 		--no-resolv --no-hosts --address=/netsup.test/10.9.8.7

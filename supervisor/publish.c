@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * publish.c - --publish: host ports forwarded into a --user-net stack
+ *
+ * A published port is one of slirp's forwardings (libvdeplug_slirp(1):
+ * tcpfwd=, udpfwd=, each a comma-separated list: given twice, the option
+ * keeps only its last value, so all the TCP ones go in one tcpfwd= and
+ * all the UDP ones in one udpfwd=).  slirp binds the host's ports itself
+ * and says nothing on the command's terminal when it cannot, so netsup
+ * binds each one first (publish_check()): a port in use or an address
+ * that is not the host's is an error before the command starts, not a
+ * forwarding that silently never listens.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "publish.h"
+#include "usernet.h"
+
+/* A port or a range FIRST-LAST of @s: decimal digits only, 1 to 65535. */
+static int publish_ports(const char *s, unsigned int *first, unsigned int *count)
+{
+	unsigned long a, b;
+	const char *dash;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;		/* strtoul would take blanks and signs */
+	errno = 0;
+	a = strtoul(s, &end, 10);
+	b = a;
+	dash = end;
+	if (*dash == '-') {
+		if (dash[1] < '0' || dash[1] > '9')
+			return -EINVAL;
+		b = strtoul(dash + 1, &end, 10);
+	}
+	if (errno || *end || !a || a > 65535 || b < a || b > 65535)
+		return -EINVAL;
+	*first = (unsigned int)a;
+	*count = (unsigned int)(b - a + 1);
+	return 0;
+}
+
+/**
+ * publish_parse() - one --publish
+ * @spec:	[IP:]HOSTPORT[-LAST]:PORT[-LAST][/tcp|/udp]
+ * @p:		receives it
+ *
+ * A range on one side needs one of the same length on the other (as
+ * pasta's -t 1000-1010:2000-2010).
+ *
+ * Return: 0, or -EINVAL for anything else (an IP that is not an IPv4
+ *	   address in dotted quad, blanks, ports out of 1..65535)
+ */
+int publish_parse(const char *spec, struct publish *p)
+{
+	char buf[64], *proto, *last, *mid, *host = NULL;
+	unsigned int n;
+
+	memset(p, 0, sizeof(*p));
+	if (strlen(spec) >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, spec, strlen(spec) + 1);
+	proto = strchr(buf, '/');
+	if (proto) {
+		*proto++ = '\0';
+		if (strcmp(proto, "udp") == 0)
+			p->udp = true;
+		else if (strcmp(proto, "tcp") != 0)
+			return -EINVAL;
+	}
+	last = strrchr(buf, ':');
+	if (!last)
+		return -EINVAL;
+	*last++ = '\0';
+	mid = strrchr(buf, ':');
+	if (mid) {
+		*mid++ = '\0';
+		host = buf;
+	} else {
+		mid = buf;
+	}
+	p->any = !host;
+	if (host && inet_pton(AF_INET, host, &p->host) != 1)
+		return -EINVAL;
+	if (publish_ports(mid, &p->host_port, &p->count) ||
+	    publish_ports(last, &p->port, &n) || n != p->count)
+		return -EINVAL;
+	return 0;
+}
+
+/* Append @p's forwardings to @buf (of @len, @used of it so far). */
+static int publish_append(const struct publish *p, char *buf, size_t len, size_t *used)
+{
+	char host[INET_ADDRSTRLEN] = "";
+	unsigned int i;
+	int n;
+
+	if (!p->any)
+		inet_ntop(AF_INET, &p->host, host, sizeof(host));
+	for (i = 0; i < p->count; i++) {
+		n = snprintf(buf + *used, len - *used, "%s%s%s%u:" USERNET_IP ":%u",
+			     buf[*used - 1] == '=' ? "" : ",", host, p->any ? "" : ":",
+			     p->host_port + i, p->port + i);
+		if (n < 0 || (size_t)n >= len - *used)
+			return -ENAMETOOLONG;
+		*used += (size_t)n;
+	}
+	return 0;
+}
+
+/**
+ * publish_url() - the slirp:// link URL with the forwardings of --publish
+ * @specs:	the --publish specs
+ * @n:		how many
+ * @buf:	receives the URL
+ * @len:	its size
+ *
+ * Return: 0, -EINVAL (a malformed spec), -E2BIG (more than
+ *	   PUBLISH_PORTS_MAX ports), -ENAMETOOLONG
+ */
+int publish_url(const char *const *specs, int n, char *buf, size_t len)
+{
+	static const char *const kinds[] = { "tcpfwd=", "udpfwd=" };
+	unsigned int ports = 0;
+	struct publish p;
+	size_t used, k;
+	int i, rc, seen;
+
+	rc = snprintf(buf, len, "slirp://");
+	if (rc < 0 || (size_t)rc >= len)
+		return -ENAMETOOLONG;
+	used = (size_t)rc;
+	for (k = 0; k < 2; k++) {
+		for (i = 0, seen = 0; i < n; i++) {
+			rc = publish_parse(specs[i], &p);
+			if (rc)
+				return rc;
+			if (p.udp != (k == 1))
+				continue;
+			ports += p.count;
+			if (ports > PUBLISH_PORTS_MAX)
+				return -E2BIG;
+			if (!seen++) {
+				rc = snprintf(buf + used, len - used, "/%s", kinds[k]);
+				if (rc < 0 || (size_t)rc >= len - used)
+					return -ENAMETOOLONG;
+				used += (size_t)rc;
+			}
+			rc = publish_append(&p, buf, len, &used);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+/**
+ * publish_check() - could the host's ports of @p be bound now?
+ * @p:		one --publish
+ * @port:	receives the port that could not
+ *
+ * Bound and closed again at once, as the user, in netsup's namespace:
+ * slirp does the same a moment later (a port taken in between is the
+ * race any such check has).  SO_REUSEADDR as slirp's own listeners have,
+ * so a port in TIME_WAIT is not refused.
+ *
+ * Return: 0, -EADDRINUSE, -EADDRNOTAVAIL (not an address of this host),
+ *	   -EACCES (a port below the unprivileged start), -errno
+ */
+int publish_check(const struct publish *p, unsigned int *port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	unsigned int i;
+	int fd, one = 1, rc = 0;
+
+	sa.sin_addr.s_addr = p->any ? htonl(INADDR_ANY) : p->host.s_addr;
+	for (i = 0; !rc && i < p->count; i++) {
+		*port = p->host_port + i;
+		sa.sin_port = htons((uint16_t)*port);
+		fd = socket(AF_INET, (p->udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			return -errno;
+		if (!p->udp && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)))
+			rc = -errno;
+		if (!rc && bind(fd, (struct sockaddr *)&sa, sizeof(sa)))
+			rc = -errno;
+		close(fd);
+	}
+	return rc;
+}
