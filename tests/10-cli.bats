@@ -408,3 +408,23 @@ gone() {
 	assert_success
 	refute_output --partial "removed"
 }
+
+@test "--allow and --publish: the limits netsup(1) gives (64, 32), and one more is an error that says the limit" {
+	local mark="$BATS_TEST_TMPDIR/started" args=() i
+	for i in $(seq 64); do args+=(--allow /proc/self/ns/net); done
+	run "$NETSUP" "${args[@]}" -- true
+	assert_success
+	run "$NETSUP" "${args[@]}" --allow /proc/self/ns/net -- touch "$mark"
+	assert_equal "$status" 125
+	assert_output "netsup: --allow /proc/self/ns/net: too many stacks allowed (at most 64)"
+	args=()
+	for i in $(seq 32); do args+=(--publish $((20000 + i)):80); done
+	run "$NETSUP" --user-net "${args[@]}" --publish 20033:80 -- touch "$mark"
+	assert_equal "$status" 125
+	assert_output "netsup: --publish 20033:80: too many ports published (at most 32)"
+	assert_file_not_exists "$mark"
+	# the page says the same
+	run grep -c 'up to 64 times\|too many stacks\|allowed (at most 64)\|up to 32 times\|published (at most 32)' \
+		"$BATS_TEST_DIRNAME/../man/netsup.1"
+	assert_output 5
+}

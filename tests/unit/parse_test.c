@@ -280,7 +280,7 @@ static void options_parse_errors_name_the_option(void)
 		{ { "-d", "ipx=a", "c" },	"--default ipx=a: expected [FAMILY=]STACK" },
 		{ { "-d", "inet=", "c" },	"--default inet=:" },
 		{ { "-d", "=foo", "c" },	"--default =foo:" },
-		{ { "--allow", "", "c" },	"--allow : empty stack name" },
+		{ { "--allow", "", "c" },	"--allow: an empty stack name" },
 		{ { "--log", "", "c" },		"--log: empty file name" },
 		{ { "-v" },			"no command given" },
 	};
