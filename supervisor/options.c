@@ -240,8 +240,11 @@ int options_parse(int argc, char **argv, struct options *o)
 			break;
 		case OPT_ALLOW:
 			if (o->n_allow >= POLICY_MAX || !*optarg) {
-				err("--allow %s: %s", optarg, *optarg ?
-				    "too many stacks allowed" : "empty stack name");
+				if (*optarg)
+					err("--allow %s: too many stacks allowed (at most %d)",
+					    optarg, POLICY_MAX);
+				else
+					err("--allow: an empty stack name");
 				return -EINVAL;
 			}
 			o->allow[o->n_allow++] = optarg;
@@ -263,10 +266,15 @@ int options_parse(int argc, char **argv, struct options *o)
 
 			if (o->n_publish >= USERNET_PUBLISH_MAX || publish_parse(optarg, &p) ||
 			    (o->publish_ports += p.count) > PUBLISH_PORTS_MAX) {
-				err("--publish %s: %s", optarg, o->n_publish >= USERNET_PUBLISH_MAX ?
-				    "too many ports published" : o->publish_ports > PUBLISH_PORTS_MAX ?
-				    "more than 256 ports published" :
-				    "expected [IP:]HOSTPORT[-LAST]:PORT[-LAST][/tcp|/udp], an IPv4 address, ports 1 to 65535");
+				if (o->n_publish >= USERNET_PUBLISH_MAX)
+					err("--publish %s: too many ports published (at most %d)",
+					    optarg, USERNET_PUBLISH_MAX);
+				else if (o->publish_ports > PUBLISH_PORTS_MAX)
+					err("--publish %s: too many ports published (at most %d in all)",
+					    optarg, PUBLISH_PORTS_MAX);
+				else
+					err("--publish %s: expected [IP:]HOSTPORT[-LAST]:PORT[-LAST][/tcp|/udp], an IPv4 address, ports 1 to 65535",
+					    optarg);
 				return -EINVAL;
 			}
 			o->publish[o->n_publish++] = optarg;

@@ -124,7 +124,7 @@ int usernet_start(struct usernet *un, const char *const *publish, int n,
 	argv[1] = url;
 	rc = publish_url(publish, n, url, sizeof(url));
 	if (rc) {
-		err("--publish: %s", rc == -E2BIG ? "more than 256 ports published" : strerror(-rc));
+		err("--publish: %s", rc == -E2BIG ? "too many ports published (at most 256 in all)" : strerror(-rc));
 		return rc;
 	}
 	rc = usernet_publish_check(publish, n);

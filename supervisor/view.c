@@ -21,10 +21,13 @@
  *
  * - /sys: sysfs shows the network namespace of the task that mounts it
  *   (the kernel tags the superblock with it: kobj_ns_grab_current()), so
- *   the command's process enters the stack with setns(CLONE_NEWNET)
- *   (3.0), detaches /sys (umount2 MNT_DETACH) and mounts a new sysfs there
- *   (read-only, nosuid, nodev, noexec as the old one was), and returns to
- *   its own namespace.  iproute2 loses the mounts below /sys that way
+ *   a thread of the command's process enters the stack with
+ *   setns(CLONE_NEWNET) (3.0), detaches /sys (umount2 MNT_DETACH) and
+ *   mounts a new sysfs there (read-only, nosuid, nodev, noexec as the old
+ *   one was), and ends: the thread shares the mount namespace, and the
+ *   process never leaves its own network namespace, which it could not
+ *   enter again from a user namespace of its own (a user's stack,
+ *   add without root in netsup-stack(8)).  iproute2 loses the mounts below /sys that way
  *   (/sys/fs/cgroup, /sys/kernel/security, ...); netsup clones each first
  *   with open_tree(OPEN_TREE_CLONE | AT_RECURSIVE) (5.2) and puts it back
  *   on the new sysfs with move_mount() (5.2).
@@ -557,28 +560,58 @@ static int view_in_stack(const struct view *v, struct view_clones *sysctl)
 	return rc;
 }
 
+/* What view_in_thread() is given, and what it found. */
+struct view_in_args {
+	const struct view *v;
+	struct view_clones *sysctl;
+	int rc;
+};
+
+/*
+ * view_in_thread() - view_in_stack() from a thread that enters the stack
+ * @arg:	a struct view_in_args
+ *
+ * The thread shares the process's mount namespace and descriptors (a
+ * setns(CLONE_NEWNET) changes the calling thread's namespaces only), and
+ * ends in the stack: nothing has to return to the command's own network
+ * namespace, which a process in a user namespace of its own (a user's
+ * stack, netsup-stack(8)) may enter only once, never again.
+ *
+ * Return: NULL; the result in @arg's rc
+ */
+static void *view_in_thread(void *arg)
+{
+	struct view_in_args *a = arg;
+
+	if (setns(a->v->stack->fd, CLONE_NEWNET)) {
+		a->rc = -errno;
+		err("--view: %s: cannot enter the network namespace: %s",
+		    a->v->stack->path, strerror(-a->rc));
+		return NULL;
+	}
+	a->rc = view_in_stack(a->v, a->sysctl);
+	return NULL;
+}
+
 /**
  * view_enter() - give this process a mount namespace showing @v's stack
  * @v:	the stack, and the holder thread for /proc/net
  *
  * Called by the command's process before it installs the filter: it must
- * be single-threaded (setns), and have CAP_SYS_ADMIN.  On return it is
- * back in its own network namespace, in a mount namespace of its own.
+ * be single-threaded (unshare(CLONE_NEWNS)), and have CAP_SYS_ADMIN over
+ * the stack.  It never leaves its own network namespace: what must be
+ * done from inside the stack, a thread of it does (view_in_thread()).
  *
  * Return: 0 or -errno, after saying what failed
  */
 int view_enter(const struct view *v)
 {
 	struct view_clones sys = { .n = 0 }, sysctl = { .n = 0 };
+	struct view_in_args in = { .v = v, .sysctl = &sysctl };
 	char name[NAME_MAX];
-	int home, rc;
+	pthread_t t;
+	int rc;
 
-	home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (home < 0) {
-		rc = -errno;
-		err("--view: /proc/self/ns/net: %s", strerror(-rc));
-		return rc;
-	}
 	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL)) {
 		rc = -errno;
 		err("--view: cannot make a mount namespace of its own: %s", strerror(-rc));
@@ -589,18 +622,14 @@ int view_enter(const struct view *v)
 		err("--view: cannot clone the mounts below /sys: %s", strerror(-rc));
 		goto out;
 	}
-	if (setns(v->stack->fd, CLONE_NEWNET)) {
-		rc = -errno;
-		err("--view: %s: cannot enter the network namespace: %s",
-		    v->stack->path, strerror(-rc));
+	rc = pthread_create(&t, NULL, view_in_thread, &in);
+	if (rc) {
+		err("--view: cannot start a thread to enter %s: %s", v->stack->path, strerror(rc));
+		rc = -rc;
 		goto out;
 	}
-	rc = view_in_stack(v, &sysctl);
-	if (setns(home, CLONE_NEWNET)) {
-		/* never seen: the command must not run in the stack */
-		err("--view: cannot return to its own network namespace: %s", strerror(errno));
-		rc = rc ? rc : -errno;
-	}
+	pthread_join(t, NULL);
+	rc = in.rc;
 	if (rc)
 		goto out;
 	rc = view_clones_place(&sys, "/sys");
@@ -615,6 +644,5 @@ int view_enter(const struct view *v)
 out:
 	view_clones_free(&sys);
 	view_clones_free(&sysctl);
-	close(home);
 	return rc;
 }

@@ -124,8 +124,8 @@ teardown() { common_teardown; }
 
 @test "man pages are clean, and document every option of --help" {
 	local page opt
-	for page in netsup.1 msocket.3 netsup-stack.8; do
-		run groff -man -ww -z "$BATS_TEST_DIRNAME/../man/$page"
+	for page in "$BATS_TEST_DIRNAME"/../man/*.[1-8]; do
+		run groff -man -ww -z "$page"
 		assert_success
 		assert_output ""
 	done
@@ -134,6 +134,19 @@ teardown() { common_teardown; }
 	groff -man -Tascii -P -cbu "$BATS_TEST_DIRNAME/../man/netsup.1" > "$text"
 	for opt in $("$NETSUP" --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
 		grep -q -- "$opt" "$text" || { echo "netsup.1 lacks $opt"; false; }
+	done
+}
+
+@test "man --warnings finds nothing in any page at the widths of a terminal (no 'cannot adjust line')" {
+	command -v man >/dev/null || skip "no man (tests/deps.sh check installs man-db)"
+	local page w
+	for page in "$BATS_TEST_DIRNAME"/../man/*.[1-8]; do
+		for w in 80 100; do
+			# groff -z does not lay lines out: only formatting at a width shows these
+			run --separate-stderr env MANWIDTH=$w man --warnings -l "$page"
+			assert_success
+			[ -z "$stderr" ] || fail "$(basename "$page") at $w columns: $stderr"
+		done
 	done
 }
 
@@ -394,4 +407,24 @@ gone() {
 	run env TMPDIR="$d/tmp" "$NETSUP" --user-net -- "$PROGS/sockns" inet stream
 	assert_success
 	refute_output --partial "removed"
+}
+
+@test "--allow and --publish: the limits netsup(1) gives (64, 32), and one more is an error that says the limit" {
+	local mark="$BATS_TEST_TMPDIR/started" args=() i
+	for i in $(seq 64); do args+=(--allow /proc/self/ns/net); done
+	run "$NETSUP" "${args[@]}" -- true
+	assert_success
+	run "$NETSUP" "${args[@]}" --allow /proc/self/ns/net -- touch "$mark"
+	assert_equal "$status" 125
+	assert_output "netsup: --allow /proc/self/ns/net: too many stacks allowed (at most 64)"
+	args=()
+	for i in $(seq 32); do args+=(--publish $((20000 + i)):80); done
+	run "$NETSUP" --user-net "${args[@]}" --publish 20033:80 -- touch "$mark"
+	assert_equal "$status" 125
+	assert_output "netsup: --publish 20033:80: too many ports published (at most 32)"
+	assert_file_not_exists "$mark"
+	# the page says the same
+	run grep -c 'up to 64 times\|too many stacks\|allowed (at most 64)\|up to 32 times\|published (at most 32)' \
+		"$BATS_TEST_DIRNAME/../man/netsup.1"
+	assert_output 5
 }

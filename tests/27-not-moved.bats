@@ -39,3 +39,21 @@ teardown() { common_teardown; }
 	assert_success
 	assert_output 1
 }
+
+@test "a write to /proc/sys/net under -d reaches the command's own namespace; with --view it reaches the stack (netsup(1) BUGS)" {
+	ns_new A
+	ns_new H
+	# H stands for the host: the namespace the command lives in
+	run ip netns exec "$H" "$NETSUP" -d "$A" -- sh -c 'echo 1 > /proc/sys/net/ipv4/ip_forward'
+	assert_success
+	assert_equal "$(ip netns exec "$H" cat /proc/sys/net/ipv4/ip_forward)" 1
+	assert_equal "$(ip netns exec "$A" cat /proc/sys/net/ipv4/ip_forward)" 0
+	ns_new B
+	run ip netns exec "$H" "$NETSUP" --view -d "$B" -- sh -c 'echo 1 > /proc/sys/net/ipv4/ip_forward'
+	assert_success
+	assert_equal "$(ip netns exec "$B" cat /proc/sys/net/ipv4/ip_forward)" 1
+	run ip netns exec "$H" "$NETSUP" --view -d "$B" -- sh -c 'echo 0 > /proc/sys/net/ipv4/ip_forward'
+	assert_success
+	assert_equal "$(ip netns exec "$B" cat /proc/sys/net/ipv4/ip_forward)" 0
+	assert_equal "$(ip netns exec "$H" cat /proc/sys/net/ipv4/ip_forward)" 1
+}

@@ -98,6 +98,26 @@ help_options() {
 	refute_output --partial "nsrelay"
 }
 
+@test "make without liburing (make deps' build group) builds the products and every test helper but uring_socket" {
+	local hdr
+	hdr=$(printf '#include <liburing.h>\n' | cc -E -x c - 2>/dev/null |
+	      sed -n 's/^# [0-9]* "\(\/[^"]*liburing\.h\)".*/\1/p' | head -n1)
+	[ -n "$hdr" ] || skip "no liburing.h to hide"
+	# with liburing, as make check has it: uring_socket is built
+	run make -n -C "$TOP" B="$BATS_TEST_TMPDIR/fresh"
+	assert_success
+	assert_output --partial "-luring"
+	# liburing's header hidden, in a mount namespace of this test's own
+	echo '#error liburing is not installed' > "$BATS_TEST_TMPDIR/liburing.h"
+	run unshare -m sh -c "mount --bind '$BATS_TEST_TMPDIR/liburing.h' '$hdr' &&
+		make -n -C '$TOP' B='$BATS_TEST_TMPDIR/fresh'"
+	assert_success
+	refute_output --partial "-luring"
+	assert_output --partial "$BATS_TEST_TMPDIR/fresh/netsup "
+	assert_output --partial "$BATS_TEST_TMPDIR/fresh/tests/sockns "
+	assert_output --partial "$BATS_TEST_TMPDIR/fresh/tests/x32sock "
+}
+
 @test "make install: the shared library is 0644, programs 0755, the unit and zsh files 0644" {
 	local root="$BATS_TEST_TMPDIR/root"
 	make -s -C "$TOP" B="$BUILD" DESTDIR="$root" PREFIX=/usr install >/dev/null

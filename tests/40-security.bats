@@ -219,6 +219,7 @@ teardown() { common_teardown; }
 }
 
 @test "io_uring fails with ENOSYS: IORING_OP_SOCKET would bypass netsup" {
+	[ -x "$PROGS/uring_socket" ] || skip "no uring_socket: built only with liburing (tests/deps.sh check installs liburing-dev)"
 	run "$PROGS/uring_socket"
 	assert_output "netns=$home"	# the hole exists on this kernel
 	run "$NETSUP" -d inet="$A" -- "$PROGS/uring_socket"

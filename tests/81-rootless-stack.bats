@@ -92,6 +92,28 @@ holder_alive() {
 	assert_output ""
 }
 
+@test "rootless stack: --view of a user's own stack shows its /sys, /proc/net and /proc/sys/net, and a sysctl written there is the stack's" {
+	local dir own
+	dir=/tmp/netsup-$(id -u "$U")
+	echo "dir $dir" >> "$_fixtures"
+	own=$(cat /proc/sys/net/ipv4/ip_forward)
+	# the command's process cannot enter the host's namespace again from the
+	# user's user namespace: --view must never have to leave it
+	run su -s /bin/sh "$U" -c "cd /tmp && unset XDG_RUNTIME_DIR
+		'$STACKTOOL' add red || exit 1
+		'$NETSUP' -d red -- ip addr add 10.204.0.1/24 dev lo || exit 1
+		'$NETSUP' --view -d red -- sh -c 'echo sys: \$(ls /sys/class/net)
+			grep -q 10.204.0.1 /proc/net/fib_trie && echo proc-net: red
+			echo 1 > /proc/sys/net/ipv4/ip_forward' || exit 1
+		echo forward: \$('$NETSUP' --view -d red -- cat /proc/sys/net/ipv4/ip_forward)
+		'$STACKTOOL' del red"
+	assert_success
+	assert_line "sys: lo"
+	assert_line "proc-net: red"
+	assert_line "forward: 1"
+	assert_equal "$(cat /proc/sys/net/ipv4/ip_forward)" "$own"
+}
+
 @test "rootless stack: a dead holder is recognised: list says so, netsup refuses the name (exit 125), del removes it" {
 	run as_user "'$STACKTOOL' add gone"
 	assert_success

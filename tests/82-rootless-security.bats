@@ -46,6 +46,7 @@ in_userns() {
 }
 
 @test "rootless security: io_uring, x32 and a second listener are refused" {
+	[ -x "$PROGS/uring_socket" ] || skip "no uring_socket: built only with liburing (tests/deps.sh check installs liburing-dev)"
 	run in_userns '"$NETSUP" -d inet=$A -- "$PROGS/uring_socket"
 		"$NETSUP" -d inet=$A -- "$PROGS/x32sock"; echo "ia=$ia"
 		"$NETSUP" -d inet=$A -- "$PROGS/newlistener"'

@@ -20,7 +20,7 @@ group_pkgs() {
 	                liblwip-dev libvdeplug-dev" ;;
 	demo)     echo "$(group_pkgs build) iproute2 socat libvdeplug-slirp" ;;
 	check)    echo "$(group_pkgs build) bats bats-assert bats-support bats-file
-	                iproute2 procps util-linux socat python3 groff-base passwd
+	                iproute2 procps util-linux socat python3 groff-base man-db passwd
 	                liburing-dev bash-completion zsh clang libclang-rt-14-dev
 	                libvdeplug-slirp iperf3 curl busybox-static nginx-light
 	                dnsmasq-base bind9-dnsutils libpython3.11-testsuite iputils-ping

@@ -291,7 +291,7 @@ static void options_parse_errors_name_the_option(void)
 		{ { "-d", "ipx=a", "c" },	"--default ipx=a: expected [FAMILY=]STACK" },
 		{ { "-d", "inet=", "c" },	"--default inet=:" },
 		{ { "-d", "=foo", "c" },	"--default =foo:" },
-		{ { "--allow", "", "c" },	"--allow : empty stack name" },
+		{ { "--allow", "", "c" },	"--allow: an empty stack name" },
 		{ { "--log", "", "c" },		"--log: empty file name" },
 		{ { "-v" },			"no command given" },
 	};
@@ -347,6 +347,7 @@ static void options_parse_default_table(void)
 		{ "netlink=/x",		0, 1U << FAM_NETLINK,	"/x" },
 		{ "packet=red",		0, 1U << FAM_PACKET,	"red" },
 		{ "ip=red",		0, FAM_MASK_ALL,	"red" },
+		{ "all=red",		0, FAM_MASK_ALL,	"red" },
 		{ "/run/netns/a=b",	0, FAM_MASK_ALL,	"/run/netns/a=b" },
 		{ "inet=/run/netns/a=b", 0, 1U << FAM_INET,	"/run/netns/a=b" },
 		{ "ipx=red",		-EINVAL, 0, NULL },
