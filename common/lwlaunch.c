@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "lwlaunch.h"
+#include "util.h"
 
 #ifndef CLONE_PIDFD
 #define CLONE_PIDFD	0x00001000
@@ -119,43 +120,37 @@ static int lwlaunch_wait(int ready, int pidfd, int ms)
 int lwlaunch_start(const struct lwlaunch *l, pid_t *pid, int *pidfd)
 {
 	char daemon[PATH_MAX], readyfd[16];
+	cleanup_close int rd = -1, wr = -1;
 	char *argv[LWLAUNCH_ARGS];
 	pid_t parent = getpid();
-	int ready[2], argc = 0, rc;
+	int ready[2], argc = 0;
 	size_t i;
 	long p;
 
 	*pid = -1;
 	*pidfd = -1;
+	for (i = 0; l->argv[i]; i++)
+		if (i + 4 > LWLAUNCH_ARGS)	/* the daemon, --ready-fd N, NULL */
+			return -E2BIG;
 	lwlaunch_path(daemon, sizeof(daemon));
 	if (pipe2(ready, O_CLOEXEC))
 		return -errno;
-	snprintf(readyfd, sizeof(readyfd), "%d", ready[1]);
+	rd = ready[0];
+	wr = ready[1];
+	snprintf(readyfd, sizeof(readyfd), "%d", wr);
 	argv[argc++] = daemon;
 	argv[argc++] = "--ready-fd";
 	argv[argc++] = readyfd;
-	for (i = 0; l->argv[i]; i++) {
-		if (argc == LWLAUNCH_ARGS - 1) {
-			close(ready[0]);
-			close(ready[1]);
-			return -E2BIG;
-		}
+	for (i = 0; l->argv[i]; i++)
 		argv[argc++] = (char *)l->argv[i];
-	}
 	argv[argc] = NULL;
 	fflush(NULL);
 	p = syscall(SYS_clone, CLONE_PIDFD | SIGCHLD, 0, pidfd, 0, 0);
-	if (p < 0) {
-		rc = -errno;
-		close(ready[0]);
-		close(ready[1]);
-		return rc;
-	}
+	if (p < 0)
+		return -errno;
 	if (!p)
-		lwlaunch_child(l, argv, parent, ready[1]);
+		lwlaunch_child(l, argv, parent, wr);
 	*pid = (pid_t)p;
-	close(ready[1]);
-	rc = lwlaunch_wait(ready[0], *pidfd, l->ms);
-	close(ready[0]);
-	return rc;
+	close(steal_fd(&wr));	/* EOF on rd once the daemon has its own gone */
+	return lwlaunch_wait(rd, *pidfd, l->ms);
 }

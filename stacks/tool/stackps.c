@@ -53,6 +53,7 @@
 #include "stackps.h"
 #include "stackps-int.h"
 #include "../../common/fileid.h"
+#include "../../common/util.h"
 
 static const char *const stackps_family_names[STACKPS_FAMILIES] = {
 	[STACKPS_INET] = "inet",
@@ -125,29 +126,22 @@ static bool stackps_same(int dirfd, const char *path, dev_t dev, ino_t ino)
  */
 static int stackps_socket(int pidfd, int fd, dev_t dev, ino_t ino, int *family)
 {
+	cleanup_close int sfd = -1, nsfd = -1;
 	socklen_t len = sizeof(int);
-	int sfd, nsfd, domain = -1, rc = 0;
+	int domain = -1;
 	struct stat st;
 
 	sfd = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
 	if (sfd < 0)
 		return -errno;
 	nsfd = ioctl(sfd, SIOCGSKNS);
-	if (nsfd < 0) {
-		rc = -errno;
-	} else {
-		if (fstat(nsfd, &st))
-			rc = -errno;
-		else if (fileid_is(&st, dev, ino))
-			rc = 1;
-		close(nsfd);
-	}
-	if (rc == 1) {
-		getsockopt(sfd, SOL_SOCKET, SO_DOMAIN, &domain, &len);
-		*family = stackps_family(domain);
-	}
-	close(sfd);
-	return rc;
+	if (nsfd < 0 || fstat(nsfd, &st))
+		return -errno;
+	if (!fileid_is(&st, dev, ino))
+		return 0;
+	getsockopt(sfd, SOL_SOCKET, SO_DOMAIN, &domain, &len);
+	*family = stackps_family(domain);
+	return 1;
 }
 
 /**
