@@ -87,7 +87,10 @@ ts = [threading.Thread(target=serve, args=(p,)) for p in (8080, 9001, 9002)]
 	assert_output "port 9002"
 	# a port some host program listens on
 	bg socat TCP-LISTEN:$((PORT + 3)),bind=127.0.0.1,reuseaddr,fork EXEC:true
-	sleep 0.3
+	for _ in $(seq 100); do
+		ss -Htln "sport = :$((PORT + 3))" | grep -q . && break
+		sleep 0.05
+	done
 	run as_user "'$NETSUP' --user-net --publish 127.0.0.1:$((PORT + 3)):80 -- true"
 	assert_equal "$status" 125
 	assert_output "netsup: --publish 127.0.0.1:$((PORT + 3)):80: port $((PORT + 3)) of the host is in use"
