@@ -694,6 +694,7 @@ void ustack_input(struct supervisor *sv, struct ustack *u, struct worker *w)
 		rq->fd = fd;
 		rq->handle = m.handle;
 		rq->datalen = m.datalen_hint;
+		rq->anc = m.anc;
 		if (m.addr && m.addrlen <= sizeof(rq->addr)) {
 			memcpy(rq->addr, m.addr, m.addrlen);
 			rq->addrlen = m.addrlen;

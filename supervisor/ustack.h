@@ -39,6 +39,7 @@ struct ureq {
 	unsigned char addr[SP_ADDR_MAX];
 	uint32_t optlen;
 	unsigned char opt[SP_OPT_MAX];
+	struct sp_anc anc;	/* DGRAMSRC: the datagram's ancillary data */
 	/* answer the notification, free the request */
 	void (*done)(struct ureq *rq, struct worker *w);
 	struct ureq *next;	/* in its ustack's pending table */

@@ -377,7 +377,8 @@ static int ops_shutdown(struct lw_conn *c, struct sp_msg *m, struct lw_sock *s)
 }
 
 /*
- * ops_sendto() - SENDTO: one datagram, to an address or the default peer
+ * ops_sendto() - SENDTO, SENDMSG: one datagram, to an address or the
+ * default peer, SENDMSG with its ancillary data
  * @c:		the connection
  * @m:		address, flags, payload
  * @s:		the socket
@@ -390,7 +391,8 @@ static int ops_sendto(struct lw_conn *c, struct sp_msg *m, struct lw_sock *s)
 	uint16_t port = 0;
 	int rc;
 
-	(void)c;
+	if (m->op == SP_SENDMSG && c->version < 3)
+		return -ENOSYS;
 	if (s->type != SOCK_DGRAM)
 		return -EOPNOTSUPP;
 	if (m->flags & MSG_OOB)
@@ -402,7 +404,8 @@ static int ops_sendto(struct lw_conn *c, struct sp_msg *m, struct lw_sock *s)
 		if (rc < 0)
 			return rc;
 	}
-	return udp_sock_sendto(s, m->addrlen ? &ip : NULL, port, m->data, m->datalen);
+	return udp_sock_sendto(s, m->addrlen ? &ip : NULL, port, m->data, m->datalen,
+			       m->op == SP_SENDMSG ? &m->anc : NULL);
 }
 
 /*
@@ -421,8 +424,11 @@ void ops_dgramsrc_reply(struct lw_sock *s, uint64_t id)
 		return;
 	}
 	r.datalen_hint = d.len;
-	/* version 2: the TTL, for IP_RECVTTL and IPV6_RECVHOPLIMIT */
-	if (s->recv_ttl && d.ttl >= 0 && s->conn->version >= 2)
+	/* version 3: what the socket asked for (udpanc.c); version 2: the
+	 * TTL, for IP_RECVTTL and IPV6_RECVHOPLIMIT */
+	if (s->conn->version >= 3)
+		udpanc_reply(s, &d, &r.anc);
+	else if (s->recv_ttl && d.ttl >= 0 && s->conn->version >= 2)
 		r.handle = SP_DGRAM_TTL | (uint64_t)d.ttl;
 	r.addrlen = sock_from_ip(s, &d.addr, d.port, &ss);
 	r.addr = &ss;
@@ -510,6 +516,7 @@ static const ops_fn ops_table[SP_OP_MAX + 1] = {
 	[SP_GETSOCKOPT] = ops_getsockopt, [SP_SHUTDOWN] = ops_shutdown,
 	[SP_SENDTO] = ops_sendto,	[SP_DGRAMSRC] = ops_dgramsrc,
 	[SP_CLOSE] = ops_close,		[SP_IFREQ] = ops_ifreq,
+	[SP_SENDMSG] = ops_sendto,
 };
 
 /*
