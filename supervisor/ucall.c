@@ -373,7 +373,7 @@ static void ucall_name_done(struct ureq *rq, struct worker *w)
  * SO_PASSCRED...) are about the descriptor the child holds and go to the
  * socketpair as they are.  SO_REUSEPORT, which many programs set whatever
  * they do (BIND's dig, libuv), is accepted and means nothing (one listener
- * per port in a userspace stack); AF_UNIX would refuse it.
+ * per port in a userspace stack) but read back; AF_UNIX would refuse it.
  */
 static bool ucall_option_forwarded(int level, int name)
 {
@@ -385,7 +385,7 @@ static bool ucall_option_forwarded(int level, int name)
 	switch (name) {
 	case SO_REUSEADDR: case SO_KEEPALIVE: case SO_RCVBUF: case SO_SNDBUF:
 	case SO_BROADCAST: case SO_ERROR: case SO_TYPE: case SO_DOMAIN:
-	case SO_PROTOCOL: case SO_ACCEPTCONN:
+	case SO_PROTOCOL: case SO_ACCEPTCONN: case SO_REUSEPORT:
 		return true;
 	default:
 		return false;
@@ -815,12 +815,6 @@ void ucall_handle(struct worker *w, struct notify_reply *r)
 	case SYS_setsockopt: {
 		int32_t len = 0;
 
-		if ((int)a[1] == SOL_SOCKET && (int)a[2] == SO_REUSEPORT &&
-		    nr == SYS_setsockopt) {
-			r->what = NOTIFY_ZERO;
-			ucall_free(uc);
-			return;
-		}
 		if (!ucall_option_forwarded((int)a[1], (int)a[2])) {
 			ucall_free(uc);
 			return;		/* about the descriptor: the pair's */

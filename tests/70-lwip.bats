@@ -114,7 +114,7 @@ payload() {
 	lwip_up
 	run "$CLI" "$SF" hello
 	assert_success
-	assert_line "version 2 families 7 mtu 1500 pid $LWPID"
+	assert_line "version 3 families 7 mtu 1500 pid $LWPID"
 	assert_line "link=tap://lwtap"
 	assert_line "ipv4=10.203.0.2/24"
 	assert_line "ipv6=fd03::2/64"
@@ -565,7 +565,7 @@ except socket.timeout:
 	wait_gone "$h2"
 	assert_equal "$gone_status" 0
 	run cat "$BATS_TEST_TMPDIR/h1" "$BATS_TEST_TMPDIR/h2"
-	assert_equal "$(grep -c '^version 2 ' <<< "$output")" 2
+	assert_equal "$(grep -c '^version 3 ' <<< "$output")" 2
 	kill -0 "$LWPID"
 }
 

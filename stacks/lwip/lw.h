@@ -157,7 +157,8 @@ struct lw_sock {
 	struct lw_conn *conn;
 	uint64_t handle;
 	int domain, type;		/* AF_INET/AF_INET6/AF_NETLINK, SOCK_STREAM/SOCK_DGRAM */
-	int protocol;			/* IPPROTO_ICMP(V6) (ping), NETLINK_ROUTE; 0: TCP, UDP */
+	int protocol;			/* IPPROTO_ICMP(V6) (ping), IPPROTO_UDPLITE,
+					 * NETLINK_ROUTE; 0: TCP, UDP */
 	int so_type;			/* SO_TYPE: SOCK_RAW for a netlink socket made so */
 	int fd;				/* the daemon's end, -1 once closed */
 	int child_fd;			/* the child's end, until handed over */
@@ -213,7 +214,8 @@ struct lw_sock {
 /* Is @s a ping socket (SOCK_DGRAM, IPPROTO_ICMP or IPPROTO_ICMPV6)? */
 static inline bool lw_is_ping(const struct lw_sock *s)
 {
-	return s->domain != AF_NETLINK && s->protocol != 0;
+	return s->domain != AF_NETLINK &&
+	       (s->protocol == IPPROTO_ICMP || s->protocol == IPPROTO_ICMPV6);
 }
 
 /* link.c */

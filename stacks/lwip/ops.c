@@ -70,6 +70,11 @@ static int ops_hello(struct lw_conn *c, struct sp_msg *m, struct lw_sock *s)
  * @m:		domain, type, protocol
  * @ping:	set for a ping socket (SOCK_DGRAM, IPPROTO_ICMP/ICMPV6)
  *
+ * UDP-Lite (SOCK_DGRAM, IPPROTO_UDPLITE) is a UDP socket whose pcb lwIP
+ * sends and checks as UDP-Lite, its checksum covering the whole datagram
+ * (Linux's default; UDPLITE_SEND_CSCOV and UDPLITE_RECV_CSCOV are not
+ * served).
+ *
  * Return: 0, -EAFNOSUPPORT, -ESOCKTNOSUPPORT, -EPROTONOSUPPORT
  */
 static int ops_socket_kind(const struct lw_conn *c, const struct sp_msg *m, bool *ping)
@@ -91,6 +96,8 @@ static int ops_socket_kind(const struct lw_conn *c, const struct sp_msg *m, bool
 		*ping = true;
 		return 0;
 	}
+	if (type == SOCK_DGRAM && m->protocol == IPPROTO_UDPLITE)
+		return 0;	/* lwIP's UDP-Lite (RFC 3828), a UDP socket otherwise */
 	if (m->protocol && m->protocol != (type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP))
 		return -EPROTONOSUPPORT;
 	return 0;
@@ -115,7 +122,7 @@ static int ops_socket(struct lw_conn *c, struct sp_msg *m, struct lw_sock *s)
 	if (rc < 0)
 		return rc;
 	rc = sock_new(c, m->domain, m->domain == AF_NETLINK ? SOCK_DGRAM : type,
-		      ping ? m->protocol : 0, false, &s);
+		      ping || m->protocol == IPPROTO_UDPLITE ? m->protocol : 0, false, &s);
 	if (rc < 0)
 		return rc;
 	s->so_type = type;

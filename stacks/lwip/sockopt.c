@@ -54,6 +54,8 @@ static const struct sockopt_plain {
 	{ IPPROTO_IP, IP_MULTICAST_TTL, 1 },	{ IPPROTO_IP, IP_MULTICAST_LOOP, 1 },
 	{ IPPROTO_IPV6, IPV6_RECVERR, 0 },	{ IPPROTO_IPV6, IPV6_MTU_DISCOVER, 1 },
 	{ IPPROTO_IPV6, IPV6_MULTICAST_HOPS, 1 }, { IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 1 },
+	/* one listener per port here, but programs set it and read it back */
+	{ SOL_SOCKET, SO_REUSEPORT, 0 },
 };
 #define SOCKOPT_PLAIN_N	(ARRAY_SIZE(sockopt_plain))
 _Static_assert(SOCKOPT_PLAIN_N <= sizeof(((struct lw_sock *)0)->plain) / sizeof(int),

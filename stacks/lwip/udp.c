@@ -168,6 +168,8 @@ int udp_sock_open(struct lw_sock *s)
 	if (!u)
 		return -ENOMEM;
 	s->pcb.udp = u;
+	if (s->protocol == IPPROTO_UDPLITE)	/* coverage 0: the whole datagram */
+		udp_setflags(u, udp_flags(u) | UDP_FLAGS_UDPLITE);
 	udp_recv(u, udp_cb_recv, s);
 	sockopt_apply(s);
 	return 0;

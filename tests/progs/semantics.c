@@ -430,6 +430,9 @@ static void check_options(const struct fam *f)
 	sem_int("so-reuseaddr-default", f->tag, sem_getopt(t, SOL_SOCKET, SO_REUSEADDR), 0);
 	sem_setopt(t, SOL_SOCKET, SO_REUSEADDR, 1);
 	sem_int("so-reuseaddr-set", f->tag, sem_getopt(t, SOL_SOCKET, SO_REUSEADDR), 1);
+	sem_int("so-reuseport-default", f->tag, sem_getopt(t, SOL_SOCKET, SO_REUSEPORT), 0);
+	sem_setopt(t, SOL_SOCKET, SO_REUSEPORT, 1);
+	sem_int("so-reuseport-set", f->tag, sem_getopt(t, SOL_SOCKET, SO_REUSEPORT), 1);
 	sem_setopt(t, SOL_SOCKET, SO_RCVBUF, 65536);
 	sem_int("so-rcvbuf-doubled", f->tag, sem_getopt(t, SOL_SOCKET, SO_RCVBUF), 131072);
 	sem_setopt(t, SOL_SOCKET, SO_SNDBUF, 65536);
@@ -1312,6 +1315,30 @@ static void check_udp_anc(const struct fam *f)
 	close(s);
 }
 
+/* UDP-Lite (RFC 3828): a datagram socket of its own protocol, to itself */
+static void check_udplite(const struct fam *f)
+{
+	struct sockaddr_storage a = sem_with_port(&f->local, 0), from;
+	int u = socket(f->af, SOCK_DGRAM, IPPROTO_UDPLITE);
+	socklen_t fl = sizeof(from);
+	char buf[8];
+	int n;
+
+	sem_int("udplite-socket", f->tag, u >= 0, 1);
+	if (u < 0)
+		return;
+	sem_int("udplite-so-protocol", f->tag, sem_getopt(u, SOL_SOCKET, SO_PROTOCOL),
+		IPPROTO_UDPLITE);
+	sem_err("udplite-bind", f->tag, bind(u, (struct sockaddr *)&a, f->len), 0);
+	sem_name(u, false, &a);
+	sem_int("udplite-sendto", f->tag, sendto(u, "lite", 4, 0, (struct sockaddr *)&a, f->len), 4);
+	n = sem_wait(u, POLLIN) & POLLIN ?
+		(int)recvfrom(u, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl) : -1;
+	sem_int("udplite-recv", f->tag, n == 4 && !memcmp(buf, "lite", 4), 1);
+	sem_addr_is("udplite-source", f->tag, &from, fl, &a);
+	close(u);
+}
+
 /* TCP to the kernel peer over the link */
 static void check_peer_tcp(const struct fam *f)
 {
@@ -1533,6 +1560,7 @@ int main(int argc, char **argv)
 		check_udp(fams[i]);
 		check_udp_ttl(fams[i]);
 		check_udp_anc(fams[i]);
+		check_udplite(fams[i]);
 		check_peer_tcp(fams[i]);
 		check_loopback(fams[i]);
 	}
