@@ -606,7 +606,7 @@ static void ucall_sendto(struct worker *w, struct ucall *uc, const unsigned char
 	int rc = ucall_addr(uc, &m, addr, alen);
 
 	/* control messages (ucmsg.c): SENDMSG, version 3 */
-	if (anc && anc->present && uc->us.s->version >= 3) {
+	if (anc && anc->present && uc->us.s && uc->us.s->version >= 3) {
 		m.op = SP_SENDMSG;
 		m.anc = *anc;
 	}

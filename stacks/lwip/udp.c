@@ -437,14 +437,18 @@ int udp_sock_deliver(struct lw_sock *s, const void *buf, size_t len,
 	else
 		ip_addr_set_zero(&rec.addr);
 	rec.port = port;
-	rec.ttl = ipinfo ? ipinfo->ttl : -1;
-	rec.tos = ipinfo ? ipinfo->tos : 0;
-	rec.ifindex = ipinfo ? ipinfo->ifindex : 0;
-	rec.v4 = ipinfo ? ipinfo->v4 : true;
-	if (ipinfo)
+	rec.ttl = -1;
+	rec.tos = 0;
+	rec.ifindex = 0;
+	rec.v4 = true;
+	ip_addr_set_zero(&rec.dst);
+	if (ipinfo) {
+		rec.ttl = ipinfo->ttl;
+		rec.tos = ipinfo->tos;
+		rec.ifindex = ipinfo->ifindex;
+		rec.v4 = ipinfo->v4;
 		ip_addr_copy(rec.dst, ipinfo->dst);
-	else
-		ip_addr_set_zero(&rec.dst);
+	}
 	if (udp_dq_push(s, &rec) < 0)
 		lw_debug("socket %llu: too many datagrams queued to record",
 			 (unsigned long long)s->handle);

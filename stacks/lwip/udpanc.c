@@ -210,6 +210,7 @@ int udpanc_route(const struct lw_sock *s, const struct sp_anc *anc, const ip_add
 	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
 	static const uint8_t any[16];
 	struct netif *n = NULL;
+	bool is_any;
 	int rc;
 
 	*out = NULL;
@@ -221,12 +222,13 @@ int udpanc_route(const struct lw_sock *s, const struct sp_anc *anc, const ip_add
 		if (!n)
 			return -ENODEV;
 	}
-	if (memcmp(anc->addr, any, 16) && !(IP_IS_V4(dst) && !memcmp(anc->addr + 12, any, 4) &&
-					    !memcmp(anc->addr, mapped, 12))) {
+	is_any = memcmp(anc->addr, any, 16) == 0 ||
+		 (memcmp(anc->addr, mapped, 12) == 0 && memcmp(anc->addr + 12, any, 4) == 0);
+	if (!is_any) {
 		if (IP_IS_V4(dst)) {
 			ip4_addr_t a;
 
-			if (memcmp(anc->addr, mapped, 12))
+			if (memcmp(anc->addr, mapped, 12) != 0)
 				return -EINVAL;
 			memcpy(&a.addr, anc->addr + 12, 4);
 			ip_addr_copy_from_ip4(*src, a);
