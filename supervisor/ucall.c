@@ -278,6 +278,16 @@ static void ucall_result_done(struct ureq *rq, struct worker *w)
 	ucall_reply_result(w, (struct ucall *)rq, rq->result);
 }
 
+/* connect of a datagram socket: its default peer, set or removed */
+static void ucall_dgram_connect_done(struct ureq *rq, struct worker *w)
+{
+	struct ucall *uc = (struct ucall *)rq;
+
+	if (rq->result == 0)
+		ustack_sock_set_peer(uc->cfd, uc->flags != AF_UNSPEC);
+	ucall_reply_result(w, uc, rq->result);
+}
+
 /* bind, connect: the address from the child */
 static int ucall_addr(struct ucall *uc, struct sp_msg *m, uint64_t addr, uint64_t len)
 {
@@ -779,6 +789,12 @@ void ucall_handle(struct worker *w, struct notify_reply *r)
 		rc = ucall_addr(uc, &m, a[1], a[2]);
 		if (!rc && m.op == SP_BIND && !ucall_may_bind(&c, uc->us.s, &m))
 			rc = -EACCES;
+		if (m.op == SP_CONNECT && m.addrlen >= sizeof(sa_family_t)) {
+			sa_family_t fam;	/* AF_UNSPEC: no peer any more */
+
+			memcpy(&fam, m.addr, sizeof(fam));
+			uc->flags = fam;
+		}
 		if (m.op == SP_CONNECT && uc->us.type == SOCK_STREAM) {
 			m.flags = uc->nonblock ? SP_NONBLOCK : 0;
 			uc->rq.blocking = !uc->nonblock;
@@ -928,6 +944,11 @@ void ucall_handle(struct worker *w, struct notify_reply *r)
 			break;
 		if ((!mh.msg_name && !(mh.msg_control && mh.msg_controllen)) ||
 		    uc->us.type == SOCK_STREAM) {
+			if ((nr == SYS_sendmsg || nr == SYS_sendmmsg) &&
+			    uc->us.type == SOCK_DGRAM && !uc->us.peer) {
+				ucall_now(uc, r, -EDESTADDRREQ);
+				return;	/* the pair would take it and drop it */
+			}
 			ucall_free(uc);
 			return;	/* no address, no control data: the pair's */
 		}
@@ -998,7 +1019,8 @@ void ucall_handle(struct worker *w, struct notify_reply *r)
 		ucall_send(w, uc, &m, ucall_getsockopt_done, uid, r);
 		break;
 	default:
-		ucall_send(w, uc, &m, ucall_result_done, uid, r);
+		ucall_send(w, uc, &m, m.op == SP_CONNECT && uc->us.type == SOCK_DGRAM ?
+			   ucall_dgram_connect_done : ucall_result_done, uid, r);
 		break;
 	}
 }

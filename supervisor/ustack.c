@@ -862,6 +862,27 @@ bool ustack_sock_find(dev_t dev, ino_t ino, struct usock *out)
 }
 
 /**
+ * ustack_sock_set_peer() - a datagram socket's connect() set or removed
+ * its default peer: sendmsg() without an address then goes to the pair,
+ * or fails with EDESTADDRREQ as the kernel's (ucall.c)
+ * @fd:		our copy of the child's end
+ * @peer:	whether it has one now
+ */
+void ustack_sock_set_peer(int fd, bool peer)
+{
+	struct usock_entry *e;
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return;
+	pthread_mutex_lock(&ustack_socks.lock);
+	for (e = ustack_socks.buckets[(size_t)st.st_ino % USTACK_SOCK_BUCKETS]; e; e = e->next)
+		if (e->ino == st.st_ino && e->dev == st.st_dev)
+			e->us.peer = peer;
+	pthread_mutex_unlock(&ustack_socks.lock);
+}
+
+/**
  * ustack_any() - has any userspace socket been made?
  *
  * Return: false while the intercepted calls can only be about kernel fds

@@ -924,6 +924,14 @@ static void check_udp(const struct fam *f)
 	sem_err("udp-empty-nonblock", f->tag, recvfrom(r, buf, sizeof(buf), MSG_DONTWAIT,
 						       (struct sockaddr *)&from, &fl), EAGAIN);
 
+	/* sendmsg without an address: only with a default peer */
+	{
+		struct iovec iov0 = { "m", 1 };
+		struct msghdr mh0 = { .msg_iov = &iov0, .msg_iovlen = 1 };
+
+		sem_err("udp-sendmsg-no-peer", f->tag, sendmsg(s2, &mh0, 0), EDESTADDRREQ);
+	}
+
 	/* connected UDP: send and write without an address */
 	sem_err("udp-connect", f->tag, connect(s2, (struct sockaddr *)&rn, f->len), 0);
 	sem_int("udp-send-connected", f->tag, send(s2, "g", 1, 0), 1);
@@ -931,6 +939,14 @@ static void check_udp(const struct fam *f)
 	n = (int)recvfrom(r, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
 	sem_int("udp-send-connected-data", f->tag, n == 1 && buf[0] == 'g', 1);
 	sem_addr_is("udp-send-connected-source", f->tag, &from, fl, &n2);
+	{
+		struct iovec iov0 = { "G", 1 };
+		struct msghdr mh0 = { .msg_iov = &iov0, .msg_iovlen = 1 };
+
+		sem_int("udp-sendmsg-connected", f->tag, sendmsg(s2, &mh0, 0), 1);
+		n = (int)recv(r, buf, sizeof(buf), 0);
+		sem_int("udp-sendmsg-connected-data", f->tag, n == 1 && buf[0] == 'G', 1);
+	}
 	sem_int("udp-write-connected", f->tag, write(s2, "hh", 2), 2);
 	fl = sizeof(from);
 	n = (int)recvfrom(r, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
@@ -948,13 +964,20 @@ static void check_udp(const struct fam *f)
 	sem_addr_is("udp-connected-source", f->tag, &from, fl, &rn);
 	sem_err("udp-disconnect", f->tag, connect(s2, (struct sockaddr *)&(struct sockaddr){
 		.sa_family = AF_UNSPEC }, sizeof(struct sockaddr)), 0);
+	{
+		struct iovec iov0 = { "m", 1 };
+		struct msghdr mh0 = { .msg_iov = &iov0, .msg_iovlen = 1 };
+
+		sem_err("udp-sendmsg-disconnected", f->tag, sendmsg(s2, &mh0, 0), EDESTADDRREQ);
+	}
 	sem_skip(f->af == AF_INET ? "udp-econnrefused4" : "udp-econnrefused6",
 		 "a connected UDP socket learns ECONNREFUSED from an ICMP port "
 		 "unreachable in the kernel; lwIP's UDP reports no ICMP errors");
 	sem_skip(f->af == AF_INET ? "udp-send-no-peer4" : "udp-send-no-peer6",
 		 "send() without an address on a UDP socket with no default peer fails "
 		 "with EDESTADDRREQ in the kernel; through the socketpair it succeeds and "
-		 "the datagram is dropped (SO_ERROR then says EDESTADDRREQ)");
+		 "the datagram is dropped (SO_ERROR then says EDESTADDRREQ); sendmsg() "
+		 "is checked");
 	sem_err("udp-disconnected-getpeername", f->tag,
 		getpeername(s2, (struct sockaddr *)&peer, &(socklen_t){ sizeof(peer) }), ENOTCONN);
 
