@@ -339,19 +339,19 @@ static int sp_decode_rep(const unsigned char *p, size_t n, struct sp_msg *m)
 		want_fds = m->op == SP_ACCEPT;
 		if (rest && (m->op != SP_DGRAMSRC || rest != sizeof(m->anc) || r.handle))
 			return -EINVAL;
-		if (rest) {		/* version 3 */
+		if (rest) {		/* version 3: never an empty one */
 			memcpy(&m->anc, p + sizeof(r) + r.addrlen, sizeof(m->anc));
-			if (sp_check_anc(&m->anc))
+			if (sp_check_anc(&m->anc) || !m->anc.present)
 				return -EINVAL;
 		}
 		if (m->op == SP_DGRAMSRC) {
-			/* version 2's TTL, told as version 3 tells it */
+			/* version 2's TTL, told as version 3 tells it too (the
+			 * handle stays: the message encodes as it came) */
 			if (r.handle && (r.handle & ~(uint64_t)0xff) != SP_DGRAM_TTL)
 				return -EINVAL;
 			if (r.handle) {
 				m->anc.present = SP_ANC_TTL;
 				m->anc.ttl = (uint8_t)r.handle;
-				m->handle = 0;
 			}
 		} else if ((m->op == SP_ACCEPT) != (r.handle != 0)) {
 			return -EINVAL;
@@ -530,14 +530,18 @@ static int sp_encode_rep(const struct sp_msg *m, struct sp_out *o)
 	}
 	case SP_ACCEPT: case SP_GETSOCKNAME: case SP_GETPEERNAME: case SP_DGRAMSRC: {
 		struct sp_addr_rep r = { m->handle, m->datalen_hint, m->addrlen };
+		/* DGRAMSRC: version 2's TTL in the handle, or version 3's
+		 * struct after the address */
+		int v2ttl = m->op == SP_DGRAMSRC && m->handle;
 
 		if (m->addrlen > SP_ADDR_MAX)
 			return -EINVAL;
-		if (m->anc.present && (m->op != SP_DGRAMSRC || m->handle || sp_check_anc(&m->anc)))
+
+		if (m->anc.present && (m->op != SP_DGRAMSRC || sp_check_anc(&m->anc)))
 			return -EINVAL;
 		sp_put(o, &r, sizeof(r));
 		sp_put(o, m->addr, m->addrlen);
-		if (m->anc.present)
+		if (m->anc.present && !v2ttl)
 			sp_put(o, &m->anc, sizeof(m->anc));
 		return 0;
 	}
