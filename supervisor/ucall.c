@@ -27,6 +27,11 @@
  * - ioctl(FIONREAD) of a datagram socket is answered here: the size of
  *   the next datagram (MSG_PEEK | MSG_TRUNC on our copy), as UDP answers,
  *   where the SEQPACKET pair would count all of them;
+ * - sendmsg and recvmsg of a datagram socket with control data, even
+ *   without an address, are forwarded: their control messages are
+ *   ucmsg.c's; a sendmsg with neither, on a socket whose connect() gave
+ *   it no default peer, fails with EDESTADDRREQ here (ustack.c keeps
+ *   whether it has one), where the pair would take the datagram;
  * - a blocking connect, accept or recvfrom waits in the daemon, not here;
  *   a signal that takes the thread out of the call is noticed, and the
  *   request cancelled (ustack.c).
@@ -606,7 +611,8 @@ static void ucall_mmsg_sent_done(struct ureq *rq, struct worker *w)
 	ucall_reply_result(w, uc, rc < 0 ? rc : 1);
 }
 
-/* sendto/sendmsg/sendmmsg with an address, datagram: SENDTO */
+/* sendto/sendmsg/sendmmsg with an address, datagram: SENDTO (SENDMSG with
+ * control messages, ucmsg.c) */
 static void ucall_sendto(struct worker *w, struct ucall *uc, const unsigned char *data,
 			 size_t len, uint64_t addr, uint64_t alen, int flags, uid_t uid,
 			 const struct sp_anc *anc, struct notify_reply *r)
