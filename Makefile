@@ -60,7 +60,7 @@ SUP_SRC   := supervisor/main.c supervisor/options.c supervisor/proctitle.c super
              supervisor/creds.c supervisor/childmem.c supervisor/proc.c supervisor/view.c \
              supervisor/pathres.c supervisor/policy.c supervisor/credcache.c \
              supervisor/supervisor.c supervisor/ifioctl.c supervisor/ustack.c \
-             supervisor/ucall.c supervisor/uiface.c supervisor/usernet.c supervisor/publish.c supervisor/route.c \
+             supervisor/ucall.c supervisor/ucmsg.c supervisor/uiface.c supervisor/usernet.c supervisor/publish.c supervisor/route.c \
              supervisor/move.c supervisor/moveopt.c supervisor/moverec.c supervisor/movefd.c supervisor/request.c supervisor/receive.c common/lwlaunch.c
 SUP_OBJ   := $(patsubst %.c,$(B)/%.o,$(SUP_SRC) $(STACK_SRC) $(LOG_SRC))
 

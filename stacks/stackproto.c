@@ -50,7 +50,7 @@ const char *sp_op_name(unsigned int op)
 		[SP_SETSOCKOPT] = "SETSOCKOPT", [SP_GETSOCKOPT] = "GETSOCKOPT",
 		[SP_SHUTDOWN] = "SHUTDOWN", [SP_SENDTO] = "SENDTO",
 		[SP_DGRAMSRC] = "DGRAMSRC", [SP_CLOSE] = "CLOSE",
-		[SP_IFREQ] = "IFREQ",
+		[SP_IFREQ] = "IFREQ", [SP_SENDMSG] = "SENDMSG",
 	};
 
 	op &= ~(unsigned int)SP_REPLY;
@@ -91,7 +91,7 @@ static enum sp_layout sp_req_layout(unsigned int op)
 	switch (op) {
 	case SP_HELLO:		return L_HELLO;
 	case SP_SOCKET:		return L_SOCKET;
-	case SP_BIND: case SP_CONNECT: case SP_SENDTO:
+	case SP_BIND: case SP_CONNECT: case SP_SENDTO: case SP_SENDMSG:
 		return L_ADDR;
 	case SP_SETSOCKOPT: case SP_GETSOCKOPT: case SP_IFREQ:
 		return L_SOCKOPT;
@@ -121,6 +121,20 @@ static int sp_check_handle_req(const struct sp_msg *m)
 	default:
 		return (m->arg || m->flags) ? -EINVAL : 0;
 	}
+}
+
+/*
+ * sp_check_anc() - the rules on a struct sp_anc
+ * @a:		the attributes
+ *
+ * The values themselves (a TTL of 0 to send, an interface that does not
+ * exist) are the daemon's to refuse, with the kernel's errors.
+ *
+ * Return: 0 or -EINVAL (unknown bits, padding)
+ */
+static int sp_check_anc(const struct sp_anc *a)
+{
+	return (a->present & ~(uint32_t)SP_ANC_ALL) || a->zero ? -EINVAL : 0;
 }
 
 /*
@@ -202,8 +216,19 @@ static int sp_decode_req(const unsigned char *p, size_t n, struct sp_msg *m)
 			return -EINVAL;
 		m->addrlen = r.addrlen;
 		m->addr = r.addrlen ? p + sizeof(r) : NULL;
-		m->datalen = (uint32_t)(n - sizeof(r) - r.addrlen);
-		m->data = m->datalen ? p + sizeof(r) + r.addrlen : NULL;
+		n -= sizeof(r) + r.addrlen;
+		p += sizeof(r) + r.addrlen;
+		if (m->op == SP_SENDMSG) {
+			if (n < sizeof(m->anc))
+				return -EINVAL;
+			memcpy(&m->anc, p, sizeof(m->anc));
+			n -= sizeof(m->anc);
+			p += sizeof(m->anc);
+			if (sp_check_anc(&m->anc))
+				return -EINVAL;
+		}
+		m->datalen = (uint32_t)n;
+		m->data = m->datalen ? p : NULL;
 		return sp_check_addr_req(m);
 	}
 	case L_SOCKOPT: {
@@ -264,7 +289,7 @@ static int sp_decode_rep(const unsigned char *p, size_t n, struct sp_msg *m)
 		return -EINVAL;
 	if (m->result < 0)
 		return (n || m->nfds) ? -EINVAL : 0;
-	if (m->result > 0 && (m->op != SP_SENDTO || m->result > SP_DATA_MAX))
+	if (m->result > 0 && ((m->op != SP_SENDTO && m->op != SP_SENDMSG) || m->result > SP_DATA_MAX))
 		return -EINVAL;
 
 	switch (m->op) {
@@ -299,20 +324,35 @@ static int sp_decode_rep(const unsigned char *p, size_t n, struct sp_msg *m)
 	}
 	case SP_ACCEPT: case SP_GETSOCKNAME: case SP_GETPEERNAME: case SP_DGRAMSRC: {
 		struct sp_addr_rep r;
+		size_t rest;
 
 		if (n < sizeof(r))
 			return -EINVAL;
 		memcpy(&r, p, sizeof(r));
-		if (r.addrlen > SP_ADDR_MAX || r.addrlen != n - sizeof(r))
+		if (r.addrlen > SP_ADDR_MAX || r.addrlen > n - sizeof(r))
 			return -EINVAL;
+		rest = n - sizeof(r) - r.addrlen;
 		m->handle = r.handle;
 		m->datalen_hint = r.datalen;
 		m->addrlen = r.addrlen;
 		m->addr = r.addrlen ? p + sizeof(r) : NULL;
 		want_fds = m->op == SP_ACCEPT;
+		if (rest && (m->op != SP_DGRAMSRC || rest != sizeof(m->anc) || r.handle))
+			return -EINVAL;
+		if (rest) {		/* version 3: never an empty one */
+			memcpy(&m->anc, p + sizeof(r) + r.addrlen, sizeof(m->anc));
+			if (sp_check_anc(&m->anc) || !m->anc.present)
+				return -EINVAL;
+		}
 		if (m->op == SP_DGRAMSRC) {
+			/* version 2's TTL, told as version 3 tells it too (the
+			 * handle stays: the message encodes as it came) */
 			if (r.handle && (r.handle & ~(uint64_t)0xff) != SP_DGRAM_TTL)
 				return -EINVAL;
+			if (r.handle) {
+				m->anc.present = SP_ANC_TTL;
+				m->anc.ttl = (uint8_t)r.handle;
+			}
 		} else if ((m->op == SP_ACCEPT) != (r.handle != 0)) {
 			return -EINVAL;
 		}
@@ -434,9 +474,13 @@ static int sp_encode_req(const struct sp_msg *m, struct sp_out *o)
 
 		if (rc < 0)
 			return rc;
+		if (m->op == SP_SENDMSG && sp_check_anc(&m->anc))
+			return -EINVAL;
 		sp_put(o, &r, sizeof(r));
 		sp_put(o, m->addr, m->addrlen);
-		if (m->op == SP_SENDTO)
+		if (m->op == SP_SENDMSG)
+			sp_put(o, &m->anc, sizeof(m->anc));
+		if (m->op == SP_SENDTO || m->op == SP_SENDMSG)
 			sp_put(o, m->data, m->datalen);
 		return 0;
 	}
@@ -486,11 +530,19 @@ static int sp_encode_rep(const struct sp_msg *m, struct sp_out *o)
 	}
 	case SP_ACCEPT: case SP_GETSOCKNAME: case SP_GETPEERNAME: case SP_DGRAMSRC: {
 		struct sp_addr_rep r = { m->handle, m->datalen_hint, m->addrlen };
+		/* DGRAMSRC: version 2's TTL in the handle, or version 3's
+		 * struct after the address */
+		int v2ttl = m->op == SP_DGRAMSRC && m->handle;
 
 		if (m->addrlen > SP_ADDR_MAX)
 			return -EINVAL;
+
+		if (m->anc.present && (m->op != SP_DGRAMSRC || sp_check_anc(&m->anc)))
+			return -EINVAL;
 		sp_put(o, &r, sizeof(r));
 		sp_put(o, m->addr, m->addrlen);
+		if (m->anc.present && !v2ttl)
+			sp_put(o, &m->anc, sizeof(m->anc));
 		return 0;
 	}
 	case SP_GETSOCKOPT: case SP_IFREQ: {

@@ -26,7 +26,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define SP_VERSION	2		/* the highest version this code speaks */
+#define SP_VERSION	3		/* the highest version this code speaks */
 #define SP_VERSION_MIN	1		/* the lowest */
 
 #define SP_ADDR_MAX	128		/* sizeof(struct sockaddr_storage) */
@@ -53,7 +53,8 @@ enum sp_op {
 	SP_DGRAMSRC	= 14,		/* source of the datagram at the head */
 	SP_CLOSE	= 15,
 	SP_IFREQ	= 16,		/* version 2: an interface ioctl */
-	SP_OP_MAX	= 16,
+	SP_SENDMSG	= 17,		/* version 3: SENDTO with ancillary data */
+	SP_OP_MAX	= 17,
 };
 #define SP_REPLY	0x8000
 
@@ -65,12 +66,40 @@ enum sp_op {
 #define SP_FAM_INET6	0x2
 #define SP_FAM_NETLINK	0x4		/* version 2: AF_NETLINK, NETLINK_ROUTE */
 
-/* DGRAMSRC's reply (version 2): handle is this | the datagram's IP TTL
- * or hop limit, for a socket that asked for it (IP_RECVTTL...); else 0 */
+/* DGRAMSRC's reply in version 2 only: handle is this | the datagram's IP
+ * TTL or hop limit, for a socket that asked for it (IP_RECVTTL...); else
+ * 0.  Version 3 carries a struct sp_anc instead (decoded into the same). */
 #define SP_DGRAM_TTL	0x100
+
+/* struct sp_anc's present bits (version 3) */
+#define SP_ANC_TTL	0x1		/* ttl */
+#define SP_ANC_TOS	0x2		/* tos */
+#define SP_ANC_PKTINFO	0x4		/* ifindex, addr (and spec_dst) */
+#define SP_ANC_V4	0x8		/* the datagram is (or goes) over IPv4 */
+#define SP_ANC_ALL	0xf
 
 /* flags of SOCKET (version 2) */
 #define SP_SOCK_NETADMIN 0x1		/* the creator has CAP_NET_ADMIN over the stack */
+
+/*
+ * A datagram's ancillary attributes (version 3), a fixed set: after the
+ * address of DGRAMSRC's reply, what the socket asked to receive
+ * (IP_RECVTTL, IP_RECVTOS, IP_PKTINFO and their IPv6 kin), only the
+ * present ones meaningful; in SENDMSG, what the sender's control messages
+ * ask for this datagram.  Addresses are IPv6 ones, an IPv4 address in its
+ * mapped form (::ffff:a.b.c.d).
+ */
+struct sp_anc {
+	uint32_t present;	/* SP_ANC_* */
+	uint8_t ttl;		/* TTL or hop limit (SENDMSG: 1..255) */
+	uint8_t tos;		/* TOS or traffic class */
+	uint16_t zero;
+	uint32_t ifindex;	/* PKTINFO: the interface (SENDMSG: 0 for any) */
+	uint8_t addr[16];	/* PKTINFO: DGRAMSRC: the header's destination;
+				 * SENDMSG: the source, :: for any */
+	uint8_t spec_dst[4];	/* PKTINFO, DGRAMSRC over IPv4: the local
+				 * address a reply would come from */
+};
 
 /* Every message starts with this header. */
 struct sp_hdr {
@@ -113,8 +142,9 @@ struct sp_handle_req {
 	uint32_t flags;
 };
 
-/* BIND, CONNECT, SENDTO: a handle, flags, an address of addrlen bytes
- * right after this structure; SENDTO's payload follows the address. */
+/* BIND, CONNECT, SENDTO, SENDMSG: a handle, flags, an address of addrlen
+ * bytes right after this structure; SENDTO's payload follows the address,
+ * SENDMSG's follows a struct sp_anc that follows the address. */
 struct sp_addr_req {
 	uint64_t handle;
 	uint32_t flags;		/* CONNECT: SP_NONBLOCK; SENDTO: MSG_* */
@@ -148,7 +178,8 @@ struct sp_handle_rep {		/* SOCKET, with one descriptor */
 };
 
 /* ACCEPT (with one descriptor), GETSOCKNAME, GETPEERNAME, DGRAMSRC: the
- * address (addrlen bytes) follows. */
+ * address (addrlen bytes) follows; DGRAMSRC (version 3): then a struct
+ * sp_anc when the socket asked for ancillary data, else nothing. */
 struct sp_addr_rep {
 	uint64_t handle;	/* ACCEPT: the new socket; DGRAMSRC: 0 or
 				 * SP_DGRAM_TTL | ttl (version 2); else 0 */
@@ -172,6 +203,7 @@ _Static_assert(sizeof(struct sp_hello_rep) == 16, "sp_hello_rep layout");
 _Static_assert(sizeof(struct sp_handle_rep) == 8, "sp_handle_rep layout");
 _Static_assert(sizeof(struct sp_addr_rep) == 16, "sp_addr_rep layout");
 _Static_assert(sizeof(struct sp_sockopt_rep) == 8, "sp_sockopt_rep layout");
+_Static_assert(sizeof(struct sp_anc) == 32, "sp_anc layout");
 
 /*
  * A decoded message, request or reply: every field an op does not use is
@@ -197,6 +229,7 @@ struct sp_msg {
 	uint32_t addrlen;
 	const void *data;	/* SENDTO payload, option value, HELLO text */
 	uint32_t datalen;
+	struct sp_anc anc;	/* DGRAMSRC reply, SENDMSG: present 0 for none */
 };
 
 int sp_decode(const void *buf, size_t len, struct sp_msg *m);

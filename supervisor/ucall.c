@@ -27,6 +27,11 @@
  * - ioctl(FIONREAD) of a datagram socket is answered here: the size of
  *   the next datagram (MSG_PEEK | MSG_TRUNC on our copy), as UDP answers,
  *   where the SEQPACKET pair would count all of them;
+ * - sendmsg and recvmsg of a datagram socket with control data, even
+ *   without an address, are forwarded: their control messages are
+ *   ucmsg.c's; a sendmsg with neither, on a socket whose connect() gave
+ *   it no default peer, fails with EDESTADDRREQ here (ustack.c keeps
+ *   whether it has one), where the pair would take the datagram;
  * - a blocking connect, accept or recvfrom waits in the daemon, not here;
  *   a signal that takes the thread out of the call is noticed, and the
  *   request cancelled (ustack.c).
@@ -54,6 +59,7 @@
 #include "log.h"
 #include "request.h"
 #include "ucall.h"
+#include "ucmsg.h"
 #include "uiface.h"
 #include "ustack.h"
 #include "../common/util.h"
@@ -277,6 +283,16 @@ static void ucall_result_done(struct ureq *rq, struct worker *w)
 	ucall_reply_result(w, (struct ucall *)rq, rq->result);
 }
 
+/* connect of a datagram socket: its default peer, set or removed */
+static void ucall_dgram_connect_done(struct ureq *rq, struct worker *w)
+{
+	struct ucall *uc = (struct ucall *)rq;
+
+	if (rq->result == 0)
+		ustack_sock_set_peer(uc->cfd, uc->flags != AF_UNSPEC);
+	ucall_reply_result(w, uc, rq->result);
+}
+
 /* bind, connect: the address from the child */
 static int ucall_addr(struct ucall *uc, struct sp_msg *m, uint64_t addr, uint64_t len)
 {
@@ -372,7 +388,7 @@ static void ucall_name_done(struct ureq *rq, struct worker *w)
  * SO_PASSCRED...) are about the descriptor the child holds and go to the
  * socketpair as they are.  SO_REUSEPORT, which many programs set whatever
  * they do (BIND's dig, libuv), is accepted and means nothing (one listener
- * per port in a userspace stack); AF_UNIX would refuse it.
+ * per port in a userspace stack) but read back; AF_UNIX would refuse it.
  */
 static bool ucall_option_forwarded(int level, int name)
 {
@@ -384,7 +400,7 @@ static bool ucall_option_forwarded(int level, int name)
 	switch (name) {
 	case SO_REUSEADDR: case SO_KEEPALIVE: case SO_RCVBUF: case SO_SNDBUF:
 	case SO_BROADCAST: case SO_ERROR: case SO_TYPE: case SO_DOMAIN:
-	case SO_PROTOCOL: case SO_ACCEPTCONN:
+	case SO_PROTOCOL: case SO_ACCEPTCONN: case SO_REUSEPORT:
 		return true;
 	default:
 		return false;
@@ -457,36 +473,6 @@ static int ucall_scatter(const struct request_ref *ref, const struct iovec *iov,
 
 static void ucall_dgramsrc(struct worker *w, struct ucall *uc, struct notify_reply *r);
 
-/*
- * ucall_put_ttl() - recvmsg's control message IP_TTL (IPV6_HOPLIMIT for
- * AF_INET6), as IP_RECVTTL and IPV6_RECVHOPLIMIT ask, if it fits
- * @uc:		the call (uc->msghdr: the child's struct msghdr)
- * @ttl:	the datagram's TTL or hop limit
- * @clen:	receives msg_controllen
- * @mflags:	MSG_CTRUNC added when it does not fit
- *
- * Return: 0 or -EFAULT
- */
-static int ucall_put_ttl(struct ucall *uc, int ttl, size_t *clen, int *mflags)
-{
-	unsigned char buf[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct cmsghdr *cm = (struct cmsghdr *)buf;
-	struct msghdr mh;
-
-	if (request_read(&uc->ref, uc->msghdr, &mh, sizeof(mh)))
-		return -EFAULT;
-	if (!mh.msg_control || mh.msg_controllen < CMSG_LEN(sizeof(int))) {
-		*mflags |= MSG_CTRUNC;
-		return 0;
-	}
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	cm->cmsg_level = uc->us.domain == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP;
-	cm->cmsg_type = uc->us.domain == AF_INET6 ? IPV6_HOPLIMIT : IP_TTL;
-	memcpy(CMSG_DATA(cm), &ttl, sizeof(ttl));
-	*clen = mh.msg_controllen < sizeof(buf) ? CMSG_LEN(sizeof(int)) : sizeof(buf);
-	return request_write(&uc->ref, (uint64_t)(uintptr_t)mh.msg_control, buf, *clen);
-}
-
 /* The source of the head datagram is known: take the datagram. */
 static void ucall_recv_done(struct ureq *rq, struct worker *w)
 {
@@ -528,16 +514,10 @@ static void ucall_recv_done(struct ureq *rq, struct worker *w)
 	if (!rc)
 		rc = ucall_put_name(uc, rq->addr, rq->addrlen);
 	if (!rc && uc->msghdr) {
-		/* control data: the TTL if the daemon sent it; MSG_TRUNC if
-		 * the buffer was short */
+		/* control data (ucmsg.c); MSG_TRUNC if the buffer was short */
 		int mflags = (size_t)n > uc->want ? MSG_TRUNC : 0;
-		size_t clen = 0;
 
-		if (rq->handle & SP_DGRAM_TTL)
-			rc = ucall_put_ttl(uc, (int)(rq->handle & 0xff), &clen, &mflags);
-		if (!rc)
-			rc = request_write(&uc->ref, uc->msghdr + offsetof(struct msghdr, msg_controllen),
-					   &clen, sizeof(clen));
+		rc = ucmsg_recv_put(&uc->ref, uc->msghdr, &rq->anc, uc->us.domain, &mflags);
 		if (!rc)
 			rc = request_write(&uc->ref, uc->msghdr + offsetof(struct msghdr, msg_flags),
 					   &mflags, sizeof(mflags));
@@ -631,14 +611,21 @@ static void ucall_mmsg_sent_done(struct ureq *rq, struct worker *w)
 	ucall_reply_result(w, uc, rc < 0 ? rc : 1);
 }
 
-/* sendto/sendmsg/sendmmsg with an address, datagram: SENDTO */
+/* sendto/sendmsg/sendmmsg with an address, datagram: SENDTO (SENDMSG with
+ * control messages, ucmsg.c) */
 static void ucall_sendto(struct worker *w, struct ucall *uc, const unsigned char *data,
 			 size_t len, uint64_t addr, uint64_t alen, int flags, uid_t uid,
-			 struct notify_reply *r)
+			 const struct sp_anc *anc, struct notify_reply *r)
 {
 	struct sp_msg m = { .op = SP_SENDTO, .handle = uc->us.handle, .flags = (uint32_t)flags,
 			    .data = data, .datalen = (uint32_t)len };
 	int rc = ucall_addr(uc, &m, addr, alen);
+
+	/* control messages (ucmsg.c): SENDMSG, version 3 */
+	if (anc && anc->present && uc->us.s && uc->us.s->version >= 3) {
+		m.op = SP_SENDMSG;
+		m.anc = *anc;
+	}
 
 	if (!rc && !notify_id_valid(w))
 		rc = -ESRCH;
@@ -808,6 +795,12 @@ void ucall_handle(struct worker *w, struct notify_reply *r)
 		rc = ucall_addr(uc, &m, a[1], a[2]);
 		if (!rc && m.op == SP_BIND && !ucall_may_bind(&c, uc->us.s, &m))
 			rc = -EACCES;
+		if (m.op == SP_CONNECT && m.addrlen >= sizeof(sa_family_t)) {
+			sa_family_t fam;	/* AF_UNSPEC: no peer any more */
+
+			memcpy(&fam, m.addr, sizeof(fam));
+			uc->flags = fam;
+		}
 		if (m.op == SP_CONNECT && uc->us.type == SOCK_STREAM) {
 			m.flags = uc->nonblock ? SP_NONBLOCK : 0;
 			uc->rq.blocking = !uc->nonblock;
@@ -844,12 +837,6 @@ void ucall_handle(struct worker *w, struct notify_reply *r)
 	case SYS_setsockopt: {
 		int32_t len = 0;
 
-		if ((int)a[1] == SOL_SOCKET && (int)a[2] == SO_REUSEPORT &&
-		    nr == SYS_setsockopt) {
-			r->what = NOTIFY_ZERO;
-			ucall_free(uc);
-			return;
-		}
 		if (!ucall_option_forwarded((int)a[1], (int)a[2])) {
 			ucall_free(uc);
 			return;		/* about the descriptor: the pair's */
@@ -917,7 +904,7 @@ void ucall_handle(struct worker *w, struct notify_reply *r)
 			break;
 		}
 		ucall_sendto(w, uc, data, a[2], a[4], a[5],
-			     (int)a[3], uid, r);
+			     (int)a[3], uid, NULL, r);
 		return;
 	case SYS_recvfrom:
 		uc->flags = (int)a[3];
@@ -961,19 +948,28 @@ void ucall_handle(struct worker *w, struct notify_reply *r)
 		rc = childmem_read((pid_t)w->req->pid, a[1], &mh, sizeof(mh));
 		if (rc)
 			break;
-		if (!mh.msg_name || uc->us.type == SOCK_STREAM) {
+		if ((!mh.msg_name && !(mh.msg_control && mh.msg_controllen)) ||
+		    uc->us.type == SOCK_STREAM) {
+			if ((nr == SYS_sendmsg || nr == SYS_sendmmsg) &&
+			    uc->us.type == SOCK_DGRAM && !uc->us.peer) {
+				ucall_now(uc, r, -EDESTADDRREQ);
+				return;	/* the pair would take it and drop it */
+			}
 			ucall_free(uc);
-			return;	/* no address: the pair carries it */
+			return;	/* no address, no control data: the pair's */
 		}
 		if (nr == SYS_sendmsg || nr == SYS_sendmmsg) {
+			struct sp_anc anc;
+
 			n = ucall_gather((pid_t)w->req->pid, (uint64_t)(uintptr_t)mh.msg_iov,
 					 mh.msg_iovlen, data, SP_DATA_MAX);
-			if (n < 0) {
-				rc = (int)n;
+			rc = n < 0 ? (int)n
+			     : ucmsg_send_read((pid_t)w->req->pid, (uint64_t)(uintptr_t)mh.msg_control,
+					       mh.msg_controllen, uc->us.domain, &anc);
+			if (rc)
 				break;
-			}
 			ucall_sendto(w, uc, data, (size_t)n, (uint64_t)(uintptr_t)mh.msg_name,
-				     mh.msg_namelen, (int)a[uc->mmsg ? 3 : 2], uid, r);
+				     mh.msg_namelen, (int)a[uc->mmsg ? 3 : 2], uid, &anc, r);
 			return;
 		}
 		if (mh.msg_iovlen > UCALL_IOV_MAX) {
@@ -1029,7 +1025,8 @@ void ucall_handle(struct worker *w, struct notify_reply *r)
 		ucall_send(w, uc, &m, ucall_getsockopt_done, uid, r);
 		break;
 	default:
-		ucall_send(w, uc, &m, ucall_result_done, uid, r);
+		ucall_send(w, uc, &m, m.op == SP_CONNECT && uc->us.type == SOCK_DGRAM ?
+			   ucall_dgram_connect_done : ucall_result_done, uid, r);
 		break;
 	}
 }

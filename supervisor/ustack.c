@@ -694,6 +694,7 @@ void ustack_input(struct supervisor *sv, struct ustack *u, struct worker *w)
 		rq->fd = fd;
 		rq->handle = m.handle;
 		rq->datalen = m.datalen_hint;
+		rq->anc = m.anc;
 		if (m.addr && m.addrlen <= sizeof(rq->addr)) {
 			memcpy(rq->addr, m.addr, m.addrlen);
 			rq->addrlen = m.addrlen;
@@ -858,6 +859,27 @@ bool ustack_sock_find(dev_t dev, ino_t ino, struct usock *out)
 		}
 	pthread_mutex_unlock(&ustack_socks.lock);
 	return found;
+}
+
+/**
+ * ustack_sock_set_peer() - a datagram socket's connect() set or removed
+ * its default peer: sendmsg() without an address then goes to the pair,
+ * or fails with EDESTADDRREQ as the kernel's (ucall.c)
+ * @fd:		our copy of the child's end
+ * @peer:	whether it has one now
+ */
+void ustack_sock_set_peer(int fd, bool peer)
+{
+	struct usock_entry *e;
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return;
+	pthread_mutex_lock(&ustack_socks.lock);
+	for (e = ustack_socks.buckets[(size_t)st.st_ino % USTACK_SOCK_BUCKETS]; e; e = e->next)
+		if (e->ino == st.st_ino && e->dev == st.st_dev)
+			e->us.peer = peer;
+	pthread_mutex_unlock(&ustack_socks.lock);
 }
 
 /**

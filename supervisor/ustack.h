@@ -39,6 +39,7 @@ struct ureq {
 	unsigned char addr[SP_ADDR_MAX];
 	uint32_t optlen;
 	unsigned char opt[SP_OPT_MAX];
+	struct sp_anc anc;	/* DGRAMSRC: the datagram's ancillary data */
 	/* answer the notification, free the request */
 	void (*done)(struct ureq *rq, struct worker *w);
 	struct ureq *next;	/* in its ustack's pending table */
@@ -50,6 +51,7 @@ struct usock {
 	uint64_t handle;
 	int domain;
 	int type;		/* SOCK_STREAM or SOCK_DGRAM */
+	bool peer;		/* datagram: a default peer (connect()) */
 };
 
 /*
@@ -82,6 +84,7 @@ int ustack_send(struct supervisor *sv, struct stack *s, struct sp_msg *m,
 int ustack_sock_add(struct supervisor *sv, struct stack *s, int fd, uint64_t handle,
 		    int domain, int type);
 bool ustack_sock_find(dev_t dev, ino_t ino, struct usock *out);
+void ustack_sock_set_peer(int fd, bool peer);
 bool ustack_any(void);
 uid_t ustack_owner(const struct stack *s);
 

@@ -114,7 +114,7 @@ payload() {
 	lwip_up
 	run "$CLI" "$SF" hello
 	assert_success
-	assert_line "version 2 families 7 mtu 1500 pid $LWPID"
+	assert_line "version 3 families 7 mtu 1500 pid $LWPID"
 	assert_line "link=tap://lwtap"
 	assert_line "ipv4=10.203.0.2/24"
 	assert_line "ipv6=fd03::2/64"
@@ -289,7 +289,7 @@ from 10.203.0.1 40002 len 1000"
 	assert_line "tcp type 1 domain 10 protocol 6 acceptconn 0"
 	assert_line "udp type 2 domain 2 protocol 17"
 	assert_line "nodelay 1 keepalive 1 rcvbuf 131072 v6only 1"
-	assert_line "cork 1 quickack 1 hops 64 pktinfo ENOPROTOOPT"
+	assert_line "cork 1 quickack 1 hops 64 pktinfo 1"
 	assert_line "tcp_info 232 bytes state 7 congestion reno"
 	assert_line "bogus ENOPROTOOPT"
 	assert_line "unknown handle EBADF"
@@ -565,7 +565,7 @@ except socket.timeout:
 	wait_gone "$h2"
 	assert_equal "$gone_status" 0
 	run cat "$BATS_TEST_TMPDIR/h1" "$BATS_TEST_TMPDIR/h2"
-	assert_equal "$(grep -c '^version 2 ' <<< "$output")" 2
+	assert_equal "$(grep -c '^version 3 ' <<< "$output")" 2
 	kill -0 "$LWPID"
 }
 

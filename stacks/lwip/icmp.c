@@ -25,7 +25,7 @@
  *
  * IP_RECVTTL and IPV6_RECVHOPLIMIT: the TTL (hop limit) read from the
  * reply's IP header is recorded with it and sent with DGRAMSRC's answer
- * (icmp_sockopt()).  Not served: ICMP errors about the echo requests
+ * (udpanc.c).  Not served: ICMP errors about the echo requests
  * (IP_RECVERR's error queue), the other ancillary data.
  */
 #include <errno.h>
@@ -103,6 +103,7 @@ static u8_t icmp_cb_recv(void *arg, struct raw_pcb *pcb, struct pbuf *p,
 			 const ip_addr_t *addr)
 {
 	struct lw_sock *s = arg;
+	struct lw_dgram info;
 	unsigned char *buf;
 	uint16_t hlen, len, id;
 	uint8_t first, ttl = 0;
@@ -128,32 +129,11 @@ static u8_t icmp_cb_recv(void *arg, struct raw_pcb *pcb, struct pbuf *p,
 	if (lwip_ntohs(id) != s->local_port)
 		return 0;
 	pbuf_free(p);
+	udpanc_current(&info);
+	info.ttl = ttl;
 	if (!s->shut_rd)
-		udp_sock_deliver(s, buf, len, addr, 0, ttl);
+		udp_sock_deliver(s, buf, len, addr, 0, &info);
 	return 1;
-}
-
-/**
- * icmp_sockopt() - the options of a ping or UDP socket that ask for
- *		    ancillary data
- * @s:		the ping or UDP socket
- * @level:	as setsockopt(2)
- * @name:	IP_RECVTTL (AF_INET), IPV6_RECVHOPLIMIT (AF_INET6)
- * @v:		the value
- *
- * The TTL or hop limit of each datagram travels with DGRAMSRC's answer,
- * and the client makes it the control message of recvmsg(2).
- *
- * Return: 0, or -ENOPROTOOPT (not one of them: the caller goes on)
- */
-int icmp_sockopt(struct lw_sock *s, int level, int name, int v)
-{
-	if ((s->domain == AF_INET && level == IPPROTO_IP && name == IP_RECVTTL) ||
-	    (s->domain == AF_INET6 && level == IPPROTO_IPV6 && name == IPV6_RECVHOPLIMIT)) {
-		s->recv_ttl = v != 0;
-		return 0;
-	}
-	return -ENOPROTOOPT;
 }
 
 /**

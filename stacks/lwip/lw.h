@@ -144,6 +144,10 @@ struct lw_dgram {
 	ip_addr_t addr;
 	uint16_t port;
 	int16_t ttl;		/* its IP TTL or hop limit, -1 unknown */
+	uint8_t tos;		/* its TOS or traffic class */
+	uint8_t ifindex;	/* the interface it came in by, 0 unknown */
+	bool v4;		/* it came over IPv4 */
+	ip_addr_t dst;		/* its header's destination */
 };
 
 /* A socket of the stack. */
@@ -153,7 +157,8 @@ struct lw_sock {
 	struct lw_conn *conn;
 	uint64_t handle;
 	int domain, type;		/* AF_INET/AF_INET6/AF_NETLINK, SOCK_STREAM/SOCK_DGRAM */
-	int protocol;			/* IPPROTO_ICMP(V6) (ping), NETLINK_ROUTE; 0: TCP, UDP */
+	int protocol;			/* IPPROTO_ICMP(V6) (ping), IPPROTO_UDPLITE,
+					 * NETLINK_ROUTE; 0: TCP, UDP */
 	int so_type;			/* SO_TYPE: SOCK_RAW for a netlink socket made so */
 	int fd;				/* the daemon's end, -1 once closed */
 	int child_fd;			/* the child's end, until handed over */
@@ -167,6 +172,8 @@ struct lw_sock {
 	/* options kept for getsockopt */
 	bool v6only, reuseaddr, keepalive, nodelay, broadcast;
 	bool recv_ttl;			/* datagrams: IP_RECVTTL, IPV6_RECVHOPLIMIT */
+	bool recv_tos;			/* IP_RECVTOS, IPV6_RECVTCLASS */
+	bool recv_pktinfo;		/* IP_PKTINFO, IPV6_RECVPKTINFO */
 	int rcvbuf, sndbuf;		/* as set; 0: never set */
 	int keepidle, keepintvl, keepcnt;	/* seconds, seconds, probes */
 	int tos, ttl;
@@ -207,7 +214,8 @@ struct lw_sock {
 /* Is @s a ping socket (SOCK_DGRAM, IPPROTO_ICMP or IPPROTO_ICMPV6)? */
 static inline bool lw_is_ping(const struct lw_sock *s)
 {
-	return s->domain != AF_NETLINK && s->protocol != 0;
+	return s->domain != AF_NETLINK &&
+	       (s->protocol == IPPROTO_ICMP || s->protocol == IPPROTO_ICMPV6);
 }
 
 /* link.c */
@@ -307,10 +315,10 @@ int udp_sock_bind(struct lw_sock *s, const ip_addr_t *ip, uint16_t port);
 int udp_sock_connect(struct lw_sock *s, const ip_addr_t *ip, uint16_t port);
 int udp_sock_disconnect(struct lw_sock *s);
 int udp_sock_sendto(struct lw_sock *s, const ip_addr_t *ip, uint16_t port,
-		    const void *data, size_t len);
+		    const void *data, size_t len, const struct sp_anc *anc);
 int udp_sock_head(struct lw_sock *s, struct lw_dgram *out);
 int udp_sock_deliver(struct lw_sock *s, const void *buf, size_t len,
-		     const ip_addr_t *addr, uint16_t port, int ttl);
+		     const ip_addr_t *addr, uint16_t port, const struct lw_dgram *ipinfo);
 void udp_sock_readable(struct lw_sock *s);
 void udp_sock_close(struct lw_sock *s);
 
@@ -331,7 +339,14 @@ int icmp_sock_connect(struct lw_sock *s, const ip_addr_t *ip, uint16_t port);
 int icmp_sock_disconnect(struct lw_sock *s);
 int icmp_sock_sendto(struct lw_sock *s, const ip_addr_t *ip, const void *data, size_t len);
 void icmp_sock_close(struct lw_sock *s);
-int icmp_sockopt(struct lw_sock *s, int level, int name, int v);
+
+/* udpanc.c: ancillary data of datagrams */
+void udpanc_current(struct lw_dgram *rec);
+void udpanc_reply(const struct lw_sock *s, const struct lw_dgram *d, struct sp_anc *out);
+int udpanc_sockopt_set(struct lw_sock *s, int level, int name, int v);
+int udpanc_sockopt_get(const struct lw_sock *s, int level, int name, int *v);
+int udpanc_route(const struct lw_sock *s, const struct sp_anc *anc, const ip_addr_t *dst,
+		 ip_addr_t *src, struct netif **out);
 
 /*
  * Diagnostics: the common logger (common/log.h), lines "netsup-lwip: ...".

@@ -67,7 +67,7 @@ void nl_flush(struct lw_sock *s)
 	int rc;
 
 	while ((o = nl->outq)) {
-		rc = udp_sock_deliver(s, o->data, o->len, NULL, 0, -1);
+		rc = udp_sock_deliver(s, o->data, o->len, NULL, 0, NULL);
 		if (rc == -EAGAIN)
 			break;		/* EPOLLOUT: netlink_sock_writable() */
 		nl->outq = o->next;

@@ -70,6 +70,11 @@ static int ops_hello(struct lw_conn *c, struct sp_msg *m, struct lw_sock *s)
  * @m:		domain, type, protocol
  * @ping:	set for a ping socket (SOCK_DGRAM, IPPROTO_ICMP/ICMPV6)
  *
+ * UDP-Lite (SOCK_DGRAM, IPPROTO_UDPLITE) is a UDP socket whose pcb lwIP
+ * sends and checks as UDP-Lite, its checksum covering the whole datagram
+ * (Linux's default; UDPLITE_SEND_CSCOV and UDPLITE_RECV_CSCOV are not
+ * served).
+ *
  * Return: 0, -EAFNOSUPPORT, -ESOCKTNOSUPPORT, -EPROTONOSUPPORT
  */
 static int ops_socket_kind(const struct lw_conn *c, const struct sp_msg *m, bool *ping)
@@ -91,6 +96,8 @@ static int ops_socket_kind(const struct lw_conn *c, const struct sp_msg *m, bool
 		*ping = true;
 		return 0;
 	}
+	if (type == SOCK_DGRAM && m->protocol == IPPROTO_UDPLITE)
+		return 0;	/* lwIP's UDP-Lite (RFC 3828), a UDP socket otherwise */
 	if (m->protocol && m->protocol != (type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP))
 		return -EPROTONOSUPPORT;
 	return 0;
@@ -115,7 +122,7 @@ static int ops_socket(struct lw_conn *c, struct sp_msg *m, struct lw_sock *s)
 	if (rc < 0)
 		return rc;
 	rc = sock_new(c, m->domain, m->domain == AF_NETLINK ? SOCK_DGRAM : type,
-		      ping ? m->protocol : 0, false, &s);
+		      ping || m->protocol == IPPROTO_UDPLITE ? m->protocol : 0, false, &s);
 	if (rc < 0)
 		return rc;
 	s->so_type = type;
@@ -377,7 +384,8 @@ static int ops_shutdown(struct lw_conn *c, struct sp_msg *m, struct lw_sock *s)
 }
 
 /*
- * ops_sendto() - SENDTO: one datagram, to an address or the default peer
+ * ops_sendto() - SENDTO, SENDMSG: one datagram, to an address or the
+ * default peer, SENDMSG with its ancillary data
  * @c:		the connection
  * @m:		address, flags, payload
  * @s:		the socket
@@ -390,7 +398,8 @@ static int ops_sendto(struct lw_conn *c, struct sp_msg *m, struct lw_sock *s)
 	uint16_t port = 0;
 	int rc;
 
-	(void)c;
+	if (m->op == SP_SENDMSG && c->version < 3)
+		return -ENOSYS;
 	if (s->type != SOCK_DGRAM)
 		return -EOPNOTSUPP;
 	if (m->flags & MSG_OOB)
@@ -402,7 +411,8 @@ static int ops_sendto(struct lw_conn *c, struct sp_msg *m, struct lw_sock *s)
 		if (rc < 0)
 			return rc;
 	}
-	return udp_sock_sendto(s, m->addrlen ? &ip : NULL, port, m->data, m->datalen);
+	return udp_sock_sendto(s, m->addrlen ? &ip : NULL, port, m->data, m->datalen,
+			       m->op == SP_SENDMSG ? &m->anc : NULL);
 }
 
 /*
@@ -421,8 +431,11 @@ void ops_dgramsrc_reply(struct lw_sock *s, uint64_t id)
 		return;
 	}
 	r.datalen_hint = d.len;
-	/* version 2: the TTL, for IP_RECVTTL and IPV6_RECVHOPLIMIT */
-	if (s->recv_ttl && d.ttl >= 0 && s->conn->version >= 2)
+	/* version 3: what the socket asked for (udpanc.c); version 2: the
+	 * TTL, for IP_RECVTTL and IPV6_RECVHOPLIMIT */
+	if (s->conn->version >= 3)
+		udpanc_reply(s, &d, &r.anc);
+	else if (s->recv_ttl && d.ttl >= 0 && s->conn->version >= 2)
 		r.handle = SP_DGRAM_TTL | (uint64_t)d.ttl;
 	r.addrlen = sock_from_ip(s, &d.addr, d.port, &ss);
 	r.addr = &ss;
@@ -510,6 +523,7 @@ static const ops_fn ops_table[SP_OP_MAX + 1] = {
 	[SP_GETSOCKOPT] = ops_getsockopt, [SP_SHUTDOWN] = ops_shutdown,
 	[SP_SENDTO] = ops_sendto,	[SP_DGRAMSRC] = ops_dgramsrc,
 	[SP_CLOSE] = ops_close,		[SP_IFREQ] = ops_ifreq,
+	[SP_SENDMSG] = ops_sendto,
 };
 
 /*

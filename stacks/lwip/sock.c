@@ -128,7 +128,8 @@ void sock_drop_filler(struct lw_sock *s)
  * @c:		the client connection it belongs to
  * @domain:	AF_INET, AF_INET6 or AF_NETLINK
  * @type:	SOCK_STREAM or SOCK_DGRAM (netlink: its datagrams)
- * @protocol:	IPPROTO_ICMP or IPPROTO_ICMPV6 for a ping socket, else 0
+ * @protocol:	IPPROTO_ICMP or IPPROTO_ICMPV6 for a ping socket,
+ *		IPPROTO_UDPLITE, else 0
  * @connected:	an accepted TCP connection: no pcb yet, no filler
  * @out:	the socket; s->child_fd is the child's end until handed over
  *

@@ -14,9 +14,9 @@
  * Hints that change nothing lwIP does (TCP_CORK, TCP_QUICKACK, path MTU
  * discovery, error queues...) are accepted and read back as the kernel
  * does, rather than refused: programs set them as a matter of course.
- * Options whose meaning would be ancillary data on the child's reads
- * (IP_PKTINFO, IP_RECVTOS...) are refused: the socketpair never carries
- * it.  TCP_INFO and TCP_CONGESTION ("reno": lwIP's congestion control)
+ * The options that ask for ancillary data on a datagram socket's reads
+ * (IP_PKTINFO, IP_RECVTOS, IP_RECVTTL and their IPv6 kin) are udpanc.c's:
+ * the data travels with DGRAMSRC's answer.  TCP_INFO and TCP_CONGESTION ("reno": lwIP's congestion control)
  * answer from the pcb.
  *
  * SO_RCVBUF is the child's receive buffer: it becomes SO_SNDBUF of the
@@ -54,6 +54,8 @@ static const struct sockopt_plain {
 	{ IPPROTO_IP, IP_MULTICAST_TTL, 1 },	{ IPPROTO_IP, IP_MULTICAST_LOOP, 1 },
 	{ IPPROTO_IPV6, IPV6_RECVERR, 0 },	{ IPPROTO_IPV6, IPV6_MTU_DISCOVER, 1 },
 	{ IPPROTO_IPV6, IPV6_MULTICAST_HOPS, 1 }, { IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 1 },
+	/* one listener per port here, but programs set it and read it back */
+	{ SOL_SOCKET, SO_REUSEPORT, 0 },
 };
 #define SOCKOPT_PLAIN_N	(ARRAY_SIZE(sockopt_plain))
 _Static_assert(SOCKOPT_PLAIN_N <= sizeof(((struct lw_sock *)0)->plain) / sizeof(int),
@@ -194,9 +196,9 @@ int sockopt_set(struct lw_sock *s, int level, int name, const void *val, uint32_
 	rc = sockopt_int(val, len, &v);
 	if (rc < 0)
 		return rc;
-	/* ping and UDP: the TTL travels with DGRAMSRC's answer (icmp.c) */
+	/* ping and UDP: the ancillary data travels with DGRAMSRC's answer */
 	if (s->type == SOCK_DGRAM && s->domain != AF_NETLINK &&
-	    icmp_sockopt(s, level, name, v) == 0)
+	    udpanc_sockopt_set(s, level, name, v) == 0)
 		return 0;
 	i = sockopt_plain_find(s, level, name);
 	if (i >= 0) {
@@ -317,6 +319,9 @@ static int sockopt_get_int(struct lw_sock *s, int level, int name, int *v)
 		*v = s->plain[i];
 		return 0;
 	}
+	if (s->type == SOCK_DGRAM && s->domain != AF_NETLINK &&
+	    udpanc_sockopt_get(s, level, name, v) == 0)
+		return 0;
 
 	if (level == SOL_SOCKET) {
 		switch (name) {
@@ -349,22 +354,12 @@ static int sockopt_get_int(struct lw_sock *s, int level, int name, int *v)
 		switch (name) {
 		case IP_TOS:		*v = s->tos; return 0;
 		case IP_TTL:		*v = s->ttl; return 0;
-		case IP_RECVTTL:
-			if (s->type != SOCK_DGRAM)
-				break;
-			*v = s->recv_ttl;
-			return 0;
 		}
 	} else if (level == IPPROTO_IPV6 && s->domain == AF_INET6) {
 		switch (name) {
 		case IPV6_V6ONLY:	*v = s->v6only; return 0;
 		case IPV6_UNICAST_HOPS:	*v = s->ttl; return 0;
 		case IPV6_TCLASS:	*v = s->tos; return 0;
-		case IPV6_RECVHOPLIMIT:
-			if (s->type != SOCK_DGRAM)
-				break;
-			*v = s->recv_ttl;
-			return 0;
 		}
 	}
 	return -ENOPROTOOPT;

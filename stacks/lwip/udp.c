@@ -168,6 +168,8 @@ int udp_sock_open(struct lw_sock *s)
 	if (!u)
 		return -ENOMEM;
 	s->pcb.udp = u;
+	if (s->protocol == IPPROTO_UDPLITE)	/* coverage 0: the whole datagram */
+		udp_setflags(u, udp_flags(u) | UDP_FLAGS_UDPLITE);
 	udp_recv(u, udp_cb_recv, s);
 	sockopt_apply(s);
 	return 0;
@@ -249,17 +251,22 @@ int udp_sock_disconnect(struct lw_sock *s)
  * @port:	its port
  * @data:	the payload
  * @len:	its size
+ * @anc:	what the control messages ask for this one (TTL, TOS, source:
+ *		udpanc.c), or NULL
  *
  * Return: @len, or -EDESTADDRREQ, -EMSGSIZE, -EACCES (broadcast without
- * SO_BROADCAST), -ENETUNREACH, -ENOBUFS...
+ * SO_BROADCAST), -ENETUNREACH, -ENOBUFS, udpanc_route()'s errors...
  */
 int udp_sock_sendto(struct lw_sock *s, const ip_addr_t *ip, uint16_t port,
-		    const void *data, size_t len)
+		    const void *data, size_t len, const struct sp_anc *anc)
 {
-	struct netif *n = &s->conn->d->netif;
+	struct netif *n = &s->conn->d->netif, *via = NULL;
 	const ip_addr_t *dst;
+	ip_addr_t src;
 	struct pbuf *p;
+	u8_t ttl, tos;
 	err_t e;
+	int rc;
 
 	if (!ip && !s->has_peer)
 		return -EDESTADDRREQ;
@@ -274,12 +281,34 @@ int udp_sock_sendto(struct lw_sock *s, const ip_addr_t *ip, uint16_t port,
 	    (ip4_addr_isbroadcast(ip_2_ip4(dst), n) ||
 	     ip4_addr_get_u32(ip_2_ip4(dst)) == IPADDR_BROADCAST))
 		return -EACCES;
+	ip_addr_set_zero(&src);
+	if (anc) {
+		rc = udpanc_route(s, anc, dst, &src, &via);
+		if (rc < 0)
+			return rc;
+	}
 	p = pbuf_alloc(PBUF_TRANSPORT, (u16_t)len, PBUF_RAM);
 	if (!p)
 		return -ENOBUFS;
 	if (len)
 		memcpy(p->payload, data, len);
-	e = (err_t)(ip ? udp_sendto(s->pcb.udp, p, ip, port) : udp_send(s->pcb.udp, p));
+	/* this datagram's TTL and TOS, the socket's again after it */
+	ttl = s->pcb.udp->ttl;
+	tos = s->pcb.udp->tos;
+	if (anc && (anc->present & SP_ANC_TTL))
+		s->pcb.udp->ttl = anc->ttl;
+	if (anc && (anc->present & SP_ANC_TOS))
+		s->pcb.udp->tos = anc->tos;
+	if (!ip)
+		port = s->pcb.udp->remote_port;
+	if (via && !ip_addr_isany(&src))
+		e = udp_sendto_if_src(s->pcb.udp, p, dst, port, via, &src);
+	else if (via)
+		e = udp_sendto_if(s->pcb.udp, p, dst, port, via);
+	else
+		e = (err_t)(ip ? udp_sendto(s->pcb.udp, p, ip, port) : udp_send(s->pcb.udp, p));
+	s->pcb.udp->ttl = ttl;
+	s->pcb.udp->tos = tos;
 	pbuf_free(p);
 	udp_sock_names(s);
 	if (e != ERR_OK)
@@ -336,20 +365,6 @@ static int udp_dq_push(struct lw_sock *s, const struct lw_dgram *rec)
 }
 
 /*
- * The TTL or hop limit of the datagram being received, for IP_RECVTTL and
- * IPV6_RECVHOPLIMIT: lwIP keeps its IP header current while it runs the
- * receive callback (ip_data, set by ip4_input() and ip6_input()).
- */
-static int udp_cb_ttl(void)
-{
-#if LWIP_IPV6
-	if (ip_current_is_v6())
-		return ip6_current_header() ? IP6H_HOPLIM(ip6_current_header()) : -1;
-#endif
-	return ip4_current_header() ? IPH_TTL(ip4_current_header()) : -1;
-}
-
-/*
  * udp_cb_recv() - lwIP: a datagram for this socket
  * @arg:	the socket
  * @pcb:	its pcb
@@ -361,6 +376,7 @@ static void udp_cb_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p,
 			const ip_addr_t *addr, u16_t port)
 {
 	struct lw_sock *s = arg;
+	struct lw_dgram info;
 	unsigned char *buf;
 	u16_t len;
 
@@ -372,8 +388,9 @@ static void udp_cb_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p,
 	buf = s->conn->d->iobuf;
 	len = pbuf_copy_partial(p, buf, p->tot_len, 0);
 	pbuf_free(p);
+	udpanc_current(&info);	/* the header's TTL, TOS, destination */
 	/* the child's queue is full: dropped */
-	udp_sock_deliver(s, buf, len, addr, port, udp_cb_ttl());
+	udp_sock_deliver(s, buf, len, addr, port, &info);
 }
 
 /**
@@ -384,13 +401,14 @@ static void udp_cb_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p,
  * @len:	its size, at most SP_DATA_MAX
  * @addr:	its source, or NULL (netlink: the kernel)
  * @port:	its source port
- * @ttl:	its TTL or hop limit for IP_RECVTTL, -1 unknown
+ * @ipinfo:	its IP header's TTL, TOS, destination and interface
+ *		(udpanc_current()), or NULL: none
  *
  * Return: 0, -EAGAIN (the child's queue is full, or too many records),
  * -EMSGSIZE, other -errno of send(2)
  */
 int udp_sock_deliver(struct lw_sock *s, const void *buf, size_t len,
-		     const ip_addr_t *addr, uint16_t port, int ttl)
+		     const ip_addr_t *addr, uint16_t port, const struct lw_dgram *ipinfo)
 {
 	struct lw_dgram rec;
 	long before = -1, after;
@@ -419,7 +437,18 @@ int udp_sock_deliver(struct lw_sock *s, const void *buf, size_t len,
 	else
 		ip_addr_set_zero(&rec.addr);
 	rec.port = port;
-	rec.ttl = (int16_t)ttl;
+	rec.ttl = -1;
+	rec.tos = 0;
+	rec.ifindex = 0;
+	rec.v4 = true;
+	ip_addr_set_zero(&rec.dst);
+	if (ipinfo) {
+		rec.ttl = ipinfo->ttl;
+		rec.tos = ipinfo->tos;
+		rec.ifindex = ipinfo->ifindex;
+		rec.v4 = ipinfo->v4;
+		ip_addr_copy(rec.dst, ipinfo->dst);
+	}
 	if (udp_dq_push(s, &rec) < 0)
 		lw_debug("socket %llu: too many datagrams queued to record",
 			 (unsigned long long)s->handle);
@@ -466,7 +495,7 @@ void udp_sock_readable(struct lw_sock *s)
 			s->so_error = EMSGSIZE;
 			continue;
 		}
-		rc = udp_sock_sendto(s, NULL, 0, buf, (size_t)n);
+		rc = udp_sock_sendto(s, NULL, 0, buf, (size_t)n, NULL);
 		if (rc < 0)
 			s->so_error = -rc;
 	}

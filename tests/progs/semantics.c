@@ -430,6 +430,9 @@ static void check_options(const struct fam *f)
 	sem_int("so-reuseaddr-default", f->tag, sem_getopt(t, SOL_SOCKET, SO_REUSEADDR), 0);
 	sem_setopt(t, SOL_SOCKET, SO_REUSEADDR, 1);
 	sem_int("so-reuseaddr-set", f->tag, sem_getopt(t, SOL_SOCKET, SO_REUSEADDR), 1);
+	sem_int("so-reuseport-default", f->tag, sem_getopt(t, SOL_SOCKET, SO_REUSEPORT), 0);
+	sem_setopt(t, SOL_SOCKET, SO_REUSEPORT, 1);
+	sem_int("so-reuseport-set", f->tag, sem_getopt(t, SOL_SOCKET, SO_REUSEPORT), 1);
 	sem_setopt(t, SOL_SOCKET, SO_RCVBUF, 65536);
 	sem_int("so-rcvbuf-doubled", f->tag, sem_getopt(t, SOL_SOCKET, SO_RCVBUF), 131072);
 	sem_setopt(t, SOL_SOCKET, SO_SNDBUF, 65536);
@@ -921,6 +924,14 @@ static void check_udp(const struct fam *f)
 	sem_err("udp-empty-nonblock", f->tag, recvfrom(r, buf, sizeof(buf), MSG_DONTWAIT,
 						       (struct sockaddr *)&from, &fl), EAGAIN);
 
+	/* sendmsg without an address: only with a default peer */
+	{
+		struct iovec iov0 = { "m", 1 };
+		struct msghdr mh0 = { .msg_iov = &iov0, .msg_iovlen = 1 };
+
+		sem_err("udp-sendmsg-no-peer", f->tag, sendmsg(s2, &mh0, 0), EDESTADDRREQ);
+	}
+
 	/* connected UDP: send and write without an address */
 	sem_err("udp-connect", f->tag, connect(s2, (struct sockaddr *)&rn, f->len), 0);
 	sem_int("udp-send-connected", f->tag, send(s2, "g", 1, 0), 1);
@@ -928,6 +939,14 @@ static void check_udp(const struct fam *f)
 	n = (int)recvfrom(r, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
 	sem_int("udp-send-connected-data", f->tag, n == 1 && buf[0] == 'g', 1);
 	sem_addr_is("udp-send-connected-source", f->tag, &from, fl, &n2);
+	{
+		struct iovec iov0 = { "G", 1 };
+		struct msghdr mh0 = { .msg_iov = &iov0, .msg_iovlen = 1 };
+
+		sem_int("udp-sendmsg-connected", f->tag, sendmsg(s2, &mh0, 0), 1);
+		n = (int)recv(r, buf, sizeof(buf), 0);
+		sem_int("udp-sendmsg-connected-data", f->tag, n == 1 && buf[0] == 'G', 1);
+	}
 	sem_int("udp-write-connected", f->tag, write(s2, "hh", 2), 2);
 	fl = sizeof(from);
 	n = (int)recvfrom(r, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
@@ -945,13 +964,20 @@ static void check_udp(const struct fam *f)
 	sem_addr_is("udp-connected-source", f->tag, &from, fl, &rn);
 	sem_err("udp-disconnect", f->tag, connect(s2, (struct sockaddr *)&(struct sockaddr){
 		.sa_family = AF_UNSPEC }, sizeof(struct sockaddr)), 0);
+	{
+		struct iovec iov0 = { "m", 1 };
+		struct msghdr mh0 = { .msg_iov = &iov0, .msg_iovlen = 1 };
+
+		sem_err("udp-sendmsg-disconnected", f->tag, sendmsg(s2, &mh0, 0), EDESTADDRREQ);
+	}
 	sem_skip(f->af == AF_INET ? "udp-econnrefused4" : "udp-econnrefused6",
 		 "a connected UDP socket learns ECONNREFUSED from an ICMP port "
 		 "unreachable in the kernel; lwIP's UDP reports no ICMP errors");
 	sem_skip(f->af == AF_INET ? "udp-send-no-peer4" : "udp-send-no-peer6",
 		 "send() without an address on a UDP socket with no default peer fails "
 		 "with EDESTADDRREQ in the kernel; through the socketpair it succeeds and "
-		 "the datagram is dropped (SO_ERROR then says EDESTADDRREQ)");
+		 "the datagram is dropped (SO_ERROR then says EDESTADDRREQ); sendmsg() "
+		 "is checked");
 	sem_err("udp-disconnected-getpeername", f->tag,
 		getpeername(s2, (struct sockaddr *)&peer, &(socklen_t){ sizeof(peer) }), ENOTCONN);
 
@@ -1023,6 +1049,317 @@ static void check_udp_ttl(const struct fam *f)
 	}
 	close(r);
 	close(s);
+}
+
+/* ---- ancillary data of UDP (check_udp_anc) ------------------------------------ */
+
+/* What one recvmsg() gave: its control messages as "LEVEL/TYPE/LEN,...",
+ * the values found, msg_flags and the msg_controllen given back. */
+struct sem_anc {
+	char list[160];
+	int ttl, tos, ifindex;
+	unsigned char addr[16];		/* PKTINFO's destination (IPv4: 4 bytes) */
+	int flags;
+	size_t clen;
+	int n;				/* recvmsg's result */
+	struct sockaddr_storage from;
+};
+
+/* sem_anc_recv() - recvmsg() on @fd with @room bytes of control buffer */
+static void sem_anc_recv(int fd, size_t room, struct sem_anc *a)
+{
+	union {
+		char buf[256];
+		struct cmsghdr align;
+	} cb;
+	char data[8];
+	struct iovec iov = { data, sizeof(data) };
+	struct msghdr mh = { .msg_name = &a->from, .msg_namelen = sizeof(a->from),
+			     .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = cb.buf, .msg_controllen = room };
+	struct cmsghdr *cm;
+
+	memset(a, 0, sizeof(*a));
+	a->ttl = a->tos = a->ifindex = -1;
+	memset(cb.buf, 0xee, sizeof(cb.buf));
+	a->n = sem_wait(fd, POLLIN) & POLLIN ? (int)recvmsg(fd, &mh, MSG_DONTWAIT) : -1;
+	if (a->n < 0)
+		return;
+	a->flags = mh.msg_flags;
+	a->clen = mh.msg_controllen;
+	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
+		size_t dl = cm->cmsg_len - CMSG_LEN(0), at = strlen(a->list);
+		const unsigned char *d = CMSG_DATA(cm);
+
+		snprintf(a->list + at, sizeof(a->list) - at, "%s%d/%d/%zu", at ? "," : "",
+			 cm->cmsg_level, cm->cmsg_type, (size_t)cm->cmsg_len);
+		if (cm->cmsg_level == IPPROTO_IP) {
+			if (cm->cmsg_type == IP_TTL && dl == sizeof(int))
+				memcpy(&a->ttl, d, sizeof(int));
+			else if (cm->cmsg_type == IP_TOS && dl == 1)
+				a->tos = d[0];
+			else if (cm->cmsg_type == IP_PKTINFO && dl == sizeof(struct in_pktinfo)) {
+				memcpy(&a->ifindex, d, sizeof(int));
+				memcpy(a->addr, d + 8, 4);	/* ipi_addr */
+			}
+		} else if (cm->cmsg_level == IPPROTO_IPV6) {
+			if (cm->cmsg_type == IPV6_HOPLIMIT && dl == sizeof(int))
+				memcpy(&a->ttl, d, sizeof(int));
+			else if (cm->cmsg_type == IPV6_TCLASS && dl == sizeof(int))
+				memcpy(&a->tos, d, sizeof(int));
+			else if (cm->cmsg_type == IPV6_PKTINFO && dl == sizeof(struct in6_pktinfo)) {
+				memcpy(a->addr, d, 16);
+				memcpy(&a->ifindex, d + 16, sizeof(int));
+			}
+		}
+	}
+}
+
+/* sem_str() - check a string */
+static void sem_str(const char *name, const char *tag, const char *got, const char *want)
+{
+	if (!strcmp(got, want))
+		sem_ok(name, tag);
+	else
+		sem_fail(name, tag, *got ? got : "(none)", want);
+}
+
+/* a control message of @len data bytes, cmsg_len @cmlen, into @buf */
+static size_t sem_cmsg(void *buf, int level, int type, const void *data, size_t len,
+		       size_t cmlen)
+{
+	struct cmsghdr h = { .cmsg_len = cmlen, .cmsg_level = level, .cmsg_type = type };
+
+	memset(buf, 0, CMSG_SPACE(len));
+	memcpy(buf, &h, sizeof(h));
+	memcpy((char *)buf + CMSG_LEN(0), data, len);
+	return CMSG_SPACE(len);
+}
+
+/* sendmsg() of one byte to @to with @clen bytes of control data */
+static long sem_anc_send(int fd, const struct sockaddr_storage *to, socklen_t tolen,
+			 const void *ctl, size_t clen)
+{
+	struct iovec iov = { "a", 1 };
+	struct msghdr mh = { .msg_name = (void *)to, .msg_namelen = tolen,
+			     .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = clen ? (void *)ctl : NULL, .msg_controllen = clen };
+
+	return sendmsg(fd, &mh, 0);
+}
+
+/* the address bytes of @ss (4 or 16) */
+static const void *sem_inaddr(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return &((const struct sockaddr_in *)ss)->sin_addr;
+	return &((const struct sockaddr_in6 *)ss)->sin6_addr;
+}
+
+/*
+ * IP_PKTINFO, IP_RECVTOS, IP_RECVTTL (IPV6_RECVPKTINFO, IPV6_RECVTCLASS,
+ * IPV6_RECVHOPLIMIT) on UDP: read back, the control messages in the
+ * kernel's order with the values sendmsg's own control messages asked
+ * for, put_cmsg()'s truncation, and sendmsg's checks of its control
+ * messages (lengths, values, a source address that is not ours).
+ */
+static void check_udp_anc(const struct fam *f)
+{
+	bool v6 = f->af == AF_INET6;
+	int level = v6 ? IPPROTO_IPV6 : IPPROTO_IP;
+	const int opts[3] = { v6 ? IPV6_RECVPKTINFO : IP_PKTINFO,
+			      v6 ? IPV6_RECVHOPLIMIT : IP_RECVTTL,
+			      v6 ? IPV6_RECVTCLASS : IP_RECVTOS };
+	static const char *const optname[3] = { "pktinfo", "ttl", "tos" };
+	size_t pkt = v6 ? sizeof(struct in6_pktinfo) : sizeof(struct in_pktinfo);
+	int pkttype = v6 ? IPV6_PKTINFO : IP_PKTINFO;
+	int ttltype = v6 ? IPV6_HOPLIMIT : IP_TTL, tostype = v6 ? IPV6_TCLASS : IP_TOS;
+	int r = sem_udp(f, false), s = sem_udp(f, true), one = 1, i, v;
+	size_t alen = v6 ? 16 : 4, full, room;
+	struct sockaddr_storage rn, echo = sem_with_port(&f->peer, f->peerport);
+	union {
+		char buf[256];
+		struct cmsghdr align;
+	} c;
+	char name[64], want[160];
+	struct sem_anc a;
+	socklen_t vl;
+
+	if (r < 0 || s < 0) {
+		sem_int("udp-anc-setup", f->tag, 0, 1);
+		return;
+	}
+	sem_name(r, false, &rn);
+	for (i = 0; i < 3; i++) {
+		v = -1;
+		vl = sizeof(v);
+		getsockopt(r, level, opts[i], &v, &vl);
+		snprintf(name, sizeof(name), "udp-anc-%s-default", optname[i]);
+		sem_int(name, f->tag, v, 0);
+		snprintf(name, sizeof(name), "udp-anc-%s-set", optname[i]);
+		sem_err(name, f->tag, setsockopt(r, level, opts[i], &one, sizeof(one)), 0);
+		v = -1;
+		vl = sizeof(v);
+		getsockopt(r, level, opts[i], &v, &vl);
+		snprintf(name, sizeof(name), "udp-anc-%s-get", optname[i]);
+		sem_int(name, f->tag, v, 1);
+	}
+
+	/* a TTL and a TOS asked for by sendmsg, seen by the receiver */
+	{
+		int ttl = 9, tos = 0x20;
+		unsigned char tos8 = 0x20;
+		size_t n = sem_cmsg(c.buf, level, ttltype, &ttl, sizeof(ttl), CMSG_LEN(sizeof(ttl)));
+
+		n += v6 ? sem_cmsg(c.buf + n, level, tostype, &tos, sizeof(tos), CMSG_LEN(sizeof(tos)))
+			: sem_cmsg(c.buf + n, level, tostype, &tos8, 1, CMSG_LEN(1));
+		sem_int("udp-anc-send-ttl-tos", f->tag, sem_anc_send(s, &rn, f->len, c.buf, n), 1);
+	}
+	sem_anc_recv(r, 256, &a);
+	full = CMSG_SPACE(pkt) + CMSG_SPACE(sizeof(int)) + CMSG_SPACE(v6 ? sizeof(int) : 1);
+	snprintf(want, sizeof(want), "%d/%d/%zu,%d/%d/%zu,%d/%d/%zu", level, pkttype, CMSG_LEN(pkt),
+		 level, ttltype, CMSG_LEN(sizeof(int)), level, tostype,
+		 CMSG_LEN(v6 ? sizeof(int) : 1));
+	sem_str("udp-anc-order", f->tag, a.list, want);
+	sem_int("udp-anc-ttl", f->tag, a.ttl, 9);
+	sem_int("udp-anc-tos", f->tag, a.tos, 0x20);
+	sem_int("udp-anc-pktinfo-addr", f->tag, !memcmp(a.addr, sem_inaddr(&f->local), alen), 1);
+	sem_int("udp-anc-pktinfo-ifindex", f->tag, a.ifindex > 0, 1);
+	sem_int("udp-anc-flags", f->tag, a.flags, 0);
+	sem_int("udp-anc-controllen", f->tag, (long)a.clen, (long)full);
+
+	/* put_cmsg()'s truncation: less than a header left, a cut message,
+	 * no room at all */
+	{
+		const size_t rooms[4] = { CMSG_SPACE(pkt) + 8, CMSG_LEN(0) + 1,
+					  CMSG_SPACE(pkt) + CMSG_LEN(sizeof(int)) - 2, 0 };
+
+		for (i = 0; i < 4; i++) {
+			room = rooms[i];
+			sem_anc_send(s, &rn, f->len, NULL, 0);
+			sem_anc_recv(r, room, &a);
+			snprintf(name, sizeof(name), "udp-anc-trunc%d-ctrunc", i);
+			sem_int(name, f->tag, a.n == 1 && (a.flags & MSG_CTRUNC), 1);
+			snprintf(name, sizeof(name), "udp-anc-trunc%d-controllen", i);
+			sem_int(name, f->tag, (long)a.clen,
+				i == 0 ? (long)CMSG_SPACE(pkt) : (long)room);
+			snprintf(name, sizeof(name), "udp-anc-trunc%d-first", i);
+			snprintf(want, sizeof(want), "%d/%d/%zu", level, pkttype,
+				 i == 1 ? room : CMSG_LEN(pkt));
+			if (i == 2)	/* the second one cut: its length says so */
+				snprintf(want + strlen(want), sizeof(want) - strlen(want),
+					 ",%d/%d/%zu", level, ttltype, CMSG_LEN(sizeof(int)) - 2);
+			sem_str(name, f->tag, a.list, i == 3 ? "" : want);
+		}
+	}
+
+	/* sendmsg's checks of its control messages */
+	{
+		int bad = v6 ? 256 : 0, big = v6 ? -2 : 256, x = 1;
+		unsigned char b1 = 5;
+		size_t n;
+
+		sem_cmsg(c.buf, level, ttltype, &bad, sizeof(bad), CMSG_LEN(sizeof(bad)));
+		sem_err("udp-anc-send-ttl-range", f->tag,
+			sem_anc_send(s, &rn, f->len, c.buf, CMSG_SPACE(sizeof(int))), EINVAL);
+		n = sem_cmsg(c.buf, level, ttltype, &b1, 1, CMSG_LEN(1));
+		sem_err("udp-anc-send-ttl-short", f->tag, sem_anc_send(s, &rn, f->len, c.buf, n), EINVAL);
+		sem_cmsg(c.buf, level, tostype, &big, sizeof(big), CMSG_LEN(sizeof(big)));
+		sem_err("udp-anc-send-tos-range", f->tag,
+			sem_anc_send(s, &rn, f->len, c.buf, CMSG_SPACE(sizeof(int))), EINVAL);
+		sem_cmsg(c.buf, level, 99, &x, sizeof(x), CMSG_LEN(sizeof(x)));
+		sem_err("udp-anc-send-unknown", f->tag,
+			sem_anc_send(s, &rn, f->len, c.buf, CMSG_SPACE(sizeof(int))), EINVAL);
+		sem_cmsg(c.buf, IPPROTO_TCP, 1, &x, sizeof(x), CMSG_LEN(sizeof(x)));
+		sem_err("udp-anc-send-other-level", f->tag,
+			sem_anc_send(s, &rn, f->len, c.buf, CMSG_SPACE(sizeof(int))), 0);
+		sem_cmsg(c.buf, level, ttltype, &x, sizeof(x), CMSG_LEN(sizeof(x)) + 8);
+		sem_err("udp-anc-send-len-past-end", f->tag,
+			sem_anc_send(s, &rn, f->len, c.buf, CMSG_SPACE(sizeof(int))), EINVAL);
+		sem_cmsg(c.buf, level, ttltype, &x, sizeof(x), 8);
+		sem_err("udp-anc-send-len-short", f->tag,
+			sem_anc_send(s, &rn, f->len, c.buf, CMSG_SPACE(sizeof(int))), EINVAL);
+		sem_cmsg(c.buf, level, ttltype, &x, sizeof(x), CMSG_LEN(sizeof(x)));
+		sem_err("udp-anc-send-short-tail", f->tag,
+			sem_anc_send(s, &rn, f->len, c.buf, CMSG_SPACE(sizeof(int)) + 8), 0);
+	}
+
+	/* IP_PKTINFO / IPV6_PKTINFO on send: a source of ours, another's,
+	 * an interface that does not exist, a wrong length */
+	{
+		unsigned char pi[sizeof(struct in6_pktinfo)] = { 0 };
+		int noif = 9999;
+		size_t ifoff = v6 ? 16 : 0, srcoff = v6 ? 0 : 4;
+
+		struct sockaddr_storage lon;
+		int lo = socket(f->af, SOCK_DGRAM, 0);
+
+		/* to the loopback, from our link's address */
+		sem_addr(f->af, v6 ? "::1" : "127.0.0.1", 0, &lon);
+		bind(lo, (struct sockaddr *)&lon, f->len);
+		sem_name(lo, false, &lon);
+		memcpy(pi + srcoff, sem_inaddr(&f->local), alen);
+		sem_cmsg(c.buf, level, pkttype, pi, pkt, CMSG_LEN(pkt));
+		sem_int("udp-anc-send-pktinfo-local", f->tag,
+			sem_anc_send(s, &lon, f->len, c.buf, CMSG_SPACE(pkt)), 1);
+		memcpy(pi + srcoff, sem_inaddr(&f->foreign), alen);
+		sem_cmsg(c.buf, level, pkttype, pi, pkt, CMSG_LEN(pkt));
+		sem_err("udp-anc-send-pktinfo-foreign", f->tag,
+			sem_anc_send(s, &rn, f->len, c.buf, CMSG_SPACE(pkt)), v6 ? EINVAL : ENETUNREACH);
+		memset(pi, 0, sizeof(pi));
+		memcpy(pi + ifoff, &noif, sizeof(noif));
+		sem_cmsg(c.buf, level, pkttype, pi, pkt, CMSG_LEN(pkt));
+		sem_err("udp-anc-send-pktinfo-noif", f->tag,
+			sem_anc_send(s, &rn, f->len, c.buf, CMSG_SPACE(pkt)), ENODEV);
+		sem_cmsg(c.buf, level, pkttype, pi, pkt - 4, CMSG_LEN(pkt - 4));
+		sem_err("udp-anc-send-pktinfo-short", f->tag,
+			sem_anc_send(s, &rn, f->len, c.buf, CMSG_SPACE(pkt)), EINVAL);
+		sem_anc_recv(lo, 256, &a);
+		sem_int("udp-anc-pktinfo-local-sent", f->tag, a.n, 1);
+		sem_int("udp-anc-pktinfo-local-source", f->tag,
+			!memcmp(sem_inaddr(&a.from), sem_inaddr(&f->local), alen), 1);
+		close(lo);
+	}
+	while (recv(r, c.buf, sizeof(c.buf), MSG_DONTWAIT) >= 0)
+		;	/* what the checks above sent */
+
+	/* the kernel peer's echo: its TTL, TOS 0, our address */
+	sendto(r, "e", 1, 0, (struct sockaddr *)&echo, f->len);
+	sem_anc_recv(r, 256, &a);
+	snprintf(want, sizeof(want), "%d/%d/%zu,%d/%d/%zu,%d/%d/%zu", level, pkttype, CMSG_LEN(pkt),
+		 level, ttltype, CMSG_LEN(sizeof(int)), level, tostype,
+		 CMSG_LEN(v6 ? sizeof(int) : 1));
+	sem_str("udp-anc-peer-order", f->tag, a.list, want);
+	sem_int("udp-anc-peer-ttl", f->tag, a.ttl >= 1 && a.ttl <= 255, 1);
+	sem_int("udp-anc-peer-tos", f->tag, a.tos, 0);
+	sem_int("udp-anc-peer-pktinfo-addr", f->tag,
+		!memcmp(a.addr, sem_inaddr(&f->local), alen), 1);
+	close(r);
+	close(s);
+}
+
+/* UDP-Lite (RFC 3828): a datagram socket of its own protocol, to itself */
+static void check_udplite(const struct fam *f)
+{
+	struct sockaddr_storage a = sem_with_port(&f->local, 0), from;
+	int u = socket(f->af, SOCK_DGRAM, IPPROTO_UDPLITE);
+	socklen_t fl = sizeof(from);
+	char buf[8];
+	int n;
+
+	sem_int("udplite-socket", f->tag, u >= 0, 1);
+	if (u < 0)
+		return;
+	sem_int("udplite-so-protocol", f->tag, sem_getopt(u, SOL_SOCKET, SO_PROTOCOL),
+		IPPROTO_UDPLITE);
+	sem_err("udplite-bind", f->tag, bind(u, (struct sockaddr *)&a, f->len), 0);
+	sem_name(u, false, &a);
+	sem_int("udplite-sendto", f->tag, sendto(u, "lite", 4, 0, (struct sockaddr *)&a, f->len), 4);
+	n = sem_wait(u, POLLIN) & POLLIN ?
+		(int)recvfrom(u, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl) : -1;
+	sem_int("udplite-recv", f->tag, n == 4 && !memcmp(buf, "lite", 4), 1);
+	sem_addr_is("udplite-source", f->tag, &from, fl, &a);
+	close(u);
 }
 
 /* TCP to the kernel peer over the link */
@@ -1245,6 +1582,8 @@ int main(int argc, char **argv)
 		check_readiness(fams[i]);
 		check_udp(fams[i]);
 		check_udp_ttl(fams[i]);
+		check_udp_anc(fams[i]);
+		check_udplite(fams[i]);
 		check_peer_tcp(fams[i]);
 		check_loopback(fams[i]);
 	}

@@ -381,10 +381,11 @@ static int cmd_sockopts(void)
 	       getopt_int(t, IPPROTO_TCP, TCP_NODELAY), getopt_int(t, SOL_SOCKET, SO_KEEPALIVE),
 	       getopt_int(t, SOL_SOCKET, SO_RCVBUF), getopt_int(t, IPPROTO_IPV6, IPV6_V6ONLY));
 	check("setsockopt", setopt_int(t, IPPROTO_TCP, TCP_CORK, 1));
-	printf("cork %d quickack %d hops %d pktinfo %s\n",
+	check("setsockopt", setopt_int(u, IPPROTO_IP, IP_PKTINFO, 1));
+	printf("cork %d quickack %d hops %d pktinfo %d\n",
 	       getopt_int(t, IPPROTO_TCP, TCP_CORK), getopt_int(t, IPPROTO_TCP, TCP_QUICKACK),
 	       getopt_int(t, IPPROTO_IPV6, IPV6_UNICAST_HOPS),
-	       strerrorname_np(-setopt_int(u, IPPROTO_IP, IP_PKTINFO, 1)));
+	       getopt_int(u, IPPROTO_IP, IP_PKTINFO));
 	{
 		struct sp_msg m = { .op = SP_GETSOCKOPT, .handle = t, .level = IPPROTO_TCP,
 				    .name = TCP_INFO, .optlen = SP_OPT_MAX }, r;
