@@ -22,10 +22,13 @@
  *   that changes its network namespace takes charge of its networking.
  * - connect(2), for every descriptor, in a session with rules (--route,
  *   --user-net): a socket may move to another stack then (move.c); a
- *   session that can use userspace stacks notifies more (below).
- * - ioctl(2) of the interface requests (SIOCGIF*), answered from the stack.  clone3(2) (5.3) keeps its flags in memory, out of the
- *   filter's sight, so it fails with ENOSYS, and glibc falls back to
- *   clone(2), as under the default profiles of container runtimes.
+ *   session that can use userspace stacks notifies every call of the
+ *   table of forwarded calls (ucall_table.c), each under its row's rule
+ *   (sendto and recvfrom with an address, ioctl with its request...).
+ * - ioctl(2) of the interface requests (SIOCGIF*), answered from the stack.
+ * - clone3(2) (5.3) keeps its flags in memory, out of the filter's sight,
+ *   so it fails with ENOSYS, and glibc falls back to clone(2), as under
+ *   the default profiles of container runtimes.
  * - The msocket system call is number -5 (as in vuos).  libseccomp refuses
  *   negative numbers, so its program is exported and four instructions
  *   that send -5 of the native architecture to the supervisor are put in
@@ -59,6 +62,7 @@
 #include <seccomp.h>
 
 #include "filter.h"
+#include "ucall_table.h"
 #include "../shim/msocket.h"
 #include "../common/util.h"
 
@@ -92,7 +96,11 @@ static const unsigned long filter_ifreqs[] = {
 	SIOCGIFHWADDR, SIOCGIFINDEX, SIOCGIFTXQLEN, SIOCGIFMAP,
 };
 
-/* What each notified call is, by name; resolved into numbers once. */
+/*
+ * What each notified call is, by name; resolved into numbers once.  The
+ * calls forwarded to userspace stacks are the rows of ucall_table.c
+ * (FILTER_CALL_USOCK), but ioctl, which is these calls' too.
+ */
 static const struct {
 	const char *name;
 	enum filter_call kind;
@@ -101,39 +109,12 @@ static const struct {
 	{ "setns", FILTER_CALL_SETNS },
 	{ "clone", FILTER_CALL_CLONE },
 	{ "ioctl", FILTER_CALL_IOCTL },
-	{ "bind", FILTER_CALL_USOCK },
-	{ "connect", FILTER_CALL_USOCK },
-	{ "listen", FILTER_CALL_USOCK },
-	{ "accept", FILTER_CALL_USOCK },
-	{ "accept4", FILTER_CALL_USOCK },
-	{ "getsockname", FILTER_CALL_USOCK },
-	{ "getpeername", FILTER_CALL_USOCK },
-	{ "getsockopt", FILTER_CALL_USOCK },
-	{ "setsockopt", FILTER_CALL_USOCK },
-	{ "shutdown", FILTER_CALL_USOCK },
-	{ "sendto", FILTER_CALL_USOCK },
-	{ "recvfrom", FILTER_CALL_USOCK },
-	{ "sendmsg", FILTER_CALL_USOCK },
-	{ "recvmsg", FILTER_CALL_USOCK },
-	{ "sendmmsg", FILTER_CALL_USOCK },
-	{ "recvmmsg", FILTER_CALL_USOCK },
-};
-
-/*
- * In a session that can use userspace stacks, the calls whose meaning a
- * socketpair cannot carry are notified, for every descriptor (a filter
- * cannot tell which is which); sendto and recvfrom only with an address
- * (their fifth argument), the others always.
- */
-static const char *const filter_usock_calls[] = {
-	"bind", "connect", "listen", "accept", "accept4", "getsockname",
-	"getpeername", "getsockopt", "setsockopt", "shutdown", "recvmsg",
-	"sendmmsg", "recvmmsg",
 };
 
 #define FILTER_ARCHS	3
 #define FILTER_NCREDS	(ARRAY_SIZE(filter_creds_calls))
-#define FILTER_NCALLS	(FILTER_NCREDS + ARRAY_SIZE(filter_calls))
+#define FILTER_NOWN	(FILTER_NCREDS + ARRAY_SIZE(filter_calls))
+#define FILTER_NCALLS	(FILTER_NOWN + UCALL_TABLE_MAX)
 
 static struct {
 	uint32_t arch;
@@ -142,29 +123,71 @@ static struct {
 } filter_numbers[FILTER_ARCHS];
 static pthread_once_t filter_numbers_once = PTHREAD_ONCE_INIT;
 
+/* The name of the @i-th notified call, and its kind by default. */
+static const char *filter_call_name(size_t i, enum filter_call *kind)
+{
+	if (i < FILTER_NCREDS) {
+		*kind = FILTER_CALL_CREDS;
+		return filter_creds_calls[i];
+	}
+	if (i < FILTER_NOWN) {
+		*kind = filter_calls[i - FILTER_NCREDS].kind;
+		return filter_calls[i - FILTER_NCREDS].name;
+	}
+	if (i - FILTER_NOWN >= ucall_table_len) {
+		*kind = FILTER_CALL_OTHER;	/* room for more rows */
+		return NULL;
+	}
+	*kind = FILTER_CALL_USOCK;
+	return ucall_table[i - FILTER_NOWN].name;
+}
+
 static void filter_resolve_numbers(void)
 {
 	static const uint32_t archs[FILTER_ARCHS] = {
 		SCMP_ARCH_X86_64, SCMP_ARCH_X86, SCMP_ARCH_X32,
 	};
+	enum filter_call kind;
+	const char *name;
 	size_t a, i, k;
 	int nr;
 
 	for (a = 0; a < FILTER_ARCHS; a++) {
 		filter_numbers[a].arch = archs[a];
 		for (i = 0; i < FILTER_NCALLS; i++) {
-			const char *name = i < FILTER_NCREDS ? filter_creds_calls[i]
-						: filter_calls[i - FILTER_NCREDS].name;
-
-			nr = seccomp_syscall_resolve_name_arch(archs[a], name);
+			name = filter_call_name(i, &kind);
+			nr = name ? seccomp_syscall_resolve_name_arch(archs[a], name) : -1;
 			filter_numbers[a].nr[i] = nr == __NR_SCMP_ERROR ? -1 : nr;
-			filter_numbers[a].kind[i] = FILTER_CALL_CREDS;
-			/* unshare and setns are both: the more specific wins */
-			for (k = 0; k < ARRAY_SIZE(filter_calls); k++)
+			filter_numbers[a].kind[i] = kind;
+			/* unshare and setns are creds calls too, ioctl a
+			 * forwarded call: the more specific wins */
+			for (k = 0; name && k < ARRAY_SIZE(filter_calls); k++)
 				if (!strcmp(name, filter_calls[k].name))
 					filter_numbers[a].kind[i] = filter_calls[k].kind;
 		}
 	}
+}
+
+/* The rule of a forwarded call (ucall_table.c), in a userspace session. */
+static int filter_forward(scmp_filter_ctx ctx, const struct filter_config *cfg,
+			  const struct ucall_row *row)
+{
+	switch (row->rule) {
+	case UR_ALWAYS:
+		return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, (int)row->nr, 0);
+	case UR_ADDRESS:
+		return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, (int)row->nr, 1,
+					SCMP_A4(SCMP_CMP_NE, 0));
+	case UR_NOT_HANDOFF:
+		/* the listener itself is handed over with sendmsg on handoff_fd */
+		return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, (int)row->nr, 1,
+					SCMP_A0(SCMP_CMP_NE, (scmp_datum_t)(cfg->handoff_fd > 0 ?
+									    cfg->handoff_fd : -1)));
+	case UR_REQUEST:
+		return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, (int)row->nr, 1,
+					SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffU, row->req));
+	}
+	return -EINVAL;
 }
 
 static scmp_filter_ctx filter_build(const struct filter_config *cfg)
@@ -213,26 +236,9 @@ static scmp_filter_ctx filter_build(const struct filter_config *cfg)
 	 * userspace stack needs the rest */
 	if (!rc && cfg->routes && !cfg->userspace)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(connect), 0);
-	for (i = 0; !rc && cfg->userspace &&
-		    i < ARRAY_SIZE(filter_usock_calls); i++)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY,
-				      seccomp_syscall_resolve_name(filter_usock_calls[i]), 0);
-	if (!rc && cfg->userspace)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(sendto), 1,
-				      SCMP_A4(SCMP_CMP_NE, 0));
-	/* the listener itself is handed over with sendmsg on handoff_fd */
-	if (!rc && cfg->userspace)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(sendmsg), 1,
-				      SCMP_A0(SCMP_CMP_NE, (scmp_datum_t)(cfg->handoff_fd > 0 ?
-								    cfg->handoff_fd : -1)));
-	if (!rc && cfg->userspace)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(recvfrom), 1,
-				      SCMP_A4(SCMP_CMP_NE, 0));
-	/* FIONREAD of a UDP socket is the next datagram's size, of a
-	 * SEQPACKET pair the sum of all (ucall.c) */
-	if (!rc && cfg->userspace)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(ioctl), 1,
-				      SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffU, FIONREAD));
+	/* the calls a socketpair cannot carry: one rule per row */
+	for (i = 0; !rc && cfg->userspace && i < ucall_table_len; i++)
+		rc = filter_forward(ctx, cfg, &ucall_table[i]);
 	for (i = 0; !rc && i < ARRAY_SIZE(filter_ifreqs); i++)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(ioctl), 1,
 				      SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffU,

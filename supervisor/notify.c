@@ -59,6 +59,7 @@
 #include "notify.h"
 #include "supervisor.h"
 #include "ucall.h"
+#include "ucall_table.h"
 #include "ustack.h"
 #include "../shim/msocket.h"
 
@@ -73,10 +74,6 @@
 #endif
 #define I386_NR_SOCKETCALL	102
 #define I386_NR_SOCKET		359
-#define I386_NR_BIND		361
-#define I386_NR_SHUTDOWN	373
-#define I386_NR_RECVMMSG	337
-#define I386_NR_SENDMMSG	345
 
 /* What a notification asks for. */
 enum notify_call {
@@ -98,6 +95,7 @@ enum notify_call {
 static enum notify_call notify_classify(const struct seccomp_notif *req)
 {
 	int nr = req->data.nr;
+	uint64_t args[6];
 
 	switch (req->data.arch) {
 	case AUDIT_ARCH_X86_64:
@@ -112,11 +110,14 @@ static enum notify_call notify_classify(const struct seccomp_notif *req)
 		if (nr == I386_NR_SOCKETCALL &&
 		    (uint32_t)req->data.args[0] == SYS_SOCKET)
 			return CALL_SOCKETCALL;
-		/* bind, connect...: socketcall's, and the direct calls
-		 * (libseccomp names those by socketcall's pseudo numbers,
-		 * so filter_call_kind() does not know them): ucall.c */
-		if (nr == I386_NR_SOCKETCALL || (nr >= I386_NR_BIND && nr <= I386_NR_SHUTDOWN) ||
-		    nr == I386_NR_RECVMMSG || nr == I386_NR_SENDMMSG)
+		/* bind, connect...: socketcall's, and the direct calls of
+		 * the table of forwarded calls (libseccomp names those by
+		 * socketcall's pseudo numbers, so filter_call_kind() does
+		 * not know them): ucall.c */
+		if (nr == I386_NR_SOCKETCALL)
+			return CALL_USOCK;
+		memcpy(args, req->data.args, sizeof(args));
+		if (ucall_table_find(AUDIT_ARCH_I386, nr, args))
 			return CALL_USOCK;
 		break;
 	}
@@ -129,8 +130,8 @@ static enum notify_call notify_classify(const struct seccomp_notif *req)
 	case FILTER_CALL_CLONE:
 		return CALL_CLONE;
 	case FILTER_CALL_IOCTL:
-		/* FIONREAD: only notified in sessions with userspace stacks */
-		if ((uint32_t)req->data.args[1] == FIONREAD)
+		/* FIONREAD...: notified in sessions with userspace stacks */
+		if (ucall_table_ioctl((uint32_t)req->data.args[1]))
 			return CALL_USOCK;
 		return CALL_IFIOCTL;
 	case FILTER_CALL_USOCK:

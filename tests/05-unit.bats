@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The unit layer (tests/unit/): parsers, log escaping, the process title
-# and the seccomp filter's rules, without root and without namespaces.
+# The unit layer (tests/unit/): parsers, log escaping, the process title,
+# the seccomp filter's rules and the table of forwarded calls, without
+# root and without namespaces.
 # Each program prints TAP; a failed case fails its test here.  `make unit`
 # runs the same programs alone, as any user.
 
@@ -33,6 +34,12 @@ teardown() { common_teardown; }
 
 @test "unit: the supervisor's title and name in ps" {
 	run "$UNIT/proctitle_test"
+	assert_success
+	refute_output --partial "not ok"
+}
+
+@test "unit: the table of forwarded calls, and the filter's and the loop's agreement with it" {
+	run "$UNIT/ucall_table_test"
 	assert_success
 	refute_output --partial "not ok"
 }
