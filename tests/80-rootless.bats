@@ -56,6 +56,7 @@ import socket
 s = socket.socket()
 s.bind((\"0.0.0.0\", 8080))
 s.listen()
+s.settimeout(30)
 c, a = s.accept()
 c.sendall(b\"hello \" + a[0].encode() + b\"\\n\")
 c.close()'" &
@@ -66,12 +67,20 @@ c.close()'" &
 }
 
 @test "rootless: two --publish both forward, a range too; a host port in use or an address not the host's is one line and 125" {
+	local ready
+	ready=$(mktemp -d /tmp/netsup-test-ready.XXXXXX)
+	echo "dir $ready" >> "$_fixtures"
+	chmod 777 "$ready"	# the test's directory is root's alone
+	# slirp listens on the host at once: a client is let in only once the
+	# server inside listens, and the server gives up after 30 s
 	as_user "'$NETSUP' --user-net --publish $PORT:8080 --publish 127.0.0.1:$((PORT + 1))-$((PORT + 2)):9001-9002 -- $PY -c '
 import socket, threading
 def serve(port):
     s = socket.socket()
     s.bind((\"0.0.0.0\", port))
     s.listen()
+    s.settimeout(30)
+    open(\"$ready/%d\" % port, \"w\").close()
     c, a = s.accept()
     c.sendall(b\"port %d\\n\" % port)
     c.close()
@@ -79,11 +88,15 @@ ts = [threading.Thread(target=serve, args=(p,)) for p in (8080, 9001, 9002)]
 [t.start() for t in ts]
 [t.join() for t in ts]'" &
 	echo "pid $!" >> "$_fixtures"
-	run socat -T5 - TCP:127.0.0.1:$PORT,retry=50,interval=0.1
+	for _ in $(seq 200); do
+		[ -e "$ready/8080" ] && [ -e "$ready/9001" ] && [ -e "$ready/9002" ] && break
+		sleep 0.05
+	done
+	run socat -T5 - TCP:127.0.0.1:$PORT
 	assert_output "port 8080"
-	run socat -T5 - TCP:127.0.0.1:$((PORT + 1)),retry=50,interval=0.1
+	run socat -T5 - TCP:127.0.0.1:$((PORT + 1))
 	assert_output "port 9001"
-	run socat -T5 - TCP:127.0.0.1:$((PORT + 2)),retry=50,interval=0.1
+	run socat -T5 - TCP:127.0.0.1:$((PORT + 2))
 	assert_output "port 9002"
 	# a port some host program listens on
 	bg socat TCP-LISTEN:$((PORT + 3)),bind=127.0.0.1,reuseaddr,fork EXEC:true
