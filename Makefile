@@ -56,7 +56,7 @@ LDFLAGS_BIN = -pie -Wl,-z,relro,-z,now $(SANLD) $(LDFLAGS)
 LOG_SRC   := common/log.c common/logsyslog.c
 STACK_SRC := stacks/stack.c stacks/netns.c common/fdpass.c stacks/userspace.c stacks/stackproto.c stacks/userstack.c common/procstat.c common/thread.c
 SUP_SRC   := supervisor/main.c supervisor/options.c supervisor/proctitle.c supervisor/errset.c supervisor/defer.c supervisor/stray.c \
-             supervisor/launch.c supervisor/filter.c supervisor/notify.c \
+             supervisor/launch.c supervisor/filter.c supervisor/notify.c supervisor/create.c \
              supervisor/creds.c supervisor/childmem.c supervisor/proc.c supervisor/view.c \
              supervisor/pathres.c supervisor/policy.c supervisor/credcache.c \
              supervisor/supervisor.c supervisor/ifioctl.c supervisor/ustack.c \
@@ -261,6 +261,7 @@ check: deps all $(FUZZ) $(UNIT)
 	@NETSUP_SAN=$(filter 1,$(SAN)) tests/run.sh $(B)
 
 lint:
+	tests/lint/include-cycles.py supervisor stacks stacks/tool stacks/lwip common shim
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 	  --std=c11 --inline-suppr -I supervisor -I stacks -I stacks/tool -I common -I shim \
 	  supervisor stacks common shim

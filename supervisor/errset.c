@@ -4,7 +4,7 @@
  *
  * As libseccomp's _rc_filter() lets only its documented errors out of its
  * API, every answer netsup sends passes errset_filter() on its way to the
- * child (notify_answer()).  socket(2) and msocket(3) get exactly the list
+ * child (request_reply()).  socket(2) and msocket(3) get exactly the list
  * of msocket(3): what a namespace's socket(2) returns, netsup's own
  * (ENOENT, ENOTSUP, EACCES...), and ENETDOWN for a stack that is gone or
  * does not answer.  What the transport to a stack daemon says

@@ -332,7 +332,7 @@ int filter_install(struct filter_config *cfg)
 	 * the request when the notification goes.  The price: a signal in
 	 * the microseconds between ADDFD and SEND of an answer with a
 	 * descriptor ends the call with the descriptor installed (see
-	 * notify_answer()); kernel sessions keep the flag, and with it no
+	 * request_reply()); kernel sessions keep the flag, and with it no
 	 * signal can come between.
 	 */
 	if (cfg->userspace)

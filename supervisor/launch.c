@@ -64,6 +64,7 @@
 #include "log.h"
 #include "proctitle.h"
 #include "supervisor.h"
+#include "ustack.h"
 #include "../common/fdpass.h"
 #include "view.h"
 #include "../shim/msocket.h"
@@ -374,6 +375,8 @@ launch_supervisor(int sock, pid_t netsup, const struct options *o,
 		_exit(0);
 	close(sock);
 
+	sv.attach = ustack_attach_defaults;	/* the loop serves their daemons */
+	sv.detach = ustack_detach_all;
 	rc = supervisor_run(&sv);
 	proc_fini(&sv.procs);
 	usernet_stop(&un);

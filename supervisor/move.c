@@ -29,7 +29,7 @@
  *   msocket(3) in another stack stays where the program put it;
  * - the policy comes first (policy.c): a rule whose stack the child may
  *   not use makes the connect fail with EACCES;
- * - the new socket is made by notify_create(), as every socket netsup
+ * - the new socket is made by create_socket(), as every socket netsup
  *   makes for a child: in the stack, with the child's credentials.  Still
  *   wearing them, the options that differ from a fresh socket of the old
  *   stack are set on it (so that the kernel checks the child's privilege
@@ -78,6 +78,7 @@
 #include "childmem.h"
 #include "log.h"
 #include "move.h"
+#include "create.h"
 #include "moveint.h"
 #include "../common/fileid.h"
 
@@ -240,7 +241,7 @@ static bool move_connect(struct worker *w, struct notify_reply *r)
 	bool handled = true;
 
 	if (len < sizeof(sa_family_t) || len > sizeof(ss) || (int)d->args[2] < 0 ||
-	    notify_own(w) || childmem_read(tid, d->args[1], &ss, len))
+	    request_own(w) || childmem_read(tid, d->args[1], &ss, len))
 		return false;	/* the kernel's errors */
 	rt = route_match(t, (struct sockaddr *)&ss, len);
 	if (!rt || rt->action == ROUTE_STAY) {
@@ -249,7 +250,7 @@ static bool move_connect(struct worker *w, struct notify_reply *r)
 	}
 	src = calloc(1, sizeof(*src));
 	if (!src) {
-		notify_fail(r, -ENOMEM);
+		request_fail(r, -ENOMEM);
 		return true;
 	}
 	src->nsfd = -1;
@@ -270,9 +271,9 @@ static bool move_connect(struct worker *w, struct notify_reply *r)
 	src->nonblock = fcntl(src->cfd, F_GETFL) & O_NONBLOCK;
 	rc = move_fd_cloexec(tid, fd, &src->cloexec);
 	if (!rc)
-		rc = notify_creds(w, &c);
+		rc = request_creds(w, &c);
 	if (rc) {
-		notify_fail(r, rc);
+		request_fail(r, rc);
 		goto out;
 	}
 	if (!move_src_is_default(w, &c, src) ||
@@ -280,34 +281,34 @@ static bool move_connect(struct worker *w, struct notify_reply *r)
 		handled = false;
 		goto out;
 	}
-	if (!notify_id_valid(w)) {
-		notify_fail(r, -ESRCH);
+	if (!request_id_valid(w)) {
+		request_fail(r, -ESRCH);
 		goto out;
 	}
 	if (rt->action == ROUTE_REFUSE) {
 		move_log(&c, rt, src, "refused (no such network)");
-		notify_fail(r, -ENETUNREACH);
+		request_fail(r, -ENETUNREACH);
 		goto out;
 	}
 	/* a child never gains, by a rule, a stack it could not use itself */
 	if (!rt->trusted && policy_check(&w->sv->policy, rt->s)) {
 		move_log(&c, rt, src, "refused by the policy (--allow):");
-		notify_fail(r, -EACCES);
+		request_fail(r, -EACCES);
 		goto out;
 	}
 	/* a socket made by a helper would come back later: not here */
 	if (c.foreign_user && rt->s->foreign_owner) {
 		move_log(&c, rt, src, "refused: a process of another user namespace");
-		notify_fail(r, -EACCES);
+		request_fail(r, -EACCES);
 		goto out;
 	}
 	if (!src->user && move_fresh_opts(w, src, fresh))
 		memset(fresh, 0, sizeof(fresh));
-	notify_create(w, rt->s, &c, src->domain, src->type | (src->nonblock ? SOCK_NONBLOCK : 0),
+	create_socket(w, rt->s, &c, src->domain, src->type | (src->nonblock ? SOCK_NONBLOCK : 0),
 		      src->protocol, &nr);
 	if (nr.what != NOTIFY_FD) {
 		move_log(&c, rt, src, "cannot make the new socket in");
-		notify_fail(r, nr.what == NOTIFY_ERROR ? nr.error : -EIO);
+		request_fail(r, nr.what == NOTIFY_ERROR ? nr.error : -EIO);
 		goto out;
 	}
 	nfd = nr.fd;
@@ -323,7 +324,7 @@ static bool move_connect(struct worker *w, struct notify_reply *r)
 		move_log(&c, rt, src, rc == -EADDRNOTAVAIL ?
 			 "refused: the new stack lacks the address it is bound to" :
 			 "refused: its options or bind cannot be carried over");
-		notify_fail(r, rc);
+		request_fail(r, rc);
 		goto out;
 	}
 	if (rt->view)
@@ -338,7 +339,7 @@ static bool move_connect(struct worker *w, struct notify_reply *r)
 	}
 	rc = move_replace(w, w->req->id, nfd, fd, src->cloexec);
 	if (rc) {
-		notify_fail(r, rc);
+		request_fail(r, rc);
 		goto out;
 	}
 	move_log(&c, rt, src, "moved to");

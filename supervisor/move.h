@@ -7,7 +7,7 @@
 
 #include <stdbool.h>
 
-#include "notify.h"
+#include "request.h"
 
 bool move_call(struct worker *w, struct notify_reply *r);
 

@@ -201,16 +201,16 @@ static void move_wait_done(struct deferred *d, struct worker *w, bool expired)
 	w->req->pid = (__u32)d->tid;
 	if (expired && epoll_wait(mw->epfd, &ev, 1, 0) <= 0) {
 		/* still connecting: is anybody still waiting for it? */
-		if (notify_id_valid(w) && !supervisor_defer(w->sv, d, MOVE_CONNECT_POLL_MS))
+		if (request_id_valid(w) && !supervisor_defer(w->sv, d, MOVE_CONNECT_POLL_MS))
 			return;
 		move_wait_free(mw);	/* a signal took the caller away */
 		return;
 	}
 	rc = move_finish(w, mw);
 	if (rc)
-		notify_fail(&r, rc);
+		request_fail(&r, rc);
 	move_wait_free(mw);
-	notify_answer(w, &r);
+	request_reply(w, &r);
 }
 
 /*
@@ -229,7 +229,7 @@ void move_connect_rewritten(struct worker *w, const struct creds *c,
 
 	if (!mw) {
 		close(nfd);
-		notify_fail(r, -ENOMEM);
+		request_fail(r, -ENOMEM);
 		return;
 	}
 	*mw = (struct move_wait){ .nfd = nfd, .epfd = -1, .cfd = -1, .fd = (int)w->req->data.args[0],
@@ -274,7 +274,7 @@ void move_connect_rewritten(struct worker *w, const struct creds *c,
 		}
 		move_wait_free(mw);
 		if (rc)
-			notify_fail(r, rc);
+			request_fail(r, rc);
 		else
 			r->what = NOTIFY_ZERO;
 		return;
@@ -290,7 +290,7 @@ void move_connect_rewritten(struct worker *w, const struct creds *c,
 	}
 	if (rc) {
 		move_wait_free(mw);
-		notify_fail(r, rc);
+		request_fail(r, rc);
 		return;
 	}
 	r->what = NOTIFY_DEFERRED;

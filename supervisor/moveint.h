@@ -13,7 +13,7 @@
 #include <sys/types.h>
 
 #include "creds.h"
-#include "notify.h"
+#include "request.h"
 #include "route.h"
 #include "ustack.h"
 

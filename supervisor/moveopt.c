@@ -152,7 +152,7 @@ int move_fresh_opts(struct worker *w, const struct move_src *src, struct move_va
 			return 0;
 		}
 	pthread_mutex_unlock(&move_fresh.lock);
-	rc = notify_own(w);
+	rc = request_own(w);
 	if (!rc && (w->stack.netns_dev != src->ns_dev || w->stack.netns_ino != src->ns_ino)) {
 		if (setns(src->nsfd, CLONE_NEWNET))
 			rc = -errno;

@@ -147,7 +147,7 @@ void move_note(struct worker *w)
 	ino_t ino = 0;
 	int i;
 
-	if (!ustack_any() || notify_own(w) ||
+	if (!ustack_any() || request_own(w) ||
 	    move_fd_inode(tid, (int)d->args[0], &dev, &ino) ||
 	    !ustack_sock_find(dev, ino, &us))
 		return;
@@ -274,7 +274,7 @@ bool move_names(struct worker *w, struct notify_reply *r)
 	ino_t ino = 0;
 	int cfd, rc;
 
-	if (!__atomic_load_n(&move_views.count, __ATOMIC_ACQUIRE) || notify_own(w) ||
+	if (!__atomic_load_n(&move_views.count, __ATOMIC_ACQUIRE) || request_own(w) ||
 	    move_fd_inode(tid, (int)d->args[0], &dev, &ino))
 		return false;
 	pthread_mutex_lock(&move_views.lock);
@@ -291,7 +291,7 @@ bool move_names(struct worker *w, struct notify_reply *r)
 		getpeername(cfd, (struct sockaddr *)&real, &len);
 	close(cfd);
 	if (rc) {
-		notify_fail(r, -errno);	/* ENOTCONN: the connect failed */
+		request_fail(r, -errno);	/* ENOTCONN: the connect failed */
 		return true;
 	}
 	if (d->nr == SYS_getsockname) {
@@ -329,10 +329,10 @@ bool move_names(struct worker *w, struct notify_reply *r)
 		rc = childmem_write(tid, d->args[1], addr, room < alen ? room : alen);
 	if (!rc)
 		rc = childmem_write(tid, d->args[2], &alen, sizeof(alen));
-	if (!rc && !notify_id_valid(w))
+	if (!rc && !request_id_valid(w))
 		rc = -ESRCH;
 	if (rc)
-		notify_fail(r, rc == -EINVAL ? rc : -EFAULT);
+		request_fail(r, rc == -EINVAL ? rc : -EFAULT);
 	else
 		r->what = NOTIFY_ZERO;
 	return true;

@@ -12,7 +12,7 @@
  * - SECCOMP_IOCTL_NOTIF_ADDFD (5.9) installs our socket in the child's
  *   fd table, with O_CLOEXEC if the child asked for SOCK_CLOEXEC, and
  *   returns its number; we close our copy, then answer with SEND (never
- *   SECCOMP_ADDFD_FLAG_SEND: see notify_answer());
+ *   SECCOMP_ADDFD_FLAG_SEND: see request_reply());
  * - SECCOMP_IOCTL_NOTIF_SEND (5.0) answers with a value, an errno, or with
  *   SECCOMP_USER_NOTIF_FLAG_CONTINUE (5.5) lets the call run in the child:
  *   used only for socket() of a family without a default stack, whose
@@ -47,6 +47,7 @@
 #include <linux/sockios.h>
 
 #include "childmem.h"
+#include "create.h"
 #include "credcache.h"
 #include "creds.h"
 #include "errset.h"
@@ -88,9 +89,6 @@ enum notify_call {
 	CALL_USOCK,		/* bind, connect...: maybe a userspace socket */
 };
 
-
-/* Helpers get this long to look a path up (a FUSE mount that hangs). */
-#define NOTIFY_HELPER_TIMEOUT_MS	2000
 
 static enum notify_call notify_classify(const struct seccomp_notif *req)
 {
@@ -142,305 +140,6 @@ static enum notify_call notify_classify(const struct seccomp_notif *req)
 	return CALL_OTHER;
 }
 
-/* Back to netsup's own credentials, for a privileged step. */
-int notify_own(struct worker *w)
-{
-	if (!creds_own(&w->creds))
-		return 0;
-	err("cannot restore the credentials of a handling thread");
-	w->broken = true;
-	return -EPERM;
-}
-
-/*
- * Is the thread of the request still waiting in it?  Anything read about
- * it before is then known to be about the right thread; credentials read
- * from /proc are kept for its next calls.
- */
-bool notify_id_valid(struct worker *w)
-{
-	/*
-	 * Kept before the check, forgotten if it fails: kept after it, a
-	 * thread killed in between, its id reused and the events drained
-	 * meanwhile would leave the dead thread's credentials under the id.
-	 */
-	if (w->creds_fresh)
-		credcache_put(&w->sv->cache, (pid_t)w->req->pid, &w->c);
-	if (ioctl(w->sv->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &w->req->id)) {
-		if (w->creds_fresh)
-			credcache_forget(&w->sv->cache, (pid_t)w->req->pid);
-		w->creds_fresh = false;
-		return false;
-	}
-	w->creds_fresh = false;
-	return true;
-}
-
-/* The credentials of the requesting thread, kept or read from /proc. */
-int notify_creds(struct worker *w, struct creds *c)
-{
-	int rc;
-
-	/* forks, execs and exits up to now: no stale entry is left */
-	proc_events_sync(&w->sv->procs);
-	w->creds_fresh = false;
-	if (credcache_get(&w->sv->cache, (pid_t)w->req->pid, c, w->creds.child_groups))
-		return 0;
-	/* /proc/TID/ns needs ptrace access: netsup's own credentials */
-	rc = notify_own(w);
-	if (!rc)
-		rc = creds_read(&w->creds, (pid_t)w->req->pid, c);
-	if (!rc) {
-		w->c = *c;
-		w->creds_fresh = true;
-	}
-	return rc;
-}
-
-static const char *notify_type_name(int type)
-{
-	switch (type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) {
-	case SOCK_STREAM:	return "stream";
-	case SOCK_DGRAM:	return "dgram";
-	case SOCK_RAW:		return "raw";
-	case SOCK_SEQPACKET:	return "seqpacket";
-	case SOCK_RDM:		return "rdm";
-	case SOCK_PACKET:	return "packet";
-	default:		return "?";
-	}
-}
-
-void notify_fail(struct notify_reply *r, int error)
-{
-	r->what = NOTIFY_ERROR;
-	r->error = error;
-}
-
-/* Copy @c, its groups included, for a deferred request; NULL if no memory. */
-static gid_t *notify_creds_copy(struct creds *dst, const struct creds *c)
-{
-	gid_t *groups = malloc(sizeof(gid_t) * ((size_t)c->ngroups + 1));
-
-	if (!groups)
-		return NULL;
-	*dst = *c;
-	memcpy(groups, c->groups, sizeof(gid_t) * (size_t)c->ngroups);
-	dst->groups = groups;
-	return groups;
-}
-
-/*
- * The kernel gives the owner of a user namespace every capability in it.
- * Worn from netsup's user namespace, a child's euid owns the namespaces it
- * made, even where the child itself, inside a namespace of its own, has no
- * such power.  So for a child in another user namespace, a socket in a
- * stack owned by another user namespace than netsup's is made by a helper
- * inside the child's namespace, as the child really is (pathres.c).
- */
-static bool notify_needs_helper(const struct stack *s, const struct creds *c)
-{
-	return c->foreign_user && s->foreign_owner;
-}
-
-/* A request waiting for a helper (pathres.c), at the start of each kind's. */
-struct notify_helper_wait {
-	struct deferred d;
-	struct pathres_job job;
-	struct creds c;		/* the caller's, groups copied */
-};
-
-/*
- * Start a helper acting as the caller for the current request, and defer
- * the request until it answers (then @complete runs, on the loop thread).
- * @hw is zeroed, at the start of the caller's allocation; on success it
- * belongs to the loop, on failure its parts are undone but not it.
- */
-static int notify_helper_start(struct worker *w, const struct creds *c,
-			       const struct pathres_req *rq, struct notify_helper_wait *hw,
-			       void (*complete)(struct deferred *, struct worker *, bool))
-{
-	struct pathres_view v;
-	int rc;
-
-	rc = notify_own(w);
-	if (!rc)
-		rc = pathres_view_open((pid_t)w->req->pid, &v);
-	if (rc)
-		return rc;
-	if (!notify_id_valid(w)) {
-		pathres_view_close(&v);
-		return -ESRCH;
-	}
-	if (!notify_creds_copy(&hw->c, c)) {
-		pathres_view_close(&v);
-		return -ENOMEM;
-	}
-	rc = pathres_start(&v, c, rq, &hw->job);
-	pathres_view_close(&v);
-	if (!rc) {
-		hw->d.id = w->req->id;
-		hw->d.tid = (pid_t)w->req->pid;
-		hw->d.uid = c->ruid;
-		hw->d.fd = hw->job.sock;
-		hw->d.complete = complete;
-		rc = supervisor_defer(w->sv, &hw->d, NOTIFY_HELPER_TIMEOUT_MS);
-		if (rc)
-			pathres_finish(&hw->job, true);
-	}
-	if (rc) {
-		free(hw->c.groups);
-		hw->c.groups = NULL;
-	}
-	return rc;
-}
-
-struct notify_socket_wait {
-	struct notify_helper_wait hw;
-	struct stack *s;
-	int domain, type, protocol;
-};
-
-static void notify_log(struct worker *w, const struct creds *c, const char *call,
-		       int domain, int type, const struct stack *s,
-		       const struct notify_reply *r);
-
-/* The helper made the socket, or failed: answer. */
-static void notify_socket_resume(struct deferred *d, struct worker *w, bool expired)
-{
-	struct notify_socket_wait *sw = (struct notify_socket_wait *)d;
-	struct notify_reply r = { .what = NOTIFY_FD, .errset = ERRSET_SOCKET };
-	int fd = pathres_finish(&sw->hw.job, expired);
-
-	w->req->id = d->id;
-	w->req->pid = (__u32)d->tid;
-	if (fd < 0) {
-		notify_fail(&r, fd == -ETIMEDOUT ? -EIO : fd);
-	} else {
-		r.fd = fd;
-		r.cloexec = sw->type & SOCK_CLOEXEC;
-	}
-	notify_log(w, &sw->hw.c, "socket", sw->domain, sw->type, sw->s, &r);
-	notify_answer(w, &r);
-	stack_put(sw->s);
-	free(sw->hw.c.groups);
-	free(sw);
-}
-
-/* Make the socket in a helper inside the child's user namespace. */
-static void notify_create_by_helper(struct worker *w, struct stack *s, const struct creds *c,
-				    int domain, int type, int protocol,
-				    struct notify_reply *r)
-{
-	struct pathres_req rq = {
-		.op = PATHRES_SOCKET, .netns = s->fd,
-		.domain = domain, .type = type & ~SOCK_CLOEXEC, .protocol = protocol,
-	};
-	struct notify_socket_wait *sw = calloc(1, sizeof(*sw));
-	int rc;
-
-	if (!sw) {
-		notify_fail(r, -ENOMEM);
-		return;
-	}
-	sw->s = stack_get(s);
-	sw->domain = domain;
-	sw->type = type;
-	sw->protocol = protocol;
-	rc = notify_helper_start(w, c, &rq, &sw->hw, notify_socket_resume);
-	if (rc) {
-		stack_put(sw->s);
-		free(sw);
-		notify_fail(r, rc);
-		return;
-	}
-	r->what = NOTIFY_DEFERRED;
-}
-
-/**
- * notify_create() - a socket in @s for the thread of the current request,
- *		     made wearing its credentials (which it then still wears)
- * @w:		the handling thread
- * @s:		the stack
- * @c:		the thread's credentials, read and re-validated by the caller
- * @domain:	socket(2) arguments
- * @type:
- * @protocol:
- * @r:		the outcome: NOTIFY_FD, NOTIFY_ERROR, or NOTIFY_DEFERRED (a
- *		userspace stack, a helper: answered later as socket())
- */
-void notify_create(struct worker *w, struct stack *s, const struct creds *c,
-			  int domain, int type, int protocol, struct notify_reply *r)
-{
-	int rc = 0;
-
-	if (__atomic_load_n(&s->removed, __ATOMIC_ACQUIRE)) {
-		notify_fail(r, -ENETDOWN);	/* see sv_mounts_changed() */
-		return;
-	}
-	/* a namespace serves every family (AF_UNIX of i386's socketcall
-	 * too), a userspace stack those it said */
-	if (!stack_serves(s, domain)) {
-		notify_fail(r, -EAFNOSUPPORT);
-		return;
-	}
-	if (stack_served_by_daemon(s)) {
-		ucall_socket(w, s, c, domain, type, protocol, r);
-		return;
-	}
-	if (notify_needs_helper(s, c)) {
-		notify_create_by_helper(w, s, c, domain, type, protocol, r);
-		return;
-	}
-	/* setns needs netsup's own CAP_SYS_ADMIN: only when moving */
-	if (!stack_entered(s, &w->stack)) {
-		rc = notify_own(w);
-		if (!rc)
-			rc = stack_enter(s, &w->stack);
-	}
-	if (!rc)
-		rc = creds_wear(&w->creds, c);
-	if (rc == -ENOTRECOVERABLE) {
-		err("cannot restore the credentials of a handling thread");
-		w->broken = true;
-		rc = -EPERM;
-	}
-	if (!rc)
-		rc = stack_socket(s, &w->stack, domain, type, protocol);
-	if (rc < 0) {
-		notify_fail(r, rc);
-		return;
-	}
-	r->what = NOTIFY_FD;
-	r->fd = rc;
-	r->cloexec = type & SOCK_CLOEXEC;
-}
-
-static void notify_log(struct worker *w, const struct creds *c, const char *call,
-		       int domain, int type, const struct stack *s,
-		       const struct notify_reply *r)
-{
-	int idx = stack_family_index(domain);
-	pid_t pid = c ? c->tgid : (pid_t)w->req->pid;
-	char fam[16];
-
-	if (log_get_level() < LOG_INFO || r->what == NOTIFY_DEFERRED)
-		return;
-	if (idx >= 0)
-		snprintf(fam, sizeof(fam), "%s", stack_family_name(idx));
-	else
-		snprintf(fam, sizeof(fam), "%d", domain);
-	if (r->what == NOTIFY_CONTINUE)
-		log_pid(LOG_INFO, pid, "%s(%s, %s): own stack", call, fam,
-			notify_type_name(type));
-	else if (r->what == NOTIFY_FD)
-		log_pid(LOG_INFO, pid, "%s(%s, %s): %s: created", call, fam,
-			notify_type_name(type), s ? s->path : "own stack");
-	else
-		log_pid(LOG_INFO, pid, "%s(%s, %s): %s: %s", call, fam,
-			notify_type_name(type), s ? s->path : "-",
-			strerror(-r->error));
-}
-
 /*
  * A thread that moved to another network namespace by itself (setns,
  * unshare(CLONE_NEWNET), clone(CLONE_NEWNET)) has taken charge of its
@@ -456,7 +155,7 @@ static void notify_note_move(struct worker *w)
 	char path[64];
 	struct stat st;
 
-	if (__atomic_load_n(&sv->moved, __ATOMIC_ACQUIRE) || notify_own(w))
+	if (__atomic_load_n(&sv->moved, __ATOMIC_ACQUIRE) || request_own(w))
 		return;
 	snprintf(path, sizeof(path), "/proc/%u/ns/net", w->req->pid);
 	if (stat(path, &st))
@@ -477,7 +176,7 @@ static bool notify_moved(struct worker *w)
 	char path[64];
 	struct stat st;
 
-	if (!__atomic_load_n(&sv->moved, __ATOMIC_ACQUIRE) || notify_own(w))
+	if (!__atomic_load_n(&sv->moved, __ATOMIC_ACQUIRE) || request_own(w))
 		return false;
 	snprintf(path, sizeof(path), "/proc/%u/ns/net", w->req->pid);
 	if (stat(path, &st))
@@ -503,7 +202,7 @@ static void notify_socket(struct worker *w, int domain, int type, int protocol,
 		/* No process has defaults of its own: no need to know which. */
 		s = stack_get(procs->root[idx]);
 	} else if (idx >= 0) {
-		rc = notify_creds(w, &c);
+		rc = request_creds(w, &c);
 		if (rc)
 			goto out;
 		have_creds = true;
@@ -518,12 +217,12 @@ static void notify_socket(struct worker *w, int domain, int type, int protocol,
 	if (!s && !from_memory) {
 		/* The registers cannot change: the child may run it itself. */
 		r->what = NOTIFY_CONTINUE;
-		notify_log(w, have_creds ? &c : NULL, "socket", domain, type, NULL, r);
+		create_log(w, have_creds ? &c : NULL, "socket", domain, type, NULL, r);
 		return;
 	}
 
 	if (!have_creds) {
-		rc = notify_creds(w, &c);
+		rc = request_creds(w, &c);
 		have_creds = !rc;
 	}
 	if (!rc && !s) {
@@ -533,7 +232,7 @@ static void notify_socket(struct worker *w, int domain, int type, int protocol,
 		 * in the child's own stack instead.
 		 */
 		snprintf(path, sizeof(path), "/proc/%u/ns/net", w->req->pid);
-		rc = notify_own(w);
+		rc = request_own(w);
 		if (!rc)
 			rc = stack_open(path, &own);
 		if (rc == -ENOTSUP)
@@ -544,17 +243,17 @@ static void notify_socket(struct worker *w, int domain, int type, int protocol,
 	 * credentials and register arguments, nothing was, and ADDFD itself
 	 * fails on a notification that is gone.
 	 */
-	if (!rc && (w->creds_fresh || from_memory || own) && !notify_id_valid(w))
+	if (!rc && (w->creds_fresh || from_memory || own) && !request_id_valid(w))
 		rc = -ESRCH;
 	if (!rc)
-		notify_create(w, s ? s : own, &c, domain, type, protocol, r);
+		create_socket(w, s ? s : own, &c, domain, type, protocol, r);
 	else
-		notify_fail(r, rc);
-	notify_log(w, have_creds || !rc ? &c : NULL, "socket", domain, type, s, r);
+		request_fail(r, rc);
+	create_log(w, have_creds || !rc ? &c : NULL, "socket", domain, type, s, r);
 	rc = 0;
 out:
 	if (rc)
-		notify_fail(r, rc);
+		request_fail(r, rc);
 	stack_put(s);
 	stack_put(own);
 }
@@ -564,15 +263,15 @@ static void notify_socketcall(struct worker *w, struct notify_reply *r)
 	uint32_t args[3];
 	int rc;
 
-	rc = notify_own(w);	/* process_vm_readv needs ptrace access */
+	rc = request_own(w);	/* process_vm_readv needs ptrace access */
 	if (rc) {
-		notify_fail(r, rc);
+		request_fail(r, rc);
 		return;
 	}
 	rc = childmem_read((pid_t)w->req->pid, (uint32_t)w->req->data.args[1],
 			   args, sizeof(args));
 	if (rc) {
-		notify_fail(r, rc == -ESRCH ? -ESRCH : -EFAULT);
+		request_fail(r, rc == -ESRCH ? -ESRCH : -EFAULT);
 		return;
 	}
 	notify_socket(w, (int)args[0], (int)args[1], (int)args[2], true, r);
@@ -595,14 +294,14 @@ static void notify_msocket_use(struct worker *w, const struct creds *c,
 	int rc;
 
 	if (!(s->families & m->families)) {
-		notify_fail(r, -EAFNOSUPPORT);
+		request_fail(r, -EAFNOSUPPORT);
 		return;
 	}
 	if (stack_served_by_daemon(s) && !w->sv->userspace) {
 		/* its bind, connect... would reach the socketpair: EINVAL */
 		log_pid(LOG_WARN, c->tgid, "msocket: %s is a userspace stack, which this session cannot serve: ENOTSUP (start netsup with --userspace)",
 			s->path);
-		notify_fail(r, -ENOTSUP);
+		request_fail(r, -ENOTSUP);
 		return;
 	}
 	/*
@@ -618,7 +317,7 @@ static void notify_msocket_use(struct worker *w, const struct creds *c,
 		rc = proc_set_default(&w->sv->procs, c->tgid, c->ppid, c->ruid,
 				      m->families & s->families, s);
 		if (rc)
-			notify_fail(r, rc);
+			request_fail(r, rc);
 		else
 			r->what = NOTIFY_ZERO;
 		if (log_get_level() >= LOG_INFO)
@@ -628,12 +327,12 @@ static void notify_msocket_use(struct worker *w, const struct creds *c,
 				rc ? strerror(-rc) : s->path);
 		return;
 	}
-	notify_create(w, s, c, m->domain, m->type, m->protocol, r);
-	notify_log(w, c, "msocket", m->domain, m->type, s, r);
+	create_socket(w, s, c, m->domain, m->type, m->protocol, r);
+	create_log(w, c, "msocket", m->domain, m->type, s, r);
 }
 
 struct notify_msocket_wait {
-	struct notify_helper_wait hw;
+	struct request_helper hw;
 	struct ustack_greeting g;	/* a daemon's stack: its connection */
 	struct notify_msocket_call m;
 	char path[];
@@ -651,15 +350,15 @@ static void notify_msocket_finish(struct worker *w, struct notify_msocket_wait *
 	if (!rc)
 		rc = policy_check(&w->sv->policy, s);
 	/* the helper took its time: is the caller still there to be served? */
-	if (!rc && !notify_id_valid(w))
+	if (!rc && !request_id_valid(w))
 		rc = -ESRCH;
 	if (rc)
-		notify_fail(&r, rc);
+		request_fail(&r, rc);
 	else
 		notify_msocket_use(w, &mw->hw.c, &mw->m, s, &r);
 	if (rc && log_get_level() >= LOG_INFO)
 		log_pid(LOG_INFO, mw->hw.c.tgid, "msocket(%s): %s", mw->path, strerror(-rc));
-	notify_answer(w, &r);
+	request_reply(w, &r);
 	stack_put(s);
 	free(mw->hw.c.groups);
 	free(mw);
@@ -690,7 +389,7 @@ static void notify_msocket_resume(struct deferred *d, struct worker *w, bool exp
 	int fd, rc;
 
 	fd = pathres_finish(&mw->hw.job, expired);
-	rc = fd < 0 ? (fd == -ETIMEDOUT ? -EIO : fd) : notify_own(w);
+	rc = fd < 0 ? (fd == -ETIMEDOUT ? -EIO : fd) : request_own(w);
 	if (!rc && fstat(fd, &st))
 		rc = -errno;
 	if (!rc && (k = stack_kind_of(fd)) && k->serving == STACK_SERVED_BY_DAEMON) {
@@ -733,16 +432,16 @@ static void notify_msocket_open(struct worker *w, const struct creds *c,
 	int rc;
 
 	if (!mw) {
-		notify_fail(r, -ENOMEM);
+		request_fail(r, -ENOMEM);
 		return;
 	}
 	memcpy(mw->path, w->path, plen + 1);
 	mw->m = *m;
 	rq.path = mw->path;
-	rc = notify_helper_start(w, c, &rq, &mw->hw, notify_msocket_resume);
+	rc = request_helper_start(w, c, &rq, &mw->hw, notify_msocket_resume);
 	if (rc) {
 		free(mw);
-		notify_fail(r, rc);
+		request_fail(r, rc);
 		return;
 	}
 	r->what = NOTIFY_DEFERRED;
@@ -765,7 +464,7 @@ static void notify_msocket(struct worker *w, struct notify_reply *r)
 	m.idx = stack_family_index(m.domain);
 	m.set_default = !(m.type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC));
 	if (m.set_default && (m.type != SOCK_DEFAULT || m.protocol)) {
-		notify_fail(r, -EINVAL);
+		request_fail(r, -EINVAL);
 		return;
 	}
 	if (m.set_default && m.domain == AF_UNSPEC) {
@@ -773,13 +472,13 @@ static void notify_msocket(struct worker *w, struct notify_reply *r)
 	} else if (m.idx >= 0) {
 		m.families = 1U << m.idx;
 	} else {
-		notify_fail(r, -EAFNOSUPPORT);
+		request_fail(r, -EAFNOSUPPORT);
 		return;
 	}
 
-	rc = notify_own(w);	/* reads the child's memory and /proc */
+	rc = request_own(w);	/* reads the child's memory and /proc */
 	if (!rc)
-		rc = notify_creds(w, &c);
+		rc = request_creds(w, &c);
 	if (!rc && upath) {
 		rc = childmem_read_string((pid_t)w->req->pid, upath, w->path,
 					  sizeof(w->path));
@@ -790,10 +489,10 @@ static void notify_msocket(struct worker *w, struct notify_reply *r)
 		else if (rc != -ENAMETOOLONG && rc != -ESRCH)
 			rc = -EFAULT;
 	}
-	if (!rc && !notify_id_valid(w))
+	if (!rc && !request_id_valid(w))
 		rc = -ESRCH;
 	if (rc) {
-		notify_fail(r, rc);
+		request_fail(r, rc);
 		return;
 	}
 	if (upath) {
@@ -807,7 +506,7 @@ static void notify_msocket(struct worker *w, struct notify_reply *r)
 	if (s)
 		notify_msocket_use(w, &c, &m, s, r);
 	else
-		notify_fail(r, -ENOENT);
+		request_fail(r, -ENOENT);
 	stack_put(s);
 }
 
@@ -836,9 +535,9 @@ static void notify_clone(struct worker *w, struct notify_reply *r)
 		r->what = NOTIFY_CONTINUE;	/* everybody has the same */
 		return;
 	}
-	rc = notify_creds(w, &c);
+	rc = request_creds(w, &c);
 	if (rc) {
-		notify_fail(r, rc);
+		request_fail(r, rc);
 		return;
 	}
 	for (i = 0; i < FAM_COUNT; i++) {
@@ -857,7 +556,7 @@ static void notify_clone(struct worker *w, struct notify_reply *r)
 	if (log_get_level() >= LOG_INFO)
 		log_pid(LOG_INFO, c.tgid,
 			"clone(CLONE_PARENT) refused: the child would take its grandparent's stacks");
-	notify_fail(r, -EPERM);
+	request_fail(r, -EPERM);
 }
 
 /*
@@ -879,7 +578,7 @@ static void notify_ifioctl(struct worker *w, struct notify_reply *r)
 	r->what = NOTIFY_CONTINUE;
 	if (d->arch != AUDIT_ARCH_X86_64 || (d->nr & X32_SYSCALL_BIT) || notify_moved(w))
 		return;
-	if (notify_creds(w, &c))
+	if (request_creds(w, &c))
 		return;
 	s = proc_default(procs, c.tgid, c.ppid, FAM_INET);
 	if (!s) {
@@ -890,7 +589,7 @@ static void notify_ifioctl(struct worker *w, struct notify_reply *r)
 		uiface_ioctl(w, s, c.ruid, r);	/* asked of its daemon: uiface.c */
 		goto out;
 	}
-	if (!s || notify_own(w))
+	if (!s || request_own(w))
 		goto out;
 	/* pidfd_getfd (5.6) needs ptrace access: netsup's own credentials */
 	pidfd = (int)syscall(SYS_pidfd_open, c.tgid, 0);
@@ -900,8 +599,8 @@ static void notify_ifioctl(struct worker *w, struct notify_reply *r)
 		ns = ioctl(fd, SIOCGSKNS);
 	if (ns < 0 || fstat(ns, &st) || (st.st_dev == s->dev && st.st_ino == s->ino))
 		goto out;	/* not a socket, or one in the stack already */
-	if (!notify_id_valid(w)) {
-		notify_fail(r, -ESRCH);
+	if (!request_id_valid(w)) {
+		request_fail(r, -ESRCH);
 		goto out;
 	}
 	rc = 0;
@@ -919,7 +618,7 @@ static void notify_ifioctl(struct worker *w, struct notify_reply *r)
 		rc = ifioctl_emulate((pid_t)w->req->pid, sock, (unsigned long)(uint32_t)d->args[1],
 				     d->args[2]);
 	if (rc < 0)
-		notify_fail(r, rc);
+		request_fail(r, rc);
 	else
 		r->what = NOTIFY_ZERO;
 out:
@@ -932,143 +631,6 @@ out:
 	if (pidfd >= 0)
 		close(pidfd);
 	stack_put(s);
-}
-
-/*
- * notify_inject() - install @fd in the thread of notification @id
- *
- * SECCOMP_IOCTL_NOTIF_ADDFD without SECCOMP_ADDFD_FLAG_SEND: the child
- * installs the descriptor and goes on waiting; the ioctl returns its
- * number.  The caller closes its copy and only then answers with SEND, so
- * that when the child runs again the socket has no second reference here
- * (with FLAG_SEND the child ran on at once, and a close(), a bind() of the
- * same port or a connect to a closed listener raced with our close).
- *
- * Return: the child's descriptor number, or -errno (ENOENT: the call is
- * gone; EMFILE and such: the child's own limits)
- */
-static int notify_inject(struct worker *w, int fd, bool cloexec, int setfd)
-{
-	struct seccomp_notif_addfd addfd = {
-		.id = w->req->id,
-		.srcfd = (__u32)fd,
-		.newfd_flags = cloexec ? O_CLOEXEC : 0,
-	};
-	int rc;
-
-	if (setfd >= 0) {	/* in a stray's place (stray.c) */
-		addfd.flags = SECCOMP_ADDFD_FLAG_SETFD;
-		addfd.newfd = (__u32)setfd;
-	}
-	rc = ioctl(w->sv->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd);
-	return rc < 0 ? -errno : rc;
-}
-
-/*
- * A stray this thread was left by an interrupted call, still there, for
- * the answer's descriptor to take its place; false if none (stray.c).
- */
-static bool notify_stray_slot(struct worker *w, struct stray *st)
-{
-	if (!w->sv->interruptible ||
-	    !stray_take(&w->sv->strays, (pid_t)w->req->pid, st) || notify_own(w))
-		return false;
-	if (stray_is_there(st)) {
-		debug("[pid %u] stray fd %d takes the answer", w->req->pid, st->nfd);
-		return true;
-	}
-	debug("[pid %u] stray fd %d is gone", w->req->pid, st->nfd);
-	return false;
-}
-
-/**
- * notify_answer() - send the reply; the injected socket, if any, is closed
- * @w:		the handling thread, whose w->req names the notification
- * @r:		the outcome
- *
- * An fd is answered in three steps, ADDFD, close(), SEND, and the order is
- * the point: see notify_inject().  It is also the fast order.  SEND wakes
- * the child with complete_on_current_cpu() when the listener has
- * SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (kernel/seccomp.c,
- * seccomp_notify_send()), so the child runs on this CPU while this thread
- * blocks again in RECV; ADDFD|FLAG_SEND is answered from the child's side
- * (seccomp_handle_addfd() marks the notification replied and wakes us
- * with a plain complete()), so child and supervisor wake each other across
- * CPUs.  make bench has both against the bare mechanism (floorsup).
- *
- * Between ADDFD and SEND no signal can end the call where the filter has
- * SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (sessions of kernel stacks).  A
- * userspace session's filter lacks it (its forwarded calls must be
- * interruptible): a signal landing in those few microseconds makes the
- * kernel restart or end the call with the descriptor already installed,
- * which SEND's ENOENT then tells; the descriptor is noted, and the
- * thread's next descriptor takes its place (stray.c).
- */
-void notify_answer(struct worker *w, struct notify_reply *r)
-{
-	struct seccomp_notif_resp *resp = w->resp;
-	bool installed = false;	/* ADDFD put a descriptor in the child */
-	struct stat st = { 0 };
-	int rc;
-
-	if (r->what == NOTIFY_DEFERRED)
-		return;
-	if (w->broken) {
-		/* Fail closed: a thread with unknown credentials serves no one. */
-		if (r->what == NOTIFY_FD)
-			close(r->fd);
-		notify_fail(r, -EPERM);
-		err("a handling thread lost its credentials: failing closed");
-	}
-	if (r->what == NOTIFY_FD) {
-		struct stray old;
-		bool replace = notify_stray_slot(w, &old);
-
-		if (w->sv->interruptible && fstat(r->fd, &st))
-			st.st_ino = 0;
-		rc = notify_inject(w, r->fd, r->cloexec, replace ? old.nfd : -1);
-		close(r->fd);
-		if (rc < 0 && replace)
-			stray_note(&w->sv->strays, &old);	/* still there */
-		/*
-		 * ENOENT: the call had ended before ADDFD.  ESRCH: it ended
-		 * while ADDFD was queued, before the child took it (the
-		 * kernel's "interrupted" path fails pending ADDFDs so).
-		 * Either way nothing was installed and no one is waiting.
-		 */
-		if (rc == -ENOENT || rc == -ESRCH)
-			return;
-		if (rc < 0) {
-			notify_fail(r, rc);	/* EMFILE and such */
-		} else {
-			installed = true;
-			r->what = NOTIFY_VALUE;
-			r->val = rc;
-		}
-	}
-
-	memset(resp, 0, w->sv->sizes.seccomp_notif_resp);
-	resp->id = w->req->id;
-	if (r->what == NOTIFY_CONTINUE)
-		resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-	else if (r->what == NOTIFY_ERROR)
-		resp->error = errset_filter(r->errset, r->error ? r->error : -ENOSYS);
-	else if (r->what == NOTIFY_VALUE)
-		resp->val = r->val;
-	if (!ioctl(w->sv->listener, SECCOMP_IOCTL_NOTIF_SEND, resp))
-		return;
-	if (errno != ENOENT)
-		warn("[pid %u] cannot answer the notification: %s",
-		     w->req->pid, strerror(errno));
-	else if (installed && w->sv->interruptible && st.st_ino) {
-		struct stray stray = { .tid = (pid_t)w->req->pid, .nfd = (int)r->val,
-				       .dev = st.st_dev, .ino = st.st_ino };
-
-		/* a signal ended the call after ADDFD: see stray.c */
-		stray_note(&w->sv->strays, &stray);
-		debug("[pid %u] interrupted after fd %lld was installed",
-		      w->req->pid, r->val);
-	}
 }
 
 /**
@@ -1124,7 +686,7 @@ void notify_handle(struct worker *w)
 	case CALL_OTHER:
 		break;
 	}
-	notify_answer(w, &r);
+	request_reply(w, &r);
 }
 
 /**

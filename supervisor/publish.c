@@ -21,7 +21,6 @@
 #include <unistd.h>
 
 #include "publish.h"
-#include "usernet.h"
 
 /* A port or a range FIRST-LAST of @s: decimal digits only, 1 to 65535. */
 static int publish_ports(const char *s, unsigned int *first, unsigned int *count)
@@ -96,8 +95,9 @@ int publish_parse(const char *spec, struct publish *p)
 	return 0;
 }
 
-/* Append @p's forwardings to @buf (of @len, @used of it so far). */
-static int publish_append(const struct publish *p, char *buf, size_t len, size_t *used)
+/* Append @p's forwardings to @guest to @buf (of @len, @used of it so far). */
+static int publish_append(const struct publish *p, const char *guest, char *buf, size_t len,
+			  size_t *used)
 {
 	char host[INET_ADDRSTRLEN] = "";
 	unsigned int i;
@@ -106,9 +106,9 @@ static int publish_append(const struct publish *p, char *buf, size_t len, size_t
 	if (!p->any)
 		inet_ntop(AF_INET, &p->host, host, sizeof(host));
 	for (i = 0; i < p->count; i++) {
-		n = snprintf(buf + *used, len - *used, "%s%s%s%u:" USERNET_IP ":%u",
+		n = snprintf(buf + *used, len - *used, "%s%s%s%u:%s:%u",
 			     buf[*used - 1] == '=' ? "" : ",", host, p->any ? "" : ":",
-			     p->host_port + i, p->port + i);
+			     p->host_port + i, guest, p->port + i);
 		if (n < 0 || (size_t)n >= len - *used)
 			return -ENAMETOOLONG;
 		*used += (size_t)n;
@@ -120,13 +120,14 @@ static int publish_append(const struct publish *p, char *buf, size_t len, size_t
  * publish_url() - the slirp:// link URL with the forwardings of --publish
  * @specs:	the --publish specs
  * @n:		how many
+ * @guest:	the command's address, where they go
  * @buf:	receives the URL
  * @len:	its size
  *
  * Return: 0, -EINVAL (a malformed spec), -E2BIG (more than
  *	   PUBLISH_PORTS_MAX ports), -ENAMETOOLONG
  */
-int publish_url(const char *const *specs, int n, char *buf, size_t len)
+int publish_url(const char *const *specs, int n, const char *guest, char *buf, size_t len)
 {
 	static const char *const kinds[] = { "tcpfwd=", "udpfwd=" };
 	unsigned int ports = 0;
@@ -154,7 +155,7 @@ int publish_url(const char *const *specs, int n, char *buf, size_t len)
 					return -ENAMETOOLONG;
 				used += (size_t)rc;
 			}
-			rc = publish_append(&p, buf, len, &used);
+			rc = publish_append(&p, guest, buf, len, &used);
 			if (rc)
 				return rc;
 		}

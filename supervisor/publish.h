@@ -22,7 +22,7 @@ struct publish {
 };
 
 int publish_parse(const char *spec, struct publish *p);
-int publish_url(const char *const *specs, int n, char *buf, size_t len);
+int publish_url(const char *const *specs, int n, const char *guest, char *buf, size_t len);
 int publish_check(const struct publish *p, unsigned int *port);
 
 #endif /* NETSUP_PUBLISH_H */

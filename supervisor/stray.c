@@ -3,7 +3,7 @@
  * stray.c - descriptors installed in a call that a signal then ended
  *
  * netsup answers a call with a descriptor in three steps: ADDFD (the
- * child installs it), close of netsup's copy, SEND (notify_answer()).  A
+ * child installs it), close of netsup's copy, SEND (request_reply()).  A
  * session that can use userspace stacks has no
  * SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (its forwarded calls must stay
  * interruptible), so a signal that lands between ADDFD and SEND ends the

@@ -35,7 +35,6 @@
 
 #include "log.h"
 #include "supervisor.h"
-#include "ustack.h"
 
 /* Receiving threads (see the bench before changing it). */
 /* one receiver, and a spare one for calls of several threads (receive.c) */
@@ -273,8 +272,8 @@ static int sv_loop(struct supervisor *sv, struct worker *w)
 			case SV_SRC_MOUNTS:
 				sv_mounts_changed(sv);
 				break;
-			case SV_SRC_USTACK:
-				ustack_input(sv, (struct ustack *)tag, w);
+			case SV_SRC_INPUT:
+				tag->input(sv, (struct sv_tag *)tag, w);
 				break;
 			case SV_SRC_WAKE: {
 				eventfd_t v;
@@ -304,7 +303,7 @@ static void sv_wakeup_signal(int sig)
 
 static int sv_open(struct supervisor *sv)
 {
-	int rc, i;
+	int rc;
 
 	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sv->sizes))
 		return -errno;
@@ -335,16 +334,16 @@ static int sv_open(struct supervisor *sv)
 		rc = sv_watch(sv, sv->mounts_fd, EPOLLPRI, &sv_tags[SV_SRC_MOUNTS]);
 	if (!rc)
 		rc = sv_watch(sv, sv->wake_fd, EPOLLIN, &sv_tags[SV_SRC_WAKE]);
-	/* the userspace stacks of the command's defaults */
-	for (i = 0; !rc && i < FAM_COUNT; i++)
-		if (sv->procs.root[i] && stack_served_by_daemon(sv->procs.root[i]))
-			rc = ustack_attach(sv, sv->procs.root[i]);
+	/* what the loop serves for others (the daemons of userspace stacks) */
+	if (!rc && sv->attach)
+		rc = sv->attach(sv);
 	return rc;
 }
 
 static void sv_close(struct supervisor *sv)
 {
-	ustack_detach_all(sv);
+	if (sv->detach)
+		sv->detach(sv);
 	if (sv->spare_fd >= 0)
 		close(sv->spare_fd);
 	if (sv->wake_fd >= 0)

@@ -66,6 +66,11 @@ struct supervisor {
 	long long recv_ns;	/* atomic: when it was received */
 	long long busy_until;	/* atomic: calls of several threads at once
 				 * were seen; the spare stays till then */
+	/* once the loop's sources are open, and before they close: what
+	 * others add to the loop (launch.c: the userspace stacks' daemons,
+	 * ustack.c), so that the loop needs to know none of them */
+	int (*attach)(struct supervisor *sv);
+	void (*detach)(struct supervisor *sv);
 };
 
 int supervisor_run(struct supervisor *sv);

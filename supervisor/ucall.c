@@ -114,7 +114,7 @@ static int ucall_new(struct worker *w, const struct ucall_args *ca, bool mem,
  * Answer from a done() callback, on the loop thread.  Our copy of the
  * child's descriptor is closed first: once answered, the child may close
  * its own, and the socket must then have no other reference (a port
- * bound, closed and bound again, as in notify_answer()).
+ * bound, closed and bound again, as in request_reply()).
  */
 void ucall_reply(struct worker *w, struct ucall *uc, struct notify_reply *r)
 {
@@ -132,7 +132,7 @@ void ucall_reply_result(struct worker *w, struct ucall *uc, long long v)
 	struct notify_reply r = { .what = NOTIFY_VALUE, .val = v };
 
 	if (v < 0)
-		notify_fail(&r, (int)v);
+		request_fail(&r, (int)v);
 	ucall_reply(w, uc, &r);
 }
 
@@ -142,7 +142,7 @@ void ucall_now(struct ucall *uc, struct notify_reply *r, long long v)
 	r->what = NOTIFY_VALUE;
 	r->val = v;
 	if (v < 0)
-		notify_fail(r, (int)v);
+		request_fail(r, (int)v);
 	ucall_free(uc);
 }
 
@@ -156,7 +156,7 @@ void ucall_send(struct worker *w, struct ucall *uc, struct sp_msg *m,
 	uc->rq.done = done;
 	rc = ustack_send(w->sv, uc->us.s, m, &uc->rq, uid);
 	if (rc) {
-		notify_fail(r, rc);
+		request_fail(r, rc);
 		ucall_free(uc);
 		return;
 	}
@@ -197,9 +197,9 @@ static void ucall_socket_done(struct ureq *rq, struct worker *w)
 		rc = ustack_sock_add(w->sv, uc->us.s, rq->fd, rq->handle, uc->us.domain,
 				     uc->us.type);
 	if (rc < 0) {
-		notify_fail(&r, rc);
+		request_fail(&r, rc);
 	} else {
-		r.fd = rq->fd;		/* notify_answer() closes it */
+		r.fd = rq->fd;		/* request_reply() closes it */
 		r.cloexec = uc->cloexec;
 		rq->fd = -1;
 	}
@@ -228,14 +228,14 @@ void ucall_socket(struct worker *w, struct stack *s, const struct creds *c,
 
 	if (base != SOCK_STREAM && base != SOCK_DGRAM &&
 	    !(domain == AF_NETLINK && base == SOCK_RAW)) {
-		notify_fail(r, -ESOCKTNOSUPPORT);
+		request_fail(r, -ESOCKTNOSUPPORT);
 		return;
 	}
 	if (domain == AF_NETLINK && uiface_net_admin(s, (pid_t)w->req->pid, c))
 		m.sflags = SP_SOCK_NETADMIN;	/* may configure it: uiface.c */
 	rc = ucall_new(w, &ca, false, &uc);	/* answered with a descriptor only */
 	if (rc) {
-		notify_fail(r, rc);
+		request_fail(r, rc);
 		return;
 	}
 	/* a netlink socket's datagrams are served as a UDP socket's */
@@ -276,7 +276,7 @@ static int ucall_lookup(struct worker *w, int fd, struct usock *us, int *cfdp)
 	struct stat st;
 	int pidfd, cfd;
 
-	if (notify_own(w))
+	if (request_own(w))
 		return -EPERM;
 	/* pidfd_getfd needs ptrace access: netsup's own credentials */
 	pidfd = (int)syscall(SYS_pidfd_open, w->req->pid, PIDFD_THREAD);
@@ -341,7 +341,7 @@ static bool ucall_decode(struct worker *w, struct ucall_args *ca)
 		return true;
 	/* only the arguments the operation has, as the kernel reads them */
 	n = ucall_table_nargs(ca->row);
-	if (notify_own(w) || childmem_read((pid_t)w->req->pid, (uint32_t)d->args[1], a32,
+	if (request_own(w) || childmem_read((pid_t)w->req->pid, (uint32_t)d->args[1], a32,
 					   n * sizeof(*a32)))
 		return false;	/* the kernel answers EFAULT itself */
 	memset(ca->a, 0, sizeof(ca->a));
@@ -379,15 +379,15 @@ void ucall_handle(struct worker *w, struct notify_reply *r)
 	if (rc) {
 		stack_put(us.s);
 		close(cfd);
-		notify_fail(r, rc);
+		request_fail(r, rc);
 		return;
 	}
 	uc->us = us;
 	uc->cfd = cfd;
 	uc->nonblock = fcntl(cfd, F_GETFL) & O_NONBLOCK;
-	rc = notify_creds(w, &c);	/* whom the request counts against */
+	rc = request_creds(w, &c);	/* whom the request counts against */
 	if (rc) {
-		notify_fail(r, rc);
+		request_fail(r, rc);
 		ucall_free(uc);
 		return;
 	}
@@ -404,10 +404,10 @@ void ucall_handle(struct worker *w, struct notify_reply *r)
 		ucall_free(uc);
 		return;
 	}
-	if (!rc && !notify_id_valid(w))
+	if (!rc && !request_id_valid(w))
 		rc = -ESRCH;
 	if (rc) {
-		notify_fail(r, rc);
+		request_fail(r, rc);
 		ucall_free(uc);
 		return;
 	}

@@ -6,7 +6,7 @@
 #define NETSUP_UCALL_H
 
 #include "creds.h"
-#include "notify.h"
+#include "request.h"
 
 void ucall_socket(struct worker *w, struct stack *s, const struct creds *c,
 		  int domain, int type, int protocol, struct notify_reply *r);

@@ -168,7 +168,7 @@ void ucall_accept_done(struct ureq *rq, struct worker *w)
 	if (rc >= 0)
 		rc = ucall_put_name(uc, rq->addr, rq->addrlen);
 	if (rc < 0) {
-		notify_fail(&r, rc);
+		request_fail(&r, rc);
 	} else {
 		r.fd = rq->fd;
 		r.cloexec = uc->flags & SOCK_CLOEXEC;
@@ -313,7 +313,7 @@ int ucall_ioctl_start(struct worker *w, struct ucall *uc, const struct creds *c,
 	}
 	next = n < 0 ? 0 : (int)n;
 	rc = request_write(&uc->ref, uc->av.argp, &next, sizeof(next));
-	if (!rc && !notify_id_valid(w))
+	if (!rc && !request_id_valid(w))
 		rc = -ESRCH;
 	ucall_now(uc, r, rc);
 	return UCALL_ANSWERED;

@@ -237,7 +237,7 @@ int ucall_sendto_start(struct worker *w, struct ucall *uc, const struct creds *c
 		size_t len = a->len < UCALL_DATA_SIZE ? a->len : UCALL_DATA_SIZE;
 
 		rc = childmem_read((pid_t)w->req->pid, a->buf, data, len);
-		if (!rc && !notify_id_valid(w))
+		if (!rc && !request_id_valid(w))
 			rc = -ESRCH;
 		n = rc ? rc : send(uc->cfd, data, len, a->flags | MSG_DONTWAIT | MSG_NOSIGNAL);
 		ucall_now(uc, r, n < 0 && !rc ? -errno : n);

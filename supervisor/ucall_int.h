@@ -12,7 +12,7 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 
-#include "notify.h"
+#include "request.h"
 #include "request.h"
 #include "ucall_table.h"
 #include "ustack.h"

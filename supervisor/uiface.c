@@ -139,7 +139,7 @@ static void uiface_done(struct ureq *rq, struct worker *w)
 		     request_write(&uc->ref, uc->arg, rq->opt, sizeof(struct ifreq)) : -EPROTO;
 	}
 	if (rc)
-		notify_fail(&r, rc);
+		request_fail(&r, rc);
 	if (rq->fd >= 0)
 		close(rq->fd);
 	request_answer(w, &uc->ref, &r);
@@ -170,13 +170,13 @@ void uiface_ioctl(struct worker *w, struct stack *s, uid_t uid, struct notify_re
 		return;
 	uc = calloc(1, sizeof(*uc));
 	if (!uc) {
-		notify_fail(r, -ENOMEM);
+		request_fail(r, -ENOMEM);
 		return;
 	}
 	rc = request_ref_take(w, &uc->ref, true);	/* its memory, for the answer */
 	if (rc) {
 		free(uc);
-		notify_fail(r, rc);
+		request_fail(r, rc);
 		return;
 	}
 	uc->rq.fd = -1;
@@ -196,14 +196,14 @@ void uiface_ioctl(struct worker *w, struct stack *s, uid_t uid, struct notify_re
 		m.data = &ifr;
 		m.datalen = sizeof(ifr);
 	}
-	if (!rc && !notify_id_valid(w))
+	if (!rc && !request_id_valid(w))
 		rc = -ESRCH;
 	if (!rc)
 		rc = ustack_send(w->sv, s, &m, &uc->rq, uid);
 	if (rc) {
 		request_ref_drop(&uc->ref);
 		free(uc);
-		notify_fail(r, rc);
+		request_fail(r, rc);
 		return;
 	}
 	r->what = NOTIFY_DEFERRED;

@@ -10,7 +10,7 @@
 #include <sys/types.h>
 
 #include "creds.h"
-#include "notify.h"
+#include "request.h"
 
 bool uiface_net_admin(const struct stack *s, pid_t tid, const struct creds *c);
 void uiface_ioctl(struct worker *w, struct stack *s, uid_t uid, struct notify_reply *r);

@@ -122,7 +122,7 @@ int usernet_start(struct usernet *un, const char *const *publish, int n,
 	un->pidfd = -1;
 	un->path[0] = '\0';
 	argv[1] = url;
-	rc = publish_url(publish, n, url, sizeof(url));
+	rc = publish_url(publish, n, USERNET_IP, url, sizeof(url));
 	if (rc) {
 		err("--publish: %s", rc == -E2BIG ? "too many ports published (at most 256 in all)" : strerror(-rc));
 		return rc;

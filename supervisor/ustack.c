@@ -43,6 +43,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -51,7 +52,7 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "notify.h"
+#include "request.h"
 #include "ustack.h"
 
 #define USTACK_POLL_MS		250
@@ -69,7 +70,7 @@
 #define USTACK_RETRY_MS		20	/* a full backlog, tried again */
 
 struct ustack {
-	struct sv_tag tag;		/* SV_SRC_USTACK */
+	struct sv_tag tag;		/* SV_SRC_INPUT: its connection */
 	struct stack *s;		/* its connection is s->fd */
 	pthread_mutex_t lock;		/* pending, next_id, sending */
 	uint64_t next_id;
@@ -127,6 +128,8 @@ uid_t ustack_owner(const struct stack *s)
 	return u ? u->owner : (uid_t)-1;
 }
 
+static void ustack_tag_input(struct supervisor *sv, struct sv_tag *tag, struct worker *w);
+
 /**
  * ustack_attach() - connect the loop to a userspace stack's daemon
  * @sv:		the supervisor
@@ -144,7 +147,8 @@ int ustack_attach(struct supervisor *sv, struct stack *s)
 	u = calloc(1, sizeof(*u));
 	if (!u)
 		return -ENOMEM;
-	u->tag.type = SV_SRC_USTACK;
+	u->tag.type = SV_SRC_INPUT;
+	u->tag.input = ustack_tag_input;
 	u->s = stack_get(s);
 	u->next_id = 2;		/* 1 was HELLO */
 	u->owner = ustack_peer_uid(s->fd);
@@ -494,7 +498,7 @@ static void ustack_poll(struct deferred *d, struct worker *w, bool expired)
 	}
 	w->req->id = d->id;
 	w->req->pid = (__u32)d->tid;
-	if (!rq->internal && (d->gone || !notify_id_valid(w))) {
+	if (!rq->internal && (d->gone || !request_id_valid(w))) {
 		/* interrupted by a signal, or killed: cancel and forget it */
 		struct sp_msg m = { .op = SP_CANCEL, .handle = rq->id };
 		struct ureq *cancel = rq;
@@ -706,6 +710,28 @@ void ustack_input(struct supervisor *sv, struct ustack *u, struct worker *w)
 		}
 		rq->done(rq, w);
 	}
+}
+
+/* The loop's call for a daemon's connection (SV_SRC_INPUT). */
+static void ustack_tag_input(struct supervisor *sv, struct sv_tag *tag, struct worker *w)
+{
+	ustack_input(sv, (struct ustack *)((char *)tag - offsetof(struct ustack, tag)), w);
+}
+
+/**
+ * ustack_attach_defaults() - attach the daemons of the command's defaults
+ * @sv:		the supervisor, its loop's sources open (sv->attach)
+ *
+ * Return: 0 or -errno
+ */
+int ustack_attach_defaults(struct supervisor *sv)
+{
+	int i, rc = 0;
+
+	for (i = 0; !rc && i < FAM_COUNT; i++)
+		if (sv->procs.root[i] && stack_served_by_daemon(sv->procs.root[i]))
+			rc = ustack_attach(sv, sv->procs.root[i]);
+	return rc;
 }
 
 /* Forget the socket whose child's end is dev/ino. */

@@ -75,6 +75,7 @@ struct ustack_greeting {
 #define USTACK_PENDING	1
 
 int ustack_attach(struct supervisor *sv, struct stack *s);
+int ustack_attach_defaults(struct supervisor *sv);
 int ustack_open(struct supervisor *sv, struct ustack_greeting *g, int fd,
 		const struct stat *st, uid_t uid, struct stack **out);
 void ustack_detach_all(struct supervisor *sv);

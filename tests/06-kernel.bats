@@ -16,7 +16,7 @@ kpin() {
 	assert_output "$1: ok"
 }
 
-@test "kernel: ADDFD without FLAG_SEND returns the child's number and the child waits for SEND (notify_answer's order)" {
+@test "kernel: ADDFD without FLAG_SEND returns the child's number and the child waits for SEND (request_reply's order)" {
 	kpin addfd-waits
 }
 

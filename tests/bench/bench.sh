@@ -124,7 +124,7 @@ floor_addfd_send() { "$bb/floorsup" --addfd-send "/run/netns/$A" "$bb/sockbench"
 ab ns_per_op native_inet floor_inet
 row "socket()+close() AF_INET, the floor: ADDFD, close, SEND (floorsup)" "ns/op" "lower is better" "native" "$bv" "$nv"
 ab ns_per_op floor_inet floor_addfd_send
-row "… the floor answering with ADDFD|SEND instead (incorrect: see notify_answer)" "ns/op" "lower is better" "floor" "$bv" "$nv"
+row "… the floor answering with ADDFD|SEND instead (incorrect: see request_reply)" "ns/op" "lower is better" "floor" "$bv" "$nv"
 ab ns_per_op floor_inet netsup_inet
 row "socket()+close() AF_INET, netsup against the floor" "ns/op" "lower is better" "floor" "$bv" "$nv" "1.15x"
 floor_pinned() { taskset -c 0 "$bb/floorsup" "/run/netns/$A" "$bb/sockbench" inet 1 "$secs"; }

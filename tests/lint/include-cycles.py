@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """include-cycles.py DIR... - modules that import each other, in a circle
 
-A module is NAME.c with NAME.h.  Module A imports B when A.c or A.h
+A module is NAME.c with NAME.h (and its private header, NAME_int.h).  Module A imports B when A.c or A.h
 includes B.h ("..." includes, resolved from the including file).  Prints
 each strongly connected set of two or more modules, one per line, and
 exits 1 if there is any: a circle means two files that cannot be read,
@@ -16,7 +16,13 @@ INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 
 
 def module_of(path):
-    return os.path.splitext(os.path.normpath(path))[0]
+    """NAME.c and NAME.h; a private header NAME_int.h, NAME-int.h or
+    NAMEint.h belongs to NAME when NAME.c exists"""
+    stem = os.path.splitext(os.path.normpath(path))[0]
+    for suffix in ("_int", "-int", "int"):
+        if stem.endswith(suffix) and os.path.exists(stem[:-len(suffix)] + ".c"):
+            return stem[:-len(suffix)]
+    return stem
 
 
 def main(dirs):

@@ -11,7 +11,7 @@
  *   addfd-waits     ADDFD without FLAG_SEND returns the child's descriptor
  *                   number while the child still waits in its call, and
  *                   the descriptor is installed; SEND then returns that
- *                   number from the call (notify.c, notify_answer())
+ *                   number from the call (request.c, request_reply())
  *   id-valid        NOTIF_ID_VALID fails with ENOENT once the thread of a
  *                   notification is killed (every re-validation)
  *   recv-enoent     RECV fails with ENOENT, and poll() gives POLLHUP, once

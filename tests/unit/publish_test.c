@@ -45,11 +45,11 @@ static void one_list_per_protocol(void)
 	};
 	char url[USERNET_URL_MAX];
 
-	UNIT_EQ(publish_url(specs, 4, url, sizeof(url)), 0);
+	UNIT_EQ(publish_url(specs, 4, USERNET_IP, url, sizeof(url)), 0);
 	/* libvdeplug_slirp keeps the last of a repeated option: one each */
 	UNIT_STREQ(url, "slirp:///tcpfwd=8080:10.0.2.15:80,127.0.0.1:8081:10.0.2.15:81,"
 		   "9000:10.0.2.15:90,9001:10.0.2.15:91/udpfwd=53:10.0.2.15:53");
-	UNIT_EQ(publish_url(specs, 0, url, sizeof(url)), 0);
+	UNIT_EQ(publish_url(specs, 0, USERNET_IP, url, sizeof(url)), 0);
 	UNIT_STREQ(url, "slirp://");
 }
 
@@ -58,9 +58,9 @@ static void bounded(void)
 	static const char *const specs[] = { "1000-1200:1000-1200", "2000-2056:2000-2056" };
 	char url[USERNET_URL_MAX], tiny[40];
 
-	UNIT_EQ(publish_url(specs, 1, url, sizeof(url)), 0);
-	UNIT_EQ(publish_url(specs, 2, url, sizeof(url)), -E2BIG);
-	UNIT_EQ(publish_url(specs, 1, tiny, sizeof(tiny)), -ENAMETOOLONG);
+	UNIT_EQ(publish_url(specs, 1, USERNET_IP, url, sizeof(url)), 0);
+	UNIT_EQ(publish_url(specs, 2, USERNET_IP, url, sizeof(url)), -E2BIG);
+	UNIT_EQ(publish_url(specs, 1, USERNET_IP, tiny, sizeof(tiny)), -ENAMETOOLONG);
 }
 
 static const struct unit_case cases[] = {
