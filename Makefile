@@ -56,7 +56,7 @@ LDFLAGS_BIN = -pie -Wl,-z,relro,-z,now $(SANLD) $(LDFLAGS)
 LOG_SRC   := common/log.c common/logsyslog.c
 STACK_SRC := stacks/stack.c stacks/netns.c common/fdpass.c stacks/userspace.c stacks/stackproto.c stacks/userstack.c common/procstat.c common/thread.c
 SUP_SRC   := supervisor/main.c supervisor/options.c supervisor/proctitle.c supervisor/errset.c supervisor/defer.c supervisor/stray.c \
-             supervisor/launch.c supervisor/filter.c supervisor/notify.c supervisor/create.c \
+             supervisor/launch.c supervisor/filter.c supervisor/notify.c supervisor/create.c supervisor/msockcall.c \
              supervisor/creds.c supervisor/childmem.c supervisor/proc.c supervisor/view.c \
              supervisor/pathres.c supervisor/policy.c supervisor/credcache.c \
              supervisor/supervisor.c supervisor/ifioctl.c supervisor/ustack.c \
