@@ -57,7 +57,7 @@ LOG_SRC   := common/log.c common/logsyslog.c
 STACK_SRC := stacks/stack.c stacks/netns.c common/fdpass.c stacks/userspace.c stacks/stackproto.c stacks/userstack.c common/procstat.c common/thread.c
 SUP_SRC   := supervisor/main.c supervisor/options.c supervisor/proctitle.c supervisor/errset.c supervisor/defer.c supervisor/stray.c \
              supervisor/launch.c supervisor/filter.c supervisor/notify.c supervisor/create.c supervisor/msockcall.c \
-             supervisor/creds.c supervisor/childmem.c supervisor/proc.c supervisor/view.c \
+             supervisor/creds.c supervisor/childmem.c supervisor/proc.c supervisor/procevents.c supervisor/view.c \
              supervisor/pathres.c supervisor/policy.c supervisor/credcache.c \
              supervisor/supervisor.c supervisor/ifioctl.c supervisor/ustack.c \
              supervisor/ucall.c supervisor/ucmsg.c supervisor/uiface.c supervisor/usernet.c supervisor/publish.c supervisor/route.c \
@@ -209,7 +209,7 @@ $(B)/fuzz/fuzz_stackspec: tests/fuzz/fuzz_stackspec.c stacks/stack.c stacks/netn
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^
 
-$(B)/fuzz/fuzz_procparse: tests/fuzz/fuzz_procparse.c supervisor/creds.c supervisor/proc.c \
+$(B)/fuzz/fuzz_procparse: tests/fuzz/fuzz_procparse.c supervisor/creds.c supervisor/proc.c supervisor/procevents.c \
 		supervisor/credcache.c $(LOG_SRC) stacks/stack.c stacks/netns.c stacks/userspace.c stacks/stackproto.c common/fdpass.c stacks/userstack.c common/procstat.c common/thread.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ -lcap -lpthread
