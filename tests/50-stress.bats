@@ -61,10 +61,15 @@ teardown() { common_teardown; }
 # at the end takes the last one's place.  What can be left is the
 # kernel's own race, which netsup cannot see: a signal that wakes the
 # caller just before SEND makes it drop the reply SEND reported as
-# delivered (20 to 60 in 10,000 signals here, idle; 0 to 1 loaded).  An
-# ADDFD that a signal beat (ESRCH, nothing installed) once left a false
-# note that took a real stray's turn, until the table forgot real ones:
-# 1,254 left after 37,556 signals.
+# delivered.  How often depends on the machine's state far more than on
+# netsup: 0.2% of the signals here under load, 9 to 14% on the same
+# 2-CPU machine idle (December 2026; 0db7472 and later alike), where the
+# caller's vCPU wakes from its halt-poll in the window.  So the bound is
+# 25%: it still fails if interrupted sockets are not put to use at all
+# (every signal between ADDFD and SEND would leave one).  An ADDFD that a
+# signal beat (ESRCH, nothing installed) once left a false note that took
+# a real stray's turn, until the table forgot real ones: 1,254 left after
+# 37,556 signals.
 @test "stress: SIGALRM storm in a userspace-enabled session: interrupted sockets do not pile up in the program" {
 	local m before after signals
 	for m in restart norestart; do
@@ -74,7 +79,7 @@ teardown() { common_teardown; }
 		signals=${BASH_REMATCH[1]}
 		before=${BASH_REMATCH[2]}
 		after=${BASH_REMATCH[3]}
-		# left behind: under 2% of the signals
-		[ $(( (after - before) * 50 )) -lt "$signals" ]
+		# left behind: under 25% of the signals (see above)
+		[ $(( (after - before) * 4 )) -lt "$signals" ]
 	done
 }
