@@ -337,7 +337,7 @@ launch_supervisor(int sock, pid_t netsup, const struct options *o,
 			launch_supervisor_failed(sock);
 		/* what leaves the command's network moves to ours (move.c) */
 		if (!getenv("NETSUP_USERNET_NO_MOVE")) {
-			rc = usernet_routes(&un_routes, o->routes, !o->no_host_loopback);
+			rc = usernet_routes(&un_routes, o->routes, !o->no_host_loopback, "/etc/resolv.conf");
 			if (rc) {
 				err("--user-net: cannot make its rules: %s", strerror(-rc));
 				launch_supervisor_failed(sock);

@@ -212,15 +212,45 @@ static int usernet_rule(struct route_table *t, const char *cidr, enum route_acti
 }
 
 /**
+ * usernet_resolver() - the first IPv4 nameserver of a resolv.conf(5)
+ * @path:	the file (/etc/resolv.conf)
+ * @buf:	receives the address, as text
+ * @len:	its size (INET_ADDRSTRLEN)
+ *
+ * Return: 1 if there is one, 0 if not (no file, IPv6 only), -ENAMETOOLONG
+ */
+int usernet_resolver(const char *path, char *buf, size_t len)
+{
+	char line[256], addr[64];
+	struct in_addr a;
+	int rc = 0;
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return 0;
+	while (!rc && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, " nameserver %63s", addr) != 1 ||
+		    inet_pton(AF_INET, addr, &a) != 1)
+			continue;
+		rc = inet_ntop(AF_INET, &a, buf, (socklen_t)len) ? 1 : -ENAMETOOLONG;
+	}
+	fclose(f);
+	return rc;
+}
+
+/**
  * usernet_routes() - the rules of --user-net: what leaves the command's
  *		      network becomes a socket of netsup's own namespace
  * @t:		receives the rules: those of @user first, then these
  * @user:	--route's rules, or NULL
  * @host_loopback: 10.0.2.2 and fd00::2 are the host's loopback (else refused)
+ * @resolv:	the host's resolv.conf(5), or NULL
  *
  * The command's own network (10.0.2.0/24, fd00::/64, its loopback) stays
- * in the private stack, and so do broadcast and multicast; slirp's DNS
- * (10.0.2.3) too.  Everything else moves to the host's namespace, where
+ * in the private stack, and so do broadcast and multicast.  slirp's DNS,
+ * 10.0.2.3, is connected as the host's first IPv4 nameserver (@resolv),
+ * unless that is on the host's loopback and @host_loopback is false (then
+ * slirp's proxy answers, as before).  Everything else moves to the host's namespace, where
  * the supervisor runs, with the user's credentials; 10.0.2.2 (fd00::2) is
  * connected as 127.0.0.1 (::1).  A moved socket keeps the command's names
  * (10.0.2.15, fd00::15, the peer it asked for), and never binds a port of
@@ -228,13 +258,15 @@ static int usernet_rule(struct route_table *t, const char *cidr, enum route_acti
  *
  * Return: 0 or -errno
  */
-int usernet_routes(struct route_table *t, const struct route_table *user, bool host_loopback)
+int usernet_routes(struct route_table *t, const struct route_table *user, bool host_loopback,
+		   const char *resolv)
 {
 	static const char *const stay[] = {
 		"10.0.2.0/24", "127.0.0.0/8", "224.0.0.0/4", "255.255.255.255",
 		"fd00::/64", "::1", "ff00::/8", "fe80::/10",
 	};
 	enum route_action lo = host_loopback ? ROUTE_STACK : ROUTE_REFUSE;
+	char ns[INET_ADDRSTRLEN];
 	struct stack *host = NULL;
 	size_t i;
 	int rc;
@@ -253,6 +285,12 @@ int usernet_routes(struct route_table *t, const struct route_table *user, bool h
 		rc = usernet_rule(t, "10.0.2.2", lo, host, "127.0.0.1");
 	if (!rc)
 		rc = usernet_rule(t, "fd00::2", lo, host, "::1");
+	/* DNS natively: the resolver's port only matters to it, and it is
+	 * an address the command reaches anyway (or the host's loopback,
+	 * which 10.0.2.2 reaches as well) */
+	if (!rc && resolv && usernet_resolver(resolv, ns, sizeof(ns)) > 0 &&
+	    (host_loopback || strncmp(ns, "127.", 4) != 0))
+		rc = usernet_rule(t, USERNET_DNS, ROUTE_STACK, host, ns);
 	if (!rc)
 		rc = usernet_rule(t, "0.0.0.0/0", ROUTE_STACK, host, NULL);
 	if (!rc)

@@ -19,6 +19,7 @@
 /* The addresses of the command in a --user-net stack, slirp's usual. */
 #define USERNET_IP	"10.0.2.15"
 #define USERNET_IP6	"fd00::15"
+#define USERNET_DNS	"10.0.2.3"	/* slirp's DNS proxy */
 
 struct usernet {
 	char dir[PATH_MAX];	/* private directory of the stack file */
@@ -30,6 +31,8 @@ struct usernet {
 int usernet_start(struct usernet *un, const char *const *publish, int n,
 		  int verbose, struct stack **out);
 void usernet_stop(struct usernet *un);
-int usernet_routes(struct route_table *t, const struct route_table *user, bool host_loopback);
+int usernet_resolver(const char *path, char *buf, size_t len);
+int usernet_routes(struct route_table *t, const struct route_table *user, bool host_loopback,
+		   const char *resolv);
 
 #endif /* NETSUP_USERNET_H */

@@ -124,6 +124,40 @@ ts = [threading.Thread(target=serve, args=(p,)) for p in (8080, 9001, 9002)]
 	assert_output "10.9.8.7"
 }
 
+@test "rootless: DNS to 10.0.2.3 is a kernel socket connected to the host's resolver; with --disable-host-loopback a loopback resolver is slirp's proxy's" {
+	local dir
+	dir=$(mktemp -d /tmp/netsup-test-dns.XXXXXX)
+	echo "dir $dir" >> "$_fixtures"
+	chmod 755 "$dir"
+	echo "nameserver 127.0.0.1" > "$dir/resolv.conf"
+	# a query for netsup.test on a connected UDP socket: the answer, and
+	# whether the socket is the kernel's (in /proc/net/udp) or lwIP's pair
+	printf '%s\n' 'import socket, os' \
+		'u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.settimeout(5)' \
+		'u.connect(("10.0.2.3", 53))' \
+		'u.send(bytes.fromhex("123401000001000000000000") + b"\x06netsup\x04test\x00\x00\x01\x00\x01")' \
+		'r = u.recv(512)' \
+		'ino = os.readlink("/proc/self/fd/%d" % u.fileno())[8:-1]' \
+		'kernel = any(l.split()[9] == ino for l in open("/proc/net/udp").readlines()[1:])' \
+		'print(socket.inet_ntoa(r[-4:]), "kernel" if kernel else "lwip", u.getpeername()[0])' \
+		> "$dir/q.py"
+	chmod 644 "$dir/q.py"
+	ns_new N
+	# in N, a resolver on its loopback, and a resolv.conf naming it
+	# (ip netns exec's mount namespace keeps the bind mount to itself)
+	run ip netns exec "$N" sh -c "
+		dnsmasq --keep-in-foreground --port 53 --listen-address 127.0.0.1 --bind-interfaces \
+			--no-resolv --no-hosts --address=/netsup.test/10.9.8.7 --pid-file= 2>/dev/null &
+		trap 'kill \$!' EXIT
+		for i in \$(seq 100); do ss -Huln 'sport = :53' | grep -q . && break; sleep 0.05; done
+		mount --bind '$dir/resolv.conf' /etc/resolv.conf
+		su -s /bin/sh '$U' -c \"'$NETSUP' --user-net -- $PY '$dir/q.py'\"
+		su -s /bin/sh '$U' -c \"'$NETSUP' --user-net --disable-host-loopback -- $PY '$dir/q.py'\""
+	assert_success
+	assert_line --index 0 "10.9.8.7 kernel 10.0.2.3"
+	assert_line --index 1 "10.9.8.7 lwip 10.0.2.3"
+}
+
 @test "rootless: a root-owned namespace is refused before anything runs, saying what works" {
 	ns_new A
 	run as_user "'$NETSUP' -d $A -- touch '$BATS_TEST_TMPDIR/ran'"

@@ -11,10 +11,14 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/socket.h>
 
 #include "route.h"
+#include "usernet.h"
 #include "unit.h"
 
 static const struct {
@@ -193,7 +197,80 @@ static void route_format_cidr(void)
 	UNIT_EQ(route_format(&r, buf, 5), -ENOSPC);
 }
 
+/* A resolv.conf with @text, at a new temporary path (@path, PATH_MAX) */
+static void resolv_file(char *path, const char *text)
+{
+	int fd;
+
+	strcpy(path, "/tmp/route_test.XXXXXX");
+	fd = mkstemp(path);
+	if (fd >= 0) {
+		if (write(fd, text, strlen(text)) < 0)
+			UNIT_CHECK(false);
+		close(fd);
+	}
+}
+
+static void usernet_resolver_first_ipv4(void)
+{
+	char path[64], ns[INET_ADDRSTRLEN];
+
+	resolv_file(path, "# comment\nsearch example\nnameserver fe80::1\n"
+			  "nameserver 192.0.2.53\nnameserver 198.51.100.1\n");
+	UNIT_EQ(usernet_resolver(path, ns, sizeof(ns)), 1);
+	UNIT_STREQ(ns, "192.0.2.53");
+	unlink(path);
+	resolv_file(path, "nameserver ::1\nnameserver 999.1.1.1\n");
+	UNIT_EQ(usernet_resolver(path, ns, sizeof(ns)), 0);
+	unlink(path);
+	UNIT_EQ(usernet_resolver("/nonexistent/resolv.conf", ns, sizeof(ns)), 0);
+}
+
+/* Where usernet_routes() sends a connect to @addr:53: 1 moved, 0 stays, -1 refused */
+static int usernet_dns_goes(const struct route_table *t, const char *addr, char *to)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(53) };
+	const struct route *r;
+
+	inet_pton(AF_INET, addr, &sa.sin_addr);
+	r = route_match(t, (struct sockaddr *)&sa, sizeof(sa));
+	if (!r || r->action == ROUTE_STAY)
+		return 0;
+	if (r->action == ROUTE_REFUSE)
+		return -1;
+	if (r->rewrite)
+		inet_ntop(AF_INET, r->to, to, INET_ADDRSTRLEN);
+	return 1;
+}
+
+static void usernet_dns_is_the_hosts_resolver(void)
+{
+	char path[64], to[INET_ADDRSTRLEN] = "";
+	struct route_table t;
+
+	resolv_file(path, "nameserver 192.0.2.53\n");
+	UNIT_EQ(usernet_routes(&t, NULL, false, path), 0);
+	UNIT_EQ(usernet_dns_goes(&t, "10.0.2.3", to), 1);
+	UNIT_STREQ(to, "192.0.2.53");
+	UNIT_EQ(usernet_dns_goes(&t, "10.0.2.4", to), 0);	/* the private network */
+	route_table_free(&t);
+	unlink(path);
+	/* on the host's loopback: only where 10.0.2.2 reaches it too */
+	resolv_file(path, "nameserver 127.0.0.53\n");
+	UNIT_EQ(usernet_routes(&t, NULL, true, path), 0);
+	UNIT_EQ(usernet_dns_goes(&t, "10.0.2.3", to), 1);
+	UNIT_STREQ(to, "127.0.0.53");
+	route_table_free(&t);
+	UNIT_EQ(usernet_routes(&t, NULL, false, path), 0);
+	UNIT_EQ(usernet_dns_goes(&t, "10.0.2.3", to), 0);	/* slirp's proxy */
+	UNIT_EQ(usernet_dns_goes(&t, "10.0.2.2", to), -1);
+	route_table_free(&t);
+	unlink(path);
+}
+
 static const struct unit_case cases[] = {
+	{ "usernet: the first IPv4 nameserver of a resolv.conf", usernet_resolver_first_ipv4 },
+	{ "usernet: 10.0.2.3 is connected as the host's resolver, a loopback one only with the host's loopback", usernet_dns_is_the_hosts_resolver },
 	{ "route_parse_table", route_parse_table },
 	{ "route_most_specific_wins", route_most_specific_wins },
 	{ "route_prefix_edges", route_prefix_edges },
