@@ -66,16 +66,22 @@ static int msocket_local(const char *path, int domain, int type, int protocol)
 {
 	struct msocket_local l = { .domain = domain, .type = type, .protocol = protocol };
 	const struct stack_kind *k;
-	int rc;
+	int fd, rc;
 
 	/* as the supervisor: the family first; open(2) reports EFAULT,
 	 * ENAMETOOLONG and ENOENT for the path */
 	if (stack_family_index(domain) < 0)
 		return -EAFNOSUPPORT;
-	k = stack_kind_of_path(path);
+	/* one open: the file whose kind is checked is the one opened */
+	fd = open(path, O_PATH | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	k = stack_kind_of(fd);
 	if (k && k->serving != STACK_SERVED_HERE)
-		return -ENOTSUP;	/* a daemon's: see the top of this file */
-	rc = stack_open(path, &l.stack);
+		rc = -ENOTSUP;	/* a daemon's: see the top of this file */
+	else
+		rc = stack_from_fd(fd, path, &l.stack);
+	close(fd);
 	if (rc)
 		return rc;
 	rc = thread_run(msocket_local_thread, &l);
