@@ -89,28 +89,6 @@ static void now_is_limited_too(void)
 	UNIT_CHECK(printed == LOG_RATE_BURST || printed == 2 * LOG_RATE_BURST);
 }
 
-/* Run @fn with stderr on a pipe; return what it wrote (static buffer). */
-static const char *capture_stderr(void (*fn)(void))
-{
-	static char buf[8192];
-	int p[2], saved;
-	ssize_t n;
-
-	buf[0] = '\0';
-	if (pipe(p))
-		return buf;
-	saved = dup(STDERR_FILENO);
-	dup2(p[1], STDERR_FILENO);
-	close(p[1]);
-	fn();
-	dup2(saved, STDERR_FILENO);
-	close(saved);
-	n = read(p[0], buf, sizeof(buf) - 1);
-	buf[n > 0 ? n : 0] = '\0';
-	close(p[0]);
-	return buf;
-}
-
 static void lwip_forged_name(void)
 {
 	log_init("netsup-lwip", 0);
@@ -119,7 +97,7 @@ static void lwip_forged_name(void)
 
 static void other_programs_escape_as_netsup(void)
 {
-	UNIT_STREQ(capture_stderr(lwip_forged_name),
+	UNIT_STREQ(unit_capture_stderr(lwip_forged_name),
 		   "netsup-lwip: client x\\x0anetsup-lwip: client connected"
 		   "\\x1b]0;t\\x07\\\\: gone\n");
 }
@@ -132,7 +110,7 @@ static void tool_error(void)
 
 static void tool_errors_escaped(void)
 {
-	UNIT_STREQ(capture_stderr(tool_error),
+	UNIT_STREQ(unit_capture_stderr(tool_error),
 		   "netsup-stack: /dev/net/a\\x09b\\xff: no such file\n");
 }
 
@@ -141,7 +119,7 @@ static void errno_kept(void)
 	errno = EADDRINUSE;
 	log_init("netsup-lwip", 0);
 	log_set_level(LOG_DEBUG);
-	capture_stderr(tool_error);
+	unit_capture_stderr(tool_error);
 	log_set_level(LOG_WARN);
 	UNIT_EQ(errno, EADDRINUSE);
 }
@@ -185,7 +163,7 @@ static void file_without_timestamps(void)
 	log_init("netsup-lwip", 0);
 	log_use_file(fd);
 	UNIT_EQ(log_file_fd(), fd);
-	UNIT_STREQ(capture_stderr(lwip_line), "netsup-lwip: link up\n");
+	UNIT_STREQ(unit_capture_stderr(lwip_line), "netsup-lwip: link up\n");
 	log_close_file();
 	UNIT_EQ(log_file_fd(), -1);
 	UNIT_STREQ(file_text(path), "netsup-lwip: link up\n");
@@ -202,7 +180,7 @@ static void detached_with_a_file_writes_there_only(void)
 	log_init("netsup-lwip", 0);
 	log_use_file(fd);
 	log_detach();
-	UNIT_STREQ(capture_stderr(lwip_line), "");
+	UNIT_STREQ(unit_capture_stderr(lwip_line), "");
 	log_close_file();
 	UNIT_STREQ(file_text(path), "netsup-lwip: link up\n");
 	unlink(path);

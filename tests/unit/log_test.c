@@ -99,28 +99,6 @@ static void short_buffer_cut_at_a_boundary(void)
 	UNIT_STREQ(out, "");
 }
 
-/* Run @fn with stderr on a pipe; return what it wrote (static buffer). */
-static const char *capture_stderr(void (*fn)(void))
-{
-	static char buf[16384];
-	int p[2], saved;
-	ssize_t n;
-
-	buf[0] = '\0';
-	if (pipe(p))
-		return buf;
-	saved = dup(STDERR_FILENO);
-	dup2(p[1], STDERR_FILENO);
-	close(p[1]);
-	fn();
-	dup2(saved, STDERR_FILENO);
-	close(saved);
-	n = read(p[0], buf, sizeof(buf) - 1);
-	buf[n > 0 ? n : 0] = '\0';
-	close(p[0]);
-	return buf;
-}
-
 static void log_forged_path(void)
 {
 	log_pid(LOG_ERR, 42, "msocket(inet, dgram): %s: created",
@@ -129,7 +107,7 @@ static void log_forged_path(void)
 
 static void sink_escapes_every_line(void)
 {
-	UNIT_STREQ(capture_stderr(log_forged_path),
+	UNIT_STREQ(unit_capture_stderr(log_forged_path),
 		   "netsup: [pid 42] msocket(inet, dgram): /tmp/x\\x0anetsup: [pid 1] "
 		   "socket(inet, stream): trusted: created\\x1b[2K: created\n");
 }
@@ -145,7 +123,7 @@ static void log_long(void)
 
 static void long_message_stays_one_line(void)
 {
-	const char *out = capture_stderr(log_long);
+	const char *out = unit_capture_stderr(log_long);
 
 	UNIT_CHECK(!strncmp(out, "netsup: \\x0a", 12));
 	UNIT_EQ(strchr(out, '\n') - out, strlen(out) - 1);
@@ -164,7 +142,7 @@ static void log_levels(void)
 
 static void levels_filter(void)
 {
-	UNIT_STREQ(capture_stderr(log_levels), "netsup: shown 1\nnetsup: shown 2\n");
+	UNIT_STREQ(unit_capture_stderr(log_levels), "netsup: shown 1\nnetsup: shown 2\n");
 }
 
 static void log_to_file(void)
@@ -189,10 +167,10 @@ static void log_file_appends_with_timestamps(void)
 	umask(old);
 	UNIT_CHECK(!stat(path, &st) && (st.st_mode & 07777) == 0600);
 	/* stderr gets the line as before, the file a timestamp in front */
-	UNIT_STREQ(capture_stderr(log_to_file), "netsup: to the file \\x1b\n");
+	UNIT_STREQ(unit_capture_stderr(log_to_file), "netsup: to the file \\x1b\n");
 	log_close_file();
 	UNIT_EQ(log_open_file(path), 0);	/* appends, never truncates */
-	capture_stderr(log_to_file);
+	unit_capture_stderr(log_to_file);
 	log_close_file();
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);

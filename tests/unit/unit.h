@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 struct unit_case {
 	const char *name;
@@ -52,6 +53,28 @@ static inline bool unit_check(bool ok, const char *file, int line, const char *w
 } while (0)
 
 #define UNIT_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* Run @fn with stderr on a pipe; what it wrote (a static buffer). */
+static inline const char *unit_capture_stderr(void (*fn)(void))
+{
+	static char buf[16384];
+	int p[2], saved;
+	ssize_t n;
+
+	buf[0] = '\0';
+	if (pipe(p))
+		return buf;
+	saved = dup(STDERR_FILENO);
+	dup2(p[1], STDERR_FILENO);
+	close(p[1]);
+	fn();
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	n = read(p[0], buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	close(p[0]);
+	return buf;
+}
 
 /* Run the cases of @cases (all, or those named in @argv). */
 static inline int unit_main(const struct unit_case *cases, size_t n,
