@@ -62,6 +62,7 @@ SUP_SRC   := supervisor/main.c supervisor/options.c supervisor/proctitle.c super
              supervisor/supervisor.c supervisor/ifioctl.c supervisor/ustack.c \
              supervisor/ucall.c supervisor/ucmsg.c supervisor/uiface.c supervisor/usernet.c supervisor/publish.c supervisor/route.c \
              supervisor/ucall_table.c supervisor/ucall_conn.c supervisor/ucall_dgram.c \
+             supervisor/unborn.c supervisor/unbornmake.c \
              supervisor/move.c supervisor/moveopt.c supervisor/moverec.c supervisor/movefd.c supervisor/request.c supervisor/receive.c common/lwlaunch.c
 SUP_OBJ   := $(patsubst %.c,$(B)/%.o,$(SUP_SRC) $(STACK_SRC) $(LOG_SRC))
 

@@ -21,6 +21,7 @@
 #include "create.h"
 #include "log.h"
 #include "ucall.h"
+#include "unborn.h"
 
 static const char *create_type_name(int type)
 {
@@ -168,7 +169,9 @@ void create_socket(struct worker *w, struct stack *s, const struct creds *c,
 		return;
 	}
 	if (stack_served_by_daemon(s)) {
-		ucall_socket(w, s, c, domain, type, protocol, r);
+		/* a kernel socket until it needs the stack (unborn.c) */
+		if (!unborn_socket(w, s, c, domain, type, protocol, r))
+			ucall_socket(w, s, c, domain, type, protocol, r);
 		return;
 	}
 	if (create_needs_helper(s, c)) {

@@ -64,6 +64,7 @@
 #include "log.h"
 #include "proctitle.h"
 #include "supervisor.h"
+#include "unborn.h"
 #include "ustack.h"
 #include "../common/fdpass.h"
 #include "view.h"
@@ -377,7 +378,10 @@ launch_supervisor(int sock, pid_t netsup, const struct options *o,
 
 	sv.attach = ustack_attach_defaults;	/* the loop serves their daemons */
 	sv.detach = ustack_detach_all;
-	rc = supervisor_run(&sv);
+	rc = unborn_init(&sv);
+	if (!rc)
+		rc = supervisor_run(&sv);
+	unborn_fini(&sv);
 	proc_fini(&sv.procs);
 	usernet_stop(&un);
 	if (rc)

@@ -80,6 +80,7 @@
 #include "move.h"
 #include "create.h"
 #include "moveint.h"
+#include "unborn.h"
 #include "../common/fileid.h"
 
 /* Is the old socket's address @ss a wildcard with port 0: not bound? */
@@ -106,7 +107,6 @@ static int move_src_kernel(struct move_src *src)
 {
 	socklen_t len = sizeof(int);
 	struct tcp_info ti;
-	struct stat st;
 	char dev[16];
 
 	if (getsockopt(src->cfd, SOL_SOCKET, SO_DOMAIN, &src->domain, &len) ||
@@ -116,11 +116,8 @@ static int move_src_kernel(struct move_src *src)
 	if ((src->domain != AF_INET && src->domain != AF_INET6) ||
 	    (src->type != SOCK_STREAM && src->type != SOCK_DGRAM))
 		return 1;
-	src->nsfd = ioctl(src->cfd, SIOCGSKNS);
-	if (src->nsfd < 0 || fstat(src->nsfd, &st))
+	if (move_sock_ns(src->cfd, &src->nsfd, &src->ns_dev, &src->ns_ino))
 		return 1;
-	src->ns_dev = st.st_dev;
-	src->ns_ino = st.st_ino;
 	if (src->type == SOCK_STREAM) {
 		len = sizeof(ti);
 		if (getsockopt(src->cfd, IPPROTO_TCP, TCP_INFO, &ti, &len) ||
@@ -174,13 +171,14 @@ static bool move_src_is_default(struct worker *w, const struct creds *c,
 	char path[64];
 
 	if (def) {
-		yes = src->user ? stack_same(def, src->us.s) :
+		yes = src->unborn ? stack_same(def, src->unborn) :
+		      src->user ? stack_same(def, src->us.s) :
 			stack_served_here(def) && def->dev == src->ns_dev &&
 			def->ino == src->ns_ino;
 		stack_put(def);
 		return yes;
 	}
-	if (src->user)
+	if (src->user || src->unborn)
 		return false;
 	if (__atomic_load_n(&sv->moved, __ATOMIC_ACQUIRE)) {
 		pthread_mutex_lock(&sv->dlock);
@@ -263,6 +261,8 @@ static bool move_connect(struct worker *w, struct notify_reply *r)
 	src->ino = st.st_ino;
 	src->user = ustack_sock_find(st.st_dev, st.st_ino, &src->us);
 	rc = src->user ? move_src_user(src) : move_src_kernel(src);
+	if (!rc && !src->user)
+		src->unborn = unborn_of(w, src->cfd);	/* unborn.c */
 	if (rc || (ss.ss_family == AF_INET && src->domain != AF_INET) ||
 	    (ss.ss_family == AF_INET6 && src->domain != AF_INET6)) {
 		handled = false;	/* the kernel's or the stack's answer */
@@ -276,8 +276,10 @@ static bool move_connect(struct worker *w, struct notify_reply *r)
 		request_fail(r, rc);
 		goto out;
 	}
+	/* a socket that waits for its stack is where netsup put it: the
+	 * rule's checks below are its own */
 	if (!move_src_is_default(w, &c, src) ||
-	    (rt->action == ROUTE_STACK && move_src_in(src, rt->s))) {
+	    (!src->unborn && rt->action == ROUTE_STACK && move_src_in(src, rt->s))) {
 		handled = false;
 		goto out;
 	}
@@ -300,6 +302,14 @@ static bool move_connect(struct worker *w, struct notify_reply *r)
 	if (c.foreign_user && rt->s->foreign_owner) {
 		move_log(&c, rt, src, "refused: a process of another user namespace");
 		request_fail(r, -EACCES);
+		goto out;
+	}
+	if (src->unborn && move_src_in(src, rt->s) && !rt->rewrite) {
+		/* it waited where the rule sends it: it connects there */
+		if (rt->view)
+			move_view_add(t, src->cfd, src, &ss, len);
+		move_log(&c, rt, src, "connected where it waited, in");
+		r->what = NOTIFY_CONTINUE;
 		goto out;
 	}
 	if (!src->user && move_fresh_opts(w, src, fresh))
@@ -354,6 +364,7 @@ out:
 		close(src->cfd);
 	if (src->nsfd >= 0)
 		close(src->nsfd);
+	stack_put(src->unborn);
 	free(src);
 	return handled;
 }

@@ -33,6 +33,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/seccomp.h>
+#include <linux/sockios.h>
 
 #include "moveint.h"
 
@@ -127,6 +128,59 @@ int move_fd_cloexec(pid_t tid, int fd, bool *cloexec)
 	if (errno || end == p + 6)
 		return -EIO;
 	*cloexec = flags & O_CLOEXEC;
+	return 0;
+}
+
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE	71
+#endif
+
+/*
+ * move_sock_ns() - the network namespace of the socket @fd
+ * @fd:		netsup's copy of it
+ * @nsfd:	receives a descriptor on the namespace, or -1
+ * @dev:	receives its identity
+ * @ino:
+ *
+ * SIOCGSKNS (4.9) wants CAP_NET_ADMIN over the namespace: an
+ * unprivileged netsup knows its own namespace by the socket's
+ * SO_NETNS_COOKIE (5.14) instead, and gets no descriptor for it (the
+ * thread is there already: nothing to enter).
+ *
+ * Return: 0 or -errno
+ */
+int move_sock_ns(int fd, int *nsfd, dev_t *dev, ino_t *ino)
+{
+	uint64_t mine = 0, its = 0;
+	socklen_t len = sizeof(its);
+	struct stat st;
+	int here;
+
+	*nsfd = ioctl(fd, SIOCGSKNS);
+	if (*nsfd >= 0) {
+		if (fstat(*nsfd, &st)) {
+			close(*nsfd);
+			*nsfd = -1;
+			return -errno;
+		}
+		*dev = st.st_dev;
+		*ino = st.st_ino;
+		return 0;
+	}
+	if (errno != EPERM || getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, &its, &len))
+		return -errno;
+	here = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	len = sizeof(mine);
+	if (here < 0 || getsockopt(here, SOL_SOCKET, SO_NETNS_COOKIE, &mine, &len)) {
+		if (here >= 0)
+			close(here);
+		return -EPERM;
+	}
+	close(here);
+	if (mine != its || stat("/proc/thread-self/ns/net", &st))
+		return -EPERM;
+	*dev = st.st_dev;
+	*ino = st.st_ino;
 	return 0;
 }
 

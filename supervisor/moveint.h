@@ -47,6 +47,7 @@ struct move_src {
 	ino_t ino;
 	bool user;		/* of a userspace stack */
 	struct usock us;	/* then: which */
+	struct stack *unborn;	/* else: the stack it waits for, or NULL */
 	dev_t ns_dev;		/* else: its namespace */
 	ino_t ns_ino;
 	int nsfd;		/* SIOCGSKNS, or -1 */
@@ -76,6 +77,7 @@ int move_fd_inode(pid_t tid, int fd, dev_t *dev, ino_t *ino);
 int move_fd_copy(pid_t tid, int fd);
 int move_fd_cloexec(pid_t tid, int fd, bool *cloexec);
 int move_replace(struct worker *w, __u64 id, int nfd, int fd, bool cloexec);
+int move_sock_ns(int fd, int *nsfd, dev_t *dev, ino_t *ino);
 void move_connect_rewritten(struct worker *w, const struct creds *c,
 			    const struct route *rt, struct move_src *src, int nfd,
 			    struct sockaddr_storage *ss, socklen_t len,

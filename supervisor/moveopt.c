@@ -19,10 +19,14 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <netinet/udp.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <linux/sockios.h>
 
 #include "log.h"
+#include "move.h"
 #include "moveint.h"
 #include "../common/util.h"
 
@@ -154,7 +158,14 @@ int move_fresh_opts(struct worker *w, const struct move_src *src, struct move_va
 	pthread_mutex_unlock(&move_fresh.lock);
 	rc = request_own(w);
 	if (!rc && (w->stack.netns_dev != src->ns_dev || w->stack.netns_ino != src->ns_ino)) {
-		if (setns(src->nsfd, CLONE_NEWNET))
+		struct stat here;
+
+		/* netsup's own namespace needs no setns (nor a privilege) */
+		if (!stat("/proc/thread-self/ns/net", &here) && here.st_dev == src->ns_dev &&
+		    here.st_ino == src->ns_ino) {
+			w->stack.netns_dev = src->ns_dev;
+			w->stack.netns_ino = src->ns_ino;
+		} else if (setns(src->nsfd, CLONE_NEWNET))
 			rc = -errno;
 		else {
 			w->stack.netns_dev = src->ns_dev;
@@ -177,6 +188,74 @@ int move_fresh_opts(struct worker *w, const struct move_src *src, struct move_va
 	memcpy(move_fresh.e[i].vals, vals, sizeof(move_fresh.e[i].vals));
 	pthread_mutex_unlock(&move_fresh.lock);
 	return 0;
+}
+
+/**
+ * move_opt_carried() - is an option one that a socket carries along?
+ * @level:	setsockopt(2)'s
+ * @name:
+ *
+ * Return: true if it is in the table: read back, compared, set again
+ */
+bool move_opt_carried(int level, int name)
+{
+	size_t i;
+
+	for (i = 0; i < MOVE_NOPTS; i++)
+		if (move_opts[i].level == level && move_opts[i].name == name)
+			return true;
+	return false;
+}
+
+/**
+ * move_opts_changed() - the options a program set on a kernel socket
+ * @w:		the handling thread (it may enter the socket's namespace)
+ * @fd:		netsup's copy of the socket
+ * @out:	receives them, as setsockopt(2) takes them
+ * @max:	its room
+ *
+ * Return: how many, or -errno (the socket's kind or namespace unknown)
+ */
+int move_opts_changed(struct worker *w, int fd, struct move_set *out, int max)
+{
+	struct move_val fresh[MOVE_NOPTS];
+	struct move_src src = { .cfd = fd, .nsfd = -1 };
+	socklen_t len = sizeof(int);
+	int n = 0, half;
+	size_t i;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &src.domain, &len) ||
+	    getsockopt(fd, SOL_SOCKET, SO_TYPE, &src.type, &len) ||
+	    getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &src.protocol, &len))
+		return -errno;
+	n = move_sock_ns(fd, &src.nsfd, &src.ns_dev, &src.ns_ino);
+	if (n)
+		goto out;
+	move_opts_read(fd, src.domain, src.type, src.vals);
+	n = move_fresh_opts(w, &src, fresh);
+	if (n)
+		goto out;
+	for (i = 0; i < MOVE_NOPTS && n < max; i++) {
+		const struct move_val *v = &src.vals[i];
+
+		if (!v->len || (fresh[i].len == v->len && !memcmp(fresh[i].v, v->v, v->len)))
+			continue;
+		out[n].level = move_opts[i].level;
+		out[n].name = move_opts[i].name;
+		out[n].len = v->len;
+		memcpy(out[n].v, v->v, v->len);
+		if (move_opts[i].kind == MOVE_BUF) {
+			memcpy(&half, v->v, sizeof(half));
+			half /= 2;
+			memcpy(out[n].v, &half, sizeof(half));
+			out[n].len = sizeof(half);
+		}
+		n++;
+	}
+out:
+	if (src.nsfd >= 0)
+		close(src.nsfd);
+	return n;
 }
 
 /*

@@ -49,6 +49,7 @@ struct supervisor {
 	int epfd;		/* the event loop */
 	int wake_fd;		/* eventfd: supervisor_ready() */
 	struct ustack *ustacks;	/* clients of userspace stacks (ustack.c) */
+	struct unborn *unborn;	/* where their sockets wait (unborn.c), or NULL */
 	struct seccomp_notif_sizes sizes;
 	struct proctab procs;	/* default stacks, per process */
 	struct credcache cache;	/* credentials, per thread */

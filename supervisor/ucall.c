@@ -58,6 +58,7 @@
 #include "ucall.h"
 #include "ucall_int.h"
 #include "uiface.h"
+#include "unborn.h"
 #include "ustack.h"
 #include "../common/util.h"
 
@@ -270,7 +271,10 @@ int ucall_addr(struct ucall *uc, struct sp_msg *m, uint64_t addr, uint64_t len)
 
 /* --- dispatch ----------------------------------------------------------------------- */
 
-/* The userspace socket the child's descriptor @fd is, if it is one. */
+/*
+ * The userspace socket the child's descriptor @fd is, if it is one
+ * (@cfdp: our copy); -ENOENT if not, with our copy in @cfdp all the same.
+ */
 static int ucall_lookup(struct worker *w, int fd, struct usock *us, int *cfdp)
 {
 	struct stat st;
@@ -287,7 +291,7 @@ static int ucall_lookup(struct worker *w, int fd, struct usock *us, int *cfdp)
 	if (cfd < 0)
 		return -errno;
 	if (fstat(cfd, &st) || !ustack_sock_find(st.st_dev, st.st_ino, us)) {
-		close(cfd);
+		*cfdp = cfd;	/* maybe a socket that waits for its stack */
 		return -ENOENT;
 	}
 	*cfdp = cfd;
@@ -368,12 +372,19 @@ void ucall_handle(struct worker *w, struct notify_reply *r)
 	int rc;
 
 	r->what = NOTIFY_CONTINUE;
-	if (!ustack_any() || !ucall_decode(w, &ca))
+	if ((!ustack_any() && !w->sv->unborn) || !ucall_decode(w, &ca))
 		return;
 	row = ca.row;
 	/* a kernel descriptor, or none, goes back to the kernel before
 	 * anything is allocated: that is the common case, on every call */
-	if (ucall_lookup(w, (int)ca.a[0], &us, &cfd))
+	rc = ucall_lookup(w, (int)ca.a[0], &us, &cfd);
+	if (rc == -ENOENT) {
+		unborn_call(w, &ca, &cfd, r);	/* unborn.c */
+		if (cfd >= 0)
+			close(cfd);
+		return;
+	}
+	if (rc)
 		return;
 	rc = ucall_new(w, &ca, row->writes, &uc);
 	if (rc) {

@@ -11,5 +11,6 @@
 void ucall_socket(struct worker *w, struct stack *s, const struct creds *c,
 		  int domain, int type, int protocol, struct notify_reply *r);
 void ucall_handle(struct worker *w, struct notify_reply *r);
+bool ucall_option_forwarded(int level, int name);
 
 #endif /* NETSUP_UCALL_H */

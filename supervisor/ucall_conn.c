@@ -32,6 +32,7 @@
 #include "childmem.h"
 #include "log.h"
 #include "request.h"
+#include "ucall.h"
 #include "ucall_int.h"
 #include "ustack.h"
 
@@ -213,7 +214,7 @@ void ucall_name_done(struct ureq *rq, struct worker *w)
  * they do (BIND's dig, libuv), is accepted and means nothing (one listener
  * per port in a userspace stack) but read back; AF_UNIX would refuse it.
  */
-static bool ucall_option_forwarded(int level, int name)
+bool ucall_option_forwarded(int level, int name)
 {
 	if (level == IPPROTO_TCP || level == IPPROTO_IP || level == IPPROTO_IPV6 ||
 	    level == SOL_NETLINK)

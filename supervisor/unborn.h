@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * unborn.h - sockets of a userspace stack that wait, as kernel sockets,
+ *	      for the first call that needs the stack
+ */
+#ifndef NETSUP_UNBORN_H
+#define NETSUP_UNBORN_H
+
+#include <stdbool.h>
+
+#include "creds.h"
+#include "request.h"
+
+struct supervisor;
+struct stack;
+struct ucall_args;
+
+int unborn_init(struct supervisor *sv);
+void unborn_fini(struct supervisor *sv);
+bool unborn_socket(struct worker *w, struct stack *s, const struct creds *c,
+		   int domain, int type, int protocol, struct notify_reply *r);
+struct stack *unborn_of(struct worker *w, int fd);
+bool unborn_needs_stack(const struct ucall_args *ca, int type);
+void unborn_call(struct worker *w, const struct ucall_args *ca, int *cfdp,
+		 struct notify_reply *r);
+
+#endif /* NETSUP_UNBORN_H */

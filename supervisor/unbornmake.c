@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * unbornmake.c - a waiting socket made in its userspace stack, at the
+ * first call that needs the stack (unborn.c says which)
+ *
+ * In order, each step answered later by the daemon or done here:
+ * 1. the options the program set on the kernel socket, those that differ
+ *    from a fresh one's (moveopt.c), are read while the call waits;
+ * 2. SP_SOCKET: the daemon's socket, one end of a socketpair, is made,
+ *    O_NONBLOCK as the kernel socket was, and known by its inode
+ *    (ustack.c) from then on;
+ * 3. each option: SP_SETSOCKOPT where the stack serves it, else set on
+ *    the socketpair's end (SO_RCVTIMEO, SO_LINGER...), as a forwarded
+ *    setsockopt would; one the stack refuses is left out, as a move
+ *    leaves out what the new stack lacks;
+ * 4. ADDFD with SETFD puts it under the child's number (the kernel socket
+ *    is released: netsup's copy is closed first), O_CLOEXEC as it was;
+ * 5. the notification is handled again, as it came: it is now a call on
+ *    a socket of the userspace stack, forwarded (or moved) as any.
+ * A caller that goes meanwhile (a signal) cancels what is left.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "move.h"
+#include "moveint.h"
+#include "policy.h"
+#include "proc.h"
+#include "ucall.h"
+#include "ucall_int.h"
+#include "unborn.h"
+#include "ustack.h"
+
+struct unborn_make {
+	struct ureq rq;			/* first: the daemon's requests */
+	struct seccomp_notif req;	/* the call, handled again once made */
+	struct stack *s;
+	int pfd;			/* our copy of the kernel socket */
+	int nfd;			/* the stack's socket, once made */
+	int fd;				/* the child's number */
+	int domain, type;
+	bool cloexec, nonblock;
+	uid_t uid;
+	uint64_t handle;
+	int nopts, next;
+	struct move_set opts[MOVE_NOPTS];
+};
+
+static void unborn_make_free(struct unborn_make *um)
+{
+	if (um->pfd >= 0)
+		close(um->pfd);
+	if (um->nfd >= 0)
+		close(um->nfd);
+	if (um->rq.fd >= 0)
+		close(um->rq.fd);
+	stack_put(um->s);
+	free(um);
+}
+
+/* The call fails with @error, or the caller is gone: answer, free. */
+static void unborn_make_fail(struct worker *w, struct unborn_make *um, int error)
+{
+	struct notify_reply r = { .what = NOTIFY_ERROR };
+
+	w->req->id = um->rq.d.id;
+	w->req->pid = (__u32)um->rq.d.tid;
+	request_fail(&r, error);
+	unborn_make_free(um);
+	request_reply(w, &r);
+}
+
+/* Step 4 and 5: in place, and the call handled again. */
+static void unborn_make_place(struct worker *w, struct unborn_make *um)
+{
+	struct notify_reply r = { .what = NOTIFY_CONTINUE };
+	int rc;
+
+	close(um->pfd);		/* the child's is the kernel socket's last */
+	um->pfd = -1;
+	rc = move_replace(w, um->rq.d.id, um->nfd, um->fd, um->cloexec);
+	if (rc) {
+		unborn_make_fail(w, um, rc == -ENOENT ? -ESRCH : rc);
+		return;
+	}
+	debug("pid %d: socket %d made in %s at its first call that needs it",
+	      (int)um->rq.d.tid, um->fd, um->s->path);
+	memcpy(w->req, &um->req, sizeof(um->req));
+	unborn_make_free(um);
+	if (!move_call(w, &r))
+		ucall_handle(w, &r);
+	request_reply(w, &r);
+}
+
+static void unborn_make_opt_done(struct ureq *rq, struct worker *w);
+
+/* Step 3, from the next option on. */
+static void unborn_make_opts(struct worker *w, struct unborn_make *um)
+{
+	while (um->next < um->nopts) {
+		const struct move_set *o = &um->opts[um->next++];
+		struct sp_msg m = { .op = SP_SETSOCKOPT, .handle = um->handle,
+				    .level = o->level, .name = o->name,
+				    .data = o->v, .datalen = o->len };
+		int rc;
+
+		if (!ucall_option_forwarded(o->level, o->name)) {
+			if (setsockopt(um->nfd, o->level, o->name, o->v, o->len))
+				debug("socket made in %s: option %d/%d left out: %s",
+				      um->s->path, o->level, o->name, strerror(errno));
+			continue;
+		}
+		um->rq.done = unborn_make_opt_done;
+		um->rq.polls = 0;
+		rc = ustack_send(w->sv, um->s, &m, &um->rq, um->uid);
+		if (!rc)
+			return;		/* goes on in unborn_make_opt_done() */
+		unborn_make_fail(w, um, rc);
+		return;
+	}
+	unborn_make_place(w, um);
+}
+
+static void unborn_make_opt_done(struct ureq *rq, struct worker *w)
+{
+	struct unborn_make *um = (struct unborn_make *)rq;
+
+	if (rq->result == -EINTR) {	/* the caller is gone */
+		unborn_make_fail(w, um, -EINTR);
+		return;
+	}
+	if (rq->result < 0)
+		debug("socket made in %s: option %d/%d left out: %s", um->s->path,
+		      um->opts[um->next - 1].level, um->opts[um->next - 1].name,
+		      strerror(-rq->result));
+	unborn_make_opts(w, um);
+}
+
+/* Step 2 done: the daemon's socket, or why not. */
+static void unborn_make_socket_done(struct ureq *rq, struct worker *w)
+{
+	struct unborn_make *um = (struct unborn_make *)rq;
+	int rc = rq->result;
+
+	if (rc >= 0 && rq->fd < 0)
+		rc = -EPROTO;
+	if (rc < 0) {
+		unborn_make_fail(w, um, rc);
+		return;
+	}
+	um->nfd = rq->fd;
+	rq->fd = -1;
+	um->handle = rq->handle;
+	if (um->nonblock && fcntl(um->nfd, F_SETFL, O_NONBLOCK))
+		rc = -errno;
+	if (!rc)
+		rc = ustack_sock_add(w->sv, um->s, um->nfd, um->handle, um->domain, um->type);
+	if (rc) {
+		unborn_make_fail(w, um, rc);
+		return;
+	}
+	unborn_make_opts(w, um);
+}
+
+/* May the caller have a socket of @s: its default, or the policy's? */
+static bool unborn_may_use(struct worker *w, const struct creds *c, struct stack *s,
+			   int domain)
+{
+	struct stack *def = proc_default(&w->sv->procs, c->tgid, c->ppid,
+					 stack_family_index(domain));
+	bool yes = def && stack_same(def, s);
+
+	stack_put(def);
+	return yes || !policy_check(&w->sv->policy, s);
+}
+
+/* Step 1, and the request of step 2. */
+static void unborn_make_start(struct worker *w, const struct ucall_args *ca, int *cfdp,
+			      struct stack *s, int type, struct notify_reply *r)
+{
+	struct sp_msg m = { .op = SP_SOCKET, .type = type };
+	struct unborn_make *um;
+	socklen_t len = sizeof(int);
+	struct creds c;
+	int rc;
+
+	um = calloc(1, sizeof(*um));
+	if (!um) {
+		stack_put(s);
+		request_fail(r, -ENOMEM);
+		return;
+	}
+	um->s = s;
+	um->nfd = um->rq.fd = -1;
+	um->pfd = *cfdp;
+	*cfdp = -1;
+	um->fd = (int)ca->a[0];
+	um->type = type;
+	um->rq.d.id = w->req->id;
+	um->rq.d.tid = (pid_t)w->req->pid;
+	um->rq.done = unborn_make_socket_done;
+	memcpy(&um->req, w->req, sizeof(um->req));
+	rc = getsockopt(um->pfd, SOL_SOCKET, SO_DOMAIN, &um->domain, &len) ? -errno : 0;
+	if (!rc)
+		rc = move_fd_cloexec(um->rq.d.tid, um->fd, &um->cloexec);
+	if (!rc)
+		rc = request_creds(w, &c);
+	if (!rc && !unborn_may_use(w, &c, s, um->domain))
+		rc = -EACCES;
+	if (rc)
+		goto fail;
+	um->uid = c.ruid;
+	um->nonblock = fcntl(um->pfd, F_GETFL) & O_NONBLOCK;
+	um->nopts = move_opts_changed(w, um->pfd, um->opts, MOVE_NOPTS);
+	if (um->nopts < 0)
+		um->nopts = 0;	/* read what can be: a fresh socket's values */
+	if (!request_id_valid(w)) {
+		rc = -ESRCH;
+		goto fail;
+	}
+	m.domain = um->domain;
+	rc = ustack_send(w->sv, s, &m, &um->rq, um->uid);
+	if (rc)
+		goto fail;
+	r->what = NOTIFY_DEFERRED;
+	return;
+fail:
+	request_fail(r, rc);
+	unborn_make_free(um);
+}
+
+/**
+ * unborn_call() - a forwarded call on a descriptor that is no socket of a
+ *		   userspace stack: one that waits for its stack, maybe
+ * @w:		the handling thread
+ * @ca:		the call, decoded (x86-64 numbers)
+ * @cfdp:	netsup's copy of the descriptor; taken (set to -1) if kept
+ * @r:		the outcome: CONTINUE (the kernel's), or the stack's
+ */
+void unborn_call(struct worker *w, const struct ucall_args *ca, int *cfdp,
+		 struct notify_reply *r)
+{
+	socklen_t len = sizeof(int);
+	struct stack *s;
+	int type;
+
+	r->what = NOTIFY_CONTINUE;
+	s = unborn_of(w, *cfdp);
+	if (!s)
+		return;
+	if (getsockopt(*cfdp, SOL_SOCKET, SO_TYPE, &type, &len) ||
+	    !unborn_needs_stack(ca, type)) {
+		stack_put(s);
+		return;
+	}
+	unborn_make_start(w, ca, cfdp, s, type, r);
+}

@@ -1,0 +1,121 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# A socket of a userspace stack is a kernel socket until its first call
+# that needs the stack (supervisor/unborn.c): what the kernel answers
+# before that, the options and flags it carries into the stack then, and
+# that the stack serves it afterwards.  NETSUP_NO_UNBORN=1 (the daemon's
+# socket from socket() on) is the control: the same checks fail there.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+setup() {
+	common_setup
+	PY=/usr/bin/python3
+	# where a normal user can read it too
+	SCRIPT=$(mktemp -d /tmp/unborn.XXXXXX)/unborn.py
+	echo "dir ${SCRIPT%/*}" >> "$_fixtures"
+	cat > "$SCRIPT" <<'PYEOF'
+import errno, os, socket, sys
+
+def err(f):
+    try:
+        f()
+        return "ok"
+    except OSError as e:
+        return errno.errorcode[e.errno]
+
+what = sys.argv[1]
+if what == "unconnected":
+    t = socket.socket()
+    t.setblocking(False)
+    print("tcp recv", err(lambda: t.recv(1)))
+    t.setblocking(True)
+    print("tcp send", err(lambda: t.send(b"x")))
+    print("tcp peer", err(t.getpeername))
+    print("tcp shutdown", err(lambda: t.shutdown(socket.SHUT_RDWR)))
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    print("udp send", err(lambda: u.send(b"x")))
+elif what == "carried":
+    s = socket.socket(socket.AF_INET6)
+    fd = s.fileno()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+    s.setblocking(False)
+    os.set_inheritable(fd, True)
+    s.bind(("::", 0))
+    s.listen()
+    print("fd", s.fileno() == fd)
+    print("reuseaddr", s.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR))
+    print("v6only", s.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY))
+    print("keepalive", s.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE))
+    print("nonblock", not s.getblocking())
+    print("inheritable", os.get_inheritable(fd))
+    c = socket.socket(socket.AF_INET6)
+    c.settimeout(10)
+    c.connect(("::1", s.getsockname()[1]))
+    s.setblocking(True)
+    a, _ = s.accept()
+    c.sendall(b"through the stack")
+    print("got", a.recv(100).decode())
+elif what == "forked":
+    # made by the parent, bound by its child: still the default's socket
+    s = socket.socket()
+    pid = os.fork()
+    if pid == 0:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        c = socket.create_connection(s.getsockname(), timeout=10)
+        a, _ = s.accept()
+        c.sendall(b"x")
+        os._exit(0 if a.recv(1) == b"x" else 1)
+    print("child", os.waitpid(pid, 0)[1])
+PYEOF
+	chmod 755 "${SCRIPT%/*}"
+	chmod 644 "$SCRIPT"
+}
+teardown() { common_teardown; }
+
+@test "unborn: a never-connected socket answers as the kernel's (ENOTCONN, EPIPE, EDESTADDRREQ)" {
+	unshare -n "$PY" "$SCRIPT" unconnected > "$BATS_TEST_TMPDIR/kernel"
+	run "$BUILD/netsup" --user-net -- "$PY" "$SCRIPT" unconnected
+	[ "$status" -eq 0 ]
+	diff -u "$BATS_TEST_TMPDIR/kernel" <(echo "$output")
+	grep -qx "tcp recv ENOTCONN" "$BATS_TEST_TMPDIR/kernel"
+	# the control: the daemon's socketpair acts connected
+	run env NETSUP_NO_UNBORN=1 "$BUILD/netsup" --user-net -- "$PY" "$SCRIPT" unconnected
+	[ "$status" -eq 0 ]
+	! diff -q "$BATS_TEST_TMPDIR/kernel" <(echo "$output")
+}
+
+@test "unborn: options, flags and the number go with it into the stack, which serves it" {
+	run "$BUILD/netsup" --user-net -- "$PY" "$SCRIPT" carried
+	[ "$status" -eq 0 ]
+	[ "$output" = "fd True
+reuseaddr 1
+v6only 1
+keepalive 1
+nonblock True
+inheritable True
+got through the stack" ]
+}
+
+@test "unborn: as a normal user, options set before bind are carried too" {
+	user_new U
+	run su -s /bin/sh "$U" -c "cd /tmp && '$BUILD/netsup' --user-net -- '$PY' '$SCRIPT' carried"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"reuseaddr 1"*"v6only 1"*"got through the stack"* ]]
+}
+
+@test "unborn: a socket made before fork() is served for the child" {
+	run "$BUILD/netsup" --user-net -- "$PY" "$SCRIPT" forked
+	[ "$status" -eq 0 ]
+	[ "$output" = "child 0" ]
+}
+
+@test "unborn: -v says where each socket was made" {
+	run "$BUILD/netsup" -vv --user-net -- "$PY" "$SCRIPT" forked
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"made in "*"at its first call that needs it"* ]]
+}
