@@ -24,11 +24,13 @@
  *   userspace stack, since socket() gives such a process no other.  The
  *   stack it waits for is the caller's default: a process that names
  *   another stack with msocket(3), or none, gets the daemon's socket at
- *   once.  (A locked socket filter would mark a socket better, but this
- *   kernel refuses one on a TCP socket to an unprivileged user.);
+ *   once.  (A locked socket filter, SO_LOCK_FILTER, would mark each
+ *   socket, but Linux 6.18 refuses one on a TCP socket to an unprivileged
+ *   user, as --user-net's netsup is);
  * - and only while it is fresh: a TCP socket in TCP_CLOSE, a UDP socket
- *   with no peer, neither bound.  A socket connected where it is (in the
- *   host, as a moved socket would be) is a kernel socket from then on.
+ *   with no peer, neither bound (but by a failed send()).  A socket
+ *   connected where it is (in the host, as a moved socket would be) is a
+ *   kernel socket from then on.
  *
  * The kernel answers what it can answer as the stack would: recv, send,
  * shutdown, getsockopt, getsockname and getpeername of a fresh socket,

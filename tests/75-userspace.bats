@@ -265,7 +265,9 @@ while True:
 	local i
 	for i in $(seq 100); do [ -S "$fake" ] && break; sleep 0.05; done
 	ns_new B
-	run --separate-stderr "$NETSUP" -d inet="$fake" -d inet6="$B" -- sh -c "
+	# the daemon is asked at socket() (not at the first call that needs
+	# the stack, supervisor/unborn.c): its garbage answers that
+	run --separate-stderr env NETSUP_NO_UNBORN=1 "$NETSUP" -d inet="$fake" -d inet6="$B" -- sh -c "
 		sup=\$(pgrep -P \$PPID | grep -vx \$\$)
 		'$PROGS/sockns' inet stream; before=\$(ls /proc/\$sup/fd | wc -l)
 		for i in \$(seq 20); do '$PROGS/sockns' inet stream; done > /dev/null
@@ -331,7 +333,7 @@ print(\"sockets\", n)'
 	run --separate-stderr "$NETSUP" -vv -d "$SF" -- $PY -c '
 import socket
 for i in range(3000):
-    s = socket.socket(); s.close()
+    s = socket.socket(); s.bind(("0.0.0.0", 0)); s.close()
 print("done")'
 	assert_success
 	assert_output "done"
