@@ -170,8 +170,17 @@ void create_socket(struct worker *w, struct stack *s, const struct creds *c,
 	}
 	if (stack_served_by_daemon(s)) {
 		/* a kernel socket until it needs the stack (unborn.c) */
-		if (!unborn_socket(w, s, c, domain, type, protocol, r))
-			ucall_socket(w, s, c, domain, type, protocol, r);
+		struct stack *hold = unborn_hold(w, s, c, domain, type, protocol);
+
+		if (hold) {
+			create_socket(w, hold, c, domain, type, protocol, r);
+			if (r->what == NOTIFY_FD)
+				return;
+			debug("socket of %s: none where it would wait (%s): asked of its daemon",
+			      s->path, r->what == NOTIFY_ERROR ? strerror(-r->error) : "deferred");
+			r->what = NOTIFY_ERROR;
+		}
+		ucall_socket(w, s, c, domain, type, protocol, r);
 		return;
 	}
 	if (create_needs_helper(s, c)) {

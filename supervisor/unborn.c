@@ -63,13 +63,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "create.h"
 #include "log.h"
-#include "move.h"
 #include "proc.h"
 #include "route.h"
-#include "ucall.h"
-#include "ucall_int.h"
 #include "unborn.h"
 #include "ustack.h"
 #include "../common/thread.h"
@@ -223,53 +219,41 @@ static struct stack *unborn_default(struct worker *w, const struct creds *c, int
 }
 
 /**
- * unborn_socket() - socket(2) in a userspace stack, as a kernel socket
- *		     that waits for the stack
+ * unborn_hold() - where socket(2) in a userspace stack makes a kernel
+ *		   socket that waits for the stack
  * @w:		the handling thread
  * @s:		the userspace stack
  * @c:		the caller's credentials
  * @domain:	socket(2) arguments
  * @type:
  * @protocol:
- * @r:		the outcome, if true
  *
- * Return: true if made (@r holds it), false to ask the daemon
+ * Return: the stack to make it in (create_socket()), or NULL to ask the
+ *	   daemon at once
  */
-bool unborn_socket(struct worker *w, struct stack *s, const struct creds *c,
-		   int domain, int type, int protocol, struct notify_reply *r)
+struct stack *unborn_hold(struct worker *w, struct stack *s, const struct creds *c,
+			  int domain, int type, int protocol)
 {
 	const struct seccomp_data *d = &w->req->data;
 	int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
 	struct unborn *ub = w->sv->unborn;
-	struct notify_reply nr = *r;
 	struct stack *hold, *def;
 	bool mine;
 
 	if (!ub || (domain != AF_INET && domain != AF_INET6) ||
 	    d->arch != AUDIT_ARCH_X86_64 || (d->nr & X32_SYSCALL_BIT))
-		return false;
+		return NULL;
 	if (base == SOCK_STREAM && (protocol == 0 || protocol == IPPROTO_TCP))
 		hold = ub->host[domain == AF_INET6] ? ub->host[domain == AF_INET6] : ub->empty;
 	else if (base == SOCK_DGRAM && (protocol == 0 || protocol == IPPROTO_UDP))
 		hold = ub->empty;
 	else
-		return false;
-	if (!hold)
-		return false;
+		return NULL;
 	/* it is known again as the caller's default's: only that waits */
 	def = unborn_default(w, c, domain);
 	mine = def && stack_same(def, s);
 	stack_put(def);
-	if (!mine)
-		return false;
-	create_socket(w, hold, c, domain, type, protocol, &nr);
-	if (nr.what != NOTIFY_FD) {
-		debug("socket of %s: none where it would wait (%s): asked of its daemon",
-		      s->path, nr.what == NOTIFY_ERROR ? strerror(-nr.error) : "deferred");
-		return false;		/* the daemon may still make one */
-	}
-	*r = nr;
-	return true;
+	return mine ? hold : NULL;
 }
 
 /*
@@ -340,26 +324,4 @@ struct stack *unborn_of(struct worker *w, int fd)
 	if (!unborn_fresh(fd) || request_creds(w, &c))
 		return NULL;
 	return unborn_default(w, &c, domain);
-}
-
-/* Does the call @ca on a waiting socket of @type need its stack? */
-bool unborn_needs_stack(const struct ucall_args *ca, int type)
-{
-	switch (ca->nr) {
-	case SYS_bind:
-	case SYS_listen:
-	case SYS_connect:
-		return true;
-	case SYS_setsockopt:
-		return !move_opt_carried((int)ca->a[1], (int)ca->a[2]);
-	case SYS_sendto:
-		/* a TCP destination matters only to a Fast Open */
-		return type == SOCK_DGRAM || ((int)ca->a[3] & MSG_FASTOPEN);
-	case SYS_sendmsg:
-		return type == SOCK_DGRAM || ((int)ca->a[2] & MSG_FASTOPEN);
-	case SYS_sendmmsg:
-		return type == SOCK_DGRAM || ((int)ca->a[3] & MSG_FASTOPEN);
-	default:
-		return false;
-	}
 }

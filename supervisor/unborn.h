@@ -17,10 +17,9 @@ struct ucall_args;
 
 int unborn_init(struct supervisor *sv);
 void unborn_fini(struct supervisor *sv);
-bool unborn_socket(struct worker *w, struct stack *s, const struct creds *c,
-		   int domain, int type, int protocol, struct notify_reply *r);
+struct stack *unborn_hold(struct worker *w, struct stack *s, const struct creds *c,
+			  int domain, int type, int protocol);
 struct stack *unborn_of(struct worker *w, int fd);
-bool unborn_needs_stack(const struct ucall_args *ca, int type);
 void unborn_call(struct worker *w, const struct ucall_args *ca, int *cfdp,
 		 struct notify_reply *r);
 

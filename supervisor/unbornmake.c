@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -166,6 +167,28 @@ static void unborn_make_socket_done(struct ureq *rq, struct worker *w)
 		return;
 	}
 	unborn_make_opts(w, um);
+}
+
+/* Does the call @ca on a waiting socket of @type need its stack? */
+static bool unborn_needs_stack(const struct ucall_args *ca, int type)
+{
+	switch (ca->nr) {
+	case SYS_bind:
+	case SYS_listen:
+	case SYS_connect:
+		return true;
+	case SYS_setsockopt:
+		return !move_opt_carried((int)ca->a[1], (int)ca->a[2]);
+	case SYS_sendto:
+		/* a TCP destination matters only to a Fast Open */
+		return type == SOCK_DGRAM || ((int)ca->a[3] & MSG_FASTOPEN);
+	case SYS_sendmsg:
+		return type == SOCK_DGRAM || ((int)ca->a[2] & MSG_FASTOPEN);
+	case SYS_sendmmsg:
+		return type == SOCK_DGRAM || ((int)ca->a[3] & MSG_FASTOPEN);
+	default:
+		return false;
+	}
 }
 
 /* May the caller have a socket of @s: its default, or the policy's? */
