@@ -178,7 +178,6 @@ void create_socket(struct worker *w, struct stack *s, const struct creds *c,
 				return;
 			debug("socket of %s: none where it would wait (%s): asked of its daemon",
 			      s->path, r->what == NOTIFY_ERROR ? strerror(-r->error) : "deferred");
-			r->what = NOTIFY_ERROR;
 		}
 		ucall_socket(w, s, c, domain, type, protocol, r);
 		return;

@@ -137,8 +137,7 @@ static int move_src_kernel(struct move_src *src)
 	if (getsockname(src->cfd, (struct sockaddr *)&src->bound, &src->boundlen) ||
 	    move_unbound(&src->bound))
 		src->boundlen = 0;
-	move_opts_read(src->cfd, src->domain, src->type, src->vals);
-	return 0;
+	return 0;		/* its options are read once it moves */
 }
 
 /* What a userspace socket is (its record): 0, or 1 if it stays. */
@@ -312,8 +311,11 @@ static bool move_connect(struct worker *w, struct notify_reply *r)
 		r->what = NOTIFY_CONTINUE;
 		goto out;
 	}
-	if (!src->user && move_fresh_opts(w, src, fresh))
-		memset(fresh, 0, sizeof(fresh));
+	if (!src->user) {
+		move_opts_read(src->cfd, src->domain, src->type, src->vals);
+		if (move_fresh_opts(w, src, fresh))
+			memset(fresh, 0, sizeof(fresh));
+	}
 	create_socket(w, rt->s, &c, src->domain, src->type | (src->nonblock ? SOCK_NONBLOCK : 0),
 		      src->protocol, &nr);
 	if (nr.what != NOTIFY_FD) {

@@ -36,6 +36,7 @@
 #include <linux/sockios.h>
 
 #include "moveint.h"
+#include "../common/nscookie.h"
 
 #ifndef PIDFD_THREAD
 #define PIDFD_THREAD	O_EXCL
@@ -131,10 +132,6 @@ int move_fd_cloexec(pid_t tid, int fd, bool *cloexec)
 	return 0;
 }
 
-#ifndef SO_NETNS_COOKIE
-#define SO_NETNS_COOKIE	71
-#endif
-
 /*
  * move_sock_ns() - the network namespace of the socket @fd
  * @fd:		netsup's copy of it
@@ -144,17 +141,16 @@ int move_fd_cloexec(pid_t tid, int fd, bool *cloexec)
  *
  * SIOCGSKNS (4.9) wants CAP_NET_ADMIN over the namespace: an
  * unprivileged netsup knows its own namespace by the socket's
- * SO_NETNS_COOKIE (5.14) instead, and gets no descriptor for it (the
- * thread is there already: nothing to enter).
+ * SO_NETNS_COOKIE instead, and gets no descriptor for it (the thread is
+ * there already: nothing to enter).  Such a thread never changes its
+ * namespace (setns needs the privilege it lacks): its own is read once.
  *
  * Return: 0 or -errno
  */
 int move_sock_ns(int fd, int *nsfd, dev_t *dev, ino_t *ino)
 {
-	uint64_t mine = 0, its = 0;
-	socklen_t len = sizeof(its);
+	static __thread struct { uint64_t cookie; dev_t dev; ino_t ino; } mine;
 	struct stat st;
-	int here;
 
 	*nsfd = ioctl(fd, SIOCGSKNS);
 	if (*nsfd >= 0) {
@@ -167,20 +163,17 @@ int move_sock_ns(int fd, int *nsfd, dev_t *dev, ino_t *ino)
 		*ino = st.st_ino;
 		return 0;
 	}
-	if (errno != EPERM || getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, &its, &len))
+	if (errno != EPERM)
 		return -errno;
-	here = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	len = sizeof(mine);
-	if (here < 0 || getsockopt(here, SOL_SOCKET, SO_NETNS_COOKIE, &mine, &len)) {
-		if (here >= 0)
-			close(here);
-		return -EPERM;
+	if (!mine.cookie && !stat("/proc/thread-self/ns/net", &st)) {
+		mine.dev = st.st_dev;
+		mine.ino = st.st_ino;
+		mine.cookie = nscookie_here();
 	}
-	close(here);
-	if (mine != its || stat("/proc/thread-self/ns/net", &st))
+	if (!mine.cookie || nscookie_of(fd) != mine.cookie)
 		return -EPERM;
-	*dev = st.st_dev;
-	*ino = st.st_ino;
+	*dev = mine.dev;
+	*ino = mine.ino;
 	return 0;
 }
 

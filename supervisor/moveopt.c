@@ -159,15 +159,13 @@ int move_fresh_opts(struct worker *w, const struct move_src *src, struct move_va
 	rc = request_own(w);
 	if (!rc && (w->stack.netns_dev != src->ns_dev || w->stack.netns_ino != src->ns_ino)) {
 		struct stat here;
-
 		/* netsup's own namespace needs no setns (nor a privilege) */
-		if (!stat("/proc/thread-self/ns/net", &here) && here.st_dev == src->ns_dev &&
-		    here.st_ino == src->ns_ino) {
-			w->stack.netns_dev = src->ns_dev;
-			w->stack.netns_ino = src->ns_ino;
-		} else if (setns(src->nsfd, CLONE_NEWNET))
+		bool there = !stat("/proc/thread-self/ns/net", &here) &&
+			     here.st_dev == src->ns_dev && here.st_ino == src->ns_ino;
+
+		if (!there && setns(src->nsfd, CLONE_NEWNET)) {
 			rc = -errno;
-		else {
+		} else {
 			w->stack.netns_dev = src->ns_dev;
 			w->stack.netns_ino = src->ns_ino;
 		}
@@ -218,7 +216,7 @@ bool move_opt_carried(int level, int name)
  */
 int move_opts_changed(struct worker *w, int fd, struct move_set *out, int max)
 {
-	struct move_val fresh[MOVE_NOPTS];
+	struct move_val fresh[MOVE_NOPTS] = { 0 };
 	struct move_src src = { .cfd = fd, .nsfd = -1 };
 	socklen_t len = sizeof(int);
 	int n = 0, half;

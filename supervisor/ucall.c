@@ -372,8 +372,12 @@ void ucall_handle(struct worker *w, struct notify_reply *r)
 	int rc;
 
 	r->what = NOTIFY_CONTINUE;
-	if ((!ustack_any() && !w->sv->unborn) || !ucall_decode(w, &ca))
+	if (!ustack_any() && !w->sv->unborn)
 		return;
+	if (!ucall_decode(w, &ca)) {
+		unborn_undecoded(w, r);	/* never on a socket that waits */
+		return;
+	}
 	row = ca.row;
 	/* a kernel descriptor, or none, goes back to the kernel before
 	 * anything is allocated: that is the common case, on every call */

@@ -68,6 +68,7 @@
 #include "route.h"
 #include "unborn.h"
 #include "ustack.h"
+#include "../common/nscookie.h"
 #include "../common/thread.h"
 #include "../common/util.h"
 
@@ -77,9 +78,6 @@
 #ifndef X32_SYSCALL_BIT
 #define X32_SYSCALL_BIT		0x40000000
 #endif
-#ifndef SO_NETNS_COOKIE
-#define SO_NETNS_COOKIE	71
-#endif
 
 struct unborn {
 	struct stack *empty;		/* netsup's empty namespace, or NULL */
@@ -87,30 +85,6 @@ struct unborn {
 	uint64_t empty_cookie;		/* SO_NETNS_COOKIE of each, or 0 */
 	uint64_t host_cookie;
 };
-
-/* The cookie of the namespace of the socket @fd, or 0. */
-static uint64_t unborn_cookie(int fd)
-{
-	uint64_t cookie = 0;
-	socklen_t len = sizeof(cookie);
-
-	if (getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &len))
-		return 0;
-	return cookie;
-}
-
-/* The cookie of the namespace the calling thread is in, or 0. */
-static uint64_t unborn_here_cookie(void)
-{
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	uint64_t cookie;
-
-	if (fd < 0)
-		return 0;
-	cookie = unborn_cookie(fd);
-	close(fd);
-	return cookie;
-}
 
 struct unborn_empty {
 	int fd;
@@ -127,7 +101,7 @@ static int unborn_make_empty(void *arg)
 	e->fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (e->fd < 0)
 		return -errno;
-	e->cookie = unborn_here_cookie();
+	e->cookie = nscookie_here();
 	return e->cookie ? 0 : -ENOTSUP;
 }
 
@@ -181,7 +155,7 @@ int unborn_init(struct supervisor *sv)
 		ub->empty_cookie = e.cookie;
 	if (e.fd >= 0)
 		close(e.fd);
-	ub->host_cookie = unborn_here_cookie();
+	ub->host_cookie = nscookie_here();
 	if (ub->host_cookie && ub->host_cookie != ub->empty_cookie) {
 		ub->host[0] = unborn_host_of(sv->routes, AF_INET);
 		ub->host[1] = unborn_host_of(sv->routes, AF_INET6);
@@ -264,7 +238,7 @@ struct stack *unborn_hold(struct worker *w, struct stack *s, const struct creds 
  */
 static bool unborn_fresh(int fd)
 {
-	struct sockaddr_storage ss;
+	struct sockaddr_storage ss = { 0 };
 	socklen_t len = sizeof(int);
 	struct tcp_info ti;
 	int type;
@@ -310,7 +284,7 @@ struct stack *unborn_of(struct worker *w, int fd)
 
 	if (!ub)
 		return NULL;
-	cookie = unborn_cookie(fd);
+	cookie = nscookie_of(fd);
 	if (!cookie || (cookie != ub->empty_cookie && cookie != ub->host_cookie))
 		return NULL;
 	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) ||

@@ -22,5 +22,6 @@ struct stack *unborn_hold(struct worker *w, struct stack *s, const struct creds 
 struct stack *unborn_of(struct worker *w, int fd);
 void unborn_call(struct worker *w, const struct ucall_args *ca, int *cfdp,
 		 struct notify_reply *r);
+void unborn_undecoded(struct worker *w, struct notify_reply *r);
 
 #endif /* NETSUP_UNBORN_H */

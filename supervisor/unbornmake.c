@@ -28,15 +28,19 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "childmem.h"
 #include "log.h"
 #include "move.h"
 #include "moveint.h"
-#include "policy.h"
-#include "proc.h"
 #include "ucall.h"
 #include "ucall_int.h"
 #include "unborn.h"
 #include "ustack.h"
+
+#ifndef AUDIT_ARCH_I386
+#define AUDIT_ARCH_I386		0x40000003
+#endif
+#define I386_NR_SOCKETCALL	102	/* arch/x86/entry/syscalls/syscall_32.tbl */
 
 struct unborn_make {
 	struct ureq rq;			/* first: the daemon's requests */
@@ -191,19 +195,7 @@ static bool unborn_needs_stack(const struct ucall_args *ca, int type)
 	}
 }
 
-/* May the caller have a socket of @s: its default, or the policy's? */
-static bool unborn_may_use(struct worker *w, const struct creds *c, struct stack *s,
-			   int domain)
-{
-	struct stack *def = proc_default(&w->sv->procs, c->tgid, c->ppid,
-					 stack_family_index(domain));
-	bool yes = def && stack_same(def, s);
-
-	stack_put(def);
-	return yes || !policy_check(&w->sv->policy, s);
-}
-
-/* Step 1, and the request of step 2. */
+/* Step 1, and the request of step 2: @s is the caller's default (unborn_of()). */
 static void unborn_make_start(struct worker *w, const struct ucall_args *ca, int *cfdp,
 			      struct stack *s, int type, struct notify_reply *r)
 {
@@ -234,8 +226,6 @@ static void unborn_make_start(struct worker *w, const struct ucall_args *ca, int
 		rc = move_fd_cloexec(um->rq.d.tid, um->fd, &um->cloexec);
 	if (!rc)
 		rc = request_creds(w, &c);
-	if (!rc && !unborn_may_use(w, &c, s, um->domain))
-		rc = -EACCES;
 	if (rc)
 		goto fail;
 	um->uid = c.ruid;
@@ -283,4 +273,49 @@ void unborn_call(struct worker *w, const struct ucall_args *ca, int *cfdp,
 		return;
 	}
 	unborn_make_start(w, ca, cfdp, s, type, r);
+}
+
+/**
+ * unborn_undecoded() - a forwarded call netsup does not decode (i386's
+ *			calls with a struct msghdr, every x32 call)
+ * @w:		the handling thread
+ * @r:		CONTINUE, or the stack's socket first
+ *
+ * Such a call reaches the descriptor as it is.  On a socket that waits,
+ * that would be the kernel socket of where it waits (netsup's own
+ * namespace, for --user-net's TCP): so the socket is made in its stack
+ * first, and the call then reaches the socketpair, as on any socket of
+ * the stack.
+ */
+void unborn_undecoded(struct worker *w, struct notify_reply *r)
+{
+	const struct seccomp_data *d = &w->req->data;
+	struct ucall_args ca = { .nr = -1 };
+	socklen_t len = sizeof(int);
+	uint32_t fd32;
+	struct stack *s;
+	int cfd, type;
+
+	r->what = NOTIFY_CONTINUE;
+	if (!w->sv->unborn || request_own(w))
+		return;
+	if (d->arch == AUDIT_ARCH_I386 && d->nr == I386_NR_SOCKETCALL) {
+		if (childmem_read((pid_t)w->req->pid, (uint32_t)d->args[1], &fd32, sizeof(fd32)))
+			return;	/* the kernel's EFAULT */
+		ca.a[0] = fd32;
+	} else {
+		ca.a[0] = (uint32_t)d->args[0];
+	}
+	cfd = move_fd_copy((pid_t)w->req->pid, (int)ca.a[0]);
+	if (cfd < 0)
+		return;
+	s = unborn_of(w, cfd);
+	if (!s || getsockopt(cfd, SOL_SOCKET, SO_TYPE, &type, &len)) {
+		stack_put(s);
+		close(cfd);
+		return;
+	}
+	unborn_make_start(w, &ca, &cfd, s, type, r);
+	if (cfd >= 0)
+		close(cfd);
 }

@@ -119,3 +119,29 @@ got through the stack" ]
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"made in "*"at its first call that needs it"* ]]
 }
+
+@test "unborn: an i386 Fast Open sendmsg on a waiting socket cannot reach the host's loopback" {
+	[ "$(sysctl -n net.ipv4.tcp_fastopen)" -ne 0 ] || skip "TCP Fast Open is off"
+	ns_new H
+	local port=$((20000 + (BATS_ROOT_PID + BATS_TEST_NUMBER * 7) % 20000))
+	# the "host": a listener on H's loopback, which --disable-host-loopback
+	# keeps from the command; it says whether anything connected
+	ip netns exec "$H" "$PY" -c '
+import socket, sys
+l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+l.bind(("127.0.0.1", int(sys.argv[1]))); l.listen(); l.settimeout(3)
+print(open(sys.argv[2], "w").write("listening") and "", end="")
+try:
+    l.accept(); print("connected")
+except socket.timeout:
+    print("nothing")' "$port" "$BATS_TEST_TMPDIR/ready" > "$BATS_TEST_TMPDIR/host" &
+	echo "pid $!" >> "$_fixtures"
+	wait_file "$BATS_TEST_TMPDIR/ready"
+	run ip netns exec "$H" "$BUILD/netsup" --user-net --disable-host-loopback -- \
+		"$PROGS/tfo32" 127.0.0.1 "$port"
+	[ "$status" -eq 0 ]
+	[ "$output" != "no-ia32" ] || skip "no i386 code on this kernel"
+	[ "$output" != "sendmsg ok" ]
+	wait
+	[ "$(cat "$BATS_TEST_TMPDIR/host")" = "nothing" ]
+}
