@@ -67,6 +67,7 @@ int move_opts_apply(const struct move_src *src, const struct move_val *fresh, in
 /* moverec.c: what a userspace socket went through; a moved socket's names */
 void move_note(struct worker *w);
 bool move_rec_get(dev_t dev, ino_t ino, struct move_rec *rec);
+void move_rec_opt(dev_t dev, ino_t ino, int level, int name, const void *v, socklen_t len);
 void move_rec_drop(dev_t dev, ino_t ino);
 void move_view_add(const struct route_table *t, int nfd, const struct move_src *src,
 		   const struct sockaddr_storage *peer, socklen_t peerlen);

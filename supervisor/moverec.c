@@ -133,6 +133,40 @@ static in_port_t move_port(const struct sockaddr_storage *ss)
  * daemon then answers is not seen: a recorded option that failed there is
  * tried again on the new socket, and its failure ignored.
  */
+/**
+ * move_rec_opt() - record an option a userspace socket was given
+ * @dev:	the socket (the child's end): its inode
+ * @ino:
+ * @level:	setsockopt(2)'s
+ * @name:
+ * @v:		the value
+ * @len:	its length, at most MOVE_VALUE_MAX
+ */
+void move_rec_opt(dev_t dev, ino_t ino, int level, int name, const void *v, socklen_t len)
+{
+	struct move_entry *e;
+	struct move_rec *rec;
+	int i;
+
+	if (len > MOVE_VALUE_MAX)
+		return;
+	pthread_mutex_lock(&move_recs.lock);
+	e = move_map_get(&move_recs, dev, ino, true);
+	rec = e ? &e->u.rec : NULL;
+	for (i = 0; rec && i < rec->nopts; i++)
+		if (rec->opts[i].level == level && rec->opts[i].name == name)
+			break;
+	if (rec && i < MOVE_REC_OPTS) {
+		rec->opts[i].level = level;
+		rec->opts[i].name = name;
+		rec->opts[i].len = len;
+		memcpy(rec->opts[i].v, v, len);
+		if (i == rec->nopts)
+			rec->nopts++;
+	}
+	pthread_mutex_unlock(&move_recs.lock);
+}
+
 void move_note(struct worker *w)
 {
 	const struct seccomp_data *d = &w->req->data;
@@ -145,7 +179,6 @@ void move_note(struct worker *w)
 	struct usock us;
 	dev_t dev = 0;
 	ino_t ino = 0;
-	int i;
 
 	if (!ustack_any() || request_own(w) ||
 	    move_fd_inode(tid, (int)d->args[0], &dev, &ino) ||
@@ -160,23 +193,14 @@ void move_note(struct worker *w)
 		if (len > sizeof(ss) || childmem_read(tid, d->args[1], &ss, len))
 			return;
 	}
+	if (d->nr == SYS_setsockopt) {
+		move_rec_opt(dev, ino, (int)d->args[1], (int)d->args[2], v, len);
+		return;
+	}
 	pthread_mutex_lock(&move_recs.lock);
 	e = move_map_get(&move_recs, dev, ino, true);
 	rec = e ? &e->u.rec : NULL;
-	if (rec && d->nr == SYS_setsockopt) {
-		for (i = 0; i < rec->nopts; i++)
-			if (rec->opts[i].level == (int)d->args[1] &&
-			    rec->opts[i].name == (int)d->args[2])
-				break;
-		if (i < MOVE_REC_OPTS) {
-			rec->opts[i].level = (int)d->args[1];
-			rec->opts[i].name = (int)d->args[2];
-			rec->opts[i].len = len;
-			memcpy(rec->opts[i].v, v, len);
-			if (i == rec->nopts)
-				rec->nopts++;
-		}
-	} else if (rec && d->nr == SYS_bind) {
+	if (rec && d->nr == SYS_bind) {
 		memcpy(&rec->bound, &ss, len);
 		rec->boundlen = len;
 	} else if (rec) {

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -53,6 +54,8 @@ struct unborn_make {
 	bool cloexec, nonblock;
 	uid_t uid;
 	uint64_t handle;
+	dev_t dev;			/* the stack's socket, as moves know it */
+	ino_t ino;
 	int nopts, next;
 	struct move_set opts[MOVE_NOPTS];
 };
@@ -115,6 +118,8 @@ static void unborn_make_opts(struct worker *w, struct unborn_make *um)
 				    .data = o->v, .datalen = o->len };
 		int rc;
 
+		/* a move to come carries it on (moverec.c) */
+		move_rec_opt(um->dev, um->ino, o->level, o->name, o->v, o->len);
 		if (!ucall_option_forwarded(o->level, o->name)) {
 			if (setsockopt(um->nfd, o->level, o->name, o->v, o->len))
 				debug("socket made in %s: option %d/%d left out: %s",
@@ -152,6 +157,7 @@ static void unborn_make_socket_done(struct ureq *rq, struct worker *w)
 {
 	struct unborn_make *um = (struct unborn_make *)rq;
 	int rc = rq->result;
+	struct stat st;
 
 	if (rc >= 0 && rq->fd < 0)
 		rc = -EPROTO;
@@ -164,8 +170,13 @@ static void unborn_make_socket_done(struct ureq *rq, struct worker *w)
 	um->handle = rq->handle;
 	if (um->nonblock && fcntl(um->nfd, F_SETFL, O_NONBLOCK))
 		rc = -errno;
-	if (!rc)
+	if (!rc && fstat(um->nfd, &st))
+		rc = -errno;
+	if (!rc) {
+		um->dev = st.st_dev;
+		um->ino = st.st_ino;
 		rc = ustack_sock_add(w->sv, um->s, um->nfd, um->handle, um->domain, um->type);
+	}
 	if (rc) {
 		unborn_make_fail(w, um, rc);
 		return;
@@ -264,15 +275,14 @@ void unborn_call(struct worker *w, const struct ucall_args *ca, int *cfdp,
 	int type;
 
 	r->what = NOTIFY_CONTINUE;
-	s = unborn_of(w, *cfdp);
-	if (!s)
-		return;
+	/* what the kernel answers costs no more: the caller is not asked
+	 * about (its default) unless the call needs the stack */
 	if (getsockopt(*cfdp, SOL_SOCKET, SO_TYPE, &type, &len) ||
-	    !unborn_needs_stack(ca, type)) {
-		stack_put(s);
+	    !unborn_needs_stack(ca, type))
 		return;
-	}
-	unborn_make_start(w, ca, cfdp, s, type, r);
+	s = unborn_of(w, *cfdp);
+	if (s)
+		unborn_make_start(w, ca, cfdp, s, type, r);
 }
 
 /**

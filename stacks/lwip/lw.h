@@ -165,6 +165,8 @@ struct lw_sock {
 	uint32_t events;		/* registered in epoll; 0: not registered */
 	bool in_epoll;
 	enum lw_state state;
+	bool connect_unseen;		/* a non-blocking connect, not yet said
+					 * done: the next connect() gives 0 */
 	bool zombie;			/* reset: no pcb, no fd; answers names, SO_ERROR */
 	bool counted;			/* in conn->nsocks and its user's count */
 	struct lw_pending *pending, **pending_tail;	/* its waiting requests */

@@ -212,12 +212,19 @@ static int ops_connect(struct lw_conn *c, struct sp_msg *m, struct lw_sock *s)
 		return rc;
 	if (s->type == SOCK_DGRAM)
 		return udp_sock_connect(s, &ip, port);
+	/* as the kernel: once a non-blocking connect is done, the connect()
+	 * that asks says 0, and only the next ones EISCONN */
+	if (s->state == ST_CONNECTED && s->connect_unseen) {
+		s->connect_unseen = false;
+		return 0;
+	}
 	if (!(m->flags & SP_NONBLOCK) && c->npending >= LW_PENDING_MAX)
 		return -ENOBUFS;	/* before anything starts */
 	sock_reap_closed(c->d, true);
 	rc = tcp_sock_connect(s, &ip, port);
 	if (rc < 0)
 		return rc;
+	s->connect_unseen = m->flags & SP_NONBLOCK;
 	if (m->flags & SP_NONBLOCK)
 		return -EINPROGRESS;
 	rc = serve_pending_add(c, m, s);

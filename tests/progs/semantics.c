@@ -400,6 +400,7 @@ static int sem_udp(const struct fam *f, bool any)
 static void check_types(const struct fam *f)
 {
 	int t = socket(f->af, SOCK_STREAM, 0), u = socket(f->af, SOCK_DGRAM, 0);
+	char buf[1];
 
 	sem_int("so-type-tcp", f->tag, sem_getopt(t, SOL_SOCKET, SO_TYPE), SOCK_STREAM);
 	sem_int("so-domain-tcp", f->tag, sem_getopt(t, SOL_SOCKET, SO_DOMAIN), f->af);
@@ -412,6 +413,10 @@ static void check_types(const struct fam *f)
 		getpeername(t, (struct sockaddr *)&(struct sockaddr_storage){ 0 },
 			    &(socklen_t){ sizeof(struct sockaddr_storage) }), ENOTCONN);
 	sem_err("shutdown-unconnected", f->tag, shutdown(t, SHUT_WR), ENOTCONN);
+	/* never connected: a socket of a stack is a kernel one till then */
+	sem_err("recv-unconnected", f->tag, recv(t, buf, 1, MSG_DONTWAIT), ENOTCONN);
+	sem_err("send-unconnected", f->tag, send(t, "x", 1, MSG_NOSIGNAL), EPIPE);
+	sem_err("udp-send-no-destination", f->tag, send(u, "x", 1, 0), EDESTADDRREQ);
 	close(t);
 	close(u);
 }
@@ -509,6 +514,10 @@ static void check_connect_accept(const struct fam *f)
 	sem_int("connect-nonblock-so-error", f->tag, sem_getopt(c, SOL_SOCKET, SO_ERROR), 0);
 	l3 = sem_name(c, true, &cp);
 	sem_addr_is("connect-nonblock-peer", f->tag, &cp, l3, &ln);
+	/* the connect() that asks after it is done says 0, the next EISCONN */
+	sem_err("connect-nonblock-done", f->tag, connect(c, (struct sockaddr *)&ln, f->len), 0);
+	sem_err("connect-nonblock-then-isconn", f->tag,
+		connect(c, (struct sockaddr *)&ln, f->len), EISCONN);
 	sem_ev("listener-readable-pending", f->tag, sem_wait(l, POLLIN), POLLIN, POLLIN | POLLOUT);
 	a = accept4(l, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	sem_int("accept4-flags", f->tag, a >= 0, 1);
