@@ -208,9 +208,9 @@ void ucall_name_done(struct ureq *rq, struct worker *w)
 /* --- options ---------------------------------------------------------------------- */
 
 /*
- * Options the daemon serves; the others (timeouts, SO_LINGER, SO_PEEK_OFF,
- * SO_PASSCRED...) are about the descriptor the child holds and go to the
- * socketpair as they are.  SO_REUSEPORT, which many programs set whatever
+ * Options the daemon serves (SO_LINGER too: {1, 0} makes its close a
+ * reset); the others (timeouts, SO_PEEK_OFF, SO_PASSCRED...) are about the
+ * descriptor the child holds and go to the socketpair as they are.  SO_REUSEPORT, which many programs set whatever
  * they do (BIND's dig, libuv), is accepted and means nothing (one listener
  * per port in a userspace stack) but read back; AF_UNIX would refuse it.
  */
@@ -224,7 +224,7 @@ bool ucall_option_forwarded(int level, int name)
 	switch (name) {
 	case SO_REUSEADDR: case SO_KEEPALIVE: case SO_RCVBUF: case SO_SNDBUF:
 	case SO_BROADCAST: case SO_ERROR: case SO_TYPE: case SO_DOMAIN:
-	case SO_PROTOCOL: case SO_ACCEPTCONN: case SO_REUSEPORT:
+	case SO_PROTOCOL: case SO_ACCEPTCONN: case SO_REUSEPORT: case SO_LINGER:
 		return true;
 	default:
 		return false;

@@ -173,6 +173,8 @@ struct lw_sock {
 	int so_error;			/* positive errno, SO_ERROR */
 	/* options kept for getsockopt */
 	bool v6only, reuseaddr, keepalive, nodelay, broadcast;
+	bool linger_on;			/* SO_LINGER: {1, 0} resets at close */
+	int linger_secs;
 	bool recv_ttl;			/* datagrams: IP_RECVTTL, IPV6_RECVHOPLIMIT */
 	bool recv_tos;			/* IP_RECVTOS, IPV6_RECVTCLASS */
 	bool recv_pktinfo;		/* IP_PKTINFO, IPV6_RECVPKTINFO */

@@ -485,8 +485,9 @@ void sock_release(struct lw_sock *s)
 		serve_reply_err(s->conn, p->op, p->id, -EBADF);
 		free(p);
 	}
+	/* SO_LINGER {1, 0}: close(2) resets, as the kernel's tcp_close() */
 	if (s->type == SOCK_STREAM)
-		tcp_sock_close(s, false);
+		tcp_sock_close(s, s->linger_on && !s->linger_secs);
 	else
 		udp_sock_close(s);
 	netlink_sock_close(s);

@@ -193,6 +193,16 @@ int sockopt_set(struct lw_sock *s, int level, int name, const void *val, uint32_
 	if (level == IPPROTO_TCP && name == TCP_CONGESTION && s->type == SOCK_STREAM)
 		return val && len >= 4 && !memcmp(val, "reno", 4) &&
 		       (len == 4 || !((const char *)val)[4]) ? 0 : -ENOENT;
+	if (level == SOL_SOCKET && name == SO_LINGER) {
+		struct linger lg;
+
+		if (!val || len < sizeof(lg))
+			return -EINVAL;
+		memcpy(&lg, val, sizeof(lg));
+		s->linger_on = lg.l_onoff != 0;
+		s->linger_secs = lg.l_linger;
+		return 0;
+	}
 	rc = sockopt_int(val, len, &v);
 	if (rc < 0)
 		return rc;
@@ -447,6 +457,14 @@ int sockopt_get(struct lw_sock *s, int level, int name, void *val, uint32_t *len
 	if (level == IPPROTO_TCP && s->type == SOCK_STREAM &&
 	    (name == TCP_INFO || name == TCP_CONGESTION))
 		return sockopt_get_tcp(s, name, val, len);
+	if (level == SOL_SOCKET && name == SO_LINGER) {
+		struct linger lg = { .l_onoff = s->linger_on, .l_linger = s->linger_secs };
+
+		if (*len > sizeof(lg))
+			*len = sizeof(lg);
+		memcpy(val, &lg, *len);
+		return 0;
+	}
 	rc = sockopt_get_int(s, level, name, &v);
 	if (rc < 0)
 		return rc;

@@ -389,6 +389,9 @@ static void tcp_cb_err(void *arg, err_t err)
 	}
 	s->state = ST_DONE;
 	s->so_error = e;
+	/* the kernel's TCP_CLOSE: getpeername() says ENOTCONN (Python's ssl
+	 * then sees the data a peer sent before it reset) */
+	s->has_peer = false;
 	lw_debug("socket %llu: %s", (unsigned long long)s->handle, strerror(e));
 	if (s->hup && !s->listener) {
 		sock_release(s);	/* the child's end is gone: nobody to tell */

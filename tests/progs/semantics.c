@@ -503,7 +503,19 @@ static void check_connect_accept(const struct fam *f)
 	ioctl(c, FIONREAD, &n);
 	sem_int("fionread-tcp-drained", f->tag, n, 0);
 	sem_err("connect-again-isconn", f->tag, connect(c, (struct sockaddr *)&ln, f->len), EISCONN);
+	/* SO_LINGER {1, 0}: close() resets the connection */
+	sem_err("so-linger-zero", f->tag, setsockopt(c, SOL_SOCKET, SO_LINGER,
+		&(struct linger){ .l_onoff = 1, .l_linger = 0 }, sizeof(struct linger)), 0);
+	sem_int("so-linger-read-back", f->tag, ({
+		struct linger lg = { 0 };
+		socklen_t ll = sizeof(lg);
+		getsockopt(c, SOL_SOCKET, SO_LINGER, &lg, &ll) ? -1 : lg.l_onoff * 10 + lg.l_linger;
+	}), 10);
 	close(c);
+	sem_ev("so-linger-peer-readable", f->tag, sem_wait(a, POLLIN), POLLIN, POLLIN);
+	/* a reset, not a FIN (read() itself: reset-read-econnreset below) */
+	sem_err_val("so-linger-peer-reset", f->tag, sem_getopt(a, SOL_SOCKET, SO_ERROR),
+		    ECONNRESET);
 	close(a);
 
 	/* a non-blocking connect; accept4 with both flags */
