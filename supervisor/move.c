@@ -303,12 +303,18 @@ static bool move_connect(struct worker *w, struct notify_reply *r)
 		request_fail(r, -EACCES);
 		goto out;
 	}
-	if (src->unborn && move_src_in(src, rt->s) && !rt->rewrite) {
+	if (src->unborn && move_src_in(src, rt->s)) {
 		/* it waited where the rule sends it: it connects there */
 		if (rt->view)
 			move_view_add(t, src->cfd, src, &ss, len);
-		move_log(&c, rt, src, "connected where it waited, in");
-		r->what = NOTIFY_CONTINUE;
+		if (!rt->rewrite) {
+			move_log(&c, rt, src, "connected where it waited, in");
+			r->what = NOTIFY_CONTINUE;
+			goto out;
+		}
+		move_log(&c, rt, src, "connected where it waited (its address rewritten), in");
+		move_connect_rewritten(w, &c, rt, src, src->cfd, true, &ss, len, r);
+		src->cfd = -1;
 		goto out;
 	}
 	if (!src->user) {
@@ -345,7 +351,7 @@ static bool move_connect(struct worker *w, struct notify_reply *r)
 		move_log(&c, rt, src, "moved (its address rewritten) to");
 		close(src->cfd);
 		src->cfd = -1;
-		move_connect_rewritten(w, &c, rt, src, nfd, &ss, len, r);
+		move_connect_rewritten(w, &c, rt, src, nfd, false, &ss, len, r);
 		nfd = -1;
 		goto out;
 	}

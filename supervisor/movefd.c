@@ -199,12 +199,17 @@ struct move_wait {
 	int cfd;		/* the old socket, closed once replaced */
 	int fd;			/* the child's number */
 	bool cloexec, nonblock;
+	bool in_place;		/* nfd is the child's own socket (a copy):
+				 * connected where it is, nothing replaced */
 	dev_t old_dev;
 	ino_t old_ino;
 };
 
 static void move_wait_free(struct move_wait *mw)
 {
+	/* the child's own file: blocking again, as it was, whatever came */
+	if (mw->in_place && !mw->nonblock && mw->nfd >= 0)
+		fcntl(mw->nfd, F_SETFL, fcntl(mw->nfd, F_GETFL) & ~O_NONBLOCK);
 	if (mw->nfd >= 0)
 		close(mw->nfd);
 	if (mw->epfd >= 0)
@@ -229,6 +234,8 @@ static int move_finish(struct worker *w, struct move_wait *mw)
 		soerr = errno;
 	if (soerr)
 		return -soerr;
+	if (mw->in_place)
+		return 0;	/* blocking again in move_wait_free() */
 	if (!mw->nonblock && fcntl(mw->nfd, F_SETFL, fcntl(mw->nfd, F_GETFL) & ~O_NONBLOCK))
 		return -errno;
 	rc = move_replace(w, mw->d.id, mw->nfd, mw->fd, mw->cloexec);
@@ -264,10 +271,17 @@ static void move_wait_done(struct deferred *d, struct worker *w, bool expired)
  * Connect @nfd to the rewritten address, then replace and answer: at once
  * if the connect is done or the child's socket is non-blocking
  * (EINPROGRESS: it goes on in the kernel), else when it is done.
+ *
+ * @in_place: @nfd is netsup's copy of the child's own socket, already in
+ * the rule's stack (a socket that waited there: unborn.c): it connects
+ * itself, and nothing is replaced.  It shares the child's open file: a
+ * blocking one is made non-blocking for the connect (netsup never blocks
+ * on a child's connect), and blocking again before the answer; another
+ * thread of the child that looks at its flags meanwhile sees O_NONBLOCK.
  */
 void move_connect_rewritten(struct worker *w, const struct creds *c,
 			    const struct route *rt, struct move_src *src, int nfd,
-			    struct sockaddr_storage *ss, socklen_t len,
+			    bool in_place, struct sockaddr_storage *ss, socklen_t len,
 			    struct notify_reply *r)
 {
 	struct epoll_event ev = { .events = EPOLLOUT };
@@ -281,7 +295,7 @@ void move_connect_rewritten(struct worker *w, const struct creds *c,
 	}
 	*mw = (struct move_wait){ .nfd = nfd, .epfd = -1, .cfd = -1, .fd = (int)w->req->data.args[0],
 				  .cloexec = src->cloexec, .nonblock = src->nonblock,
-				  .old_dev = src->dev, .old_ino = src->ino };
+				  .in_place = in_place, .old_dev = src->dev, .old_ino = src->ino };
 	mw->d.id = w->req->id;
 	mw->d.tid = (pid_t)w->req->pid;
 	mw->d.uid = c->ruid;
@@ -312,6 +326,8 @@ void move_connect_rewritten(struct worker *w, const struct creds *c,
 		/* done, or the child's to wait for (EINPROGRESS) */
 		if (!crc) {
 			rc = move_finish(w, mw);
+		} else if (in_place) {
+			rc = -EINPROGRESS;
 		} else {
 			rc = move_replace(w, w->req->id, nfd, mw->fd, mw->cloexec);
 			if (!rc) {

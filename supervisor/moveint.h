@@ -81,7 +81,7 @@ int move_replace(struct worker *w, __u64 id, int nfd, int fd, bool cloexec);
 int move_sock_ns(int fd, int *nsfd, dev_t *dev, ino_t *ino);
 void move_connect_rewritten(struct worker *w, const struct creds *c,
 			    const struct route *rt, struct move_src *src, int nfd,
-			    struct sockaddr_storage *ss, socklen_t len,
+			    bool in_place, struct sockaddr_storage *ss, socklen_t len,
 			    struct notify_reply *r);
 
 #endif /* NETSUP_MOVEINT_H */

@@ -70,6 +70,7 @@ bool request_id_valid(struct worker *w)
 		if (w->creds_fresh)
 			credcache_forget(&w->sv->cache, (pid_t)w->req->pid);
 		w->creds_fresh = false;
+		w->creds_id = 0;
 		return false;
 	}
 	w->creds_fresh = false;
@@ -81,11 +82,21 @@ int request_creds(struct worker *w, struct creds *c)
 {
 	int rc;
 
+	/* asked again for the same call (a move, a socket that waits): the
+	 * thread is stopped in it, its credentials cannot have changed */
+	if (w->creds_id && w->creds_id == w->req->id) {
+		*c = w->c;
+		return 0;
+	}
+	w->creds_id = 0;
 	/* forks, execs and exits up to now: no stale entry is left */
 	proc_events_sync(&w->sv->procs);
 	w->creds_fresh = false;
-	if (credcache_get(&w->sv->cache, (pid_t)w->req->pid, c, w->creds.child_groups))
+	if (credcache_get(&w->sv->cache, (pid_t)w->req->pid, c, w->creds.child_groups)) {
+		w->c = *c;
+		w->creds_id = w->req->id;
 		return 0;
+	}
 	/* /proc/TID/ns needs ptrace access: netsup's own credentials */
 	rc = request_own(w);
 	if (!rc)
@@ -93,6 +104,7 @@ int request_creds(struct worker *w, struct creds *c)
 	if (!rc) {
 		w->c = *c;
 		w->creds_fresh = true;
+		w->creds_id = w->req->id;
 	}
 	return rc;
 }

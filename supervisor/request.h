@@ -37,6 +37,7 @@ struct worker {
 	char path[PATH_MAX];	/* msocket's path, copied from the child */
 	struct creds c;		/* credentials read for the request */
 	bool creds_fresh;	/* read from /proc: keep them once valid */
+	__u64 creds_id;		/* the notification @c is of, or 0 */
 	bool broken;		/* could not restore its credentials or view */
 };
 

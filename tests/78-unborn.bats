@@ -145,3 +145,32 @@ except socket.timeout:
 	wait
 	[ "$(cat "$BATS_TEST_TMPDIR/host")" = "nothing" ]
 }
+
+@test "unborn: --user-net connects to 10.0.2.2 where the socket waited: blocking as it was, the command's names" {
+	ns_new H
+	local port=$((20000 + (BATS_ROOT_PID + BATS_TEST_NUMBER * 7) % 20000))
+	ip netns exec "$H" "$PY" -c '
+import socket, sys
+l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+l.bind(("127.0.0.1", int(sys.argv[1]))); l.listen(); open(sys.argv[2], "w").write("up")
+for i in range(2):
+    c, _ = l.accept(); c.sendall(b"hi"); c.close()' "$port" "$BATS_TEST_TMPDIR/ready" &
+	echo "pid $!" >> "$_fixtures"
+	wait_file "$BATS_TEST_TMPDIR/ready"
+	run ip netns exec "$H" "$BUILD/netsup" -v --user-net -- "$PY" -c '
+import fcntl, os, socket, sys
+port = int(sys.argv[1])
+s = socket.socket()
+s.connect(("10.0.2.2", port))
+print("blocking", s.getblocking(), not fcntl.fcntl(s, fcntl.F_GETFL) & os.O_NONBLOCK)
+print("names", s.getsockname()[0], s.getpeername())
+print("data", s.recv(2))
+n = socket.socket(); n.setblocking(False)
+print("nonblock", os.strerror(n.connect_ex(("10.0.2.2", port))))' "$port"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"connected where it waited (its address rewritten)"* ]]
+	[[ "$output" == *"blocking True True"* ]]
+	[[ "$output" == *"names 10.0.2.15 ('10.0.2.2', $port)"* ]]
+	[[ "$output" == *"data b'hi'"* ]]
+	[[ "$output" == *"nonblock Operation now in progress"* ]]
+}
