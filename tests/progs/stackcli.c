@@ -450,7 +450,17 @@ static int cmd_reset(char **a)
 	printf("so_error %s\n", rc ? strerrorname_np(rc) : "0");
 	n = send(fd, "x", 1, MSG_NOSIGNAL);
 	printf("write %s\n", n < 0 ? strerrorname_np(errno) : "done");
-	print_name("peer", SP_GETPEERNAME, h);
+	{
+		/* the kernel's TCP_CLOSE: no peer any more, its own name kept */
+		struct sp_msg m = { .op = SP_GETPEERNAME, .handle = h }, r;
+		int e = rpc(&m, &r, NULL);
+
+		if (e < 0)
+			printf("peer %s\n", strerrorname_np(-e));
+		else
+			printf("peer %s\n", show(r.addr, r.addrlen));
+	}
+	print_name("name", SP_GETSOCKNAME, h);
 	printf("close %d\n", simple(SP_CLOSE, h, 0, 0));
 	return 0;
 }
