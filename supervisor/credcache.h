@@ -16,6 +16,7 @@
 
 struct credcache_slot {
 	pid_t tid;		/* 0: empty */
+	int pidfd;		/* validated mode: the thread's pidfd, or -1 */
 	struct creds c;		/* c.groups points to groups below */
 	gid_t groups[CREDCACHE_GROUPS];
 };
@@ -23,11 +24,13 @@ struct credcache_slot {
 struct credcache {
 	pthread_mutex_t lock;
 	bool enabled;
+	bool validated;		/* no events: each entry checked by its pidfd */
 	struct credcache_slot slots[CREDCACHE_SLOTS];
 };
 
 void credcache_init(struct credcache *cc);
 void credcache_enable(struct credcache *cc, bool on);
+void credcache_enable_validated(struct credcache *cc);
 bool credcache_get(struct credcache *cc, pid_t tid, struct creds *c, gid_t *groups);
 void credcache_put(struct credcache *cc, pid_t tid, const struct creds *c);
 void credcache_forget(struct credcache *cc, pid_t tid);

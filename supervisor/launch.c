@@ -281,6 +281,39 @@ static void launch_close_inherited(void)
 	closedir(dir);
 }
 
+/* A "Name:\tvalue" field of /proc/PID/status, as a number; -1 if none. */
+static long long launch_status_field(pid_t pid, const char *name)
+{
+	char path[64], line[256];
+	long long v = -1;
+	size_t n = strlen(name);
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, name, n) && line[n] == ':') {
+			v = strtoll(line + n + 1, NULL, 16);
+			break;
+		}
+	fclose(f);
+	return v;
+}
+
+/*
+ * Does the command's tree run under no_new_privs (inherited by every
+ * descendant, never undone), with a supervisor that has no capability at
+ * all?  Then credentials may be kept without process events (credcache.c).
+ * NoNewPrivs is 0 or 1 and CapEff a hex mask: both read as hex.
+ */
+static bool launch_unprivileged_nnp(pid_t cmd)
+{
+	return launch_status_field(getpid(), "CapEff") == 0 &&
+	       launch_status_field(cmd, "NoNewPrivs") == 1;
+}
+
 /*
  * launch_supervisor() - the supervisor process: never returns
  * @sock:	socketpair to the command, which sends the listener
@@ -301,7 +334,7 @@ launch_supervisor(int sock, pid_t netsup, const struct options *o,
 	char **self_argv = o->self_argv;
 	char title[64];
 	pid_t cmd = 0;
-	int fd, i, rc;
+	int fd, i, rc, events;
 
 	/*
 	 * A process group of its own, out of the terminal's job control
@@ -361,13 +394,17 @@ launch_supervisor(int sock, pid_t netsup, const struct options *o,
 	}
 	for (i = 0; i < FAM_COUNT; i++)
 		stack_put(defaults[i]);		/* the table holds them now */
-	rc = proc_events_open(&sv.procs);
-	if (rc < 0)
-		debug("no process events (%s): defaults follow /proc", strerror(-rc));
+	events = proc_events_open(&sv.procs);
+	if (events < 0)
+		debug("no process events (%s): defaults follow /proc", strerror(-events));
 
 	sv.listener = launch_recv_fd(sock, &cmd);
 	if (sv.listener < 0)
 		_exit(0);	/* the command never started: it said why */
+	if (events < 0 && launch_unprivileged_nnp(cmd)) {
+		credcache_enable_validated(&sv.cache);
+		debug("credentials are kept, each checked by its thread's pidfd (no_new_privs, no privilege)");
+	}
 	snprintf(title, sizeof(title), "netsup: supervisor of pid %d", (int)cmd);
 	rc = proctitle_set(self_argv, title, "netsup-sup");
 	if (rc)

@@ -260,7 +260,7 @@ static bool move_connect(struct worker *w, struct notify_reply *r)
 	src->ino = st.st_ino;
 	src->user = ustack_sock_find(st.st_dev, st.st_ino, &src->us);
 	rc = src->user ? move_src_user(src) : move_src_kernel(src);
-	if (!rc && !src->user)
+	if (!rc && !src->user && unborn_any(w->sv))
 		src->unborn = unborn_of(w, src->cfd);	/* unborn.c */
 	if (rc || (ss.ss_family == AF_INET && src->domain != AF_INET) ||
 	    (ss.ss_family == AF_INET6 && src->domain != AF_INET6)) {

@@ -372,7 +372,7 @@ void ucall_handle(struct worker *w, struct notify_reply *r)
 	int rc;
 
 	r->what = NOTIFY_CONTINUE;
-	if (!ustack_any() && !w->sv->unborn)
+	if (!ustack_any() && !unborn_any(w->sv))
 		return;
 	if (!ucall_decode(w, &ca)) {
 		unborn_undecoded(w, r);	/* never on a socket that waits */

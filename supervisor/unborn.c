@@ -84,7 +84,22 @@ struct unborn {
 	struct stack *host[2];		/* --user-net: TCP of inet, inet6 */
 	uint64_t empty_cookie;		/* SO_NETNS_COOKIE of each, or 0 */
 	uint64_t host_cookie;
+	bool made;			/* atomic: a socket waits, or waited */
 };
+
+/**
+ * unborn_any() - has any socket been made to wait?
+ * @sv:		the supervisor
+ *
+ * Until then no call is asked about (a session that never uses a
+ * userspace stack pays nothing for this).
+ *
+ * Return: true once one has
+ */
+bool unborn_any(const struct supervisor *sv)
+{
+	return sv->unborn && __atomic_load_n(&sv->unborn->made, __ATOMIC_ACQUIRE);
+}
 
 struct unborn_empty {
 	int fd;
@@ -227,7 +242,10 @@ struct stack *unborn_hold(struct worker *w, struct stack *s, const struct creds 
 	def = unborn_default(w, c, domain);
 	mine = def && stack_same(def, s);
 	stack_put(def);
-	return mine ? hold : NULL;
+	if (!mine)
+		return NULL;
+	__atomic_store_n(&ub->made, true, __ATOMIC_RELEASE);
+	return hold;
 }
 
 /*
@@ -282,7 +300,7 @@ struct stack *unborn_of(struct worker *w, int fd)
 	int domain, type;
 	struct creds c;
 
-	if (!ub)
+	if (!unborn_any(w->sv))
 		return NULL;
 	cookie = nscookie_of(fd);
 	if (!cookie || (cookie != ub->empty_cookie && cookie != ub->host_cookie))

@@ -17,6 +17,7 @@ struct ucall_args;
 
 int unborn_init(struct supervisor *sv);
 void unborn_fini(struct supervisor *sv);
+bool unborn_any(const struct supervisor *sv);
 struct stack *unborn_hold(struct worker *w, struct stack *s, const struct creds *c,
 			  int domain, int type, int protocol);
 struct stack *unborn_of(struct worker *w, int fd);

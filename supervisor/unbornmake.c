@@ -307,7 +307,7 @@ void unborn_undecoded(struct worker *w, struct notify_reply *r)
 	int cfd, type;
 
 	r->what = NOTIFY_CONTINUE;
-	if (!w->sv->unborn || request_own(w))
+	if (!unborn_any(w->sv) || request_own(w))
 		return;
 	if (d->arch == AUDIT_ARCH_I386 && d->nr == I386_NR_SOCKETCALL) {
 		if (childmem_read((pid_t)w->req->pid, (uint32_t)d->args[1], &fd32, sizeof(fd32)))

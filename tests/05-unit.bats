@@ -51,3 +51,9 @@ teardown() { common_teardown; }
 	assert_success
 	assert_output --regexp "[0-9]+ passed, 0 failed\$"
 }
+
+@test "unit: credentials kept without process events are checked by their thread's pidfd" {
+	run "$UNIT/credcache_test"
+	assert_success
+	refute_output --partial "not ok"
+}

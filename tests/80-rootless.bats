@@ -51,16 +51,24 @@ wait_listen_here() {
 }
 
 @test "rootless: --publish lets a host client reach a server run under netsup" {
+	local ready
+	ready=$(mktemp -d /tmp/netsup-test-ready.XXXXXX)
+	echo "dir $ready" >> "$_fixtures"
+	chmod 777 "$ready"
+	# slirp listens on the host at once: the client waits for the server
 	as_user "'$NETSUP' --user-net --publish $PORT:8080 -- $PY -c '
 import socket
 s = socket.socket()
 s.bind((\"0.0.0.0\", 8080))
 s.listen()
 s.settimeout(30)
+open(\"$ready/up\", \"w\").close()
 c, a = s.accept()
 c.sendall(b\"hello \" + a[0].encode() + b\"\\n\")
 c.close()'" &
 	echo "pid $!" >> "$_fixtures"
+	local i
+	for i in $(seq 300); do [ -e "$ready/up" ] && break; sleep 0.1; done
 	run socat -T5 - TCP:127.0.0.1:$PORT,retry=50,interval=0.1
 	assert_success
 	assert_output --regexp "^hello 10\.0\.2\.[0-9]+$"
