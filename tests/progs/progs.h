@@ -106,4 +106,18 @@ static inline int find_supervisor(void)
 	return sup;
 }
 
+/*
+ * SIGSEGV of int $0x80 where the kernel runs no i386 code: the programs
+ * that make i386 calls say "no-ia32" and end, for the test to skip.
+ */
+static inline void progs_no_ia32(int sig)
+{
+	static const char msg[] = "no-ia32\n";
+
+	(void)sig;
+	if (write(STDOUT_FILENO, msg, sizeof(msg) - 1) < 0)
+		_exit(1);
+	_exit(0);
+}
+
 #endif /* PROGS_H */

@@ -39,16 +39,6 @@ static long int80(long nr, long a, long b, long c)
 	return ret;
 }
 
-static void no_ia32(int sig)
-{
-	static const char msg[] = "no-ia32\n";
-
-	(void)sig;
-	if (write(STDOUT_FILENO, msg, sizeof(msg) - 1) < 0)
-		_exit(1);
-	_exit(0);
-}
-
 /* socketcall(call, args) with up to three arguments */
 static long sc(uint32_t *args, int call, uint32_t a, uint32_t b, uint32_t c)
 {
@@ -80,7 +70,7 @@ int main(void)
 
 	if (low == MAP_FAILED)
 		fail("mmap: %s", strerror(errno));
-	signal(SIGSEGV, no_ia32);
+	signal(SIGSEGV, progs_no_ia32);
 
 	/* a kernel socket: the kernel's answers */
 	u = socket(AF_UNIX, SOCK_DGRAM, 0);

@@ -26,16 +26,6 @@ struct iovec32 {
 	uint32_t base, len;
 };
 
-static void no_ia32(int sig)
-{
-	static const char msg[] = "no-ia32\n";
-
-	(void)sig;
-	if (write(STDOUT_FILENO, msg, sizeof(msg) - 1) < 0)
-		_exit(1);
-	_exit(0);
-}
-
 int main(int argc, char **argv)
 {
 	unsigned char *low = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
@@ -52,7 +42,7 @@ int main(int argc, char **argv)
 		fail("usage: tfo32 ADDR PORT");
 	if (low == MAP_FAILED)
 		fail("mmap: %s", strerror(errno));
-	signal(SIGSEGV, no_ia32);
+	signal(SIGSEGV, progs_no_ia32);
 	fd = socket(AF_INET, SOCK_STREAM, 0);
 	if (fd < 0)
 		fail("socket: %s", strerror(errno));
