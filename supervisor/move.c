@@ -82,6 +82,7 @@
 #include "moveint.h"
 #include "unborn.h"
 #include "../common/fileid.h"
+#include "../common/nscookie.h"
 
 /* Is the old socket's address @ss a wildcard with port 0: not bound? */
 static bool move_unbound(const struct sockaddr_storage *ss)
@@ -116,7 +117,7 @@ static int move_src_kernel(struct move_src *src)
 	if ((src->domain != AF_INET && src->domain != AF_INET6) ||
 	    (src->type != SOCK_STREAM && src->type != SOCK_DGRAM))
 		return 1;
-	if (move_sock_ns(src->cfd, &src->nsfd, &src->ns_dev, &src->ns_ino))
+	if (move_sock_ns(src->cfd, src->cookie, &src->nsfd, &src->ns_dev, &src->ns_ino))
 		return 1;
 	if (src->type == SOCK_STREAM) {
 		len = sizeof(ti);
@@ -138,6 +139,24 @@ static int move_src_kernel(struct move_src *src)
 	    move_unbound(&src->bound))
 		src->boundlen = 0;
 	return 0;		/* its options are read once it moves */
+}
+
+/*
+ * Is a kernel socket that can move (move_src_kernel()) as socket() made
+ * it?  A UDP socket bound to the wildcard by a failed send still is
+ * (unborn.c).
+ */
+static bool move_src_fresh(const struct move_src *src)
+{
+	if (!src->boundlen)
+		return true;
+	if (src->type != SOCK_DGRAM)
+		return false;
+	if (src->bound.ss_family == AF_INET)
+		return ((const struct sockaddr_in *)&src->bound)->sin_addr.s_addr ==
+		       htonl(INADDR_ANY);
+	return src->bound.ss_family == AF_INET6 &&
+	       IN6_IS_ADDR_UNSPECIFIED(&((const struct sockaddr_in6 *)&src->bound)->sin6_addr);
 }
 
 /* What a userspace socket is (its record): 0, or 1 if it stays. */
@@ -164,8 +183,7 @@ static bool move_src_is_default(struct worker *w, const struct creds *c,
 				const struct move_src *src)
 {
 	struct supervisor *sv = w->sv;
-	struct stack *def = proc_default(&sv->procs, c->tgid, c->ppid,
-					 stack_family_index(src->domain));
+	struct stack *def = request_default(w, c, stack_family_index(src->domain));
 	bool yes = false;
 	char path[64];
 
@@ -251,7 +269,7 @@ static bool move_connect(struct worker *w, struct notify_reply *r)
 		return true;
 	}
 	src->nsfd = -1;
-	src->cfd = move_fd_copy(tid, fd);
+	src->cfd = request_child_fd(w, fd);
 	if (src->cfd < 0 || fstat(src->cfd, &st) || !S_ISSOCK(st.st_mode)) {
 		handled = false;
 		goto out;
@@ -259,18 +277,19 @@ static bool move_connect(struct worker *w, struct notify_reply *r)
 	src->dev = st.st_dev;
 	src->ino = st.st_ino;
 	src->user = ustack_sock_find(st.st_dev, st.st_ino, &src->us);
+	if (!src->user && unborn_any(w->sv))
+		src->cookie = nscookie_of(src->cfd);
 	rc = src->user ? move_src_user(src) : move_src_kernel(src);
-	if (!rc && !src->user && unborn_any(w->sv))
-		src->unborn = unborn_of(w, src->cfd);	/* unborn.c */
+	if (!rc && !src->user && unborn_any(w->sv))	/* unborn.c */
+		src->unborn = unborn_of_known(w, src->cookie, src->domain, src->type,
+					      move_src_fresh(src));
 	if (rc || (ss.ss_family == AF_INET && src->domain != AF_INET) ||
 	    (ss.ss_family == AF_INET6 && src->domain != AF_INET6)) {
 		handled = false;	/* the kernel's or the stack's answer */
 		goto out;
 	}
 	src->nonblock = fcntl(src->cfd, F_GETFL) & O_NONBLOCK;
-	rc = move_fd_cloexec(tid, fd, &src->cloexec);
-	if (!rc)
-		rc = request_creds(w, &c);
+	rc = request_creds(w, &c);
 	if (rc) {
 		request_fail(r, rc);
 		goto out;
@@ -351,11 +370,19 @@ static bool move_connect(struct worker *w, struct notify_reply *r)
 		move_log(&c, rt, src, "moved (its address rewritten) to");
 		close(src->cfd);
 		src->cfd = -1;
+		rc = move_fd_cloexec(tid, fd, &src->cloexec);
+		if (rc) {
+			request_fail(r, rc);
+			goto out;
+		}
 		move_connect_rewritten(w, &c, rt, src, nfd, false, &ss, len, r);
 		nfd = -1;
 		goto out;
 	}
-	rc = move_replace(w, w->req->id, nfd, fd, src->cloexec);
+	/* read only now: a socket connected where it is keeps its flags */
+	rc = move_fd_cloexec(tid, fd, &src->cloexec);
+	if (!rc)
+		rc = move_replace(w, w->req->id, nfd, fd, src->cloexec);
 	if (rc) {
 		request_fail(r, rc);
 		goto out;

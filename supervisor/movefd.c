@@ -4,9 +4,8 @@
  * socket put in its place
  *
  * The descriptor is read from outside: its inode from the link
- * /proc/TID/fd/FD, a copy of it with pidfd_getfd(2) (Linux 5.6) on a
- * pidfd of the calling thread (PIDFD_THREAD, 6.9), its O_CLOEXEC from
- * /proc/TID/fdinfo/FD.  SECCOMP_IOCTL_NOTIF_ADDFD with
+ * /proc/TID/fd/FD, a copy of it with pidfd_getfd(2) (request_child_fd(),
+ * request.c), its O_CLOEXEC from /proc/TID/fdinfo/FD.  SECCOMP_IOCTL_NOTIF_ADDFD with
  * SECCOMP_ADDFD_FLAG_SETFD (5.9) puts the new socket under the same
  * number (the kernel's replace_fd(): atomic, the old file released).
  *
@@ -38,9 +37,6 @@
 #include "moveint.h"
 #include "../common/nscookie.h"
 
-#ifndef PIDFD_THREAD
-#define PIDFD_THREAD	O_EXCL
-#endif
 #ifndef SECCOMP_ADDFD_FLAG_SETFD
 #define SECCOMP_ADDFD_FLAG_SETFD	(1UL << 0)
 #endif
@@ -91,19 +87,6 @@ int move_fd_inode(pid_t tid, int fd, dev_t *dev, ino_t *ino)
 	return 0;
 }
 
-/* A copy of the child's descriptor @fd (pidfd_getfd), or -errno. */
-int move_fd_copy(pid_t tid, int fd)
-{
-	int pidfd, cfd;
-
-	pidfd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
-	if (pidfd < 0)
-		return -errno;
-	cfd = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
-	close(pidfd);
-	return cfd < 0 ? -errno : cfd;
-}
-
 /* Has the child's descriptor @fd O_CLOEXEC?  From /proc/TID/fdinfo/FD. */
 int move_fd_cloexec(pid_t tid, int fd, bool *cloexec)
 {
@@ -135,6 +118,7 @@ int move_fd_cloexec(pid_t tid, int fd, bool *cloexec)
 /*
  * move_sock_ns() - the network namespace of the socket @fd
  * @fd:		netsup's copy of it
+ * @cookie:	its SO_NETNS_COOKIE if known, else 0
  * @nsfd:	receives a descriptor on the namespace, or -1
  * @dev:	receives its identity
  * @ino:
@@ -147,11 +131,18 @@ int move_fd_cloexec(pid_t tid, int fd, bool *cloexec)
  *
  * Return: 0 or -errno
  */
-int move_sock_ns(int fd, int *nsfd, dev_t *dev, ino_t *ino)
+int move_sock_ns(int fd, uint64_t cookie, int *nsfd, dev_t *dev, ino_t *ino)
 {
 	static __thread struct { uint64_t cookie; dev_t dev; ino_t ino; } mine;
 	struct stat st;
 
+	*nsfd = -1;
+	/* known to be netsup's own (set below: a thread without the privilege) */
+	if (cookie && mine.cookie && cookie == mine.cookie) {
+		*dev = mine.dev;
+		*ino = mine.ino;
+		return 0;
+	}
 	*nsfd = ioctl(fd, SIOCGSKNS);
 	if (*nsfd >= 0) {
 		if (fstat(*nsfd, &st)) {
@@ -170,7 +161,7 @@ int move_sock_ns(int fd, int *nsfd, dev_t *dev, ino_t *ino)
 		mine.ino = st.st_ino;
 		mine.cookie = nscookie_here();
 	}
-	if (!mine.cookie || nscookie_of(fd) != mine.cookie)
+	if (!mine.cookie || (cookie ? cookie : nscookie_of(fd)) != mine.cookie)
 		return -EPERM;
 	*dev = mine.dev;
 	*ino = mine.ino;

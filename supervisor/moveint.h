@@ -51,6 +51,7 @@ struct move_src {
 	dev_t ns_dev;		/* else: its namespace */
 	ino_t ns_ino;
 	int nsfd;		/* SIOCGSKNS, or -1 */
+	uint64_t cookie;	/* its SO_NETNS_COOKIE, if read (unborn_any()) */
 	int domain, type, protocol;
 	bool nonblock, cloexec;
 	struct sockaddr_storage bound;	/* its local address if bound */
@@ -75,10 +76,9 @@ bool move_names(struct worker *w, struct notify_reply *r);
 
 /* movefd.c: the child's descriptor, and the new socket put in its place */
 int move_fd_inode(pid_t tid, int fd, dev_t *dev, ino_t *ino);
-int move_fd_copy(pid_t tid, int fd);
 int move_fd_cloexec(pid_t tid, int fd, bool *cloexec);
 int move_replace(struct worker *w, __u64 id, int nfd, int fd, bool cloexec);
-int move_sock_ns(int fd, int *nsfd, dev_t *dev, ino_t *ino);
+int move_sock_ns(int fd, uint64_t cookie, int *nsfd, dev_t *dev, ino_t *ino);
 void move_connect_rewritten(struct worker *w, const struct creds *c,
 			    const struct route *rt, struct move_src *src, int nfd,
 			    bool in_place, struct sockaddr_storage *ss, socklen_t len,

@@ -226,7 +226,7 @@ int move_opts_changed(struct worker *w, int fd, struct move_set *out, int max)
 	    getsockopt(fd, SOL_SOCKET, SO_TYPE, &src.type, &len) ||
 	    getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &src.protocol, &len))
 		return -errno;
-	n = move_sock_ns(fd, &src.nsfd, &src.ns_dev, &src.ns_ino);
+	n = move_sock_ns(fd, 0, &src.nsfd, &src.ns_dev, &src.ns_ino);
 	if (n)
 		goto out;
 	move_opts_read(fd, src.domain, src.type, src.vals);

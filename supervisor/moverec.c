@@ -308,7 +308,7 @@ bool move_names(struct worker *w, struct notify_reply *r)
 	pthread_mutex_unlock(&move_views.lock);
 	if (!e)
 		return false;
-	cfd = move_fd_copy(tid, (int)d->args[0]);
+	cfd = request_child_fd(w, (int)d->args[0]);
 	if (cfd < 0)
 		return false;
 	rc = d->nr == SYS_getsockname ? getsockname(cfd, (struct sockaddr *)&real, &len) :

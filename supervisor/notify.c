@@ -335,7 +335,7 @@ static void notify_ifioctl(struct worker *w, struct notify_reply *r)
 {
 	const struct seccomp_data *d = &w->req->data;
 	struct proctab *procs = &w->sv->procs;
-	int pidfd = -1, fd = -1, ns = -1, sock = -1, rc, domain = AF_INET;
+	int fd = -1, ns = -1, sock = -1, rc, domain = AF_INET;
 	struct stack *s = NULL;
 	struct creds c;
 	struct stat st;
@@ -357,9 +357,7 @@ static void notify_ifioctl(struct worker *w, struct notify_reply *r)
 	if (!s || request_own(w))
 		goto out;
 	/* pidfd_getfd (5.6) needs ptrace access: netsup's own credentials */
-	pidfd = (int)syscall(SYS_pidfd_open, c.tgid, 0);
-	if (pidfd >= 0)
-		fd = (int)syscall(SYS_pidfd_getfd, pidfd, (int)d->args[0], 0);
+	fd = request_child_fd(w, (int)d->args[0]);
 	if (fd >= 0)
 		ns = ioctl(fd, SIOCGSKNS);
 	if (ns < 0 || fstat(ns, &st) || (st.st_dev == s->dev && st.st_ino == s->ino))
@@ -393,8 +391,6 @@ out:
 		close(ns);
 	if (fd >= 0)
 		close(fd);
-	if (pidfd >= 0)
-		close(pidfd);
 	stack_put(s);
 }
 
@@ -482,6 +478,7 @@ struct worker *notify_worker_new(struct supervisor *sv)
 	if (!w)
 		return NULL;
 	w->sv = sv;
+	w->pidfd = -1;
 	w->req = calloc(1, sv->sizes.seccomp_notif);
 	w->resp = calloc(1, sv->sizes.seccomp_notif_resp);
 	if (!w->req || !w->resp || stack_thread_init(&w->stack) ||
@@ -503,6 +500,7 @@ void notify_worker_free(struct worker *w)
 	if (!w)
 		return;
 	creds_thread_fini(&w->creds);
+	request_pidfd_drop(w);
 	free(w->req);
 	free(w->resp);
 	free(w);

@@ -278,6 +278,19 @@ struct stack *proc_default(struct proctab *t, pid_t tgid, pid_t ppid, int fam)
 	return s;
 }
 
+/* proc_default() once the events up to the caller's call are applied */
+struct stack *proc_default_synced(struct proctab *t, pid_t tgid, pid_t ppid, int fam)
+{
+	struct stack *s;
+	struct proc *p;
+
+	pthread_mutex_lock(&t->lock);
+	p = proc_lookup(t, tgid, ppid);
+	s = stack_get(p ? p->defaults[fam] : t->root[fam]);
+	pthread_mutex_unlock(&t->lock);
+	return s;
+}
+
 /*
  * One stack object per namespace among the defaults: each msocket()
  * opens a stack of its own (a descriptor in netsup), and a thousand

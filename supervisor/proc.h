@@ -61,6 +61,7 @@ int proc_events_open(struct proctab *t);
 void proc_events_drain(struct proctab *t);
 void proc_events_sync(struct proctab *t);
 struct stack *proc_default(struct proctab *t, pid_t tgid, pid_t ppid, int fam);
+struct stack *proc_default_synced(struct proctab *t, pid_t tgid, pid_t ppid, int fam);
 int proc_set_default(struct proctab *t, pid_t tgid, pid_t ppid, uid_t uid,
 		     unsigned int families, struct stack *s);
 size_t proc_count(struct proctab *t);

@@ -32,15 +32,21 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/seccomp.h>
 
 #include "childmem.h"
 #include "credcache.h"
 #include "log.h"
+#include "proc.h"
 #include "request.h"
 #include "stray.h"
 #include "supervisor.h"
+
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD	O_EXCL		/* linux/pidfd.h, 6.9 */
+#endif
 
 /* Back to netsup's own credentials, for a privileged step. */
 int request_own(struct worker *w)
@@ -107,6 +113,70 @@ int request_creds(struct worker *w, struct creds *c)
 		w->creds_id = w->req->id;
 	}
 	return rc;
+}
+
+/**
+ * request_default() - the caller's default stack of a family
+ * @w:		the handling thread
+ * @c:		the caller's credentials, from request_creds() for this call
+ * @fam:	enum stack_family
+ *
+ * request_creds() applied the process events queued up to this call: the
+ * caller is stopped in it, so no later event can be about its ancestry,
+ * and the table is not drained again (a system call per lookup).
+ *
+ * Return: the stack, referenced, or NULL for none
+ */
+struct stack *request_default(struct worker *w, const struct creds *c, int fam)
+{
+	if (w->creds_id && w->creds_id == w->req->id)
+		return proc_default_synced(&w->sv->procs, c->tgid, c->ppid, fam);
+	return proc_default(&w->sv->procs, c->tgid, c->ppid, fam);
+}
+
+/*
+ * request_child_fd() - a copy of the caller's descriptor @fd
+ *
+ * pidfd_getfd(2) (Linux 5.6) on a pidfd of the calling thread
+ * (PIDFD_THREAD, 6.9).  The pidfd is kept from call to call: most calls
+ * come from the thread of the one before.  A kept pidfd names the thread
+ * it was opened for, not its TID: once that thread is gone, pidfd_getfd
+ * says ESRCH and a pidfd is opened for the TID as it is now, as it would
+ * have been without keeping.  The access check (ptrace's, with netsup's
+ * own credentials) is made by every pidfd_getfd.
+ *
+ * Return: the copy, or -errno
+ */
+int request_child_fd(struct worker *w, int fd)
+{
+	pid_t tid = (pid_t)w->req->pid;
+	int cfd, tries;
+
+	for (tries = 0; tries < 2; tries++) {
+		if (w->pidfd < 0 || w->pidfd_tid != tid) {
+			request_pidfd_drop(w);
+			w->pidfd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
+			if (w->pidfd < 0)
+				return -errno;
+			w->pidfd_tid = tid;
+			tries++;	/* a new pidfd: its answer stands */
+		}
+		cfd = (int)syscall(SYS_pidfd_getfd, w->pidfd, fd, 0);
+		if (cfd >= 0)
+			return cfd;
+		if (errno != ESRCH)
+			return -errno;
+		request_pidfd_drop(w);
+	}
+	return -ESRCH;
+}
+
+/* Close the kept pidfd of request_child_fd(). */
+void request_pidfd_drop(struct worker *w)
+{
+	if (w->pidfd >= 0)
+		close(w->pidfd);
+	w->pidfd = -1;
 }
 
 /* Fail the call with @error (-errno). */

@@ -38,6 +38,8 @@ struct worker {
 	struct creds c;		/* credentials read for the request */
 	bool creds_fresh;	/* read from /proc: keep them once valid */
 	__u64 creds_id;		/* the notification @c is of, or 0 */
+	int pidfd;		/* of thread @pidfd_tid (request_child_fd), or -1 */
+	pid_t pidfd_tid;
 	bool broken;		/* could not restore its credentials or view */
 };
 
@@ -85,6 +87,9 @@ struct request_helper {
 int request_own(struct worker *w);
 bool request_id_valid(struct worker *w);
 int request_creds(struct worker *w, struct creds *c);
+struct stack *request_default(struct worker *w, const struct creds *c, int fam);
+int request_child_fd(struct worker *w, int fd);
+void request_pidfd_drop(struct worker *w);
 void request_fail(struct notify_reply *r, int error);
 void request_reply(struct worker *w, struct notify_reply *r);
 int request_helper_start(struct worker *w, const struct creds *c,

@@ -62,10 +62,6 @@
 #include "ustack.h"
 #include "../common/util.h"
 
-#ifndef PIDFD_THREAD
-#define PIDFD_THREAD	O_EXCL
-#endif
-
 /* i386's multiplexer (arch/x86/entry/syscalls/syscall_32.tbl) */
 #define I386_NR_SOCKETCALL	102
 
@@ -278,18 +274,14 @@ int ucall_addr(struct ucall *uc, struct sp_msg *m, uint64_t addr, uint64_t len)
 static int ucall_lookup(struct worker *w, int fd, struct usock *us, int *cfdp)
 {
 	struct stat st;
-	int pidfd, cfd;
+	int cfd;
 
 	if (request_own(w))
 		return -EPERM;
 	/* pidfd_getfd needs ptrace access: netsup's own credentials */
-	pidfd = (int)syscall(SYS_pidfd_open, w->req->pid, PIDFD_THREAD);
-	if (pidfd < 0)
-		return -errno;
-	cfd = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
-	close(pidfd);
+	cfd = request_child_fd(w, fd);
 	if (cfd < 0)
-		return -errno;
+		return cfd;
 	if (fstat(cfd, &st) || !ustack_sock_find(st.st_dev, st.st_ino, us)) {
 		*cfdp = cfd;	/* maybe a socket that waits for its stack */
 		return -ENOENT;

@@ -60,6 +60,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -85,6 +86,8 @@ struct unborn {
 	uint64_t empty_cookie;		/* SO_NETNS_COOKIE of each, or 0 */
 	uint64_t host_cookie;
 	bool made;			/* atomic: a socket waits, or waited */
+	int tree_in_host;		/* atomic: the tree's namespace is
+					 * host[]'s: 1, it is not: -1, 0 unknown */
 };
 
 /**
@@ -197,8 +200,7 @@ void unborn_fini(struct supervisor *sv)
 /* The caller's default stack of @domain, if a daemon serves it. */
 static struct stack *unborn_default(struct worker *w, const struct creds *c, int domain)
 {
-	struct stack *def = proc_default(&w->sv->procs, c->tgid, c->ppid,
-					 stack_family_index(domain));
+	struct stack *def = request_default(w, c, stack_family_index(domain));
 
 	if (def && !stack_served_by_daemon(def)) {
 		stack_put(def);
@@ -248,6 +250,49 @@ struct stack *unborn_hold(struct worker *w, struct stack *s, const struct creds 
 	return hold;
 }
 
+/**
+ * unborn_here() - would the caller's own socket(2) make the one that waits?
+ * @w:		the handling thread (of socket())
+ * @hold:	where it waits (unborn_hold())
+ *
+ * With --user-net TCP waits in netsup's own namespace, which is where the
+ * command runs unless it moved (notify.c: every setns, unshare and clone
+ * into another namespace is seen before it happens, sv->moved).  Then
+ * the kernel makes the socket in the caller, as without netsup, and the
+ * answer is CONTINUE: no socket made here, no descriptor injected (an
+ * ADDFD is a round trip to the child of its own).  It is known as one
+ * that waits by its namespace, as any other (unborn_of()).  Whether the
+ * tree runs in netsup's namespace is read once, from the first caller,
+ * while nobody has moved.
+ *
+ * Return: true to let the call run in the child
+ */
+bool unborn_here(struct worker *w, const struct stack *hold)
+{
+	struct unborn *ub = w->sv->unborn;
+	char path[64];
+	struct stat st;
+	int known;
+
+	if (hold != ub->host[0] && hold != ub->host[1])
+		return false;
+	if (__atomic_load_n(&w->sv->moved, __ATOMIC_ACQUIRE))
+		return false;
+	known = __atomic_load_n(&ub->tree_in_host, __ATOMIC_ACQUIRE);
+	if (!known) {
+		if (request_own(w))
+			return false;
+		snprintf(path, sizeof(path), "/proc/%u/ns/net", w->req->pid);
+		if (stat(path, &st))
+			return false;
+		known = st.st_dev == hold->dev && st.st_ino == hold->ino ? 1 : -1;
+		/* read while nobody had moved: the tree's namespace */
+		if (!__atomic_load_n(&w->sv->moved, __ATOMIC_ACQUIRE))
+			__atomic_store_n(&ub->tree_in_host, known, __ATOMIC_RELEASE);
+	}
+	return known > 0;
+}
+
 /*
  * Is the kernel socket @fd as socket() made it: unconnected, unbound?  A
  * bind is always the stack's, never the kernel's: a UDP socket bound to
@@ -284,6 +329,38 @@ static bool unborn_fresh(int fd)
 	return false;
 }
 
+/* Is a kernel socket of these one of those that wait (not yet if fresh)? */
+static bool unborn_kind(const struct unborn *ub, uint64_t cookie, int domain, int type)
+{
+	if (!cookie || (cookie != ub->empty_cookie && cookie != ub->host_cookie))
+		return false;
+	if (domain != AF_INET && domain != AF_INET6)
+		return false;
+	/* netsup's namespace: TCP only, and only where such sockets wait */
+	return cookie == ub->empty_cookie || (type == SOCK_STREAM && ub->host[domain == AF_INET6]);
+}
+
+/**
+ * unborn_of_known() - unborn_of() of a socket whose kind the caller read
+ * @w:		the handling thread (of a call on it)
+ * @cookie:	its namespace's SO_NETNS_COOKIE
+ * @domain:	its SO_DOMAIN and SO_TYPE
+ * @type:
+ * @fresh:	unconnected and unbound (a UDP socket: bound to the wildcard)
+ *
+ * Return: the stack, referenced, or NULL
+ */
+struct stack *unborn_of_known(struct worker *w, uint64_t cookie, int domain, int type,
+			      bool fresh)
+{
+	struct creds c;
+
+	if (!unborn_any(w->sv) || !fresh || !unborn_kind(w->sv->unborn, cookie, domain, type) ||
+	    request_creds(w, &c))
+		return NULL;
+	return unborn_default(w, &c, domain);
+}
+
 /**
  * unborn_of() - the userspace stack a kernel socket waits for
  * @w:		the handling thread (of a call on it)
@@ -294,26 +371,19 @@ static bool unborn_fresh(int fd)
  */
 struct stack *unborn_of(struct worker *w, int fd)
 {
-	struct unborn *ub = w->sv->unborn;
 	socklen_t len = sizeof(int);
 	uint64_t cookie;
 	int domain, type;
-	struct creds c;
 
 	if (!unborn_any(w->sv))
 		return NULL;
 	cookie = nscookie_of(fd);
-	if (!cookie || (cookie != ub->empty_cookie && cookie != ub->host_cookie))
+	if (!cookie || (cookie != w->sv->unborn->empty_cookie &&
+			cookie != w->sv->unborn->host_cookie))
 		return NULL;
 	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) ||
-	    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) ||
-	    (domain != AF_INET && domain != AF_INET6))
+	    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len))
 		return NULL;
-	/* netsup's namespace: TCP only, and only where such sockets wait */
-	if (cookie != ub->empty_cookie &&
-	    (type != SOCK_STREAM || !ub->host[domain == AF_INET6]))
-		return NULL;
-	if (!unborn_fresh(fd) || request_creds(w, &c))
-		return NULL;
-	return unborn_default(w, &c, domain);
+	return unborn_of_known(w, cookie, domain, type,
+			       unborn_kind(w->sv->unborn, cookie, domain, type) && unborn_fresh(fd));
 }

@@ -316,7 +316,7 @@ void unborn_undecoded(struct worker *w, struct notify_reply *r)
 	} else {
 		ca.a[0] = (uint32_t)d->args[0];
 	}
-	cfd = move_fd_copy((pid_t)w->req->pid, (int)ca.a[0]);
+	cfd = request_child_fd(w, (int)ca.a[0]);
 	if (cfd < 0)
 		return;
 	s = unborn_of(w, cfd);

@@ -168,6 +168,9 @@ print("data", s.recv(2))
 n = socket.socket(); n.setblocking(False)
 print("nonblock", os.strerror(n.connect_ex(("10.0.2.2", port))))' "$port"
 	[ "$status" -eq 0 ]
+	# the command runs where its TCP sockets wait: the kernel makes them
+	# in the command itself, nothing is injected (unborn.c, unborn_here())
+	[[ "$output" == *"socket(inet, stream): "*": a kernel socket until it needs the stack"* ]]
 	[[ "$output" == *"connected where it waited (its address rewritten)"* ]]
 	[[ "$output" == *"blocking True True"* ]]
 	[[ "$output" == *"names 10.0.2.15 ('10.0.2.2', $port)"* ]]
