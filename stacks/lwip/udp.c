@@ -136,10 +136,19 @@ static uint32_t udp_amount(struct lw_daemon *d, const void *buf, uint32_t len)
 /*
  * udp_sock_names() - copy the pcb's addresses into the socket
  * @s:		the socket
+ *
+ * A socket with a default peer and no address of its own is named by the
+ * source its datagrams leave with, the address of the interface lwIP
+ * routes the peer by (as udp_sendto() picks it): the kernel's
+ * ip4_datagram_connect() and ip6_datagram_connect() set that source at
+ * connect(2), and a disconnect takes it back (__udp_disconnect()).  The
+ * pcb stays bound to the wildcard.
  */
 static void udp_sock_names(struct lw_sock *s)
 {
 	struct udp_pcb *u = s->pcb.udp;
+	const ip_addr_t *src;
+	struct netif *n;
 
 	if (!u)
 		return;
@@ -148,6 +157,12 @@ static void udp_sock_names(struct lw_sock *s)
 	ip_addr_copy(s->remote_ip, u->remote_ip);
 	s->remote_port = u->remote_port;
 	s->bound = u->local_port != 0;
+	if (!s->has_peer || !ip_addr_isany(&u->local_ip))
+		return;
+	n = ip_route(&u->local_ip, &u->remote_ip);
+	src = n ? ip_netif_get_local_ip(n, &u->remote_ip) : NULL;
+	if (src && !ip_addr_isany(src))
+		ip_addr_copy(s->local_ip, *src);
 }
 
 /*

@@ -1014,6 +1014,30 @@ static void check_udp(const struct fam *f)
 		sem_int("udp-peer-echo", f->tag, n == 4 && !memcmp(buf, "echo", 4), 1);
 		sem_addr_is("udp-peer-source", f->tag, &from, fl, &echo);
 	}
+
+	/* a connected socket bound to no address takes the route's source as
+	 * its name; a disconnect gives the wildcard back */
+	{
+		struct sockaddr_storage echo = sem_with_port(&f->peer, f->peerport), nm, any;
+		int u = socket(f->af, SOCK_DGRAM, 0), w = sem_udp(f, true);
+
+		sem_err("udp-connect-unbound", f->tag, connect(u, (struct sockaddr *)&echo, f->len), 0);
+		fl = sem_name(u, false, &nm);
+		nm = sem_with_port(&nm, 0);
+		sem_addr_is("udp-connected-name", f->tag, &nm, fl, &f->local);
+		close(u);
+		sem_err("udp-connect-wildcard", f->tag, connect(w, (struct sockaddr *)&rn, f->len), 0);
+		fl = sem_name(w, false, &nm);
+		nm = sem_with_port(&nm, 0);
+		sem_addr_is("udp-connected-wildcard-name", f->tag, &nm, fl, &f->local);
+		connect(w, (struct sockaddr *)&(struct sockaddr){ .sa_family = AF_UNSPEC },
+			sizeof(struct sockaddr));
+		fl = sem_name(w, false, &nm);
+		nm = sem_with_port(&nm, 0);
+		sem_addr(f->af, f->af == AF_INET ? "0.0.0.0" : "::", 0, &any);
+		sem_addr_is("udp-disconnected-wildcard-name", f->tag, &nm, fl, &any);
+		close(w);
+	}
 	close(r);
 	close(s1);
 	close(s2);
@@ -1469,6 +1493,14 @@ static void check_loopback(const struct fam *f)
 		close(u);
 	if (v >= 0)
 		close(v);
+	/* connected to the loopback: the name is the loopback's address */
+	u = socket(f->af, SOCK_DGRAM, 0);
+	to = sem_with_port(&lo.local, port);
+	sem_err("lo-udp-connect", f->tag, connect(u, (struct sockaddr *)&to, lo.len), 0);
+	sl = sem_name(u, false, &src);
+	src = sem_with_port(&src, 0);
+	sem_addr_is("lo-udp-connected-name", f->tag, &src, sl, &lo.local);
+	close(u);
 	if (f->af == AF_INET) {		/* all of 127.0.0.0/8 is the host's */
 		u = socket(AF_INET, SOCK_DGRAM, 0);
 		sem_addr(AF_INET, "127.0.0.2", 0, &other);
@@ -1555,6 +1587,17 @@ static void check_mapped(const struct fam *f4, const struct fam *f6)
 		recv(s, buf, sizeof(buf), 0) == 1 && buf[0] == 'r', 1);
 	close(u);
 	close(s);
+	/* connected to a mapped address: the name is the mapped IPv4 source */
+	u = socket(AF_INET6, SOCK_DGRAM, 0);
+	mapped_to = sem_mapped(&f4->peer);
+	mapped_to = sem_with_port(&mapped_to, f4->peerport);
+	sem_err("mapped-udp-connect", "", connect(u, (struct sockaddr *)&mapped_to,
+						  sizeof(struct sockaddr_in6)), 0);
+	fl = sem_name(u, false, &cn);
+	cn = sem_with_port(&cn, 0);
+	mapped_to = sem_mapped(&f4->local);
+	sem_addr_is("mapped-udp-connected-name", "", &cn, fl, &mapped_to);
+	close(u);
 }
 
 /* fam_init() - one family's addresses from the command line */
