@@ -63,7 +63,7 @@ SUP_SRC   := supervisor/main.c supervisor/options.c supervisor/proctitle.c super
              supervisor/ucall.c supervisor/ucmsg.c supervisor/uiface.c supervisor/usernet.c supervisor/publish.c supervisor/route.c \
              supervisor/ucall_table.c supervisor/ucall_conn.c supervisor/ucall_dgram.c \
              supervisor/unborn.c supervisor/unbornmake.c \
-             supervisor/move.c supervisor/moveopt.c supervisor/moverec.c supervisor/movefd.c supervisor/request.c supervisor/receive.c common/lwlaunch.c
+             supervisor/move.c supervisor/movepub.c supervisor/moveopt.c supervisor/moverec.c supervisor/movefd.c supervisor/request.c supervisor/receive.c common/lwlaunch.c
 SUP_OBJ   := $(patsubst %.c,$(B)/%.o,$(SUP_SRC) $(STACK_SRC) $(LOG_SRC))
 
 SHIM_SRC  := shim/msocket.c $(STACK_SRC)

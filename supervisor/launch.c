@@ -136,12 +136,23 @@ static int launch_recv_fd(int sock, pid_t *pid)
 
 static int launch_wait_ack(int sock)
 {
+	bool reset = false;
 	char byte;
 	ssize_t n;
 
-	do
+	/*
+	 * A SOCK_SEQPACKET receive reports the socket's error before what is
+	 * queued (__skb_try_recv_datagram()): a supervisor that said why and
+	 * ended with our hand-off unread left ECONNRESET before its byte.  The
+	 * error is reported once; the byte comes next.
+	 */
+	do {
 		n = recv(sock, &byte, 1, 0);
-	while (n < 0 && errno == EINTR);
+		if (n < 0 && errno == ECONNRESET && !reset) {
+			reset = true;
+			errno = EINTR;
+		}
+	} while (n < 0 && errno == EINTR);
 	if (n == 1)
 		return byte == LAUNCH_SAID ? -ECANCELED : 0;
 	return n < 0 ? -errno : -EPIPE;
@@ -367,11 +378,14 @@ launch_supervisor(int sock, pid_t netsup, const struct options *o,
 
 		/* before the command goes on: it waits for our answer below */
 		un.no_host_loopback = o->no_host_loopback;
+		un.tcp_native = !getenv("NETSUP_USERNET_NO_MOVE");
 		if (usernet_start(&un, o->publish, o->n_publish, o->verbose, &s))
 			launch_supervisor_failed(sock);
 		/* what leaves the command's network moves to ours (move.c) */
-		if (!getenv("NETSUP_USERNET_NO_MOVE")) {
+		if (un.tcp_native) {
 			rc = usernet_routes(&un_routes, o->routes, !o->no_host_loopback, "/etc/resolv.conf");
+			if (!rc)
+				rc = usernet_routes_publish(&un_routes, s, o->publish, o->n_publish);
 			if (rc) {
 				err("--user-net: cannot make its rules: %s", strerror(-rc));
 				launch_supervisor_failed(sock);

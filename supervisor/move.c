@@ -250,6 +250,7 @@ static bool move_connect(struct worker *w, struct notify_reply *r)
 	int fd = (int)d->args[0], nfd = -1, rc;
 	socklen_t len = (socklen_t)d->args[2];
 	const struct route *rt;
+	struct route pub;
 	struct notify_reply nr = { .what = NOTIFY_ERROR };
 	struct stat st;
 	struct creds c;
@@ -259,6 +260,21 @@ static bool move_connect(struct worker *w, struct notify_reply *r)
 	    request_own(w) || childmem_read(tid, d->args[1], &ss, len))
 		return false;	/* the kernel's errors */
 	rt = route_match(t, (struct sockaddr *)&ss, len);
+	/* a port of its own that the host's listener serves (movepub.c) */
+	if (rt && rt->action == ROUTE_STAY && move_pub_route(t, (struct sockaddr *)&ss, &pub))
+		rt = &pub;
+	if (rt && rt->action == ROUTE_STAY && move_pub_active()) {
+		/* a socket bound in netsup's namespace reaches nothing inside */
+		int cfd = request_child_fd(w, fd);
+		bool here = cfd >= 0 && move_pub_governed(w->sv, cfd);
+
+		if (cfd >= 0)
+			close(cfd);
+		if (here) {
+			request_fail(r, -ENETUNREACH);
+			return true;
+		}
+	}
 	if (!rt || rt->action == ROUTE_STAY) {
 		move_note(w);	/* a userspace socket connects where it is */
 		return false;
@@ -283,6 +299,9 @@ static bool move_connect(struct worker *w, struct notify_reply *r)
 	if (!rc && !src->user && unborn_any(w->sv))	/* unborn.c */
 		src->unborn = unborn_of_known(w, src->cookie, src->domain, src->type,
 					      move_src_fresh(src));
+	/* bound to a published port: governed as one that waits (movepub.c) */
+	if (!rc && !src->user && !src->unborn && move_pub_active())
+		src->governed = move_pub_governed(w->sv, src->cfd);
 	if (rc || (ss.ss_family == AF_INET && src->domain != AF_INET) ||
 	    (ss.ss_family == AF_INET6 && src->domain != AF_INET6)) {
 		handled = false;	/* the kernel's or the stack's answer */
@@ -296,8 +315,9 @@ static bool move_connect(struct worker *w, struct notify_reply *r)
 	}
 	/* a socket that waits for its stack is where netsup put it: the
 	 * rule's checks below are its own */
-	if (!move_src_is_default(w, &c, src) ||
-	    (!src->unborn && rt->action == ROUTE_STACK && move_src_in(src, rt->s))) {
+	if ((!src->governed && !move_src_is_default(w, &c, src)) ||
+	    (!src->unborn && !src->governed && rt->action == ROUTE_STACK &&
+	     move_src_in(src, rt->s))) {
 		handled = false;
 		goto out;
 	}
@@ -322,7 +342,7 @@ static bool move_connect(struct worker *w, struct notify_reply *r)
 		request_fail(r, -EACCES);
 		goto out;
 	}
-	if (src->unborn && move_src_in(src, rt->s)) {
+	if ((src->unborn || src->governed) && move_src_in(src, rt->s)) {
 		/* it waited where the rule sends it: it connects there */
 		if (rt->view)
 			move_view_add(t, src->cfd, src, &ss, len);
@@ -428,9 +448,13 @@ bool move_call(struct worker *w, struct notify_reply *r)
 		return move_connect(w, r);
 	case SYS_getsockname:
 	case SYS_getpeername:
-		return move_names(w, r);
-	case SYS_setsockopt:
+		return move_names(w, r) || move_pub_names(w, r);
 	case SYS_bind:
+		if (move_pub_bind(w, r))	/* --publish: movepub.c */
+			return true;
+		move_note(w);
+		return false;
+	case SYS_setsockopt:
 	case SYS_listen:
 		move_note(w);
 		return false;

@@ -298,6 +298,8 @@ void move_connect_rewritten(struct worker *w, const struct creds *c,
 		memcpy(((struct sockaddr_in6 *)ss)->sin6_addr.s6_addr + 12, rt->to, 4);
 	else
 		memcpy(&((struct sockaddr_in6 *)ss)->sin6_addr, rt->to, 16);
+	if (rt->to_port)	/* sin_port and sin6_port: the same place */
+		((struct sockaddr_in *)ss)->sin_port = rt->to_port;
 	if (!src->nonblock && fcntl(nfd, F_SETFL, fcntl(nfd, F_GETFL) | O_NONBLOCK))
 		rc = -errno;
 	if (!rc) {

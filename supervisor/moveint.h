@@ -48,6 +48,7 @@ struct move_src {
 	bool user;		/* of a userspace stack */
 	struct usock us;	/* then: which */
 	struct stack *unborn;	/* else: the stack it waits for, or NULL */
+	bool governed;		/* else: bound to a published port (movepub.c) */
 	dev_t ns_dev;		/* else: its namespace */
 	ino_t ns_ino;
 	int nsfd;		/* SIOCGSKNS, or -1 */
@@ -73,6 +74,15 @@ void move_rec_drop(dev_t dev, ino_t ino);
 void move_view_add(const struct route_table *t, int nfd, const struct move_src *src,
 		   const struct sockaddr_storage *peer, socklen_t peerlen);
 bool move_names(struct worker *w, struct notify_reply *r);
+void move_view_fixed(int fd, const struct sockaddr_storage *local, socklen_t len);
+void move_names_answer(struct worker *w, const void *addr, uint32_t alen, struct notify_reply *r);
+
+/* movepub.c: --publish served by the host's own listeners */
+bool move_pub_active(void);
+bool move_pub_governed(const struct supervisor *sv, int cfd);
+bool move_pub_bind(struct worker *w, struct notify_reply *r);
+bool move_pub_route(const struct route_table *t, const struct sockaddr *sa, struct route *rt);
+bool move_pub_names(struct worker *w, struct notify_reply *r);
 
 /* movefd.c: the child's descriptor, and the new socket put in its place */
 int move_fd_inode(pid_t tid, int fd, dev_t *dev, ino_t *ino);

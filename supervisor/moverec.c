@@ -42,6 +42,7 @@ struct move_view {
 	socklen_t peerlen;
 	struct in_addr self4;		/* the command's own addresses, for an */
 	struct in6_addr self6;		/* AF_INET6 socket connected anew */
+	bool fixed;			/* @local is the answer as it is (movepub.c) */
 };
 
 struct move_entry {
@@ -282,6 +283,60 @@ void move_view_add(const struct route_table *t, int nfd, const struct move_src *
 	pthread_mutex_unlock(&move_views.lock);
 }
 
+/**
+ * move_view_fixed() - the command's name of the socket @fd, as it is
+ * @fd:		netsup's copy of it
+ * @local:	what getsockname() says of it from now on
+ * @len:
+ */
+void move_view_fixed(int fd, const struct sockaddr_storage *local, socklen_t len)
+{
+	struct move_view v = { .locallen = len, .fixed = true };
+	struct move_entry *e;
+	struct stat st;
+
+	if (fstat(fd, &st) || len > sizeof(v.local))
+		return;
+	memcpy(&v.local, local, len);
+	pthread_mutex_lock(&move_views.lock);
+	e = move_map_get(&move_views, st.st_dev, st.st_ino, true);
+	if (e)
+		e->u.view = v;
+	pthread_mutex_unlock(&move_views.lock);
+}
+
+/**
+ * move_names_answer() - answer getsockname/getpeername with @addr
+ * @w:		the handling thread (of that call)
+ * @addr:	the name
+ * @alen:	its length
+ * @r:		the outcome
+ *
+ * As the kernel: at most the room *addrlen says is written, *addrlen
+ * says the whole length.
+ */
+void move_names_answer(struct worker *w, const void *addr, uint32_t alen, struct notify_reply *r)
+{
+	const struct seccomp_data *d = &w->req->data;
+	pid_t tid = (pid_t)w->req->pid;
+	uint32_t room;
+	int rc;
+
+	rc = d->args[1] && d->args[2] ? childmem_read(tid, d->args[2], &room, sizeof(room)) : -EFAULT;
+	if (!rc && (int32_t)room < 0)
+		rc = -EINVAL;
+	if (!rc)
+		rc = childmem_write(tid, d->args[1], addr, room < alen ? room : alen);
+	if (!rc)
+		rc = childmem_write(tid, d->args[2], &alen, sizeof(alen));
+	if (!rc && !request_id_valid(w))
+		rc = -ESRCH;
+	if (rc)
+		request_fail(r, rc == -EINVAL ? rc : -EFAULT);
+	else
+		r->what = NOTIFY_ZERO;
+}
+
 /* getsockname, getpeername of a moved socket: the command's own names. */
 bool move_names(struct worker *w, struct notify_reply *r)
 {
@@ -291,7 +346,6 @@ bool move_names(struct worker *w, struct notify_reply *r)
 	struct move_entry *e;
 	struct move_view v = { .locallen = 0 };
 	socklen_t len = sizeof(real);
-	uint32_t room;
 	const void *addr;
 	uint32_t alen;
 	dev_t dev = 0;
@@ -318,7 +372,10 @@ bool move_names(struct worker *w, struct notify_reply *r)
 		request_fail(r, -errno);	/* ENOTCONN: the connect failed */
 		return true;
 	}
-	if (d->nr == SYS_getsockname) {
+	if (d->nr == SYS_getsockname && v.fixed) {
+		addr = &v.local;
+		alen = v.locallen;
+	} else if (d->nr == SYS_getsockname) {
 		in_port_t port = v.port ? v.port : move_port(&real);
 
 		if (v.local.ss_family == AF_INET) {
@@ -346,18 +403,6 @@ bool move_names(struct worker *w, struct notify_reply *r)
 		addr = &v.peer;
 		alen = v.peerlen;
 	}
-	rc = d->args[1] && d->args[2] ? childmem_read(tid, d->args[2], &room, sizeof(room)) : -EFAULT;
-	if (!rc && (int32_t)room < 0)
-		rc = -EINVAL;
-	if (!rc)
-		rc = childmem_write(tid, d->args[1], addr, room < alen ? room : alen);
-	if (!rc)
-		rc = childmem_write(tid, d->args[2], &alen, sizeof(alen));
-	if (!rc && !request_id_valid(w))
-		rc = -ESRCH;
-	if (rc)
-		request_fail(r, rc == -EINVAL ? rc : -EFAULT);
-	else
-		r->what = NOTIFY_ZERO;
+	move_names_answer(w, addr, alen, r);
 	return true;
 }

@@ -50,8 +50,10 @@ static const char options_help[] =
 "                          for inet and inet6 (the command is 10.0.2.15 and\n"
 "                          fd00::15, the host's loopback 10.0.2.2)\n"
 "      --publish [IP:]HOSTPORT:PORT[/tcp|/udp]  with --user-net, forward\n"
-"                          HOSTPORT of the host to PORT of the command;\n"
-"                          ranges as 8000-8009:9000-9009 (repeatable)\n"
+"                          HOSTPORT of the host to PORT of the command (IP:\n"
+"                          a.b.c.d or [IPv6]; TCP: the command's listener is\n"
+"                          the host's own); ranges as 8000-8009:9000-9009\n"
+"                          (repeatable)\n"
 "      --disable-host-loopback  with --user-net, 10.0.2.2 and fd00::2 reach\n"
 "                          nothing (by default they are the host's loopback)\n"
 "      --userspace         let msocket() use userspace stacks (implied by a\n"
@@ -273,7 +275,7 @@ int options_parse(int argc, char **argv, struct options *o)
 					err("--publish %s: too many ports published (at most %d in all)",
 					    optarg, PUBLISH_PORTS_MAX);
 				else
-					err("--publish %s: expected [IP:]HOSTPORT[-LAST]:PORT[-LAST][/tcp|/udp], an IPv4 address, ports 1 to 65535",
+					err("--publish %s: expected [IP:]HOSTPORT[-LAST]:PORT[-LAST][/tcp|/udp], an IPv4 address or [IPv6], ports 1 to 65535",
 					    optarg);
 				return -EINVAL;
 			}

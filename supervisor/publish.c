@@ -55,8 +55,9 @@ static int publish_ports(const char *s, unsigned int *first, unsigned int *count
  * A range on one side needs one of the same length on the other (as
  * pasta's -t 1000-1010:2000-2010).
  *
- * Return: 0, or -EINVAL for anything else (an IP that is not an IPv4
- *	   address in dotted quad, blanks, ports out of 1..65535)
+ * Return: 0, or -EINVAL for anything else (an IP that is neither an IPv4
+ *	   address in dotted quad nor an IPv6 one in brackets, blanks, ports
+ *	   out of 1..65535)
  */
 int publish_parse(const char *spec, struct publish *p)
 {
@@ -87,8 +88,21 @@ int publish_parse(const char *spec, struct publish *p)
 		mid = buf;
 	}
 	p->any = !host;
-	if (host && inet_pton(AF_INET, host, &p->host) != 1)
-		return -EINVAL;
+	if (host && host[0] == '[') {
+		size_t hl = strlen(host);
+
+		/* [v6]: the brackets as in a URL, the address as inet_pton(3) reads it */
+		if (hl < 3 || host[hl - 1] != ']')
+			return -EINVAL;
+		host[hl - 1] = '\0';
+		if (inet_pton(AF_INET6, host + 1, &p->host6) != 1)
+			return -EINVAL;
+		p->family = AF_INET6;
+	} else if (host) {
+		if (inet_pton(AF_INET, host, &p->host) != 1)
+			return -EINVAL;
+		p->family = AF_INET;
+	}
 	if (publish_ports(mid, &p->host_port, &p->count) ||
 	    publish_ports(last, &p->port, &n) || n != p->count)
 		return -EINVAL;
@@ -121,13 +135,16 @@ static int publish_append(const struct publish *p, const char *guest, char *buf,
  * @specs:	the --publish specs
  * @n:		how many
  * @guest:	the command's address, where they go
+ * @tcp_native:	TCP ports are the host's own listeners (movepub.c): not slirp's
  * @buf:	receives the URL
  * @len:	its size
  *
  * Return: 0, -EINVAL (a malformed spec), -E2BIG (more than
- *	   PUBLISH_PORTS_MAX ports), -ENAMETOOLONG
+ *	   PUBLISH_PORTS_MAX ports), -EAFNOSUPPORT (an IPv6 address of the
+ *	   host for slirp, whose forwardings are IPv4's), -ENAMETOOLONG
  */
-int publish_url(const char *const *specs, int n, const char *guest, char *buf, size_t len)
+int publish_url(const char *const *specs, int n, const char *guest, bool tcp_native,
+		char *buf, size_t len)
 {
 	static const char *const kinds[] = { "tcpfwd=", "udpfwd=" };
 	unsigned int ports = 0;
@@ -149,6 +166,10 @@ int publish_url(const char *const *specs, int n, const char *guest, char *buf, s
 			ports += p.count;
 			if (ports > PUBLISH_PORTS_MAX)
 				return -E2BIG;
+			if (!p.udp && tcp_native)
+				continue;
+			if (p.family == AF_INET6)
+				return -EAFNOSUPPORT;
 			if (!seen++) {
 				rc = snprintf(buf + used, len - used, "/%s", kinds[k]);
 				if (rc < 0 || (size_t)rc >= len - used)
@@ -178,22 +199,92 @@ int publish_url(const char *const *specs, int n, const char *guest, char *buf, s
  */
 int publish_check(const struct publish *p, unsigned int *port)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET };
+	int domain = p->family == AF_INET6 ? AF_INET6 : AF_INET;
+	struct sockaddr_storage ss;
 	unsigned int i;
 	int fd, one = 1, rc = 0;
+	socklen_t len;
 
-	sa.sin_addr.s_addr = p->any ? htonl(INADDR_ANY) : p->host.s_addr;
 	for (i = 0; !rc && i < p->count; i++) {
 		*port = p->host_port + i;
-		sa.sin_port = htons((uint16_t)*port);
-		fd = socket(AF_INET, (p->udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
+		rc = publish_host_addr(p, domain, true, *port, &ss, &len);
+		if (rc)
+			return rc;
+		fd = socket(domain, (p->udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
 		if (fd < 0)
 			return -errno;
 		if (!p->udp && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)))
 			rc = -errno;
-		if (!rc && bind(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		if (!rc && domain == AF_INET6 &&
+		    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)))
+			rc = -errno;
+		if (!rc && bind(fd, (struct sockaddr *)&ss, len))
 			rc = -errno;
 		close(fd);
 	}
 	return rc;
+}
+
+/**
+ * publish_match() - is @port of the command published by @p?
+ * @p:		one --publish
+ * @udp:	of UDP (else TCP)
+ * @port:	the command's port
+ * @host_port:	receives the host's port it is published as
+ *
+ * Return: true if it is
+ */
+bool publish_match(const struct publish *p, bool udp, unsigned int port,
+		   unsigned int *host_port)
+{
+	if (p->udp != udp || port < p->port || port >= p->port + p->count)
+		return false;
+	*host_port = p->host_port + (port - p->port);
+	return true;
+}
+
+/**
+ * publish_host_addr() - the host's address a socket of @domain binds for @p
+ * @p:		one --publish
+ * @domain:	the socket's, AF_INET or AF_INET6
+ * @v6only:	an AF_INET6 socket's IPV6_V6ONLY
+ * @host_port:	the host's port
+ * @ss:		receives the address
+ * @len:	and its length
+ *
+ * Every address of the host is 0.0.0.0, or :: for an AF_INET6 socket
+ * (which then takes IPv4 too unless it is IPV6_V6ONLY, as pasta's
+ * forwardings do); an IPv4 address is v4-mapped for an AF_INET6 socket.
+ *
+ * Return: 0, or -EAFNOSUPPORT (an IPv6 address for an AF_INET socket, an
+ *	   IPv4 one for an IPV6_V6ONLY socket)
+ */
+int publish_host_addr(const struct publish *p, int domain, bool v6only, unsigned int host_port,
+		      struct sockaddr_storage *ss, socklen_t *len)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (domain == AF_INET) {
+		if (p->family == AF_INET6)
+			return -EAFNOSUPPORT;
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)host_port);
+		sin->sin_addr.s_addr = p->any ? htonl(INADDR_ANY) : p->host.s_addr;
+		*len = sizeof(*sin);
+		return 0;
+	}
+	if (p->family == AF_INET && v6only)
+		return -EAFNOSUPPORT;
+	sin6->sin6_family = AF_INET6;
+	sin6->sin6_port = htons((uint16_t)host_port);
+	if (p->family == AF_INET6) {
+		sin6->sin6_addr = p->host6;
+	} else if (p->family == AF_INET) {
+		sin6->sin6_addr.s6_addr[10] = sin6->sin6_addr.s6_addr[11] = 0xff;
+		memcpy(sin6->sin6_addr.s6_addr + 12, &p->host, 4);
+	}
+	*len = sizeof(*sin6);
+	return 0;
 }

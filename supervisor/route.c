@@ -191,4 +191,8 @@ void route_table_free(struct route_table *t)
 	for (i = 0; i < t->n; i++)
 		stack_put(t->r[i].s);
 	t->n = 0;
+	stack_put(t->host);
+	stack_put(t->user);
+	t->host = t->user = NULL;
+	t->npub = 0;
 }

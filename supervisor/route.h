@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 
+#include "publish.h"
 #include "../stacks/stack.h"
 
 #define ROUTE_MAX	64
@@ -33,13 +34,20 @@ struct route {
 	bool view;			/* the command keeps its own names */
 	bool rewrite;			/* connect to @to instead (same port) */
 	unsigned char to[16];		/* of @family */
+	in_port_t to_port;		/* and to this port (network order), if not 0 */
 };
+
+#define ROUTE_PUBLISH_MAX	32	/* --publish: options.c USERNET_PUBLISH_MAX */
 
 struct route_table {
 	size_t n;
 	struct route r[ROUTE_MAX];
 	struct in_addr self4;		/* a view: the command's own addresses */
 	struct in6_addr self6;
+	size_t npub;			/* --user-net's TCP --publish, served by */
+	struct publish pub[ROUTE_PUBLISH_MAX];	/* the host's own listeners */
+	struct stack *host;		/* (movepub.c) in this stack, or NULL, */
+	struct stack *user;		/* for the ports of this one */
 };
 
 int route_parse(const char *spec, struct route *r, const char **stack);

@@ -329,6 +329,18 @@ static bool unborn_fresh(int fd)
 	return false;
 }
 
+/**
+ * unborn_in_host() - is @cookie netsup's namespace, where --user-net's TCP waits?
+ * @sv:		the supervisor
+ * @cookie:	a socket's SO_NETNS_COOKIE
+ *
+ * Return: true if it is
+ */
+bool unborn_in_host(const struct supervisor *sv, uint64_t cookie)
+{
+	return sv->unborn && sv->unborn->host_cookie && cookie == sv->unborn->host_cookie;
+}
+
 /* Is a kernel socket of these one of those that wait (not yet if fresh)? */
 static bool unborn_kind(const struct unborn *ub, uint64_t cookie, int domain, int type)
 {

@@ -19,6 +19,7 @@ int unborn_init(struct supervisor *sv);
 void unborn_fini(struct supervisor *sv);
 bool unborn_any(const struct supervisor *sv);
 bool unborn_here(struct worker *w, const struct stack *hold);
+bool unborn_in_host(const struct supervisor *sv, uint64_t cookie);
 struct stack *unborn_hold(struct worker *w, struct stack *s, const struct creds *c,
 			  int domain, int type, int protocol);
 struct stack *unborn_of(struct worker *w, int fd);

@@ -281,8 +281,14 @@ void unborn_call(struct worker *w, const struct ucall_args *ca, int *cfdp,
 	    !unborn_needs_stack(ca, type))
 		return;
 	s = unborn_of(w, *cfdp);
-	if (s)
+	if (s) {
 		unborn_make_start(w, ca, cfdp, s, type, r);
+	} else if (ca->nr != SYS_bind && ca->nr != SYS_listen && ca->nr != SYS_setsockopt &&
+		   move_pub_governed(w->sv, *cfdp)) {
+		/* a connect from the host's published port (i386's, or one
+		 * move.c declined), a Fast Open send: never (movepub.c) */
+		request_fail(r, ca->nr == SYS_connect ? -ENETUNREACH : -EOPNOTSUPP);
+	}
 }
 
 /**
@@ -320,6 +326,8 @@ void unborn_undecoded(struct worker *w, struct notify_reply *r)
 	if (cfd < 0)
 		return;
 	s = unborn_of(w, cfd);
+	if (!s && move_pub_governed(w->sv, cfd))
+		request_fail(r, -EOPNOTSUPP);	/* it could connect from the host */
 	if (!s || getsockopt(cfd, SOL_SOCKET, SO_TYPE, &type, &len)) {
 		stack_put(s);
 		close(cfd);

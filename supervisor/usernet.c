@@ -122,9 +122,11 @@ int usernet_start(struct usernet *un, const char *const *publish, int n,
 	un->pidfd = -1;
 	un->path[0] = '\0';
 	argv[1] = url;
-	rc = publish_url(publish, n, USERNET_IP, url, sizeof(url));
+	rc = publish_url(publish, n, USERNET_IP, un->tcp_native, url, sizeof(url));
 	if (rc) {
-		err("--publish: %s", rc == -E2BIG ? "too many ports published (at most 256 in all)" : strerror(-rc));
+		err("--publish: %s", rc == -E2BIG ? "too many ports published (at most 256 in all)" :
+		    rc == -EAFNOSUPPORT ? "an IPv6 address of the host needs the host's own listeners (not with NETSUP_USERNET_NO_MOVE)" :
+		    strerror(-rc));
 		return rc;
 	}
 	rc = usernet_publish_check(publish, n);
@@ -321,4 +323,41 @@ void usernet_stop(struct usernet *un)
 	if (un->dir[0])
 		rmdir(un->dir);
 	un->dir[0] = un->path[0] = '\0';
+}
+
+/**
+ * usernet_routes_publish() - the TCP --publish that the host's own
+ *			      listeners serve (movepub.c)
+ * @t:		the rules of usernet_routes()
+ * @user:	the command's stack, whose ports they are
+ * @publish:	--publish specs, already checked
+ * @n:		how many
+ *
+ * Return: 0 or -errno
+ */
+int usernet_routes_publish(struct route_table *t, struct stack *user, const char *const *publish,
+			   int n)
+{
+	struct sockaddr_in any = { .sin_family = AF_INET };
+	const struct route *rt;
+	struct publish p;
+	int i, rc;
+
+	/* the stack of everything outside: netsup's namespace */
+	rt = route_match(t, (struct sockaddr *)&any, sizeof(any));
+	if (!rt || rt->action != ROUTE_STACK || !rt->s)
+		return -ENOENT;
+	for (i = 0; i < n; i++) {
+		rc = publish_parse(publish[i], &p);
+		if (rc)
+			return rc;
+		if (p.udp)
+			continue;
+		if (t->npub >= ROUTE_PUBLISH_MAX)
+			return -E2BIG;
+		t->pub[t->npub++] = p;
+	}
+	t->host = stack_get(rt->s);
+	t->user = stack_get(user);
+	return 0;
 }

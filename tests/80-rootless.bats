@@ -71,7 +71,91 @@ c.close()'" &
 	for i in $(seq 300); do [ -e "$ready/up" ] && break; sleep 0.1; done
 	run socat -T5 - TCP:127.0.0.1:$PORT,retry=50,interval=0.1
 	assert_success
-	assert_output --regexp "^hello 10\.0\.2\.[0-9]+$"
+	# the listener is the host's own (movepub.c): the peer is the real one
+	assert_output "hello 127.0.0.1"
+}
+
+@test "rootless: a published TCP port is the command's own listener on the host: native accepts, the command's names, IPv6, reached from inside too" {
+	local ready
+	ready=$(mktemp -d /tmp/netsup-test-ready.XXXXXX)
+	echo "dir $ready" >> "$_fixtures"
+	chmod 777 "$ready"
+	as_user "'$NETSUP' --user-net --publish $PORT:8080 --publish '[::1]:$((PORT + 1)):8081' -- $PY -c '
+import socket, threading
+def serve(fam, addr, port, n):
+    s = socket.socket(fam)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if fam == socket.AF_INET6:
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+    s.bind((addr, port))
+    s.listen()
+    s.settimeout(30)
+    print(\"listener\", s.getsockname()[:2], flush=True)
+    open(\"$ready/%d\" % port, \"w\").close()
+    for i in range(n):
+        c, a = s.accept()
+        print(\"accepted\", port, c.getsockname()[:2], flush=True)
+        c.sendall(b\"port %d\\n\" % port)
+        c.close()
+ts = [threading.Thread(target=serve, args=a) for a in
+      ((socket.AF_INET, \"0.0.0.0\", 8080, 2), (socket.AF_INET6, \"::\", 8081, 1))]
+[t.start() for t in ts]
+while not all(__import__(\"os\").path.exists(\"$ready/%d\" % p) for p in (8080, 8081)):
+    __import__(\"time\").sleep(0.05)
+# from inside: the command reaches its own published port as before
+print(\"inside\", socket.create_connection((\"10.0.2.15\", 8080), timeout=5).recv(20))
+[t.join() for t in ts]'" > "$BATS_TEST_TMPDIR/out" &
+	echo "pid $!" >> "$_fixtures"
+	for _ in $(seq 300); do [ -e "$ready/8080" ] && [ -e "$ready/8081" ] && break; sleep 0.1; done
+	# the host's listeners are the command's own sockets, not slirp's
+	run ss -Hltnp "( sport = :$PORT or sport = :$((PORT + 1)) )"
+	assert_success
+	assert_equal "$(echo "$output" | grep -c 'python3')" 2
+	refute_output --partial "netsup"
+	run socat -T5 - TCP:127.0.0.1:$PORT
+	assert_output "port 8080"
+	run socat -T5 - "TCP6:[::1]:$((PORT + 1))"
+	assert_output "port 8081"
+	wait
+	run cat "$BATS_TEST_TMPDIR/out"
+	assert_line "listener ('0.0.0.0', 8080)"
+	assert_line "listener ('::', 8081)"
+	assert_line "accepted 8080 ('10.0.2.15', 8080)"
+	assert_line "accepted 8081 ('fd00::15', 8081)"
+	assert_line "inside b'port 8080\\n'"
+	# the control: with NETSUP_USERNET_NO_MOVE slirp forwards, and no
+	# IPv6 address of the host can be published that way
+	run as_user "NETSUP_USERNET_NO_MOVE=1 '$NETSUP' --user-net --publish '[::1]:$((PORT + 1)):8081' -- true"
+	assert_equal "$status" 125
+	assert_output --partial "an IPv6 address of the host"
+}
+
+@test "rootless: a socket bound to a published port reaches nothing the command could not: no connect, no Fast Open from the host's port" {
+	bg socat "TCP-LISTEN:$((PORT + 2)),bind=127.0.0.1,reuseaddr,fork" SYSTEM:"echo reached >> $BATS_TEST_TMPDIR/reached"
+	wait_listen_here "$((PORT + 2))"
+	chmod 777 "$BATS_TEST_TMPDIR"
+	run as_user "'$NETSUP' --user-net --disable-host-loopback --publish $PORT:80 -- $PY -c '
+import errno, socket
+def t(name, f):
+    try:
+        f(); print(name, \"ok\")
+    except OSError as e:
+        print(name, errno.errorcode[e.errno])
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((\"0.0.0.0\", 80))
+t(\"connect-loopback\", lambda: s.connect((\"127.0.0.1\", $((PORT + 2)))))
+t(\"connect-host\", lambda: s.connect((\"10.0.2.2\", $((PORT + 2)))))
+t(\"fastopen\", lambda: s.sendto(b\"x\", socket.MSG_FASTOPEN, (\"127.0.0.1\", $((PORT + 2)))))
+s.listen(); s.shutdown(socket.SHUT_RD)
+t(\"shut-listener-connect\", lambda: s.connect((\"127.0.0.1\", $((PORT + 2)))))'"
+	assert_success
+	assert_output "connect-loopback ENETUNREACH
+connect-host ENETUNREACH
+fastopen ENOTSUP
+shut-listener-connect ENETUNREACH"
+	sleep 0.3
+	assert_file_not_exists "$BATS_TEST_TMPDIR/reached"
 }
 
 @test "rootless: two --publish both forward, a range too; a host port in use or an address not the host's is one line and 125" {
