@@ -351,6 +351,56 @@ row "As a user: TCP connect+close to the host: netsup --user-net (moved)" "conn/
 ab rate un_native_conn un_lw_conn
 row "… netsup --user-net without moving (lwIP and slirp)" "conn/s" "higher is better" "native" "$bv" "$nv"
 
+# From the host into a published port, as a user: the server runs under
+# the tool (its port 7508 published as the host's HPORT), the client on
+# the host's loopback; natively the server listens on the host's port.
+# Each run starts its own server: iperf3 -s -1 serves one test, pingpong's
+# is ended once its client is done.  netsup's TCP --publish is the
+# command's own listener on the host (movepub.c); without moving, slirp's
+# forwarding into lwIP; pasta's -t splices.
+pub_server() {	# pub_server HPORT KIND LAUNCHER...: start the server, wait for it
+	local hp=$1 kind=$2 in=7508 i
+	shift 2
+	[ "$1" = native ] && { in=$hp; shift; }
+	if [ "$kind" = iperf ]; then
+		"$@" timeout $((isecs + 10)) iperf3 -s -1 -p "$in" >/dev/null 2>&1 &
+	else
+		"$@" timeout $((isecs + 10)) "$bb/pingpong" server 0.0.0.0 "$in" >/dev/null 2>&1 &
+	fi
+	spid=$!
+	# pasta listens on the host's port at once: the server's own start
+	for i in $(seq 50); do
+		ip netns exec "$H" ss -Hltn "sport = :$hp" | grep -q . && break
+		sleep 0.05
+	done
+	sleep 0.3
+}
+pub_iperf() { pub_server "$@" && iperf_to 127.0.0.1 "$1" "${AS[@]}"; wait "$spid" 2>/dev/null || true; }
+pub_pp() {
+	pub_server "$@" && "${AS[@]}" "$bb/pingpong" client 127.0.0.1 "$1" "$secs"
+	kill "$spid" 2>/dev/null; wait "$spid" 2>/dev/null || true
+}
+pub_native_iperf() { pub_iperf 7518 iperf native "${AS[@]}"; }
+pub_netsup_iperf() { pub_iperf 7519 iperf "${AS[@]}" "$netsup" --user-net --publish 7519:7508 --; }
+pub_lw_iperf() { pub_iperf 7520 iperf "${AS[@]}" env NETSUP_USERNET_NO_MOVE=1 "$netsup" --user-net --publish 7520:7508 --; }
+pub_pasta_iperf() { pub_iperf 7521 iperf "${AS[@]}" pasta -q --config-net -t 7521:7508 --; }
+ab gbps pub_native_iperf pub_netsup_iperf
+row "As a user: TCP bulk from the host into a published port: netsup --user-net --publish" "Gbit/s" "higher is better" "native" "$bv" "$nv" ">= 0.8x"
+ab gbps pub_native_iperf pub_lw_iperf
+row "… netsup --user-net --publish without moving (slirp's forwarding, lwIP)" "Gbit/s" "higher is better" "native" "$bv" "$nv"
+ab gbps pub_native_iperf pub_pasta_iperf
+row "… pasta -t" "Gbit/s" "higher is better" "native" "$bv" "$nv"
+pub_native_pp() { pub_pp 7522 pp native "${AS[@]}"; }
+pub_netsup_pp() { pub_pp 7523 pp "${AS[@]}" "$netsup" --user-net --publish 7523:7508 --; }
+pub_lw_pp() { pub_pp 7524 pp "${AS[@]}" env NETSUP_USERNET_NO_MOVE=1 "$netsup" --user-net --publish 7524:7508 --; }
+pub_pasta_pp() { pub_pp 7525 pp "${AS[@]}" pasta -q --config-net -t 7525:7508 --; }
+ab mean_us pub_native_pp pub_netsup_pp
+row "As a user: TCP request/response latency from the host into a published port: netsup --user-net --publish" "µs" "lower is better" "native" "$bv" "$nv" "<= 1.2x"
+ab mean_us pub_native_pp pub_lw_pp
+row "… netsup --user-net --publish without moving (slirp's forwarding, lwIP)" "µs" "lower is better" "native" "$bv" "$nv"
+ab mean_us pub_native_pp pub_pasta_pp
+row "… pasta -t" "µs" "lower is better" "native" "$bv" "$nv"
+
 # `TOOL -- curl` of 100 bytes, the whole command timed (walltime), the
 # tool's set-up and tear-down included, the four in turn; a run that did
 # not fetch the 100 bytes gives no figure
