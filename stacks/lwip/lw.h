@@ -283,6 +283,7 @@ void sock_update(struct lw_sock *s);
 void sock_event(struct lw_sock *s, uint32_t events);
 void sock_reap_closed(struct lw_daemon *d, bool listeners);
 void sock_drop_filler(struct lw_sock *s);
+bool sock_child_gone(struct lw_sock *s);
 int sock_to_ip(const struct lw_sock *s, const void *addr, uint32_t len,
 	       ip_addr_t *ip, uint16_t *port);
 uint32_t sock_from_ip(const struct lw_sock *s, const ip_addr_t *ip,

@@ -341,6 +341,31 @@ static void sock_child_reset(struct lw_sock *s)
 }
 
 /*
+ * sock_child_gone() - has the child closed its end, not only shut it?
+ * @s:		a stream socket whose daemon's end read EOF
+ *
+ * EOF is a close(2) of the child's end or its shutdown(SHUT_WR); only a
+ * close shows POLLHUP on the daemon's end (af_unix: both directions
+ * shut), and POLLERR when bytes were left unread.  The epoll event that
+ * brought the EOF may be older than the close: poll(2) looks now.
+ *
+ * Return: true if the child's end is gone (s->hup, s->child_reset set)
+ */
+bool sock_child_gone(struct lw_sock *s)
+{
+	struct pollfd p = { .fd = s->fd, .events = 0 };
+
+	if (s->hup || s->fd < 0)
+		return s->hup;
+	if (poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR))) {
+		s->hup = true;
+		if (p.revents & POLLERR)
+			sock_child_reset(s);
+	}
+	return s->hup;
+}
+
+/*
  * sock_event() - the daemon's end of @s is ready
  * @s:		the socket
  * @events:	from epoll

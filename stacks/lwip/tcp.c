@@ -362,8 +362,8 @@ int tcp_sock_connect(struct lw_sock *s, const ip_addr_t *ip, uint16_t port)
  * @err:	ERR_RST, ERR_ABRT...
  *
  * While connecting: ECONNREFUSED (a reset answered our SYN) or ETIMEDOUT;
- * the socket may connect again.  Once connected: ECONNRESET or ETIMEDOUT,
- * and the socket becomes a zombie.
+ * the socket may connect again.  Once connected: ECONNRESET (EPIPE after
+ * the peer's FIN) or ETIMEDOUT, and the socket becomes a zombie.
  */
 static void tcp_cb_err(void *arg, err_t err)
 {
@@ -387,6 +387,10 @@ static void tcp_cb_err(void *arg, err_t err)
 		sock_update(s);
 		return;
 	}
+	/* the kernel's tcp_reset(): a reset after the peer's FIN, ours not yet
+	 * sent (CLOSE_WAIT), is EPIPE, as the next write would say */
+	if (err == ERR_RST && s->peer_fin && !s->fd_eof && !s->shut_wr)
+		e = EPIPE;
 	s->state = ST_DONE;
 	s->so_error = e;
 	/* the kernel's TCP_CLOSE: getpeername() says ENOTCONN (Python's ssl
@@ -630,12 +634,34 @@ static bool tcp_push_stash(struct lw_sock *s)
 }
 
 /*
+ * tcp_sock_resets() - does closing @s reset the connection?
+ * @s:		the socket
+ * @reset:	the caller asks for it (SO_LINGER {1, 0})
+ *
+ * As the kernel's tcp_close(): also when data from the peer never reached
+ * the program, in the daemon (rxn) or unread in the child's end
+ * (child_reset).
+ *
+ * Return: true for a reset, false for FIN after the queued data
+ */
+static bool tcp_sock_resets(const struct lw_sock *s, bool reset)
+{
+	return reset || s->rxn || s->child_reset;
+}
+
+/*
  * tcp_sock_eof() - the child will write no more: FIN after its data
  * @s:		the socket
+ *
+ * A close that resets sends the reset alone (tcp_sock_close()), as the
+ * kernel does: a FIN first would show the peer an orderly end, and make
+ * its error EPIPE rather than ECONNRESET (tcp_reset() in CLOSE_WAIT).
  */
 static void tcp_sock_eof(struct lw_sock *s)
 {
 	s->fd_eof = true;
+	if (sock_child_gone(s) && tcp_sock_resets(s, s->linger_on && !s->linger_secs))
+		return;
 	if (!s->stash_len && s->pcb.tcp)
 		tcp_shutdown(s->pcb.tcp, 0, 1);
 }
@@ -786,7 +812,7 @@ void tcp_sock_close(struct lw_sock *s, bool reset)
 		tcp_recv(pcb, NULL);
 		tcp_sent(pcb, NULL);
 		tcp_err(pcb, NULL);
-		if (reset || s->rxn || s->child_reset || tcp_close(pcb) != ERR_OK)
+		if (tcp_sock_resets(s, reset) || tcp_close(pcb) != ERR_OK)
 			tcp_abort(pcb);
 	}
 	s->pcb.tcp = NULL;
