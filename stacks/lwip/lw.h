@@ -166,7 +166,8 @@ struct lw_sock {
 	bool in_epoll;
 	enum lw_state state;
 	bool connect_unseen;		/* a non-blocking connect, not yet said
-					 * done: the next connect() gives 0 */
+					 * done: the next connect() gives 0, or
+					 * its error if it failed */
 	bool zombie;			/* reset: no pcb, no fd; answers names, SO_ERROR */
 	bool counted;			/* in conn->nsocks and its user's count */
 	struct lw_pending *pending, **pending_tail;	/* its waiting requests */

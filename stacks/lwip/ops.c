@@ -218,6 +218,15 @@ static int ops_connect(struct lw_conn *c, struct sp_msg *m, struct lw_sock *s)
 		s->connect_unseen = false;
 		return 0;
 	}
+	/* ... and once it failed, that connect() gets the error, or
+	 * ECONNABORTED if SO_ERROR took it (__inet_stream_connect(), its
+	 * SS_CONNECTING socket in TCP_CLOSE); the next one starts anew */
+	if (s->state == ST_NEW && s->connect_unseen) {
+		rc = s->so_error ? -s->so_error : -ECONNABORTED;
+		s->connect_unseen = false;
+		s->so_error = 0;
+		return rc;
+	}
 	if (!(m->flags & SP_NONBLOCK) && c->npending >= LW_PENDING_MAX)
 		return -ENOBUFS;	/* before anything starts */
 	sock_reap_closed(c->d, true);

@@ -312,6 +312,24 @@ static short sem_now(int fd)
 	return p.revents;
 }
 
+/*
+ * connect() again until the attempt in progress is over (EALREADY while it
+ * lasts, at most WAIT_MS): its outcome, as a program that does not poll
+ * learns it
+ */
+static int sem_connect_done(int fd, const struct sockaddr_storage *to, socklen_t len)
+{
+	int i, rc = -1;
+
+	for (i = 0; i < WAIT_MS / 10; i++) {
+		rc = connect(fd, (const struct sockaddr *)to, len);
+		if (rc == 0 || errno != EALREADY)
+			break;
+		usleep(10000);
+	}
+	return rc;
+}
+
 /* a TCP listener on LOCAL:@port (0: any), with @backlog; -1 on failure */
 static int sem_listener(const struct fam *f, int port, int backlog, bool reuse)
 {
@@ -605,7 +623,31 @@ static void check_errors(const struct fam *f)
 	sem_err_val("econnrefused-nonblock-so-error", f->tag,
 		    sem_getopt(c, SOL_SOCKET, SO_ERROR), ECONNREFUSED);
 	sem_err_val("so-error-cleared", f->tag, sem_getopt(c, SOL_SOCKET, SO_ERROR), 0);
+	/* connect() after the refusal: the error, ECONNABORTED once SO_ERROR
+	 * took it (__inet_stream_connect()), then a new attempt */
+	sem_err("econnrefused-then-connect-aborted", f->tag,
+		connect(c, (struct sockaddr *)&closed, f->len), ECONNABORTED);
+	sem_err("econnrefused-aborted-then-inprogress", f->tag,
+		connect(c, (struct sockaddr *)&closed, f->len), EINPROGRESS);
+	sem_err("econnrefused-aborted-again-refused", f->tag,
+		sem_connect_done(c, &closed, f->len), ECONNREFUSED);
 	close(c);
+	c = socket(f->af, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	connect(c, (struct sockaddr *)&closed, f->len);
+	sem_wait(c, POLLOUT);
+	sem_err("econnrefused-then-connect-refused", f->tag,
+		connect(c, (struct sockaddr *)&closed, f->len), ECONNREFUSED);
+	sem_err_val("econnrefused-connect-took-so-error", f->tag,
+		    sem_getopt(c, SOL_SOCKET, SO_ERROR), 0);
+	sem_err("econnrefused-refused-then-inprogress", f->tag,
+		connect(c, (struct sockaddr *)&closed, f->len), EINPROGRESS);
+	sem_err("econnrefused-again-refused", f->tag,
+		sem_connect_done(c, &closed, f->len), ECONNREFUSED);
+	close(c);
+	sem_skip(f->af == AF_INET ? "econnrefused-nonblock-pollerr4" : "econnrefused-nonblock-pollerr6",
+		 "a refused non-blocking connect polls IN|OUT|ERR|HUP in the kernel, OUT alone "
+		 "through the socketpair: af_unix sets POLLERR and POLLHUP on the program's "
+		 "end only when the daemon closes its own, and the socket may connect again");
 
 	/* no route */
 	c = socket(f->af, SOCK_STREAM, 0);
