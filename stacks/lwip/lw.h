@@ -287,6 +287,7 @@ void sock_drop_filler(struct lw_sock *s);
 bool sock_child_gone(struct lw_sock *s);
 int sock_to_ip(const struct lw_sock *s, const void *addr, uint32_t len,
 	       ip_addr_t *ip, uint16_t *port);
+void sock_dest_any(const struct lw_sock *s, ip_addr_t *ip);
 uint32_t sock_from_ip(const struct lw_sock *s, const ip_addr_t *ip,
 		      uint16_t port, struct sockaddr_storage *ss);
 int sock_check_local(const struct lw_sock *s, const ip_addr_t *ip);

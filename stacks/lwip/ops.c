@@ -210,6 +210,7 @@ static int ops_connect(struct lw_conn *c, struct sp_msg *m, struct lw_sock *s)
 	rc = sock_to_ip(s, m->addr, m->addrlen, &ip, &port);
 	if (rc < 0)
 		return rc;
+	sock_dest_any(s, &ip);
 	if (s->type == SOCK_DGRAM)
 		return udp_sock_connect(s, &ip, port);
 	/* as the kernel: once a non-blocking connect is done, the connect()
@@ -426,6 +427,7 @@ static int ops_sendto(struct lw_conn *c, struct sp_msg *m, struct lw_sock *s)
 		rc = sock_to_ip(s, m->addr, m->addrlen, &ip, &port);
 		if (rc < 0)
 			return rc;
+		sock_dest_any(s, &ip);
 	}
 	return udp_sock_sendto(s, m->addrlen ? &ip : NULL, port, m->data, m->datalen,
 			       m->op == SP_SENDMSG ? &m->anc : NULL);

@@ -631,6 +631,33 @@ int sock_to_ip(const struct lw_sock *s, const void *addr, uint32_t len,
 }
 
 /*
+ * sock_dest_any() - the wildcard as a destination: the host itself
+ * @s:		the socket that connects or sends
+ * @ip:		the destination; the wildcard is replaced
+ *
+ * As in the kernel: 0.0.0.0 is the socket's own IPv4 address if it is
+ * bound to one, else 127.0.0.1 (ip_route_output_key_hash_rcu()), and ::
+ * is ::1, or 127.0.0.1 for a socket bound to a v4-mapped address
+ * (tcp_v6_connect(), ip6_datagram_connect(), udpv6_sendmsg()).  lwIP
+ * would send it to the link, or refuse it.
+ */
+void sock_dest_any(const struct lw_sock *s, ip_addr_t *ip)
+{
+	bool own4 = s->bound && IP_IS_V4_VAL(s->local_ip) && !ip_addr_isany(&s->local_ip);
+
+	if (!ip_addr_isany(ip))
+		return;
+	if (IP_IS_V4_VAL(*ip) && own4) {
+		ip_addr_copy(*ip, s->local_ip);
+	} else if (IP_IS_V4_VAL(*ip) || own4) {
+		ip_addr_set_ip4_u32_val(*ip, PP_HTONL(IPADDR_LOOPBACK));
+	} else {
+		ip_addr_copy(*ip, *IP6_ADDR_ANY);
+		ip6_addr_set_loopback(ip_2_ip6(ip));
+	}
+}
+
+/*
  * sock_from_ip() - an lwIP address and port into the socket's sockaddr
  * @s:		the socket: AF_INET gives sockaddr_in, AF_INET6 sockaddr_in6
  *		(IPv4 peers as v4-mapped addresses)

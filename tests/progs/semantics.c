@@ -1522,6 +1522,15 @@ static void check_loopback(const struct fam *f)
 	sem_int("lo-wildcard-connect", f->tag, c >= 0, 1);
 	if (c >= 0)
 		close(c);
+	/* the wildcard as a destination is the host itself: the loopback */
+	other = sem_with_port(&other, sem_local_port(l));
+	c = sem_client(f->af, &other, lo.len);
+	sem_int("lo-connect-any", f->tag, c >= 0, 1);
+	if (c >= 0) {
+		cl = sem_name(c, true, &cn);
+		sem_addr_is("lo-connect-any-peer", f->tag, &cn, cl, &to);
+		close(c);
+	}
 	close(l);
 	/* UDP: the datagram and its source */
 	u = sem_udp(&lo, false);
@@ -1537,6 +1546,13 @@ static void check_loopback(const struct fam *f)
 		sem_int("lo-udp-source-port", f->tag, sem_port(&src), sem_local_port(v));
 		src = sem_with_port(&src, 0);
 		sem_addr_is("lo-udp-source", f->tag, &src, sl, &lo.local);
+		sem_addr(f->af, f->af == AF_INET ? "0.0.0.0" : "::", sem_local_port(u), &other);
+		sl = sizeof(src);
+		sem_int("lo-udp-sendto-any", f->tag,
+			sendto(v, "any", 3, 0, (struct sockaddr *)&other, lo.len) == 3 &&
+			sem_wait(u, POLLIN) & POLLIN &&
+			recvfrom(u, buf, sizeof(buf), 0, (struct sockaddr *)&src, &sl) == 3 &&
+			!memcmp(buf, "any", 3), 1);
 	}
 	if (u >= 0)
 		close(u);
@@ -1550,6 +1566,27 @@ static void check_loopback(const struct fam *f)
 	src = sem_with_port(&src, 0);
 	sem_addr_is("lo-udp-connected-name", f->tag, &src, sl, &lo.local);
 	close(u);
+	u = socket(f->af, SOCK_DGRAM, 0);
+	sem_addr(f->af, f->af == AF_INET ? "0.0.0.0" : "::", port, &other);
+	sem_err("lo-udp-connect-any", f->tag, connect(u, (struct sockaddr *)&other, lo.len), 0);
+	sl = sem_name(u, true, &src);
+	sem_addr_is("lo-udp-connect-any-peer", f->tag, &src, sl, &to);
+	close(u);
+	if (f->af == AF_INET) {
+		/* 0.0.0.0 from a socket bound to an address is that address */
+		l = sem_listener(f, 0, 4, false);
+		c = socket(AF_INET, SOCK_STREAM, 0);
+		other = sem_with_port(&f->local, 0);
+		if (bind(c, (struct sockaddr *)&other, lo.len) < 0)
+			sem_int("connect-any-bound-setup", f->tag, 0, 1);
+		to = sem_with_port(&f->local, sem_local_port(l));
+		sem_addr(AF_INET, "0.0.0.0", sem_local_port(l), &other);
+		sem_err("connect-any-bound", f->tag, connect(c, (struct sockaddr *)&other, lo.len), 0);
+		cl = sem_name(c, true, &cn);
+		sem_addr_is("connect-any-bound-peer", f->tag, &cn, cl, &to);
+		close(c);
+		close(l);
+	}
 	if (f->af == AF_INET) {		/* all of 127.0.0.0/8 is the host's */
 		u = socket(AF_INET, SOCK_DGRAM, 0);
 		sem_addr(AF_INET, "127.0.0.2", 0, &other);
