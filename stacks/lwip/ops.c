@@ -161,6 +161,10 @@ static int ops_bind(struct lw_conn *c, struct sp_msg *m, struct lw_sock *s)
 	uint16_t port;
 	int rc = sock_to_ip(s, m->addr, m->addrlen, &ip, &port);
 
+	/* a v4-mapped address on an IPV6_V6ONLY socket: connect and send
+	 * say ENETUNREACH, bind EINVAL (the kernel's __inet6_bind()) */
+	if (rc == -ENETUNREACH)
+		return -EINVAL;
 	if (rc < 0)
 		return rc;
 	rc = s->type == SOCK_STREAM ? tcp_sock_bind(s, &ip, port)

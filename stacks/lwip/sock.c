@@ -587,7 +587,8 @@ void sock_zombify(struct lw_sock *s)
  *		or the dual-stack wildcard for :: on a socket that is not v6only
  * @port:	host order
  *
- * Return: 0, -EINVAL, -EAFNOSUPPORT
+ * Return: 0, -EINVAL, -EAFNOSUPPORT, -ENETUNREACH (a v4-mapped address on
+ * an IPV6_V6ONLY socket)
  */
 int sock_to_ip(const struct lw_sock *s, const void *addr, uint32_t len,
 	       ip_addr_t *ip, uint16_t *port)

@@ -1656,6 +1656,30 @@ static void check_mapped(const struct fam *f4, const struct fam *f6)
 	sem_err("v6only-refuses-v4", "", connect(c, (struct sockaddr *)&here4, f4->len), ECONNREFUSED);
 	close(c);
 	close(l);
+	/* ... nor v4-mapped addresses: bind EINVAL, connect and sendto
+	 * ENETUNREACH (__inet6_bind(), tcp_v6_connect(), udpv6_sendmsg()) */
+	mapped_to = sem_mapped(&f4->local);
+	for (n = 0; n < 2; n++) {
+		const char *tag = n ? "-udp" : "-tcp";
+
+		s = socket(AF_INET6, n ? SOCK_DGRAM : SOCK_STREAM, 0);
+		sem_setopt(s, IPPROTO_IPV6, IPV6_V6ONLY, 1);
+		sem_err("v6only-bind-mapped", tag, bind(s, (struct sockaddr *)&mapped_to,
+							  sizeof(struct sockaddr_in6)), EINVAL);
+		close(s);
+	}
+	s = socket(AF_INET6, SOCK_STREAM, 0);
+	sem_setopt(s, IPPROTO_IPV6, IPV6_V6ONLY, 1);
+	here4 = sem_mapped(&f4->peer);
+	here4 = sem_with_port(&here4, f4->peerport);
+	sem_err("v6only-connect-mapped", "", connect(s, (struct sockaddr *)&here4,
+						     sizeof(struct sockaddr_in6)), ENETUNREACH);
+	close(s);
+	s = socket(AF_INET6, SOCK_DGRAM, 0);
+	sem_setopt(s, IPPROTO_IPV6, IPV6_V6ONLY, 1);
+	sem_err("v6only-sendto-mapped", "", sendto(s, "x", 1, 0, (struct sockaddr *)&here4,
+						   sizeof(struct sockaddr_in6)), ENETUNREACH);
+	close(s);
 
 	/* UDP: a datagram from IPv4 to a dual-stack socket */
 	u = socket(AF_INET6, SOCK_DGRAM, 0);
