@@ -44,7 +44,7 @@ static const char *create_type_name(int type)
  * stack owned by another user namespace than netsup's is made by a helper
  * inside the child's namespace, as the child really is (pathres.c).
  */
-static bool create_needs_helper(const struct stack *s, const struct creds *c)
+bool create_needs_helper(const struct stack *s, const struct creds *c)
 {
 	return c->foreign_user && s->foreign_owner;
 }
@@ -72,10 +72,7 @@ void create_log(struct worker *w, const struct creds *c, const char *call,
 		snprintf(fam, sizeof(fam), "%s", stack_family_name(idx));
 	else
 		snprintf(fam, sizeof(fam), "%d", domain);
-	if (r->what == NOTIFY_CONTINUE && s && stack_served_by_daemon(s))
-		log_pid(LOG_INFO, pid, "%s(%s, %s): %s: a kernel socket until it needs the stack",
-			call, fam, create_type_name(type), s->path);
-	else if (r->what == NOTIFY_CONTINUE)
+	if (r->what == NOTIFY_CONTINUE)
 		log_pid(LOG_INFO, pid, "%s(%s, %s): own stack", call, fam,
 			create_type_name(type));
 	else if (r->what == NOTIFY_FD)
@@ -175,10 +172,6 @@ void create_socket(struct worker *w, struct stack *s, const struct creds *c,
 		/* a kernel socket until it needs the stack (unborn.c) */
 		struct stack *hold = unborn_hold(w, s, c, domain, type, protocol);
 
-		if (hold && unborn_here(w, hold)) {
-			r->what = NOTIFY_CONTINUE;	/* made in the caller */
-			return;
-		}
 		if (hold) {
 			create_socket(w, hold, c, domain, type, protocol, r);
 			if (r->what == NOTIFY_FD)

@@ -7,6 +7,7 @@
 
 #include "request.h"
 
+bool create_needs_helper(const struct stack *s, const struct creds *c);
 void create_socket(struct worker *w, struct stack *s, const struct creds *c,
 		   int domain, int type, int protocol, struct notify_reply *r);
 void create_log(struct worker *w, const struct creds *c, const char *call,

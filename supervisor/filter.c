@@ -52,6 +52,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <linux/sockios.h>
 #include <sys/syscall.h>
@@ -251,17 +252,62 @@ static scmp_filter_ctx filter_build(const struct filter_config *cfg)
 	return ctx;
 }
 
-/* Export libseccomp's program and put the msocket (-5) check in front. */
+/* The low 32 bits of argument @i: what an int argument is to the kernel. */
+#define FILTER_ARG_LO(i)	(offsetof(struct seccomp_data, args) + (i) * sizeof(__u64))
+
+/*
+ * The program's head: the msocket (-5) check, which libseccomp cannot
+ * express, and with cfg->tcp_native, an x86-64 socket() of TCP
+ * (AF_INET or AF_INET6, SOCK_STREAM with any of SOCK_NONBLOCK and
+ * SOCK_CLOEXEC, protocol 0 or IPPROTO_TCP) that runs without a
+ * notification: under --user-net such a socket waits in netsup's own
+ * namespace, where the command runs (unborn.c), so the kernel makes it
+ * in the caller as netsup would (the socket's int arguments are their
+ * low 32 bits: SYSCALL_DEFINE3(socket, int, int, int)).  Every jump to
+ * @n is to libseccomp's program, which follows.
+ */
+static size_t filter_head(const struct filter_config *cfg, struct sock_filter *h)
+{
+	const __u32 flags = SOCK_NONBLOCK | SOCK_CLOEXEC;
+	size_t n = cfg->tcp_native ? 16 : 5, i = 0;
+
+#define TO_END(at)	((__u8)(n - (at) - 1))
+	h[i++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+					      offsetof(struct seccomp_data, arch));
+	h[i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, seccomp_arch_native(), 0,
+					    TO_END(i));
+	i++;
+	h[i++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+					      offsetof(struct seccomp_data, nr));
+	h[i++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (__u32)MSOCKET_SYSCALL,
+					      0, 1);
+	h[i++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF);
+	if (!cfg->tcp_native)
+		return i;
+	h[i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_socket, 0, TO_END(i));
+	i++;
+	h[i++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, FILTER_ARG_LO(0));
+	h[i++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_INET, 1, 0);
+	h[i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_INET6, 0, TO_END(i));
+	i++;
+	h[i++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, FILTER_ARG_LO(1));
+	h[i++] = (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K, ~flags);
+	h[i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SOCK_STREAM, 0, TO_END(i));
+	i++;
+	h[i++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, FILTER_ARG_LO(2));
+	h[i++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 0);
+	h[i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_TCP, 0, TO_END(i));
+	i++;
+	h[i++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+#undef TO_END
+	return i;
+}
+
+/* Export libseccomp's program and put filter_head() in front. */
 static int filter_program(const struct filter_config *cfg, struct sock_fprog *prog)
 {
-	const struct sock_filter prefix[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, seccomp_arch_native(), 0, 3),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (__u32)MSOCKET_SYSCALL, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
-	};
-	const size_t nprefix = ARRAY_SIZE(prefix);
+	struct sock_filter prefix[16];
+	const size_t nprefix = filter_head(cfg, prefix);
 	struct sock_filter *insns = NULL;
 	scmp_filter_ctx ctx;
 	ssize_t len = 0, n;
@@ -289,7 +335,7 @@ static int filter_program(const struct filter_config *cfg, struct sock_fprog *pr
 		rc = -ENOMEM;
 		goto out;
 	}
-	memcpy(insns, prefix, sizeof(prefix));
+	memcpy(insns, prefix, nprefix * sizeof(*prefix));
 	while ((size_t)len < cap) {
 		n = pread(fd, (char *)(insns + nprefix) + len, cap - (size_t)len, len);
 		if (n <= 0) {

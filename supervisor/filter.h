@@ -12,6 +12,7 @@ struct filter_config {
 	bool allow_io_uring;	/* --allow-io-uring: leave io_uring_setup */
 	bool userspace;		/* the session can use userspace stacks */
 	bool routes;		/* --route, --user-net: connect() is notified */
+	bool tcp_native;	/* --user-net: x86-64 TCP socket() runs as it is */
 	int handoff_fd;		/* > 0: its sendmsg is never notified */
 	bool killable;		/* out: received notifications wait killably */
 };

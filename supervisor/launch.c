@@ -159,6 +159,19 @@ static int launch_wait_ack(int sock)
 }
 
 /*
+ * Does --user-net's TCP socket() run in the command as it is (filter.c)?
+ * Such sockets wait in netsup's namespace, the command's (unborn.c),
+ * unless --isolate gives it another, or the environment asks for the
+ * daemon's sockets from socket() on or for no moves.  The launcher and
+ * the supervisor ask the same.
+ */
+static bool launch_tcp_native(const struct options *o)
+{
+	return o->user_net && !o->isolate && !getenv("NETSUP_NO_UNBORN") &&
+	       !getenv("NETSUP_USERNET_NO_MOVE");
+}
+
+/*
  * The supervisor could not start, and said why: one byte tells the
  * command, which then ends without a second message (its hand-off fails
  * with EPIPE, but the byte waits in its socket).
@@ -392,6 +405,7 @@ launch_supervisor(int sock, pid_t netsup, const struct options *o,
 			}
 			sv.routes = &un_routes;
 		}
+		sv.tcp_native = launch_tcp_native(o);
 		defaults[FAM_INET] = s;
 		defaults[FAM_INET6] = stack_get(s);
 		/* ip addr shows the command's stack, as main_netlink_follows() */
@@ -496,7 +510,8 @@ launch_command(int sock, const struct options *o, const struct stack *view, pid_
 {
 	struct filter_config cfg = { .allow_io_uring = o->allow_io_uring,
 				     .userspace = o->userspace,
-				     .routes = o->routes && o->routes->n };
+				     .routes = o->routes && o->routes->n,
+				     .tcp_native = launch_tcp_native(o) };
 	struct rlimit rl;
 	int listener, rc, high;
 

@@ -307,7 +307,8 @@ static bool move_connect(struct worker *w, struct notify_reply *r)
 		handled = false;	/* the kernel's or the stack's answer */
 		goto out;
 	}
-	src->nonblock = fcntl(src->cfd, F_GETFL) & O_NONBLOCK;
+	src->flflags = fcntl(src->cfd, F_GETFL);
+	src->nonblock = src->flflags >= 0 && (src->flflags & O_NONBLOCK);
 	rc = request_creds(w, &c);
 	if (rc) {
 		request_fail(r, rc);
@@ -356,6 +357,16 @@ static bool move_connect(struct worker *w, struct notify_reply *r)
 		src->cfd = -1;
 		goto out;
 	}
+	/* read only now, with netsup's own credentials (/proc/TID/fdinfo of
+	 * a program that gained privileges is not the caller's to read): a
+	 * socket connected where it is keeps its flags */
+	rc = request_own(w);
+	if (!rc)
+		rc = move_fd_cloexec(tid, fd, &src->cloexec);
+	if (rc) {
+		request_fail(r, rc);
+		goto out;
+	}
 	if (!src->user) {
 		move_opts_read(src->cfd, src->domain, src->type, src->vals);
 		if (move_fresh_opts(w, src, fresh))
@@ -390,19 +401,11 @@ static bool move_connect(struct worker *w, struct notify_reply *r)
 		move_log(&c, rt, src, "moved (its address rewritten) to");
 		close(src->cfd);
 		src->cfd = -1;
-		rc = move_fd_cloexec(tid, fd, &src->cloexec);
-		if (rc) {
-			request_fail(r, rc);
-			goto out;
-		}
 		move_connect_rewritten(w, &c, rt, src, nfd, false, &ss, len, r);
 		nfd = -1;
 		goto out;
 	}
-	/* read only now: a socket connected where it is keeps its flags */
-	rc = move_fd_cloexec(tid, fd, &src->cloexec);
-	if (!rc)
-		rc = move_replace(w, w->req->id, nfd, fd, src->cloexec);
+	rc = move_replace(w, w->req->id, nfd, fd, src->cloexec);
 	if (rc) {
 		request_fail(r, rc);
 		goto out;

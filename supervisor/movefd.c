@@ -190,6 +190,7 @@ struct move_wait {
 	int cfd;		/* the old socket, closed once replaced */
 	int fd;			/* the child's number */
 	bool cloexec, nonblock;
+	int flflags;		/* in place: the child's file's flags, as they were */
 	bool in_place;		/* nfd is the child's own socket (a copy):
 				 * connected where it is, nothing replaced */
 	dev_t old_dev;
@@ -200,7 +201,7 @@ static void move_wait_free(struct move_wait *mw)
 {
 	/* the child's own file: blocking again, as it was, whatever came */
 	if (mw->in_place && !mw->nonblock && mw->nfd >= 0)
-		fcntl(mw->nfd, F_SETFL, fcntl(mw->nfd, F_GETFL) & ~O_NONBLOCK);
+		fcntl(mw->nfd, F_SETFL, mw->flflags & ~O_NONBLOCK);
 	if (mw->nfd >= 0)
 		close(mw->nfd);
 	if (mw->epfd >= 0)
@@ -286,6 +287,7 @@ void move_connect_rewritten(struct worker *w, const struct creds *c,
 	}
 	*mw = (struct move_wait){ .nfd = nfd, .epfd = -1, .cfd = -1, .fd = (int)w->req->data.args[0],
 				  .cloexec = src->cloexec, .nonblock = src->nonblock,
+				  .flflags = src->flflags,
 				  .in_place = in_place, .old_dev = src->dev, .old_ino = src->ino };
 	mw->d.id = w->req->id;
 	mw->d.tid = (pid_t)w->req->pid;
@@ -300,7 +302,11 @@ void move_connect_rewritten(struct worker *w, const struct creds *c,
 		memcpy(&((struct sockaddr_in6 *)ss)->sin6_addr, rt->to, 16);
 	if (rt->to_port)	/* sin_port and sin6_port: the same place */
 		((struct sockaddr_in *)ss)->sin_port = rt->to_port;
-	if (!src->nonblock && fcntl(nfd, F_SETFL, fcntl(nfd, F_GETFL) | O_NONBLOCK))
+	/* the child's own file: its flags as read (move_connect()) */
+	if (in_place && src->flflags < 0)
+		rc = -EBADF;
+	else if (!src->nonblock &&
+		 fcntl(nfd, F_SETFL, (in_place ? src->flflags : fcntl(nfd, F_GETFL)) | O_NONBLOCK))
 		rc = -errno;
 	if (!rc) {
 		crc = connect(nfd, (struct sockaddr *)ss, len) ? -errno : 0;

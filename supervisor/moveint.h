@@ -55,6 +55,7 @@ struct move_src {
 	uint64_t cookie;	/* its SO_NETNS_COOKIE, if read (unborn_any()) */
 	int domain, type, protocol;
 	bool nonblock, cloexec;
+	int flflags;		/* its F_GETFL */
 	struct sockaddr_storage bound;	/* its local address if bound */
 	socklen_t boundlen;
 	struct move_rec rec;	/* user: what it went through */

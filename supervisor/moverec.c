@@ -248,8 +248,13 @@ void move_view_add(const struct route_table *t, int nfd, const struct move_src *
 	struct move_entry *e;
 	struct stat st;
 
-	if (fstat(nfd, &st))
+	/* the socket itself (connected where it waited): known already */
+	if (nfd == src->cfd) {
+		st.st_dev = src->dev;
+		st.st_ino = src->ino;
+	} else if (fstat(nfd, &st)) {
 		return;
+	}
 	memcpy(&v.peer, peer, peerlen);
 	v.port = move_port(&src->bound);
 	v.self4 = t->self4;

@@ -56,6 +56,7 @@ struct supervisor {
 	struct policy policy;	/* stacks msocket() may name */
 	const struct route_table *routes;	/* --route, --user-net (move.c), or NULL */
 	bool moved;		/* atomic: a process changed its namespace */
+	bool tcp_native;	/* TCP socket() is not notified (filter.c) */
 	dev_t base_dev;		/* the namespace the tree started in */
 	ino_t base_ino;
 	pthread_mutex_t dlock;	/* base_* */

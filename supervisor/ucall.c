@@ -371,6 +371,10 @@ void ucall_handle(struct worker *w, struct notify_reply *r)
 		return;
 	}
 	row = ca.row;
+	/* an option every kernel socket takes as it is, a socket that waits
+	 * too (moveopt.c), while no socket of a daemon exists: the kernel's */
+	if (ca.nr == SYS_setsockopt && !ustack_any() && unborn_option_kernel(&ca))
+		return;
 	/* a kernel descriptor, or none, goes back to the kernel before
 	 * anything is allocated: that is the common case, on every call */
 	rc = ucall_lookup(w, (int)ca.a[0], &us, &cfd);

@@ -60,7 +60,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -86,8 +85,6 @@ struct unborn {
 	uint64_t empty_cookie;		/* SO_NETNS_COOKIE of each, or 0 */
 	uint64_t host_cookie;
 	bool made;			/* atomic: a socket waits, or waited */
-	int tree_in_host;		/* atomic: the tree's namespace is
-					 * host[]'s: 1, it is not: -1, 0 unknown */
 };
 
 /**
@@ -179,6 +176,16 @@ int unborn_init(struct supervisor *sv)
 		ub->host[1] = unborn_host_of(sv->routes, AF_INET6);
 	}
 	sv->unborn = ub;
+	if (sv->tcp_native) {
+		/* the command's TCP sockets are made without us: they must be
+		 * known as waiting ones, or nothing would hold them */
+		if (!ub->host[0] || !ub->host[1]) {
+			err("--user-net: its TCP sockets cannot wait in netsup's namespace");
+			unborn_fini(sv);
+			return -ENOTRECOVERABLE;
+		}
+		__atomic_store_n(&ub->made, true, __ATOMIC_RELEASE);
+	}
 	if (!ub->empty && !ub->host[0] && !ub->host[1])
 		unborn_fini(sv);
 	return 0;
@@ -248,49 +255,6 @@ struct stack *unborn_hold(struct worker *w, struct stack *s, const struct creds 
 		return NULL;
 	__atomic_store_n(&ub->made, true, __ATOMIC_RELEASE);
 	return hold;
-}
-
-/**
- * unborn_here() - would the caller's own socket(2) make the one that waits?
- * @w:		the handling thread (of socket())
- * @hold:	where it waits (unborn_hold())
- *
- * With --user-net TCP waits in netsup's own namespace, which is where the
- * command runs unless it moved (notify.c: every setns, unshare and clone
- * into another namespace is seen before it happens, sv->moved).  Then
- * the kernel makes the socket in the caller, as without netsup, and the
- * answer is CONTINUE: no socket made here, no descriptor injected (an
- * ADDFD is a round trip to the child of its own).  It is known as one
- * that waits by its namespace, as any other (unborn_of()).  Whether the
- * tree runs in netsup's namespace is read once, from the first caller,
- * while nobody has moved.
- *
- * Return: true to let the call run in the child
- */
-bool unborn_here(struct worker *w, const struct stack *hold)
-{
-	struct unborn *ub = w->sv->unborn;
-	char path[64];
-	struct stat st;
-	int known;
-
-	if (hold != ub->host[0] && hold != ub->host[1])
-		return false;
-	if (__atomic_load_n(&w->sv->moved, __ATOMIC_ACQUIRE))
-		return false;
-	known = __atomic_load_n(&ub->tree_in_host, __ATOMIC_ACQUIRE);
-	if (!known) {
-		if (request_own(w))
-			return false;
-		snprintf(path, sizeof(path), "/proc/%u/ns/net", w->req->pid);
-		if (stat(path, &st))
-			return false;
-		known = st.st_dev == hold->dev && st.st_ino == hold->ino ? 1 : -1;
-		/* read while nobody had moved: the tree's namespace */
-		if (!__atomic_load_n(&w->sv->moved, __ATOMIC_ACQUIRE))
-			__atomic_store_n(&ub->tree_in_host, known, __ATOMIC_RELEASE);
-	}
-	return known > 0;
 }
 
 /*
@@ -371,6 +335,43 @@ struct stack *unborn_of_known(struct worker *w, uint64_t cookie, int domain, int
 	    request_creds(w, &c))
 		return NULL;
 	return unborn_default(w, &c, domain);
+}
+
+/**
+ * unborn_kernel_default() - the kernel stack a socket made in the command
+ *			     without us belongs to
+ * @w:		the handling thread (of a call on it)
+ * @fd:		netsup's copy of the child's descriptor
+ *
+ * With sv->tcp_native the kernel makes every TCP socket of the command in
+ * netsup's namespace, whatever the caller's default: one whose caller made
+ * a namespace other than netsup's its default (msocket(3) SOCK_DEFAULT)
+ * belongs there, and is made there at its first call that needs a stack
+ * (unbornmake.c).
+ *
+ * Return: that stack, referenced, or NULL (any other socket)
+ */
+struct stack *unborn_kernel_default(struct worker *w, int fd)
+{
+	struct unborn *ub = w->sv->unborn;
+	socklen_t len = sizeof(int);
+	struct stack *def;
+	int domain, type;
+	struct creds c;
+
+	if (!w->sv->tcp_native || !ub || !unborn_in_host(w->sv, nscookie_of(fd)) ||
+	    getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) ||
+	    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) ||
+	    !unborn_kind(ub, ub->host_cookie, domain, type) || !unborn_fresh(fd) ||
+	    request_creds(w, &c))
+		return NULL;
+	def = request_default(w, &c, stack_family_index(domain));
+	if (!def || stack_served_by_daemon(def) || !stack_served_here(def) ||
+	    stack_same(def, ub->host[domain == AF_INET6])) {
+		stack_put(def);
+		return NULL;
+	}
+	return def;
 }
 
 /**

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "childmem.h"
+#include "create.h"
 #include "log.h"
 #include "move.h"
 #include "moveint.h"
@@ -259,6 +260,78 @@ fail:
 	unborn_make_free(um);
 }
 
+/*
+ * A socket the kernel made in netsup's namespace for a caller whose
+ * default is another namespace @k (unborn_kernel_default()): made in @k
+ * now, with the options and flags it has, put in its place (SETFD), and
+ * the call goes on there (CONTINUE).
+ */
+static void unborn_make_kernel(struct worker *w, int cfd, int fd, struct stack *k,
+			       struct notify_reply *r)
+{
+	struct notify_reply nr = { .what = NOTIFY_ERROR, .error = -EIO };
+	struct move_set opts[MOVE_NOPTS];
+	socklen_t len = sizeof(int);
+	int n, fl, domain, rc, i;
+	bool cloexec = false;
+	struct creds c;
+
+	n = move_opts_changed(w, cfd, opts, MOVE_NOPTS);
+	fl = fcntl(cfd, F_GETFL);
+	rc = n < 0 ? n : fl < 0 ? -errno : 0;
+	if (!rc && getsockopt(cfd, SOL_SOCKET, SO_DOMAIN, &domain, &len))
+		rc = -errno;
+	if (!rc)
+		rc = request_own(w);	/* /proc/TID/fdinfo: netsup's own access */
+	if (!rc)
+		rc = move_fd_cloexec((pid_t)w->req->pid, fd, &cloexec);
+	if (!rc)
+		rc = request_creds(w, &c);
+	/* a stack whose socket a helper makes answers later, as socket():
+	 * not for a call under way */
+	if (!rc && create_needs_helper(k, &c))
+		rc = -EOPNOTSUPP;
+	if (!rc && !request_id_valid(w))
+		rc = -ESRCH;
+	if (rc) {
+		request_fail(r, rc);
+		return;
+	}
+	create_socket(w, k, &c, domain, SOCK_STREAM | (fl & O_NONBLOCK ? SOCK_NONBLOCK : 0), 0,
+		      &nr);
+	if (nr.what != NOTIFY_FD) {
+		request_fail(r, nr.what == NOTIFY_ERROR ? nr.error : -EIO);
+		return;
+	}
+	for (i = 0, rc = 0; !rc && i < n; i++)
+		if (setsockopt(nr.fd, opts[i].level, opts[i].name, opts[i].v, opts[i].len))
+			rc = -errno;
+	if (!rc)
+		rc = move_replace(w, w->req->id, nr.fd, fd, cloexec);
+	close(nr.fd);
+	if (rc) {
+		request_fail(r, rc);
+		return;
+	}
+	log_pid(LOG_INFO, c.tgid, "socket(%s, stream): %s: made there at its first call that needs it",
+		domain == AF_INET ? "inet" : "inet6", k->path);
+	r->what = NOTIFY_CONTINUE;
+}
+
+/**
+ * unborn_option_kernel() - is the setsockopt @ca one a waiting socket
+ *			    takes as any kernel socket does?
+ * @ca:		the call, decoded
+ *
+ * Such an option is read from it when it is made in its stack (moveopt.c).
+ *
+ * Return: true if the kernel answers it on a waiting socket too
+ */
+bool unborn_option_kernel(const struct ucall_args *ca)
+{
+	return !unborn_needs_stack(ca, SOCK_STREAM);
+}
+
 /**
  * unborn_call() - a forwarded call on a descriptor that is no socket of a
  *		   userspace stack: one that waits for its stack, maybe
@@ -283,6 +356,9 @@ void unborn_call(struct worker *w, const struct ucall_args *ca, int *cfdp,
 	s = unborn_of(w, *cfdp);
 	if (s) {
 		unborn_make_start(w, ca, cfdp, s, type, r);
+	} else if ((s = unborn_kernel_default(w, *cfdp)) != NULL) {
+		unborn_make_kernel(w, *cfdp, (int)ca->a[0], s, r);
+		stack_put(s);
 	} else if (ca->nr != SYS_bind && ca->nr != SYS_listen && ca->nr != SYS_setsockopt &&
 		   move_pub_governed(w->sv, *cfdp)) {
 		/* a connect from the host's published port (i386's, or one

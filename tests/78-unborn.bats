@@ -168,12 +168,61 @@ print("data", s.recv(2))
 n = socket.socket(); n.setblocking(False)
 print("nonblock", os.strerror(n.connect_ex(("10.0.2.2", port))))' "$port"
 	[ "$status" -eq 0 ]
-	# the command runs where its TCP sockets wait: the kernel makes them
-	# in the command itself, nothing is injected (unborn.c, unborn_here())
-	[[ "$output" == *"socket(inet, stream): "*": a kernel socket until it needs the stack"* ]]
 	[[ "$output" == *"connected where it waited (its address rewritten)"* ]]
 	[[ "$output" == *"blocking True True"* ]]
 	[[ "$output" == *"names 10.0.2.15 ('10.0.2.2', $port)"* ]]
 	[[ "$output" == *"data b'hi'"* ]]
 	[[ "$output" == *"nonblock Operation now in progress"* ]]
 }
+
+@test "unborn: --user-net's TCP socket() needs no supervisor (the kernel makes it where it waits), UDP's does" {
+	# the supervisor stopped: a notified call would wait for it
+	run timeout 20 "$BUILD/netsup" --user-net -- "$PY" -c '
+import os, signal, socket, sys, time
+sup = int(os.popen("pgrep -P %d -x netsup-sup" % os.getppid()).read() or 0)
+print("supervisor", sup > 0, flush=True)
+os.kill(sup, signal.SIGSTOP)
+pid = os.fork()
+if pid == 0:
+    # kept: the finalizer of an unclosed socket calls getsockname()
+    keep = [socket.socket(socket.AF_INET, socket.SOCK_STREAM),
+            socket.socket(socket.AF_INET6, socket.SOCK_STREAM | socket.SOCK_NONBLOCK)]
+    os._exit(0)
+time.sleep(2)
+done = os.waitpid(pid, os.WNOHANG)[0] == pid
+pid2 = os.fork()
+if pid2 == 0:
+    keep = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    os._exit(0)
+time.sleep(1)
+waits = os.waitpid(pid2, os.WNOHANG)[0] == 0
+os.kill(sup, signal.SIGCONT)
+os.waitpid(pid2, 0)
+print("tcp made", done, "udp waited", waits)'
+	assert_success
+	assert_line "supervisor True"
+	assert_line "tcp made True udp waited True"
+}
+
+@test "unborn: a TCP socket of a caller whose default is another namespace is made there at its first call" {
+	ns_new K
+	local port=$((20000 + (BATS_ROOT_PID + BATS_TEST_NUMBER * 7) % 20000))
+	ip netns exec "$K" "$PY" -c '
+import socket, sys
+l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+l.bind(("127.0.0.1", int(sys.argv[1]))); l.listen(); open(sys.argv[2], "w").write("up")
+c, _ = l.accept(); c.sendall(b"from K"); c.close()' "$port" "$BATS_TEST_TMPDIR/ready" &
+	echo "pid $!" >> "$_fixtures"
+	wait_file "$BATS_TEST_TMPDIR/ready"
+	run "$BUILD/netsup" -v --user-net -- "$PROGS/msock" D:/run/netns/"$K":inet X "$PY" -c '
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+s.settimeout(5)
+s.connect(("127.0.0.1", int(sys.argv[1])))
+print("got", s.recv(10).decode(), "keepalive", s.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE))' "$port"
+	assert_success
+	assert_line "got from K keepalive 1"
+	assert_output --partial "made there at its first call that needs it"
+}
+

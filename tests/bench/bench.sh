@@ -350,6 +350,14 @@ ab rate un_native_conn un_netsup_conn
 row "As a user: TCP connect+close to the host: netsup --user-net (moved)" "conn/s" "higher is better" "native" "$bv" "$nv" ">= 0.5x"
 ab rate un_native_conn un_lw_conn
 row "… netsup --user-net without moving (lwIP and slirp)" "conn/s" "higher is better" "native" "$bv" "$nv"
+# the floor of the mechanism: --user-net's TCP socket() is not notified,
+# its connect() and setsockopt() are (every call a userspace stack
+# forwards is); a supervisor that answers both with CONTINUE at once
+un_floor_conn() { "${AS[@]}" "$bb/floorsup" --continue - "$bb/connbench" client 127.0.0.1 7506 "$secs"; }
+ab rate un_native_conn un_floor_conn
+row "… the floor: connect() and setsockopt() notified, answered CONTINUE at once (floorsup --continue)" "conn/s" "higher is better" "native" "$bv" "$nv"
+ab rate un_floor_conn un_netsup_conn
+row "… netsup --user-net against that floor" "conn/s" "higher is better" "floor" "$bv" "$nv" ">= 0.9x"
 
 # From the host into a published port, as a user: the server runs under
 # the tool (its port 7508 published as the host's HPORT), the client on

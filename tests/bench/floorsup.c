@@ -18,6 +18,13 @@
  * closes our copy afterwards: what netsup did before, incorrect (the child
  * runs on while our reference keeps its socket alive), kept as a row of
  * make bench to show the cost of the wake-up it takes.
+ *
+ * floorsup --continue - CMD [ARG]...
+ * notifies connect() and setsockopt() instead, socket() not, and answers
+ * each with SECCOMP_USER_NOTIF_FLAG_CONTINUE at once: the floor of a
+ * --user-net session's connection to the host, whose socket() runs
+ * unnotified and whose connect() and setsockopt() are notified (as every
+ * call a userspace stack forwards is).  NETNS "-" is none: as a user.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -48,6 +55,28 @@
 #ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
 #define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP	(1UL << 0)
 #endif
+
+static int floor_filter_continue(void)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_connect, 1, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_setsockopt, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { sizeof(f) / sizeof(f[0]), f };
+
+	/* as a user, the kernel wants no_new_privs first */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return -1;
+	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			    SECCOMP_FILTER_FLAG_NEW_LISTENER |
+			    SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, &prog);
+}
 
 static int floor_filter(void)
 {
@@ -104,27 +133,37 @@ int main(int argc, char **argv)
 	struct seccomp_notif *req;
 	struct seccomp_notif_resp *resp;
 	int sp[2], ns, listener, status;
-	bool addfd_send = false;
+	bool addfd_send = false, cont = false;
 	pid_t child;
 
 	if (argc > 1 && !strcmp(argv[1], "--addfd-send")) {
 		addfd_send = true;
 		argv++;
 		argc--;
+	} else if (argc > 1 && !strcmp(argv[1], "--continue")) {
+		cont = true;
+		argv++;
+		argc--;
 	}
 	if (argc < 3) {
-		fprintf(stderr, "usage: floorsup [--addfd-send] NETNS CMD [ARG]...\n");
+		fprintf(stderr, "usage: floorsup [--addfd-send|--continue] NETNS|- CMD [ARG]...\n");
 		return 2;
 	}
-	ns = open(argv[1], O_RDONLY | O_CLOEXEC);
-	if (ns < 0 || setns(ns, CLONE_NEWNET) || socketpair(AF_UNIX, SOCK_STREAM, 0, sp)) {
-		perror(argv[1]);
+	if (strcmp(argv[1], "-")) {
+		ns = open(argv[1], O_RDONLY | O_CLOEXEC);
+		if (ns < 0 || setns(ns, CLONE_NEWNET)) {
+			perror(argv[1]);
+			return 125;
+		}
+	}
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sp)) {
+		perror("socketpair");
 		return 125;
 	}
 	child = fork();
 	if (!child) {
 		close(sp[0]);
-		listener = floor_filter();
+		listener = cont ? floor_filter_continue() : floor_filter();
 		if (listener < 0)
 			_exit(125);
 		floor_send_fd(sp[1], listener);
@@ -148,6 +187,13 @@ int main(int argc, char **argv)
 			if (errno == EINTR)
 				continue;
 			break;		/* ENOENT: the child is gone */
+		}
+		if (cont) {
+			memset(resp, 0, sz.seccomp_notif_resp);
+			resp->id = req->id;
+			resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+			ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, resp);
+			continue;
 		}
 		fd = socket((int)req->data.args[0], (int)req->data.args[1] | SOCK_CLOEXEC,
 			    (int)req->data.args[2]);
