@@ -56,43 +56,31 @@
 #define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP	(1UL << 0)
 #endif
 
-static int floor_filter_continue(void)
+/*
+ * The filter: x86-64 only; with @cont connect() and setsockopt() are
+ * notified, else socket(AF_INET, ...); the rest runs.  no_new_privs
+ * first, as a user needs it (and root does not mind).
+ */
+static int floor_filter(bool cont)
 {
+	const __u32 a = cont ? SYS_connect : SYS_socket;
 	struct sock_filter f[] = {
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_connect, 1, 0),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_setsockopt, 0, 1),
+		/* cont: connect or setsockopt; else socket with args[0] AF_INET */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, a, cont ? 3 : 0, cont ? 0 : 4),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, cont ? SYS_setsockopt : (__u32)-1, 2, 0),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, cont ? (__u32)-1 : AF_INET, 0, 1),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
 	struct sock_fprog prog = { sizeof(f) / sizeof(f[0]), f };
 
-	/* as a user, the kernel wants no_new_privs first */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return -1;
-	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-			    SECCOMP_FILTER_FLAG_NEW_LISTENER |
-			    SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, &prog);
-}
-
-static int floor_filter(void)
-{
-	struct sock_filter f[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_socket, 0, 3),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_INET, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-	struct sock_fprog prog = { sizeof(f) / sizeof(f[0]), f };
-
 	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
 			    SECCOMP_FILTER_FLAG_NEW_LISTENER |
 			    SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, &prog);
@@ -163,7 +151,7 @@ int main(int argc, char **argv)
 	child = fork();
 	if (!child) {
 		close(sp[0]);
-		listener = cont ? floor_filter_continue() : floor_filter();
+		listener = floor_filter(cont);
 		if (listener < 0)
 			_exit(125);
 		floor_send_fd(sp[1], listener);
