@@ -90,21 +90,28 @@ static void sv_sleep_until(struct supervisor *sv, int timeout_ms)
 int supervisor_defer(struct supervisor *sv, struct deferred *d, int timeout_ms)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &d->tag };
+	long long deadline;
 	int rc;
 
 	d->tag.type = SV_SRC_DEFERRED;
 	rc = defer_add(&sv->deferred, d, timeout_ms);
-	if (!rc && d->fd >= 0 && epoll_ctl(sv->epfd, EPOLL_CTL_ADD, d->fd, &ev)) {
+	if (rc)
+		return rc;
+	/* read before the descriptor is watched: from then on the loop may
+	 * complete and free @d at once (a helper that answered already) */
+	deadline = sv_ns(&d->deadline);
+	if (d->fd >= 0 && epoll_ctl(sv->epfd, EPOLL_CTL_ADD, d->fd, &ev)) {
 		rc = -errno;
 		defer_take(&sv->deferred, d);
+		return rc;
 	}
 	/* a deadline before the loop means to wake up: wake it (a stopped
 	 * helper never makes its descriptor readable) */
-	if (!rc && sv_ns(&d->deadline) < __atomic_load_n(&sv->loop_until, __ATOMIC_SEQ_CST) &&
+	if (deadline < __atomic_load_n(&sv->loop_until, __ATOMIC_SEQ_CST) &&
 	    eventfd_write(sv->wake_fd, 1)) {
 		/* the loop sees it at its next wake-up */
 	}
-	return rc;
+	return 0;
 }
 
 /**

@@ -425,3 +425,48 @@ print(sorted(a[4][0] for a in socket.getaddrinfo(None, 8001, socket.AF_UNSPEC, s
 	assert_success
 	assert_output "['0.0.0.0', '::']"
 }
+
+@test "rootless: nginx behind --publish: two workers share the host's own listeners, IPv4 and IPv6, sendfile" {
+	local d
+	d=$(mktemp -d /tmp/netsup-test-ng.XXXXXX)
+	echo "dir $d" >> "$_fixtures"
+	mkdir -p "$d/www"
+	head -c 4194304 /dev/urandom > "$d/www/f"
+	cat > "$d/nginx.conf" <<-CONF
+	worker_processes 2;
+	daemon off;
+	pid $d/nginx.pid;
+	error_log $d/error.log;
+	events { worker_connections 64; use epoll; }
+	http {
+	    access_log $d/access.log;
+	    sendfile on;
+	    client_body_temp_path $d/b; proxy_temp_path $d/p; fastcgi_temp_path $d/f;
+	    uwsgi_temp_path $d/u; scgi_temp_path $d/s;
+	    server { listen 8090; listen [::]:8090; root $d/www; }
+	}
+	CONF
+	chown -R "$U" "$d"
+	as_user "exec '$NETSUP' --user-net --publish $PORT:8090 -- /usr/sbin/nginx -c '$d/nginx.conf' -e '$d/error.log'" &
+	echo "pid $!" >> "$_fixtures"
+	wait_listen_here "$PORT"
+	for _ in $(seq 50); do
+		[ "$(ss -Hltnp "sport = :$PORT" | grep -c nginx)" -eq 2 ] && break
+		sleep 0.1
+	done
+	# both listeners are nginx's own sockets on the host, no netsup's
+	run ss -Hltnp "sport = :$PORT"
+	assert_equal "$(echo "$output" | grep -c 'nginx')" 2
+	refute_output --partial "netsup"
+	local i want
+	want=$(sha256sum < "$d/www/f")
+	for i in 1 2 3 4; do
+		run sh -c "curl -sS http://127.0.0.1:$PORT/f | sha256sum"
+		assert_output "$want"
+	done
+	run sh -c "curl -sS -g 'http://[::1]:$PORT/f' | sha256sum"
+	assert_output "$want"
+	run grep -c '"GET /f HTTP/1.1" 200 4194304' "$d/access.log"
+	assert_output "5"
+	kill "$(cat "$d/nginx.pid")"
+}
